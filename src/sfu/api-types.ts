@@ -1,0 +1,93 @@
+// The JSON shapes of the node's admin API and public WHIP/WHEP API. The node produces them;
+// src/fleet consumes them (type-only import), so both sides change together.
+
+export interface ApiError {
+  error: {code: string; message: string}
+}
+
+export interface NodeInfo {
+  id: string
+  name: string
+  version: string
+  startedAt: string // ISO 8601
+  uptimeSeconds: number
+  draining: boolean
+  publicUrl: string
+  load: {cpuPercent: number; rssBytes: number; loadavg: [number, number, number]}
+  counts: {rooms: number; participants: number; publishers: number; subscribers: number}
+}
+
+export interface RoomSummary {
+  name: string
+  createdAt: string
+  participants: number
+  publishers: number
+  subscribers: number
+  bitrateInBps: number
+  bitrateOutBps: number
+}
+
+/** Uplink: publisher -> SFU, measured by the node on what it receives.
+ *  Downlink: SFU -> subscriber, from the subscriber's RTCP receiver reports. */
+export type StreamDirection = 'uplink' | 'downlink'
+
+export interface StreamStats {
+  id: string // "<participantId>:<kind>"
+  kind: 'audio' | 'video'
+  codec: string // e.g. "opus", "VP8"
+  direction: StreamDirection
+  ssrc: number
+  packets: number // received (uplink) or sent (downlink)
+  bytes: number
+  bitrateBps: number
+  packetsLost: number // cumulative
+  fractionLost: number // 0..1, last interval
+  jitterMs: number | null
+  rttMs: number | null
+  nackCount: number
+  pliCount: number
+  /** For downlink streams: the publisher whose media this is. */
+  sourcePublisherId?: string
+}
+
+export interface ParticipantInfo {
+  id: string // session id, also the last path segment of the WHIP/WHEP Location
+  identity: string
+  name: string
+  role: 'publisher' | 'subscriber'
+  joinedAt: string
+  remoteIp: string
+  userAgent: string
+  state: string // ICE/DTLS connection state
+  /** For subscribers: the publisher they receive. */
+  publisherId?: string
+  streams: StreamStats[]
+}
+
+export interface RoomDetail extends RoomSummary {
+  participantsList: ParticipantInfo[]
+}
+
+export interface TokenRequest {
+  room: string
+  identity: string
+  name?: string
+  ttlSeconds?: number
+}
+
+export interface TokenResponse {
+  token: string
+  expiresAt: string
+}
+
+/** Written by the node to state.json in its directory once both ports listen. */
+export interface NodeStateFile {
+  pid: number
+  id: string
+  name: string
+  version: string
+  publicUrl: string
+  adminUrl: string
+  rtcPorts: [number, number]
+  startedAt: string
+}

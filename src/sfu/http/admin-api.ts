@@ -1,0 +1,100 @@
+// The node's admin port (127.0.0.1 by default). Every route but /healthz needs the bearer
+// token from admin.token; /healthz stays open so that a supervisor or load balancer can
+// probe without a secret, and it reveals nothing but "ok" or "draining".
+import {timingSafeEqual} from 'node:crypto'
+import type {IncomingMessage, ServerResponse} from 'node:http'
+import type {NodeInfo, TokenRequest, TokenResponse} from '../api-types.js'
+import {signJoinToken} from '../join-token.js'
+import type {RoomRegistry} from '../room-registry.js'
+import {HttpError, bearerToken, matchPath, readBody, requireContentType, sendError, sendJson} from './http-kit.js'
+import {renderMetrics} from './metrics.js'
+
+export interface AdminApiDeps {
+  registry: RoomRegistry
+  adminToken: string
+  joinSecret: Buffer
+  nodeInfo: () => NodeInfo
+}
+
+const MAX_JSON_BYTES = 16 * 1024
+const MAX_TTL_SECONDS = 7 * 86400
+
+export function createAdminHandler(deps: AdminApiDeps) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      await route(deps, req, res)
+    } catch (err) {
+      if (err instanceof HttpError) sendError(res, err)
+      else sendError(res, new HttpError(500, 'internal', `internal error: ${(err as Error).message}`))
+    }
+  }
+}
+
+function authorise(deps: AdminApiDeps, req: IncomingMessage): void {
+  const given = Buffer.from(bearerToken(req) ?? '')
+  const expected = Buffer.from(deps.adminToken)
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new HttpError(401, 'unauthorized', 'a valid admin bearer token is required (see admin.token in the node directory)')
+  }
+}
+
+async function route(deps: AdminApiDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0]!
+  const method = req.method ?? 'GET'
+  const key = `${method} ${path}`
+  if (key === 'GET /healthz') {
+    sendJson(res, 200, {status: deps.registry.draining ? 'draining' : 'ok'})
+    return
+  }
+  authorise(deps, req)
+  if (key === 'GET /v1/node') return sendJson(res, 200, deps.nodeInfo())
+  if (key === 'GET /v1/rooms') return sendJson(res, 200, {rooms: deps.registry.list().map((r) => r.summary())})
+  if (key === 'POST /v1/drain' || key === 'POST /v1/undrain') {
+    deps.registry.draining = key === 'POST /v1/drain'
+    return sendJson(res, 200, {draining: deps.registry.draining})
+  }
+  if (key === 'POST /v1/tokens') return sendJson(res, 201, await issueToken(deps, req))
+  if (key === 'GET /metrics') {
+    const text = renderMetrics(deps.nodeInfo(), deps.registry)
+    res.writeHead(200, {'content-type': 'text/plain; version=0.0.4'})
+    res.end(text)
+    return
+  }
+  let m
+  if ((m = matchPath('/v1/rooms/:room', path))) {
+    const room = deps.registry.get(m.room!)
+    if (!room) throw new HttpError(404, 'unknown_room', `room '${m.room}' does not exist on this node`)
+    if (method === 'GET') return sendJson(res, 200, room.detail())
+    if (method === 'DELETE') return sendJson(res, 200, {closed: room.name, participants: await deps.registry.closeRoom(room)})
+    throw new HttpError(405, 'method_not_allowed', `method ${method} is not allowed on ${path}`)
+  }
+  if ((m = matchPath('/v1/rooms/:room/participants/:id', path))) {
+    if (method !== 'DELETE') throw new HttpError(405, 'method_not_allowed', `method ${method} is not allowed on ${path}`)
+    const room = deps.registry.get(m.room!)
+    if (!room) throw new HttpError(404, 'unknown_room', `room '${m.room}' does not exist on this node`)
+    const found = deps.registry.findParticipants(room, m.id!)
+    if (found.length === 0) throw new HttpError(404, 'unknown_participant', `no participant or identity '${m.id}' in room '${m.room}'`)
+    await Promise.all(found.map((p) => p.close()))
+    return sendJson(res, 200, {kicked: found.map((p) => p.id)})
+  }
+  throw new HttpError(404, 'not_found', `no such endpoint: ${key}`)
+}
+
+async function issueToken(deps: AdminApiDeps, req: IncomingMessage): Promise<TokenResponse> {
+  requireContentType(req, 'application/json')
+  let body: Partial<TokenRequest>
+  try {
+    body = JSON.parse(await readBody(req, MAX_JSON_BYTES))
+  } catch (err) {
+    if (err instanceof HttpError) throw err
+    throw new HttpError(400, 'bad_json', 'the request body is not valid JSON')
+  }
+  if (typeof body.room !== 'string' || !body.room) throw new HttpError(400, 'bad_request', "'room' must be a non-empty string")
+  if (typeof body.identity !== 'string' || !body.identity) throw new HttpError(400, 'bad_request', "'identity' must be a non-empty string")
+  const ttl = body.ttlSeconds ?? 3600
+  if (!Number.isInteger(ttl) || ttl <= 0 || ttl > MAX_TTL_SECONDS) {
+    throw new HttpError(400, 'bad_request', `'ttlSeconds' must be a whole number from 1 to ${MAX_TTL_SECONDS}`)
+  }
+  const token = signJoinToken(deps.joinSecret, {room: body.room, sub: body.identity, name: body.name ?? body.identity}, ttl)
+  return {token, expiresAt: new Date(Date.now() + ttl * 1000).toISOString()}
+}

@@ -1,0 +1,157 @@
+// The node's public port: WHIP (RFC 9725) to publish and WHEP to subscribe, non-trickle.
+//   POST   /whip/{room}                        -> 201, Location /whip/{room}/{id}
+//   DELETE /whip/{room}/{id}
+//   POST   /whep/{room}/{publisherId}          -> 201, Location /whep/{room}/{publisherId}/{id}
+//   DELETE /whep/{room}/{publisherId}/{id}
+// Every failure is a 4xx/5xx with a JSON error body; one bad client never affects others.
+import type {IncomingMessage, ServerResponse} from 'node:http'
+import {answerOffer, createPeer, SdpError, type PeerOptions} from '../peer-factory.js'
+import {TokenError, verifyJoinToken, type JoinClaims} from '../join-token.js'
+import {newParticipantId, type Identity} from '../participant.js'
+import {Publisher} from '../publisher.js'
+import {DrainingError, type RoomRegistry} from '../room-registry.js'
+import {Subscriber} from '../subscriber.js'
+import {HttpError, bearerToken, clientIp, matchPath, readBody, requireContentType, sendError} from './http-kit.js'
+
+export const MAX_SDP_BYTES = 64 * 1024
+const ROOM_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
+
+export interface PublicApiDeps {
+  registry: RoomRegistry
+  joinSecret: Buffer
+  peer: PeerOptions
+}
+
+export function createPublicHandler(deps: PublicApiDeps) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      await route(deps, req, res)
+    } catch (err) {
+      if (err instanceof HttpError) sendError(res, err)
+      else sendError(res, new HttpError(500, 'internal', `internal error: ${(err as Error).message}`))
+    }
+  }
+}
+
+async function route(deps: PublicApiDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0]!
+  const method = req.method ?? 'GET'
+  // Browsers call WHIP/WHEP cross-origin; the token, not the origin, is the credential.
+  res.setHeader('access-control-allow-origin', '*')
+  res.setHeader('access-control-expose-headers', 'Location')
+  if (method === 'OPTIONS') {
+    res.writeHead(204, {
+      'access-control-allow-methods': 'POST, DELETE, OPTIONS',
+      'access-control-allow-headers': 'authorization, content-type',
+    })
+    res.end()
+    return
+  }
+  let m
+  if ((m = matchPath('/whip/:room', path))) {
+    requireMethod(method, 'POST')
+    return publish(deps, req, res, m.room!)
+  }
+  if ((m = matchPath('/whep/:room/:publisher', path))) {
+    requireMethod(method, 'POST')
+    return subscribe(deps, req, res, m.room!, m.publisher!)
+  }
+  if ((m = matchPath('/whip/:room/:id', path)) || (m = matchPath('/whep/:room/:publisher/:id', path))) {
+    // PATCH is trickle ICE / ICE restart, which this node does not offer (RFC 9725 §4.3.1).
+    requireMethod(method, 'DELETE')
+    return leave(deps, req, res, m.room!, m.id!)
+  }
+  throw new HttpError(404, 'not_found', `no such endpoint: ${method} ${path}`)
+}
+
+function requireMethod(method: string, allowed: string): void {
+  if (method !== allowed) throw new HttpError(405, 'method_not_allowed', `method ${method} is not allowed here; use ${allowed}`)
+}
+
+function authenticate(deps: PublicApiDeps, req: IncomingMessage, room: string): JoinClaims {
+  if (!ROOM_NAME.test(room)) throw new HttpError(400, 'bad_room', `room name '${room}' is invalid: use 1-64 letters, digits, '.', '_' or '-'`)
+  const token = bearerToken(req)
+  if (!token) throw new HttpError(401, 'missing_token', 'an Authorization: Bearer <join token> header is required')
+  let claims: JoinClaims
+  try {
+    claims = verifyJoinToken(deps.joinSecret, token)
+  } catch (err) {
+    if (err instanceof TokenError) throw new HttpError(401, 'bad_token', err.message)
+    throw err
+  }
+  if (claims.room !== room) throw new HttpError(403, 'wrong_room', `the join token is for room '${claims.room}', not '${room}'`)
+  return claims
+}
+
+async function readOffer(req: IncomingMessage): Promise<string> {
+  requireContentType(req, 'application/sdp')
+  const sdp = await readBody(req, MAX_SDP_BYTES)
+  if (!sdp.trim()) throw new HttpError(400, 'bad_sdp', 'the request body is empty; expected an SDP offer')
+  return sdp
+}
+
+function identityOf(claims: JoinClaims, req: IncomingMessage, room: string): Identity {
+  return {room, identity: claims.sub, name: claims.name, remoteIp: clientIp(req), userAgent: String(req.headers['user-agent'] ?? '')}
+}
+
+async function negotiate(pc: Parameters<typeof answerOffer>[0], offer: string, streamId: string, prepare: () => void): Promise<string> {
+  try {
+    return await answerOffer(pc, offer, streamId, prepare)
+  } catch (err) {
+    await pc.close().catch(() => undefined)
+    if (err instanceof SdpError) throw new HttpError(400, 'bad_sdp', err.message)
+    throw err
+  }
+}
+
+async function publish(deps: PublicApiDeps, req: IncomingMessage, res: ServerResponse, roomName: string): Promise<void> {
+  const claims = authenticate(deps, req, roomName)
+  const offer = await readOffer(req)
+  let room
+  try {
+    room = deps.registry.roomForPublisher(roomName)
+  } catch (err) {
+    if (err instanceof DrainingError) throw new HttpError(503, 'draining', err.message)
+    throw err
+  }
+  const pc = createPeer(deps.peer)
+  const publisher = new Publisher(newParticipantId('pub'), identityOf(claims, req, roomName), pc)
+  const answer = await negotiate(pc, offer, publisher.id, () => undefined)
+  deps.registry.addPublisher(room, publisher)
+  created(res, `/whip/${encodeURIComponent(roomName)}/${publisher.id}`, answer)
+}
+
+async function subscribe(deps: PublicApiDeps, req: IncomingMessage, res: ServerResponse, roomName: string, publisherId: string): Promise<void> {
+  const claims = authenticate(deps, req, roomName)
+  const offer = await readOffer(req)
+  const room = deps.registry.get(roomName)
+  if (!room) throw new HttpError(404, 'unknown_room', `room '${roomName}' does not exist on this node`)
+  const publisher = room.publishers.get(publisherId)
+  if (!publisher) throw new HttpError(404, 'unknown_publisher', `publisher '${publisherId}' is not in room '${roomName}'`)
+  const pc = createPeer(deps.peer)
+  const subscriber = new Subscriber(newParticipantId('sub'), identityOf(claims, req, roomName), pc, publisher)
+  const answer = await negotiate(pc, offer, publisher.id, () => subscriber.bindTransceivers())
+  if (publisher.isClosed) {
+    await subscriber.close()
+    throw new HttpError(404, 'unknown_publisher', `publisher '${publisherId}' left room '${roomName}'`)
+  }
+  deps.registry.addSubscriber(room, subscriber)
+  created(res, `/whep/${encodeURIComponent(roomName)}/${publisherId}/${subscriber.id}`, answer)
+}
+
+async function leave(deps: PublicApiDeps, req: IncomingMessage, res: ServerResponse, roomName: string, id: string): Promise<void> {
+  const claims = authenticate(deps, req, roomName)
+  const room = deps.registry.get(roomName)
+  const participant = room?.publishers.get(id) ?? room?.subscribers.get(id)
+  if (!participant) throw new HttpError(404, 'unknown_session', `session '${id}' is not in room '${roomName}'`)
+  // Only the identity that joined may end its session; operators use the admin API to kick.
+  if (participant.who.identity !== claims.sub) throw new HttpError(403, 'not_your_session', `session '${id}' belongs to another identity`)
+  await participant.close()
+  res.writeHead(200)
+  res.end()
+}
+
+function created(res: ServerResponse, location: string, sdp: string): void {
+  res.writeHead(201, {'content-type': 'application/sdp', location, 'content-length': Buffer.byteLength(sdp)})
+  res.end(sdp)
+}

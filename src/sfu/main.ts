@@ -1,0 +1,146 @@
+// The SFU node program: `node dist/src/sfu/main.js --dir DIR [options]` (see node-config.ts).
+// Wires the stores, the room registry and the two HTTP servers, writes state.json once it
+// listens, and shuts down cleanly on SIGTERM/SIGINT (closing every peer, marking every
+// session as left, removing state.json).
+import {createServer, type Server} from 'node:http'
+import {mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync, renameSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
+import type {AddressInfo} from 'node:net'
+import {join} from 'node:path'
+import type {NodeInfo, NodeStateFile} from './api-types.js'
+import {AccessLog} from './access-log.js'
+import {createAdminHandler} from './http/admin-api.js'
+import {logAccess} from './http/http-kit.js'
+import {createPublicHandler} from './http/public-api.js'
+import {ConfigError, parseNodeArgs, type NodeConfig} from './node-config.js'
+import {NodeLoad} from './node-load.js'
+import {loadNodeSecrets, loadOrCreateNodeId} from './node-secrets.js'
+import {RoomRegistry} from './room-registry.js'
+import {SessionStore} from './session-store.js'
+
+function nodeVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'))
+    return String(pkg.version)
+  } catch {
+    return process.env.CONFCTL_NODE_VERSION ?? '0.0.0'
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port))
+  })
+}
+
+const urlHost = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host)
+
+export async function startNode(config: NodeConfig) {
+  mkdirSync(config.dir, {recursive: true, mode: 0o700})
+  const secrets = loadNodeSecrets(config.dir)
+  const id = loadOrCreateNodeId(config.dir)
+  const sessions = new SessionStore(join(config.dir, 'node.db'))
+  const accessLog = new AccessLog(join(config.dir, 'access.log'))
+  const registry = new RoomRegistry(sessions)
+  const load = new NodeLoad()
+  const startedAt = new Date()
+  const version = nodeVersion()
+  let publicUrl = ''
+
+  const nodeInfo = (): NodeInfo => ({
+    id,
+    name: config.name,
+    version,
+    startedAt: startedAt.toISOString(),
+    uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    draining: registry.draining,
+    publicUrl,
+    load: load.snapshot(),
+    counts: registry.counts(),
+  })
+
+  const publicHandler = createPublicHandler({registry, joinSecret: secrets.joinSecret, peer: {rtcPorts: config.rtcPorts, announceIp: config.announceIp}})
+  const adminHandler = createAdminHandler({registry, adminToken: secrets.adminToken, joinSecret: secrets.joinSecret, nodeInfo})
+  const publicServer = createServer((req, res) => {
+    logAccess(accessLog, 'public', req, res)
+    void publicHandler(req, res)
+  })
+  const adminServer = createServer((req, res) => {
+    logAccess(accessLog, 'admin', req, res)
+    void adminHandler(req, res)
+  })
+  const port = await listen(publicServer, config.port, config.host)
+  const adminPort = await listen(adminServer, config.adminPort, config.adminHost)
+  publicUrl = `http://${config.announceIp ?? urlHost(config.host)}:${port}`
+  const state: NodeStateFile = {
+    pid: process.pid,
+    id,
+    name: config.name,
+    version,
+    publicUrl,
+    adminUrl: `http://${urlHost(config.adminHost)}:${adminPort}`,
+    rtcPorts: config.rtcPorts,
+    startedAt: startedAt.toISOString(),
+  }
+  const statePath = join(config.dir, 'state.json')
+  writeFileSync(statePath + '.tmp', JSON.stringify(state, null, 2) + '\n')
+  renameSync(statePath + '.tmp', statePath) // readers never see a half-written file
+
+  let stopping: Promise<void> | undefined
+  const stop = () =>
+    (stopping ??= (async () => {
+      publicServer.close()
+      adminServer.close()
+      await registry.closeAll()
+      load.stop()
+      sessions.close()
+      await accessLog.close()
+      rmSync(statePath, {force: true})
+    })())
+  return {state, registry, stop}
+}
+
+async function main(): Promise<void> {
+  // Everything the node writes (sessions, logs, secrets) is personal or secret: owner only.
+  process.umask(0o077)
+  let config: NodeConfig
+  try {
+    config = parseNodeArgs(process.argv.slice(2))
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`confctl-node: ${err.message}\n`)
+      process.exit(2)
+    }
+    throw err
+  }
+  let node
+  try {
+    node = await startNode(config)
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException
+    if (e.code === 'EADDRINUSE') {
+      process.stderr.write(`confctl-node: port already in use (${e.message.replace(/^listen EADDRINUSE: address already in use /, '')})\n`)
+      process.exit(3)
+    }
+    throw err
+  }
+  process.stdout.write(`confctl-node ${node.state.name} (${node.state.id}) v${node.state.version}: public ${node.state.publicUrl}, admin ${node.state.adminUrl}, rtc ${config.rtcPorts.join('-')}\n`)
+  const shutdown = (signal: string) => {
+    process.stdout.write(`confctl-node: ${signal}, closing all rooms\n`)
+    node.stop().then(
+      () => process.exit(0),
+      (err) => {
+        process.stderr.write(`confctl-node: shutdown failed: ${(err as Error).message}\n`)
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+}
+
+// Run only when executed as the program, not when a test imports startNode.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  void main()
+}

@@ -1,0 +1,148 @@
+// Rooms and their participants on this node. A room exists while someone is in it; it is
+// created by its first publisher (unless the node is draining) and removed when empty.
+// Every join and leave is written to the session store.
+import type {RoomDetail, RoomSummary} from './api-types.js'
+import type {Participant} from './participant.js'
+import {Publisher} from './publisher.js'
+import {Subscriber} from './subscriber.js'
+import type {SessionStore} from './session-store.js'
+
+export class Room {
+  readonly createdAt = new Date()
+  readonly publishers = new Map<string, Publisher>()
+  readonly subscribers = new Map<string, Subscriber>()
+
+  constructor(readonly name: string) {}
+
+  get size(): number {
+    return this.publishers.size + this.subscribers.size
+  }
+
+  participants(): Participant[] {
+    return [...this.publishers.values(), ...this.subscribers.values()]
+  }
+
+  summary(): RoomSummary {
+    let bitrateIn = 0
+    let bitrateOut = 0
+    for (const p of this.publishers.values()) bitrateIn += p.bitrateBps
+    for (const s of this.subscribers.values()) bitrateOut += s.bitrateBps
+    return {
+      name: this.name,
+      createdAt: this.createdAt.toISOString(),
+      participants: this.size,
+      publishers: this.publishers.size,
+      subscribers: this.subscribers.size,
+      bitrateInBps: bitrateIn,
+      bitrateOutBps: bitrateOut,
+    }
+  }
+
+  detail(): RoomDetail {
+    return {...this.summary(), participantsList: this.participants().map((p) => p.info())}
+  }
+}
+
+export class DrainingError extends Error {}
+
+export class RoomRegistry {
+  private readonly rooms = new Map<string, Room>()
+  draining = false
+  private readonly ticker: NodeJS.Timeout
+
+  constructor(private readonly sessions: SessionStore) {
+    this.ticker = setInterval(() => this.tick(), 1000)
+    this.ticker.unref()
+  }
+
+  get(name: string): Room | undefined {
+    return this.rooms.get(name)
+  }
+
+  list(): Room[] {
+    return [...this.rooms.values()]
+  }
+
+  /** The room for a new publisher: an existing one, or a new one unless draining. */
+  roomForPublisher(name: string): Room {
+    const existing = this.rooms.get(name)
+    if (existing) return existing
+    if (this.draining) throw new DrainingError(`node is draining and accepts no new rooms (room '${name}')`)
+    const room = new Room(name)
+    this.rooms.set(name, room)
+    return room
+  }
+
+  addPublisher(room: Room, publisher: Publisher): void {
+    room.publishers.set(publisher.id, publisher)
+    this.recordJoin(publisher)
+    publisher.onClose(() => {
+      room.publishers.delete(publisher.id)
+      // Subscribers of a publisher that left have nothing left to receive.
+      for (const sub of room.subscribers.values()) if (sub.publisher === publisher) void sub.close()
+      this.left(room, publisher)
+    })
+  }
+
+  addSubscriber(room: Room, subscriber: Subscriber): void {
+    room.subscribers.set(subscriber.id, subscriber)
+    subscriber.publisher.addSink(subscriber)
+    this.recordJoin(subscriber)
+    subscriber.onClose(() => {
+      room.subscribers.delete(subscriber.id)
+      this.left(room, subscriber)
+    })
+  }
+
+  private recordJoin(p: Participant): void {
+    this.sessions.joined({
+      id: p.id,
+      room: p.who.room,
+      identity: p.who.identity,
+      displayName: p.who.name,
+      role: p.role,
+      remoteIp: p.who.remoteIp,
+      userAgent: p.who.userAgent,
+      joinedAt: p.joinedAt.toISOString(),
+    })
+  }
+
+  private left(room: Room, p: Participant): void {
+    this.sessions.left(p.id)
+    if (room.size === 0 && this.rooms.get(room.name) === room) this.rooms.delete(room.name)
+  }
+
+  /** Finds a participant by session id, or all sessions of an identity. */
+  findParticipants(room: Room, idOrIdentity: string): Participant[] {
+    const all = room.participants()
+    const byId = all.filter((p) => p.id === idOrIdentity)
+    return byId.length ? byId : all.filter((p) => p.who.identity === idOrIdentity)
+  }
+
+  async closeRoom(room: Room): Promise<number> {
+    const all = room.participants()
+    await Promise.all(all.map((p) => p.close()))
+    this.rooms.delete(room.name)
+    return all.length
+  }
+
+  async closeAll(): Promise<void> {
+    clearInterval(this.ticker)
+    await Promise.all(this.list().map((r) => this.closeRoom(r)))
+  }
+
+  counts() {
+    let publishers = 0
+    let subscribers = 0
+    for (const room of this.rooms.values()) {
+      publishers += room.publishers.size
+      subscribers += room.subscribers.size
+    }
+    return {rooms: this.rooms.size, participants: publishers + subscribers, publishers, subscribers}
+  }
+
+  private tick(): void {
+    const now = Date.now()
+    for (const room of this.rooms.values()) for (const p of room.participants()) p.tick(now)
+  }
+}

@@ -1,0 +1,63 @@
+// The node's own record of who was in which room: one row per WHIP/WHEP session, in the
+// node's SQLite file (node.db). This is personal data (identity, display name, IP, user
+// agent) that data-subject requests search, so the columns are exactly what the privacy
+// notices name and nothing more.
+import Database from 'better-sqlite3'
+
+export interface SessionRecord {
+  id: string
+  room: string
+  identity: string
+  displayName: string
+  role: 'publisher' | 'subscriber'
+  remoteIp: string
+  userAgent: string
+  joinedAt: string
+}
+
+export class SessionStore {
+  readonly db: Database.Database
+  private readonly insertStmt: Database.Statement
+  private readonly leaveStmt: Database.Statement
+
+  constructor(path: string) {
+    this.db = new Database(path)
+    this.db.pragma('journal_mode = WAL')
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS sessions (
+        id TEXT PRIMARY KEY,
+        room TEXT NOT NULL,
+        identity TEXT NOT NULL,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        remote_ip TEXT NOT NULL,
+        user_agent TEXT NOT NULL,
+        joined_at TEXT NOT NULL,
+        left_at TEXT
+      );
+      CREATE INDEX IF NOT EXISTS sessions_identity ON sessions(identity);
+      CREATE INDEX IF NOT EXISTS sessions_remote_ip ON sessions(remote_ip);
+      CREATE INDEX IF NOT EXISTS sessions_joined_at ON sessions(joined_at);
+    `)
+    this.insertStmt = this.db.prepare(
+      `INSERT INTO sessions (id, room, identity, display_name, role, remote_ip, user_agent, joined_at)
+       VALUES (@id, @room, @identity, @displayName, @role, @remoteIp, @userAgent, @joinedAt)`,
+    )
+    this.leaveStmt = this.db.prepare('UPDATE sessions SET left_at = ? WHERE id = ? AND left_at IS NULL')
+    // Sessions still open from a previous run ended when that process did; close them now
+    // so that no row claims someone is still in a room.
+    this.db.prepare('UPDATE sessions SET left_at = ? WHERE left_at IS NULL').run(new Date().toISOString())
+  }
+
+  joined(record: SessionRecord): void {
+    this.insertStmt.run(record)
+  }
+
+  left(id: string, at = new Date()): void {
+    this.leaveStmt.run(at.toISOString(), id)
+  }
+
+  close(): void {
+    this.db.close()
+  }
+}

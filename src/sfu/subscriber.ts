@@ -1,0 +1,147 @@
+// A WHEP subscriber: receives one publisher's audio and video. Every forwarded packet is
+// cloned (werift's sender rewrites SSRC, sequence number and header extensions in place)
+// and its header extensions are dropped, because their ids were negotiated with the
+// publisher, not with this subscriber; the sender adds its own. NACKs from the subscriber
+// are answered by werift's sender from its packet history (as RTX where negotiated); PLI
+// and FIR are relayed to the publisher through its throttle.
+import {RtcpPayloadSpecificFeedback, RtcpRrPacket, RtcpSrPacket, RtcpTransportLayerFeedback} from 'werift'
+import type {RTCPeerConnection, RTCRtpSender, RtcpPacket, RtpPacket} from 'werift'
+import type {StreamStats} from './api-types.js'
+import {BitrateMeter, Participant, type Identity} from './participant.js'
+import type {MediaKind, PacketSink, Publisher} from './publisher.js'
+import {rttFromSendTime} from '../qoe/rtt.js'
+
+const PLI = 1
+const FIR = 4
+const GENERIC_NACK = 1
+
+interface OutboundStream {
+  kind: MediaKind
+  sender: RTCRtpSender
+  clockRate: number
+  packets: number
+  bytes: number
+  bitrate: BitrateMeter
+  packetsLost: number
+  fractionLost: number
+  jitterMs: number | null
+  rttMs: number | null
+  nackCount: number
+  pliCount: number
+}
+
+/**
+ * werift 0.24 writes the NTP fraction of its sender reports as decimal digits, not as a
+ * binary fraction, so "arrival NTP - LSR" is meaningless. It does remember which compact
+ * NTP value it sent last and when (private fields); a report whose LSR matches that SR
+ * gives RTT = now - send time - DLSR, the same RFC 3550 formula in local time.
+ */
+function rttOf(sender: RTCRtpSender, lsr: number, dlsr: number): number | null {
+  const sent = sender as unknown as {lastSRtimestamp?: number; lastSentSRTimestamp?: number}
+  if (!lsr || sent.lastSRtimestamp !== lsr || !sent.lastSentSRTimestamp) return null
+  return rttFromSendTime(Date.now(), sent.lastSentSRTimestamp * 1000, dlsr)
+}
+
+export class Subscriber extends Participant implements PacketSink {
+  readonly role = 'subscriber' as const
+  private readonly outbound = new Map<MediaKind, OutboundStream>()
+
+  constructor(id: string, who: Identity, pc: RTCPeerConnection, readonly publisher: Publisher) {
+    super(id, who, pc)
+  }
+
+  /** Binds the transceivers the client offered (recvonly) as our send side. */
+  bindTransceivers(): void {
+    for (const transceiver of this.pc.getTransceivers()) {
+      const kind = transceiver.kind as MediaKind
+      if ((kind !== 'audio' && kind !== 'video') || this.outbound.has(kind)) continue
+      transceiver.setDirection('sendonly')
+      const stream: OutboundStream = {
+        kind,
+        sender: transceiver.sender,
+        clockRate: kind === 'audio' ? 48000 : 90000,
+        packets: 0,
+        bytes: 0,
+        bitrate: new BitrateMeter(),
+        packetsLost: 0,
+        fractionLost: 0,
+        jitterMs: null,
+        rttMs: null,
+        nackCount: 0,
+        pliCount: 0,
+      }
+      this.outbound.set(kind, stream)
+      transceiver.sender.onRtcp.subscribe((packet) => this.onRtcp(stream, packet))
+    }
+  }
+
+  forward(kind: MediaKind, packet: RtpPacket): void {
+    const stream = this.outbound.get(kind)
+    // Until DTLS is up werift drops the packet; counting it would inflate "packets sent".
+    if (!stream || this.isClosed || this.pc.connectionState !== 'connected') return
+    const copy = packet.clone()
+    copy.header.extensions = []
+    stream.packets++
+    stream.bytes += copy.payload.length
+    void stream.sender.sendRtp(copy).catch(() => undefined)
+  }
+
+  private onRtcp(stream: OutboundStream, packet: RtcpPacket): void {
+    if (packet instanceof RtcpRrPacket || packet instanceof RtcpSrPacket) {
+      for (const report of packet.reports) {
+        if (report.ssrc !== stream.sender.ssrc) continue
+        stream.packetsLost = report.packetsLost
+        stream.fractionLost = report.fractionLost / 256
+        stream.jitterMs = Math.round((report.jitter / stream.clockRate) * 1000 * 100) / 100
+        const rtt = rttOf(stream.sender, report.lsr, report.dlsr)
+        if (rtt !== null) stream.rttMs = Math.round(rtt * 100) / 100
+      }
+    } else if (packet instanceof RtcpTransportLayerFeedback && packet.feedback.count === GENERIC_NACK) {
+      stream.nackCount++
+    } else if (packet instanceof RtcpPayloadSpecificFeedback) {
+      const count = packet.feedback.count
+      if (count === PLI || count === FIR) {
+        stream.pliCount++
+        this.publisher.keyframes.request()
+      }
+    }
+  }
+
+  tick(nowMs: number): void {
+    for (const stream of this.outbound.values()) stream.bitrate.update(stream.bytes, nowMs)
+  }
+
+  get bitrateBps(): number {
+    let sum = 0
+    for (const stream of this.outbound.values()) sum += stream.bitrate.bps
+    return sum
+  }
+
+  protected override beforeClose(): void {
+    this.publisher.removeSink(this)
+  }
+
+  override info() {
+    return {...super.info(), publisherId: this.publisher.id}
+  }
+
+  streams(): StreamStats[] {
+    return [...this.outbound.values()].map((s) => ({
+      id: `${this.id}:${s.kind}`,
+      kind: s.kind,
+      codec: s.kind === 'audio' ? 'opus' : 'VP8',
+      direction: 'downlink' as const,
+      ssrc: s.sender.ssrc,
+      packets: s.packets,
+      bytes: s.bytes,
+      bitrateBps: s.bitrate.bps,
+      packetsLost: s.packetsLost,
+      fractionLost: s.fractionLost,
+      jitterMs: s.jitterMs,
+      rttMs: s.rttMs,
+      nackCount: s.nackCount,
+      pliCount: s.pliCount,
+      sourcePublisherId: this.publisher.id,
+    }))
+  }
+}
