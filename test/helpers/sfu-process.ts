@@ -1,0 +1,55 @@
+// Starts a real SFU node process (dist/src/sfu/main.js) in a temporary directory on free
+// ports for a test, and stops it again. Tests talk to it only over HTTP, as the CLI does.
+import {spawn, type ChildProcess} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import type {NodeStateFile} from '../../src/sfu/api-types.js'
+
+export interface TestNode {
+  dir: string
+  state: NodeStateFile
+  adminToken: string
+  joinSecret: Buffer
+  child: ChildProcess
+  output: () => string
+  stop: () => Promise<number | null>
+}
+
+const MAIN = new URL('../../src/sfu/main.js', import.meta.url).pathname
+
+export async function startTestNode(extraArgs: string[] = [], rtcPorts = '42000-42199'): Promise<TestNode> {
+  const dir = mkdtempSync(join(tmpdir(), 'confctl-node-'))
+  const child = spawn(process.execPath, [MAIN, '--dir', dir, '--name', 'test', '--port', '0', '--admin-port', '0', '--rtc-ports', rtcPorts, ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout!.on('data', (c) => (output += c))
+  child.stderr!.on('data', (c) => (output += c))
+  const statePath = join(dir, 'state.json')
+  const deadline = Date.now() + 10_000
+  while (!existsSync(statePath)) {
+    if (child.exitCode !== null) throw new Error(`node exited with ${child.exitCode}: ${output}`)
+    if (Date.now() > deadline) throw new Error(`node did not start within 10 s: ${output}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  const state = JSON.parse(readFileSync(statePath, 'utf8')) as NodeStateFile
+  return {
+    dir,
+    state,
+    adminToken: readFileSync(join(dir, 'admin.token'), 'utf8').trim(),
+    joinSecret: Buffer.from(readFileSync(join(dir, 'join.secret'), 'utf8').trim(), 'hex'),
+    child,
+    output: () => output,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode)
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+        child.once('exit', (code) => {
+          clearTimeout(timer)
+          resolve(code)
+        })
+        child.kill('SIGTERM')
+      }),
+  }
+}

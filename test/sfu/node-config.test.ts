@@ -1,0 +1,32 @@
+import {test} from 'uvu'
+import * as assert from 'uvu/assert'
+import {ConfigError, parseNodeArgs} from '../../src/sfu/node-config.js'
+import {fixAnswerSsrcs} from '../../src/sfu/peer-factory.js'
+
+test('defaults and explicit values', () => {
+  const c = parseNodeArgs(['--dir', '/tmp/x', '--rtc-ports', '50000-50010', '--qoe-retention', '2d'])
+  assert.is(c.port, 8080)
+  assert.is(c.adminHost, '127.0.0.1')
+  assert.equal(c.rtcPorts, [50000, 50010])
+  assert.is(c.qoeRetentionSeconds, 2 * 86400)
+})
+
+test('bad values name the option', () => {
+  assert.throws(() => parseNodeArgs([]), /--dir is required/)
+  assert.throws(() => parseNodeArgs(['--dir', 'x', '--port', '70000']), /--port must be a port number/)
+  assert.throws(() => parseNodeArgs(['--dir', 'x', '--rtc-ports', '5000-4000']), /--rtc-ports/)
+  assert.throws(() => parseNodeArgs(['--dir', 'x', '--bogus', '1']), (e: Error) => e instanceof ConfigError && /unknown option --bogus/.test(e.message))
+})
+
+test('answer fix: recvonly sections lose their SSRC lines, sendonly ones gain one msid', () => {
+  const sdp = [
+    'v=0', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=recvonly', 'a=mid:0', 'a=ssrc:1 cname:x',
+    'm=video 9 UDP/TLS/RTP/SAVPF 96 97', 'a=sendonly', 'a=mid:1', 'a=ssrc-group:FID 2 3', 'a=ssrc:2 cname:x', 'a=ssrc:3 cname:x', '',
+  ].join('\r\n')
+  const fixed = fixAnswerSsrcs(sdp, 'pub_1')
+  assert.not.match(fixed, /a=ssrc:1 /)
+  assert.match(fixed, /a=mid:1\r\na=msid:pub_1 pub_1-video\r\n/)
+  assert.match(fixed, /a=ssrc-group:FID 2 3/)
+})
+
+test.run()
