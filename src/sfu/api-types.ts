@@ -46,6 +46,8 @@ export interface StreamStats {
   rttMs: number | null
   nackCount: number
   pliCount: number
+  /** E-model MOS estimate from this stream's loss, jitter and RTT (src/qoe/mos.ts). */
+  mos: number | null
   /** For downlink streams: the publisher whose media this is. */
   sourcePublisherId?: string
 }

@@ -17,6 +17,7 @@ import {NodeLoad} from './node-load.js'
 import {loadNodeSecrets, loadOrCreateNodeId} from './node-secrets.js'
 import {RoomRegistry} from './room-registry.js'
 import {SessionStore} from './session-store.js'
+import {QoeRecorder} from './qoe-recorder.js'
 
 function nodeVersion(): string {
   try {
@@ -44,6 +45,7 @@ export async function startNode(config: NodeConfig) {
   const accessLog = new AccessLog(join(config.dir, 'access.log'))
   const registry = new RoomRegistry(sessions)
   const load = new NodeLoad()
+  const qoe = new QoeRecorder(sessions.db, registry, config.qoeIntervalSeconds, config.qoeRetentionSeconds)
   const startedAt = new Date()
   const version = nodeVersion()
   let publicUrl = ''
@@ -93,6 +95,7 @@ export async function startNode(config: NodeConfig) {
       publicServer.close()
       adminServer.close()
       await registry.closeAll()
+      qoe.stop()
       load.stop()
       sessions.close()
       await accessLog.close()

@@ -6,6 +6,7 @@ import type {StreamStats} from './api-types.js'
 import {KeyframeThrottle} from './keyframe-throttle.js'
 import {BitrateMeter, Participant, type Identity} from './participant.js'
 import {RtpReceiveStats} from '../qoe/rtp-receive-stats.js'
+import {streamMos} from './stream-mos.js'
 
 export type MediaKind = 'audio' | 'video'
 
@@ -121,6 +122,7 @@ export class Publisher extends Participant {
       rttMs: null, // the node sends no SR to a publisher it only receives from
       nackCount: e.nacksSent,
       pliCount: e.kind === 'video' ? this.pliRelayed : 0,
+      mos: streamMos(e.fractionLost, e.stats.jitterMs, null),
     }))
   }
 }

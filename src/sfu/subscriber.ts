@@ -10,6 +10,7 @@ import type {StreamStats} from './api-types.js'
 import {BitrateMeter, Participant, type Identity} from './participant.js'
 import type {MediaKind, PacketSink, Publisher} from './publisher.js'
 import {rttFromSendTime} from '../qoe/rtt.js'
+import {streamMos} from './stream-mos.js'
 
 const PLI = 1
 const FIR = 4
@@ -141,6 +142,7 @@ export class Subscriber extends Participant implements PacketSink {
       rttMs: s.rttMs,
       nackCount: s.nackCount,
       pliCount: s.pliCount,
+      mos: streamMos(s.fractionLost, s.jitterMs, s.rttMs),
       sourcePublisherId: this.publisher.id,
     }))
   }

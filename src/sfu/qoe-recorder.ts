@@ -1,0 +1,87 @@
+// Writes one QoE sample per stream to the node's SQLite file every interval, and deletes
+// samples older than the retention (the privacy notices keep such records for 7 days).
+// A sample names the participant's identity and user agent: it is personal data, which is
+// why it lives beside the sessions and is pruned by the node itself.
+import type Database from 'better-sqlite3'
+import type {RoomRegistry} from './room-registry.js'
+
+export class QoeRecorder {
+  private readonly insert: Database.Statement
+  private readonly prune: Database.Statement
+  private readonly timer: NodeJS.Timeout
+
+  constructor(
+    db: Database.Database,
+    private readonly registry: RoomRegistry,
+    intervalSeconds: number,
+    private readonly retentionSeconds: number,
+  ) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS qoe_samples (
+        time TEXT NOT NULL,
+        room TEXT NOT NULL,
+        participant_id TEXT NOT NULL,
+        identity TEXT NOT NULL,
+        direction TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        codec TEXT NOT NULL,
+        source_publisher_id TEXT,
+        packets INTEGER NOT NULL,
+        lost INTEGER NOT NULL,
+        fraction_lost REAL NOT NULL,
+        jitter_ms REAL,
+        rtt_ms REAL,
+        bitrate_bps INTEGER NOT NULL,
+        mos REAL,
+        user_agent TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS qoe_samples_time ON qoe_samples(time);
+      CREATE INDEX IF NOT EXISTS qoe_samples_identity ON qoe_samples(identity);
+    `)
+    this.insert = db.prepare(`INSERT INTO qoe_samples VALUES
+      (@time, @room, @participantId, @identity, @direction, @kind, @codec, @source, @packets, @lost, @fractionLost, @jitterMs, @rttMs, @bitrateBps, @mos, @userAgent)`)
+    this.prune = db.prepare('DELETE FROM qoe_samples WHERE time < ?')
+    const write = db.transaction(() => this.sampleAll())
+    this.timer = setInterval(() => write(), intervalSeconds * 1000)
+    this.timer.unref()
+    this.pruneOld()
+  }
+
+  private sampleAll(): void {
+    const time = new Date().toISOString()
+    for (const room of this.registry.list()) {
+      for (const p of room.participants()) {
+        for (const s of p.streams()) {
+          this.insert.run({
+            time,
+            room: room.name,
+            participantId: p.id,
+            identity: p.who.identity,
+            direction: s.direction,
+            kind: s.kind,
+            codec: s.codec,
+            source: s.sourcePublisherId ?? null,
+            packets: s.packets,
+            lost: s.packetsLost,
+            fractionLost: s.fractionLost,
+            jitterMs: s.jitterMs,
+            rttMs: s.rttMs,
+            bitrateBps: s.bitrateBps,
+            mos: s.mos,
+            userAgent: p.who.userAgent,
+          })
+        }
+      }
+    }
+    this.pruneOld()
+  }
+
+  /** Deletes samples past the retention; returns how many went. */
+  pruneOld(now = Date.now()): number {
+    return this.prune.run(new Date(now - this.retentionSeconds * 1000).toISOString()).changes
+  }
+
+  stop(): void {
+    clearInterval(this.timer)
+  }
+}
