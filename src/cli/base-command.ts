@@ -4,7 +4,7 @@ import {Command, Errors, Flags} from '@oclif/core'
 import {ConfctlError, EXIT} from '../errors.js'
 
 export abstract class BaseCommand extends Command {
-  static baseFlags = {
+  static override baseFlags = {
     json: Flags.boolean({description: 'Print machine-readable JSON on stdout (and nothing else).', default: false}),
   }
 
