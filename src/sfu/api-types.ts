@@ -93,3 +93,23 @@ export interface NodeStateFile {
   rtcPorts: [number, number]
   startedAt: string
 }
+
+/** One row of the node's qoe_samples table, as GET /v1/qoe/samples serves it. */
+export interface QoeSample {
+  time: string
+  room: string
+  participantId: string
+  identity: string
+  direction: StreamDirection
+  kind: 'audio' | 'video'
+  codec: string
+  sourcePublisherId: string | null
+  packets: number
+  lost: number
+  fractionLost: number
+  jitterMs: number | null
+  rttMs: number | null
+  bitrateBps: number
+  mos: number | null
+  userAgent: string
+}

@@ -63,7 +63,7 @@ export async function startNode(config: NodeConfig) {
   })
 
   const publicHandler = createPublicHandler({registry, joinSecret: secrets.joinSecret, peer: {rtcPorts: config.rtcPorts, announceIp: config.announceIp}})
-  const adminHandler = createAdminHandler({registry, adminToken: secrets.adminToken, joinSecret: secrets.joinSecret, nodeInfo})
+  const adminHandler = createAdminHandler({registry, adminToken: secrets.adminToken, joinSecret: secrets.joinSecret, nodeInfo, qoe})
   const publicServer = createServer((req, res) => {
     logAccess(accessLog, 'public', req, res)
     void publicHandler(req, res)

@@ -3,7 +3,15 @@
 // A sample names the participant's identity and user agent: it is personal data, which is
 // why it lives beside the sessions and is pruned by the node itself.
 import type Database from 'better-sqlite3'
+import type {QoeSample} from './api-types.js'
 import type {RoomRegistry} from './room-registry.js'
+
+export interface QoeSampleFilter {
+  since: string // ISO 8601
+  room?: string
+  participant?: string
+  limit?: number
+}
 
 export class QoeRecorder {
   private readonly insert: Database.Statement
@@ -11,7 +19,7 @@ export class QoeRecorder {
   private readonly timer: NodeJS.Timeout
 
   constructor(
-    db: Database.Database,
+    private readonly db: Database.Database,
     private readonly registry: RoomRegistry,
     intervalSeconds: number,
     private readonly retentionSeconds: number,
@@ -74,6 +82,34 @@ export class QoeRecorder {
       }
     }
     this.pruneOld()
+  }
+
+  /** Samples since a time, optionally of one room and/or participant (id or identity). */
+  query(filter: QoeSampleFilter): QoeSample[] {
+    const where = ['time >= @since']
+    if (filter.room) where.push('room = @room')
+    if (filter.participant) where.push('(participant_id = @participant OR identity = @participant)')
+    const rows = this.db
+      .prepare(`SELECT * FROM qoe_samples WHERE ${where.join(' AND ')} ORDER BY time LIMIT @limit`)
+      .all({since: filter.since, room: filter.room ?? null, participant: filter.participant ?? null, limit: filter.limit ?? 100_000}) as Array<Record<string, unknown>>
+    return rows.map((r) => ({
+      time: r.time as string,
+      room: r.room as string,
+      participantId: r.participant_id as string,
+      identity: r.identity as string,
+      direction: r.direction as QoeSample['direction'],
+      kind: r.kind as QoeSample['kind'],
+      codec: r.codec as string,
+      sourcePublisherId: (r.source_publisher_id as string | null) ?? null,
+      packets: r.packets as number,
+      lost: r.lost as number,
+      fractionLost: r.fraction_lost as number,
+      jitterMs: r.jitter_ms as number | null,
+      rttMs: r.rtt_ms as number | null,
+      bitrateBps: r.bitrate_bps as number,
+      mos: r.mos as number | null,
+      userAgent: r.user_agent as string,
+    }))
   }
 
   /** Deletes samples past the retention; returns how many went. */

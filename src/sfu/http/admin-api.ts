@@ -5,6 +5,7 @@ import {timingSafeEqual} from 'node:crypto'
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import type {NodeInfo, TokenRequest, TokenResponse} from '../api-types.js'
 import {signJoinToken} from '../join-token.js'
+import type {QoeRecorder} from '../qoe-recorder.js'
 import type {RoomRegistry} from '../room-registry.js'
 import {HttpError, bearerToken, matchPath, readBody, requireContentType, sendError, sendJson} from './http-kit.js'
 import {renderMetrics} from './metrics.js'
@@ -14,6 +15,7 @@ export interface AdminApiDeps {
   adminToken: string
   joinSecret: Buffer
   nodeInfo: () => NodeInfo
+  qoe: QoeRecorder
 }
 
 const MAX_JSON_BYTES = 16 * 1024
@@ -39,7 +41,8 @@ function authorise(deps: AdminApiDeps, req: IncomingMessage): void {
 }
 
 async function route(deps: AdminApiDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = (req.url ?? '/').split('?')[0]!
+  const url = new URL(req.url ?? '/', 'http://admin')
+  const path = url.pathname
   const method = req.method ?? 'GET'
   const key = `${method} ${path}`
   if (key === 'GET /healthz') {
@@ -53,6 +56,7 @@ async function route(deps: AdminApiDeps, req: IncomingMessage, res: ServerRespon
     deps.registry.draining = key === 'POST /v1/drain'
     return sendJson(res, 200, {draining: deps.registry.draining})
   }
+  if (key === 'GET /v1/qoe/samples') return sendJson(res, 200, {samples: qoeSamples(deps, url.searchParams)})
   if (key === 'POST /v1/tokens') return sendJson(res, 201, await issueToken(deps, req))
   if (key === 'GET /metrics') {
     const text = renderMetrics(deps.nodeInfo(), deps.registry)
@@ -97,4 +101,17 @@ async function issueToken(deps: AdminApiDeps, req: IncomingMessage): Promise<Tok
   }
   const token = signJoinToken(deps.joinSecret, {room: body.room, sub: body.identity, name: body.name ?? body.identity}, ttl)
   return {token, expiresAt: new Date(Date.now() + ttl * 1000).toISOString()}
+}
+
+function qoeSamples(deps: AdminApiDeps, params: URLSearchParams) {
+  const since = params.get('since') ?? new Date(Date.now() - 15 * 60_000).toISOString()
+  if (Number.isNaN(Date.parse(since))) throw new HttpError(400, 'bad_request', `'since' must be an ISO 8601 time, not '${since}'`)
+  const limit = Number(params.get('limit') ?? 100_000)
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1_000_000) throw new HttpError(400, 'bad_request', "'limit' must be a whole number from 1 to 1000000")
+  return deps.qoe.query({
+    since: new Date(since).toISOString(),
+    room: params.get('room') ?? undefined,
+    participant: params.get('participant') ?? undefined,
+    limit,
+  })
 }
