@@ -20,8 +20,7 @@ export abstract class BaseCommand extends Command {
     }
     // oclif's own parse errors (unknown flag, missing arg) are bad usage: exit 2, one sentence.
     if (err instanceof Errors.CLIError && !(err instanceof Errors.ExitError)) {
-      const first = err.message.split('\n').find((l) => l.trim()) ?? err.message
-      process.stderr.write(`confctl: ${first.trim()} (see --help)\n`)
+      process.stderr.write(`confctl: ${oneSentence(err.message)} (see --help)\n`)
       return this.exit(EXIT.badInput)
     }
     if (err instanceof Errors.ExitError) throw err
@@ -29,4 +28,16 @@ export abstract class BaseCommand extends Command {
     if (process.env.CONFCTL_DEBUG) process.stderr.write(`${err.stack}\n`)
     return this.exit(1)
   }
+}
+
+/**
+ * oclif's parse errors span several lines ("The following error occurred:", the error,
+ * "See more help with --help"); keep the lines that say what is wrong, on one line.
+ */
+export function oneSentence(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^The following errors? occurred:?$/i.test(l) && !/^See more help with/i.test(l))
+  return lines.join(' ').replace(/:\s*$/, '') || message.trim()
 }

@@ -113,3 +113,14 @@ export interface QoeSample {
   mos: number | null
   userAgent: string
 }
+
+/** DELETE /v1/rooms/{room} */
+export interface CloseRoomResponse {
+  closed: string // the room's name
+  participants: number // sessions disconnected
+}
+
+/** DELETE /v1/rooms/{room}/participants/{id or identity} */
+export interface KickResponse {
+  kicked: string[] // session ids ended
+}

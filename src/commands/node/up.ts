@@ -1,0 +1,85 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../../cli/base-command.js'
+import {bringUpLocalNode, runUpLocalNode} from '../../fleet/node-lifecycle.js'
+import {LOCAL_DEFAULTS} from '../../fleet/node-config.js'
+import {DEFAULT_START_TIMEOUT_MS, type StartedNode} from '../../fleet/local-supervisor.js'
+import {formatPortRange, parseDurationSeconds} from '../../fleet/units.js'
+
+export default class NodeUp extends BaseCommand {
+  static override summary = 'Start a local SFU node (recorded in fleet.yaml) and wait until it is healthy.'
+  static override description = `Records the node in $CONFCTL_HOME/fleet.yaml and starts it in $CONFCTL_HOME/nodes/<name>/, detached (output appended to node.log there) unless --foreground. Flags left out keep the values recorded for that node; a new node gets the defaults. Port 0 lets the node pick a free port.
+
+Refuses (exit 2) if a node of that name is already running or a port is taken; exits 3 if the node dies or is not healthy within --timeout, showing the end of node.log.
+
+--json prints: {"name": string, "pid": number, "publicUrl": string, "adminUrl": string, "rtcPorts": [from, to], "dir": string, "logFile": string|null (null with --foreground), "startedAt": string, "health": "ok"|"draining"}. With --foreground it is printed once the node is healthy, node output goes to stderr, and the command exits with the node's exit code.`
+
+  static override examples = [
+    '<%= config.bin %> node up',
+    '<%= config.bin %> node up --name edge1 --port 9080 --admin-port 9081 --rtc-ports 41000-41199 --announce-ip 203.0.113.10',
+    '<%= config.bin %> node up --name dev --port 0 --admin-port 0 --foreground',
+  ]
+
+  static override flags = {
+    name: Flags.string({description: `Node name (default "${LOCAL_DEFAULTS.name}").`}),
+    port: Flags.string({description: `Public (WHIP/WHEP) TCP port, 0 = any free port (default ${LOCAL_DEFAULTS.port}).`}),
+    'admin-port': Flags.string({description: `Admin API TCP port, 0 = any free port (default ${LOCAL_DEFAULTS.adminPort}).`}),
+    'rtc-ports': Flags.string({description: `UDP port range for media, X-Y (default ${formatPortRange(LOCAL_DEFAULTS.rtcPorts)}).`}),
+    'announce-ip': Flags.string({description: 'IP address announced in ICE candidates (the public IP behind NAT); "" clears it.'}),
+    host: Flags.string({description: `Address the public port listens on (default ${LOCAL_DEFAULTS.host}).`}),
+    'admin-host': Flags.string({description: `Address the admin API listens on (default ${LOCAL_DEFAULTS.adminHost}).`}),
+    foreground: Flags.boolean({description: 'Run attached to this terminal until Ctrl-C (forwarded as SIGTERM).', default: false}),
+    timeout: Flags.string({description: `How long to wait for the node to become healthy (default ${DEFAULT_START_TIMEOUT_MS / 1000}s).`}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(NodeUp)
+    const nodeFlags = {
+      name: flags.name,
+      port: flags.port,
+      adminPort: flags['admin-port'],
+      rtcPorts: flags['rtc-ports'],
+      announceIp: flags['announce-ip'],
+      host: flags.host,
+      adminHost: flags['admin-host'],
+    }
+    const timeoutMs = flags.timeout === undefined ? undefined : parseDurationSeconds(flags.timeout, '--timeout') * 1000
+
+    if (flags.foreground) {
+      const result = await runUpLocalNode(nodeFlags, {
+        timeoutMs,
+        stdoutToStderr: flags.json,
+        onReady: (node) => this.report(flags.json, node),
+      })
+      if (!result.ready) this.logToStderr(`confctl: node '${result.entry.name}' exited during startup with code ${result.exitCode}.`)
+      if (result.exitCode !== 0) this.exit(result.exitCode)
+      return
+    }
+    const {node} = await bringUpLocalNode(nodeFlags, {timeoutMs})
+    this.report(flags.json, node)
+  }
+
+  private report(json: boolean, node: StartedNode): void {
+    const {state} = node
+    if (json) {
+      this.printJson({
+        name: state.name,
+        pid: node.pid,
+        publicUrl: state.publicUrl,
+        adminUrl: state.adminUrl,
+        rtcPorts: state.rtcPorts,
+        dir: node.dir,
+        logFile: node.logFile,
+        startedAt: state.startedAt,
+        health: node.health.status,
+      })
+      return
+    }
+    // In the foreground stdout is the node's; our lines go to stderr beside its output.
+    const out = node.logFile ? (s: string) => this.log(s) : (s: string) => this.logToStderr(s)
+    out(`node '${state.name}' is up (pid ${node.pid}${node.health.status === 'draining' ? ', draining' : ''})`)
+    out(`  public URL  ${state.publicUrl}`)
+    out(`  admin URL   ${state.adminUrl}`)
+    out(`  RTC ports   ${formatPortRange(state.rtcPorts)}/udp`)
+    out(node.logFile ? `  log         ${node.logFile}  (confctl node logs ${state.name} -f)` : '  Ctrl-C stops it.')
+  }
+}

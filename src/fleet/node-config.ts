@@ -1,0 +1,61 @@
+// Turns `node up` flags into a validated fleet.yaml entry. A flag left out keeps the value
+// recorded for that node (so a plain `confctl node up` restarts it as it was), and only a
+// node seen for the first time gets the defaults.
+import {isIP} from 'node:net'
+import {BadInputError} from '../errors.js'
+import {checkNodeName, type LocalNodeEntry, type NodeEntry} from './inventory.js'
+import {nodeDir} from './paths.js'
+import {parsePort, parsePortRange} from './units.js'
+
+export const LOCAL_DEFAULTS = {
+  name: 'local',
+  host: '0.0.0.0',
+  port: 8080,
+  adminHost: '127.0.0.1',
+  adminPort: 8081,
+  rtcPorts: [40000, 40199] as [number, number],
+}
+
+/** Raw flag values as typed (strings), undefined when not given. */
+export interface LocalNodeFlags {
+  name?: string
+  host?: string
+  port?: string
+  adminHost?: string
+  adminPort?: string
+  rtcPorts?: string
+  announceIp?: string
+}
+
+export function localEntryFromFlags(flags: LocalNodeFlags, existing: NodeEntry | undefined, home?: string): LocalNodeEntry {
+  const name = checkNodeName(flags.name ?? LOCAL_DEFAULTS.name, '--name')
+  if (existing && existing.kind !== 'local') {
+    throw new BadInputError(`node '${name}' is recorded in fleet.yaml as a ${existing.kind} node; choose another --name.`)
+  }
+  const prev = existing as LocalNodeEntry | undefined
+  const entry: LocalNodeEntry = {
+    name,
+    kind: 'local',
+    dir: prev?.dir ?? nodeDir(name, home),
+    host: flags.host === undefined ? (prev?.host ?? LOCAL_DEFAULTS.host) : checkIp(flags.host, '--host'),
+    port: flags.port === undefined ? (prev?.port ?? LOCAL_DEFAULTS.port) : parsePort(flags.port, '--port'),
+    adminHost: flags.adminHost === undefined ? (prev?.adminHost ?? LOCAL_DEFAULTS.adminHost) : checkIp(flags.adminHost, '--admin-host'),
+    adminPort: flags.adminPort === undefined ? (prev?.adminPort ?? LOCAL_DEFAULTS.adminPort) : parsePort(flags.adminPort, '--admin-port'),
+    rtcPorts: flags.rtcPorts === undefined ? (prev?.rtcPorts ?? LOCAL_DEFAULTS.rtcPorts) : parsePortRange(flags.rtcPorts, '--rtc-ports'),
+    // '' clears a recorded announce IP.
+    announceIp: flags.announceIp === undefined ? prev?.announceIp : flags.announceIp === '' ? undefined : checkIp(flags.announceIp, '--announce-ip'),
+    publicUrl: prev?.publicUrl,
+    adminUrl: prev?.adminUrl,
+  }
+  if (entry.port !== 0 && entry.port === entry.adminPort) {
+    throw new BadInputError(`--port and --admin-port must differ (both are ${entry.port}).`)
+  }
+  if (flags.port !== undefined || flags.host !== undefined) entry.publicUrl = undefined
+  if (flags.adminPort !== undefined || flags.adminHost !== undefined) entry.adminUrl = undefined
+  return entry
+}
+
+function checkIp(value: string, what: string): string {
+  if (!isIP(value)) throw new BadInputError(`${what} must be an IPv4 or IPv6 address, got '${value}'.`)
+  return value
+}

@@ -1,0 +1,86 @@
+// `node up` / `node down` as one operation each: fleet.yaml and the supervisor kept in step.
+// The node is recorded before it starts (so a failed start can be inspected with
+// `node logs` and retried with `node up`), and its actual URLs are recorded once it runs.
+import {BadInputError} from '../errors.js'
+import {findNode, readInventory, updateInventory, upsertNode, type LocalNodeEntry} from './inventory.js'
+import {
+  checkCanStart,
+  runLocalNodeForeground,
+  startLocalNode,
+  stopLocalNode,
+  type ForegroundOptions,
+  type ForegroundResult,
+  type StartedNode,
+  type StartOptions,
+  type StopResult,
+} from './local-supervisor.js'
+import {LOCAL_DEFAULTS, localEntryFromFlags, type LocalNodeFlags} from './node-config.js'
+import {confctlHome, inventoryPath} from './paths.js'
+import {pickNode} from './resolve-node.js'
+
+export interface UpResult {
+  entry: LocalNodeEntry
+  node: StartedNode
+}
+
+/** Validates flags, refuses a running node, records it, starts it detached. */
+export async function bringUpLocalNode(flags: LocalNodeFlags, opts: StartOptions = {}): Promise<UpResult> {
+  const entry = await recordLocalNode(flags, opts.script)
+  const node = await startLocalNode(entry, opts)
+  return {entry: await recordUrls(entry, node), node}
+}
+
+/** Same, in the foreground: returns when the node exits. */
+export async function runUpLocalNode(
+  flags: LocalNodeFlags,
+  opts: ForegroundOptions = {},
+): Promise<ForegroundResult & {entry: LocalNodeEntry}> {
+  const entry = await recordLocalNode(flags, opts.script)
+  let recorded: Promise<unknown> = Promise.resolve()
+  const result = await runLocalNodeForeground(entry, {
+    ...opts,
+    onReady: (node) => {
+      recorded = recordUrls(entry, node).catch(() => {})
+      opts.onReady?.(node)
+    },
+  })
+  await recorded
+  return {...result, entry}
+}
+
+async function recordLocalNode(flags: LocalNodeFlags, script?: string): Promise<LocalNodeEntry> {
+  const file = inventoryPath()
+  const home = confctlHome()
+  // Validate and refuse (running already, port taken) *before* writing: a refused start
+  // leaves fleet.yaml as it was, and a running node's entry keeps describing that process.
+  const preview = localEntryFromFlags(flags, findNode(await readInventory(file), flags.name ?? LOCAL_DEFAULTS.name), home)
+  await checkCanStart(preview, script)
+  let entry = preview
+  await updateInventory((inv) => {
+    entry = localEntryFromFlags(flags, findNode(inv, preview.name), home)
+    return upsertNode(inv, entry)
+  }, file)
+  return entry
+}
+
+async function recordUrls(entry: LocalNodeEntry, node: StartedNode): Promise<LocalNodeEntry> {
+  const updated = {...entry, publicUrl: node.state.publicUrl, adminUrl: node.state.adminUrl}
+  await updateInventory((inv) => {
+    const current = findNode(inv, entry.name)
+    // Someone may have edited the entry meanwhile; only touch the URLs of a local node.
+    return current?.kind === 'local' ? upsertNode(inv, {...current, publicUrl: updated.publicUrl, adminUrl: updated.adminUrl}) : inv
+  })
+  return updated
+}
+
+export interface DownResult extends StopResult {
+  name: string
+}
+
+export async function bringDownNode(name: string, opts: {timeoutMs?: number} = {}): Promise<DownResult> {
+  const entry = pickNode(await readInventory(), name)
+  if (entry.kind !== 'local') {
+    throw new BadInputError(`node '${name}' is an ssh node, and this version of confctl cannot stop ssh nodes yet.`)
+  }
+  return {name, ...(await stopLocalNode(entry, opts))}
+}

@@ -1,0 +1,66 @@
+import {test} from 'uvu'
+import * as assert from 'uvu/assert'
+import {BadInputError} from '../../src/errors.js'
+import {emptyInventory, upsertNode, type Inventory, type LocalNodeEntry} from '../../src/fleet/inventory.js'
+import {localEntryFromFlags} from '../../src/fleet/node-config.js'
+import {pickNode} from '../../src/fleet/resolve-node.js'
+
+const node = (name: string): LocalNodeEntry => ({
+  name, kind: 'local', dir: `/h/nodes/${name}`, host: '0.0.0.0', port: 8080, adminHost: '127.0.0.1', adminPort: 8081, rtcPorts: [40000, 40199],
+})
+const inv = (...names: string[]): Inventory => names.reduce((acc, n) => upsertNode(acc, node(n)), emptyInventory())
+
+function bad(fn: () => unknown, ...fragments: string[]) {
+  try {
+    fn()
+  } catch (err) {
+    assert.instance(err, BadInputError)
+    for (const f of fragments) assert.ok((err as Error).message.includes(f), `"${(err as Error).message}" should include "${f}"`)
+    return
+  }
+  assert.unreachable('expected BadInputError')
+}
+
+test('pickNode: --node wins; the only node is the default', () => {
+  assert.is(pickNode(inv('a', 'b'), 'b', 'F').name, 'b')
+  assert.is(pickNode(inv('a'), undefined, 'F').name, 'a')
+})
+
+test('pickNode: unknown name, none, several -> one clear sentence', () => {
+  bad(() => pickNode(inv('a', 'b'), 'c', 'F'), "no node named 'c' in F", 'known nodes: a, b')
+  bad(() => pickNode(inv(), undefined, 'F'), 'no nodes in F', 'confctl node up')
+  bad(() => pickNode(inv('a', 'b'), undefined, 'F'), '2 nodes (a, b)', '--node')
+})
+
+test('node up flags: defaults for a new node', () => {
+  const e = localEntryFromFlags({}, undefined, '/h')
+  assert.equal(e, {
+    name: 'local', kind: 'local', dir: '/h/nodes/local', host: '0.0.0.0', port: 8080, adminHost: '127.0.0.1', adminPort: 8081,
+    rtcPorts: [40000, 40199], announceIp: undefined, publicUrl: undefined, adminUrl: undefined,
+  })
+})
+
+test('node up flags: flags left out keep the recorded values', () => {
+  const prev = {...node('local'), port: 9000, announceIp: '198.51.100.1', adminUrl: 'http://127.0.0.1:8081'}
+  const e = localEntryFromFlags({rtcPorts: '41000-41009'}, prev, '/h')
+  assert.is(e.port, 9000)
+  assert.is(e.announceIp, '198.51.100.1')
+  assert.equal(e.rtcPorts, [41000, 41009])
+  assert.is(e.adminUrl, 'http://127.0.0.1:8081')
+  assert.is(localEntryFromFlags({announceIp: ''}, prev, '/h').announceIp, undefined)
+  assert.is(localEntryFromFlags({adminPort: '0'}, prev, '/h').adminUrl, undefined)
+})
+
+test('node up flags: bad values', () => {
+  bad(() => localEntryFromFlags({port: '70000'}, undefined, '/h'), '--port')
+  bad(() => localEntryFromFlags({rtcPorts: '2-1'}, undefined, '/h'), '--rtc-ports')
+  bad(() => localEntryFromFlags({announceIp: 'example.org'}, undefined, '/h'), '--announce-ip', 'example.org')
+  bad(() => localEntryFromFlags({name: '../etc'}, undefined, '/h'), '--name')
+  bad(() => localEntryFromFlags({port: '9000', adminPort: '9000'}, undefined, '/h'), 'must differ')
+  bad(
+    () => localEntryFromFlags({name: 'e'}, {name: 'e', kind: 'ssh', host: 'h', user: 'u', sshPort: 22, dir: '/d', publicUrl: 'https://e', adminUrl: 'http://127.0.0.1:1'}, '/h'),
+    'ssh node',
+  )
+})
+
+test.run()
