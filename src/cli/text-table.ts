@@ -1,5 +1,5 @@
-// Plain-text tables and human units for command output. (Rendering is not fleet logic; it
-// lives here only until a shared src/cli/ helper exists, and has no dependencies so it can move.)
+// Plain-text tables and human units for command output: no dependencies, shared by every
+// command that prints a table.
 
 export type Cell = string | number | null | undefined
 

@@ -141,6 +141,26 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
+  watchParent(shutdown)
+}
+
+/**
+ * A throwaway node (smoke, demo) is started with CONFCTL_EXIT_WITH_PARENT=<pid>: if that
+ * process disappears without stopping it (SIGKILL, a crash in native code), the node stops
+ * itself rather than live on unnoticed.
+ */
+function watchParent(shutdown: (reason: string) => void): void {
+  const pid = Number(process.env.CONFCTL_EXIT_WITH_PARENT)
+  if (!Number.isInteger(pid) || pid <= 0) return
+  const timer = setInterval(() => {
+    try {
+      process.kill(pid, 0)
+    } catch {
+      clearInterval(timer)
+      shutdown(`parent process ${pid} is gone`)
+    }
+  }, 1000)
+  timer.unref()
 }
 
 // Run only when executed as the program, not when a test imports startNode.

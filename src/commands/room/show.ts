@@ -1,13 +1,13 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {connectNode} from '../../fleet/resolve-node.js'
-import {formatBitrate, formatTime, plural, renderTable} from '../../cli/text-table.js'
+import {renderRoomText} from '../../cli/room-text.js'
 
 export default class RoomShow extends BaseCommand {
   static override summary = "Show a room's participants and per-stream statistics."
   static override description = `Exit 2 if the room does not exist on the node, 3 if the node cannot be reached.
 
---json prints: {"node": string, "room": RoomDetail}, RoomDetail being the node's GET /v1/rooms/{room} answer: the room summary fields (name, createdAt, participants, publishers, subscribers, bitrateInBps, bitrateOutBps) plus "participantsList": [{id, identity, name, role: "publisher"|"subscriber", joinedAt, remoteIp, userAgent, state, publisherId?, streams: [{id, kind, codec, direction: "uplink"|"downlink", ssrc, packets, bytes, bitrateBps, packetsLost, fractionLost, jitterMs, rttMs, nackCount, pliCount, sourcePublisherId?}]}].`
+--json prints: {"node": string, "room": RoomDetail}, RoomDetail being the node's GET /v1/rooms/{room} answer: the room summary fields (name, createdAt, participants, publishers, subscribers, bitrateInBps, bitrateOutBps) plus "participantsList": [{id, identity, name, role: "publisher"|"subscriber", joinedAt, remoteIp, userAgent, state, publisherId?, streams: [{id, kind, codec, direction: "uplink"|"downlink", ssrc, packets, bytes, bitrateBps, packetsLost, fractionLost, jitterMs, rttMs, nackCount, pliCount, mos, sourcePublisherId?}]}].`
 
   static override examples = ['<%= config.bin %> room show standup', '<%= config.bin %> room show standup --node edge1 --json']
 
@@ -27,41 +27,6 @@ export default class RoomShow extends BaseCommand {
       this.printJson({node: entry.name, room})
       return
     }
-    this.log(`room '${room.name}' on node '${entry.name}', created ${formatTime(room.createdAt)}`)
-    this.log(
-      `${plural(room.participants, 'participant')} (${room.publishers} publishing, ${room.subscribers} subscribing); in ${formatBitrate(room.bitrateInBps)}, out ${formatBitrate(room.bitrateOutBps)}`,
-    )
-    const people = room.participantsList ?? []
-    if (people.length === 0) return
-    this.log('')
-    this.log(
-      renderTable(
-        ['id', 'identity', 'name', 'role', 'state', 'ip', 'joined', 'receives'],
-        people.map((p) => [p.id, p.identity, p.name, p.role, p.state, p.remoteIp, formatTime(p.joinedAt), p.publisherId]),
-      ),
-    )
-    const streams = people.flatMap((p) => p.streams.map((s) => ({p, s})))
-    if (streams.length === 0) return
-    this.log('')
-    this.log(
-      renderTable(
-        ['participant', 'identity', 'dir', 'kind', 'codec', 'bitrate', 'packets', 'lost', 'loss %', 'jitter ms', 'rtt ms', 'nack', 'pli'],
-        streams.map(({p, s}) => [
-          p.id,
-          p.identity,
-          s.direction,
-          s.kind,
-          s.codec,
-          formatBitrate(s.bitrateBps),
-          s.packets,
-          s.packetsLost,
-          (s.fractionLost * 100).toFixed(1),
-          s.jitterMs === null ? null : s.jitterMs.toFixed(1),
-          s.rttMs === null ? null : s.rttMs.toFixed(1),
-          s.nackCount,
-          s.pliCount,
-        ]),
-      ),
-    )
+    this.log(renderRoomText(room, entry.name))
   }
 }

@@ -1,0 +1,79 @@
+import {writeFile} from 'node:fs/promises'
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../cli/base-command.js'
+import {BadInputError, CheckFailedError, ConfctlError, EXIT} from '../errors.js'
+import {smokeJunitXml} from '../client/junit.js'
+import {targetFromAdminUrl, targetFromInventory, type SmokeTarget} from '../client/node-target.js'
+import {parseNumberFlag, SMOKE_DEFAULTS} from '../client/smoke-options.js'
+import {renderSmokeReport} from '../client/smoke-report.js'
+
+export default class Smoke extends BaseCommand {
+  static override summary = "Check a node's media path end to end with synthetic WebRTC publishers and subscribers."
+  static override description = `Publishes a moving test pattern (VP8) and a tone (opus) from each publisher into a fresh room over WHIP, subscribes every subscriber to every publisher over WHEP, and after --duration judges each received stream from the subscriber's own WebRTC stats: media must arrive and decode, packet loss and jitter must stay within the limits. Without --node or --url a throwaway local node is started and stopped again.
+
+Exit 0 when every stream passes, 1 when one fails, 2 on bad flags, 3 when the node cannot be reached.
+
+--json prints: {"passed": boolean, "node": string, "room": string, "durationSeconds": number, "thresholds": {"maxLossPercent": number, "maxJitterMs": number}, "streams": [{"subscriber": string, "publisher": string, "kind": "audio"|"video", "codec": string, "packetsReceived": number, "packetsLost": number, "lossPercent": number, "jitterMs": number|null, "framesDecoded"?: number, "samplesReceived"?: number, "timeToFirstFrameMs"?: number, "passed": boolean, "failures": string[]}]}. timeToFirstFrameMs counts from the subscriber's WHEP request to its first decoded video frame (video) or first audio data (audio).`
+
+  static override examples = [
+    '<%= config.bin %> smoke',
+    '<%= config.bin %> smoke --node edge1 --publishers 3 --subscribers 2 --duration 30',
+    '<%= config.bin %> smoke --url http://127.0.0.1:8081 --admin-token-file ./admin.token --json --junit smoke.xml',
+  ]
+
+  static override flags = {
+    node: Flags.string({description: 'Node from fleet.yaml to check.', exclusive: ['url']}),
+    url: Flags.string({description: "Admin URL of the node to check (with --admin-token-file).", exclusive: ['node']}),
+    'admin-token-file': Flags.string({description: "File holding the node's admin token (with --url)."}),
+    publishers: Flags.string({description: 'Synthetic publishers.', default: String(SMOKE_DEFAULTS.publishers)}),
+    subscribers: Flags.string({description: 'Synthetic subscribers (each receives every publisher).', default: String(SMOKE_DEFAULTS.subscribers)}),
+    duration: Flags.string({description: 'Seconds of media to measure.', default: String(SMOKE_DEFAULTS.durationSeconds)}),
+    'max-loss': Flags.string({description: 'Highest packet loss per stream, percent.', default: String(SMOKE_DEFAULTS.maxLossPercent)}),
+    'max-jitter': Flags.string({description: 'Highest interarrival jitter per stream, milliseconds.', default: String(SMOKE_DEFAULTS.maxJitterMs)}),
+    junit: Flags.string({description: 'Also write the result as JUnit XML to this file.'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Smoke)
+    if (flags['admin-token-file'] && !flags.url) throw new BadInputError('--admin-token-file goes with --url; with --node the token is read from the node directory.')
+    const settings = {
+      publishers: parseNumberFlag('--publishers', flags.publishers),
+      subscribers: parseNumberFlag('--subscribers', flags.subscribers),
+      durationSeconds: parseNumberFlag('--duration', flags.duration),
+      maxLossPercent: parseNumberFlag('--max-loss', flags['max-loss']),
+      maxJitterMs: parseNumberFlag('--max-jitter', flags['max-jitter']),
+    }
+    const showProgress = !flags.json && Boolean(process.stderr.isTTY)
+    const onProgress = showProgress ? (m: string) => process.stderr.write(`smoke: ${m}\n`) : undefined
+    let target: SmokeTarget | undefined
+    if (flags.node) target = await targetFromInventory(flags.node)
+    else if (flags.url) target = await targetFromAdminUrl(flags.url, flags['admin-token-file'])
+
+    const {runSmoke} = await loadSmokeRunner()
+    const report = await runSmoke({...settings, target, onProgress})
+
+    if (flags.junit) {
+      try {
+        await writeFile(flags.junit, smokeJunitXml(report))
+      } catch (err) {
+        throw new BadInputError(`cannot write the JUnit report to ${flags.junit}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`)
+      }
+    }
+    if (flags.json) this.printJson(report)
+    else this.log(renderSmokeReport(report))
+    if (!report.passed) {
+      const failed = report.streams.filter((s) => !s.passed).length
+      throw new CheckFailedError(`smoke check failed: ${failed} of ${report.streams.length} streams on node '${report.node}' missed the thresholds.`)
+    }
+  }
+}
+
+/** The WebRTC client (native libwebrtc) is loaded only when a smoke check runs, so that
+ *  `--help` and the oclif manifest never depend on the native package being loadable. */
+async function loadSmokeRunner(): Promise<typeof import('../client/smoke.js')> {
+  try {
+    return await import('../client/smoke.js')
+  } catch (err) {
+    throw new ConfctlError(`the WebRTC client library (@roamhq/wrtc) cannot be loaded on this machine: ${(err as Error).message.split('\n')[0]}`, EXIT.checkFailed)
+  }
+}

@@ -1,0 +1,109 @@
+// End to end: real synthetic WebRTC clients (libwebrtc via @roamhq/wrtc) against a real,
+// throwaway SFU node (dist/src/sfu/main.js), through the library and through the built CLI.
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {execa} from 'execa'
+import {test} from 'uvu'
+import * as assert from 'uvu/assert'
+import {runSmoke} from '../src/client/smoke.js'
+import type {SmokeReport} from '../src/client/smoke-report.js'
+
+const root = fileURLToPath(new URL('../../', import.meta.url)) // dist/test -> repo
+const bin = join(root, 'bin', 'run.js')
+const home = mkdtempSync(join(tmpdir(), 'confctl-smoke-test-'))
+
+const cli = (args: string[]) =>
+  execa(process.execPath, [bin, ...args], {cwd: root, reject: false, timeout: 90_000, env: {CONFCTL_HOME: home, FORCE_COLOR: '0', NO_COLOR: '1'}})
+
+test('runSmoke: 2 publishers x 2 subscribers for 8 s on a throwaway node all pass', async () => {
+  const progress: string[] = []
+  const r = await runSmoke({publishers: 2, subscribers: 2, durationSeconds: 8, onProgress: (m) => progress.push(m)})
+  const summary = r.streams.map((s) => `${s.subscriber}<-${s.publisher} ${s.kind}: ${s.packetsReceived} pkts, ${s.lossPercent}% lost, ${s.jitterMs} ms jitter ${s.failures.join('; ')}`)
+  console.log(summary.join('\n'))
+  assert.ok(r.passed, summary.join('\n'))
+  assert.match(r.room, /^smoke-[0-9a-f]{8}$/)
+  assert.equal(r.thresholds, {maxLossPercent: 1, maxJitterMs: 30})
+  assert.is(r.durationSeconds, 8)
+  assert.is(r.streams.length, 2 * 2 * 2) // subscribers x publishers x {audio, video}
+  for (const sub of ['smoke-sub-1', 'smoke-sub-2']) {
+    for (const pub of ['smoke-pub-1', 'smoke-pub-2']) {
+      const video = r.streams.find((s) => s.subscriber === sub && s.publisher === pub && s.kind === 'video')!
+      const audio = r.streams.find((s) => s.subscriber === sub && s.publisher === pub && s.kind === 'audio')!
+      assert.is(video.codec, 'VP8')
+      assert.is(audio.codec, 'opus')
+      assert.ok(video.framesDecoded! > 8 * 5, `${sub}<-${pub} decoded only ${video.framesDecoded} frames`)
+      assert.ok(audio.samplesReceived! > 48_000 * 4, `${sub}<-${pub} received only ${audio.samplesReceived} samples`)
+      for (const s of [audio, video]) {
+        assert.ok(s.packetsReceived > 100, `${s.kind}: ${s.packetsReceived} packets`)
+        assert.ok(s.lossPercent < 1, `${s.kind}: ${s.lossPercent}% lost`)
+        assert.ok(s.timeToFirstFrameMs! > 0 && s.timeToFirstFrameMs! < 8000, `${s.kind}: first frame after ${s.timeToFirstFrameMs} ms`)
+      }
+    }
+  }
+  assert.ok(progress.some((m) => /throwaway/.test(m)))
+})
+
+test('CLI: smoke --json exits 0 with only the report on stdout', async () => {
+  const junit = join(home, 'smoke.xml')
+  const r = await cli(['smoke', '--json', '--duration', '5', '--junit', junit])
+  assert.is(r.exitCode, 0, `exit ${r.exitCode} (${r.signal ?? 'no signal'}): ${r.stderr}`)
+  const report = JSON.parse(String(r.stdout)) as SmokeReport
+  assert.is(report.passed, true)
+  assert.equal(Object.keys(report), ['passed', 'node', 'room', 'durationSeconds', 'thresholds', 'streams'])
+  assert.is(report.streams.length, 4) // 2 publishers x 1 subscriber x {audio, video}
+  assert.is(String(r.stderr), '') // no progress: not a TTY, and --json
+  const xml = readFileSync(junit, 'utf8')
+  assert.is(xml.match(/<testcase /g)?.length, 4)
+  assert.not.match(xml, /<failure/)
+})
+
+test('CLI: a failed threshold prints the report, then exits 1', async () => {
+  const r = await cli(['smoke', '--json', '--duration', '2', '--publishers', '1', '--max-jitter', '0', '--max-loss', '0'])
+  // Jitter of exactly 0 ms on every stream for 2 s is possible on an idle loopback, but
+  // vanishingly rare for video; accept either outcome yet require consistency.
+  const report = JSON.parse(String(r.stdout)) as SmokeReport
+  assert.is(r.exitCode, report.passed ? 0 : 1, String(r.stderr))
+  if (!report.passed) assert.match(String(r.stderr), /^confctl: smoke check failed: \d of 2 streams/)
+})
+
+test('CLI: bad flags exit 2 with one sentence, before any node is started', async () => {
+  for (const [args, fragment] of [
+    [['--publishers', '0'], '--publishers'],
+    [['--duration', '-5'], '--duration'],
+    [['--subscribers', 'two'], '--subscribers'],
+    [['--url', 'http://127.0.0.1:9'], '--admin-token-file'],
+  ] as const) {
+    const r = await cli(['smoke', '--json', ...args])
+    assert.is(r.exitCode, 2, `${args.join(' ')}: ${r.stderr}`)
+    assert.is(String(r.stdout), '')
+    // One line (execa strips the final newline), no stack trace.
+    assert.match(String(r.stderr), new RegExp(`^confctl: [^\\n]*${fragment}[^\\n]*$`))
+  }
+})
+
+test('CLI: a node that does not answer exits 3', async () => {
+  const tokenFile = join(home, 'admin.token')
+  writeFileSync(tokenFile, 'not-a-real-token\n')
+  const r = await cli(['smoke', '--json', '--url', 'http://127.0.0.1:9', '--admin-token-file', tokenFile])
+  assert.is(r.exitCode, 3, String(r.stderr))
+  assert.is(String(r.stdout), '')
+  assert.match(String(r.stderr), /unreachable at http:\/\/127\.0\.0\.1:9/)
+})
+
+test('library: a process that ran runSmoke exits by itself, cleanly (no native crash, no hang)', async () => {
+  const script = `import {runSmoke} from ${JSON.stringify(join(root, 'dist/src/client/smoke.js'))}
+const r = await runSmoke({publishers: 1, subscribers: 1, durationSeconds: 2})
+console.log(r.passed ? 'passed' : 'failed')`
+  const started = Date.now()
+  const r = await execa(process.execPath, ['--input-type=module', '-e', script], {cwd: root, reject: false, timeout: 60_000})
+  assert.is(r.signal, undefined, `killed by ${r.signal}: ${r.stderr}`)
+  assert.is(r.exitCode, 0, String(r.stderr))
+  assert.is(String(r.stdout).trim(), 'passed')
+  assert.ok(Date.now() - started < 30_000)
+})
+
+test.after(() => rmSync(home, {recursive: true, force: true}))
+
+test.run()
