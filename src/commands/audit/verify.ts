@@ -1,0 +1,21 @@
+import {BaseCommand} from '../../cli/base-command.js'
+import {EXIT} from '../../errors.js'
+import {verifyAudit} from '../../privacy/audit-log.js'
+import {withPrivacy} from '../../privacy/privacy-context.js'
+
+export default class AuditVerify extends BaseCommand {
+  static override summary = 'Check the audit log\'s hash chain: any edited, removed or reordered entry fails.'
+  static override description = '--json prints {"ok": boolean, "entries": number, "problems": [{"seq": number, "problem": string}]}. Exit 1 when the chain is broken.'
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(AuditVerify)
+    const r = await withPrivacy((ctx) => verifyAudit(ctx.db, ctx.key))
+    const ok = r.problems.length === 0
+    if (flags.json) this.printJson({ok, ...r})
+    else {
+      for (const p of r.problems) this.log(`entry ${p.seq}: ${p.problem}`)
+      this.log(ok ? `audit log intact: ${r.entries} entries.` : `audit log BROKEN: ${r.problems.length} problem(s) in ${r.entries} entries.`)
+    }
+    if (!ok) this.exit(EXIT.checkFailed)
+  }
+}

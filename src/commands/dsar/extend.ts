@@ -1,0 +1,24 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from '../../cli/base-command.js'
+import {appendAudit} from '../../privacy/audit-log.js'
+import {requestLines} from '../../privacy/dsar-render.js'
+import {withPrivacy} from '../../privacy/privacy-context.js'
+import {extendRequest} from '../../privacy/request-register.js'
+
+export default class DsarExtend extends BaseCommand {
+  static override summary = 'Extend a request\'s deadline by two months (once, with a reason; Art. 12(3)).'
+  static override description = '--json prints the request (shape as in dsar show). Exit 2 for an unknown id or a second extension.'
+  static override args = {id: Args.string({required: true, description: 'Request id.'})}
+  static override flags = {reason: Flags.string({required: true, description: 'Why more time is needed (told to the subject).'})}
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(DsarExtend)
+    const req = await withPrivacy(async (ctx) => {
+      const r = await extendRequest(ctx.db, args.id, flags.reason)
+      await appendAudit(ctx.db, ctx.key, ctx.actor, {event: 'request.extended', requestId: r.id, subjects: r.subjects.map((s) => s.hash), details: {dueAt: r.dueAt, reason: flags.reason}})
+      return r
+    })
+    if (flags.json) this.printJson(req)
+    else this.log(requestLines(req).join('\n'))
+  }
+}

@@ -1,0 +1,33 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../../cli/base-command.js'
+import {appendAudit} from '../../privacy/audit-log.js'
+import {loadDatamap} from '../../privacy/datamap-load.js'
+import {requestLines} from '../../privacy/dsar-render.js'
+import {withPrivacy} from '../../privacy/privacy-context.js'
+import {getRequest, openRequest, REQUEST_TYPES, type RequestType} from '../../privacy/request-register.js'
+import {parseIdentifier, subjectHash} from '../../privacy/subject.js'
+
+export default class DsarOpen extends BaseCommand {
+  static override summary = 'Record a data-subject request (due in one month, Art. 12(3)).'
+  static override description = '--json prints the request: {"id", "type", "status", "receivedAt", "dueAt", "extendedReason", "note", "datamap", "updatedAt", "subjects": [{"type", "hash"}], "stores": []}. Exit 2 on a bad subject or datamap.'
+  static override examples = ['<%= config.bin %> dsar open --type erasure --subject email=a@b.de --subject ip=203.0.113.7']
+  static override flags = {
+    type: Flags.string({required: true, options: [...REQUEST_TYPES], description: 'What the subject asks for.'}),
+    subject: Flags.string({required: true, multiple: true, description: 'An identifier of the subject, TYPE=VALUE (email, user_id, display_name, ip, phone); repeatable.'}),
+    note: Flags.string({description: 'A note for the register (avoid personal data beyond what is needed).'}),
+    datamap: Flags.string({description: 'Datamap file (default $CONFCTL_HOME/datamap.yaml); the request keeps using it.'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(DsarOpen)
+    const subjects = flags.subject.map(parseIdentifier)
+    const req = await withPrivacy(async (ctx) => {
+      const {file} = loadDatamap(ctx.home, flags.datamap) // a bad datamap is refused now, not at erasure time
+      const id = await openRequest(ctx.db, ctx.key, {type: flags.type as RequestType, subjects, note: flags.note, datamap: file})
+      await appendAudit(ctx.db, ctx.key, ctx.actor, {event: 'request.opened', requestId: id, subjects: subjects.map((s) => subjectHash(ctx.key, s)), details: {type: flags.type}})
+      return getRequest(ctx.db, id)
+    })
+    if (flags.json) this.printJson(req)
+    else this.log(requestLines(req).join('\n'))
+  }
+}

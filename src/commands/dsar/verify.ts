@@ -1,0 +1,23 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from '../../cli/base-command.js'
+import {EXIT} from '../../errors.js'
+import {verifyLines} from '../../privacy/dsar-render.js'
+import {verifyErasure} from '../../privacy/erasure-verify.js'
+import {withPrivacy} from '../../privacy/privacy-context.js'
+import {withRequestScope} from '../../privacy/request-scope.js'
+
+export default class DsarVerify extends BaseCommand {
+  static override summary = 'Search every store again after an erasure and prove nothing remains but held/kept data.'
+  static override description = '--json prints {"request","ok","pendingSteps","stores":[{"store","reachable","message"?,"remaining":[{"collection","key","via"}],"kept":[{"collection","key","reason","hold"?}]}]}. Exit 1 when something remains or steps are pending, 3 when a store is down.'
+  static override args = {id: Args.string({required: true, description: 'Request id (an erasure request).'})}
+  static override flags = {datamap: Flags.string({description: 'Datamap file (default: the one the request was opened with).'})}
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(DsarVerify)
+    const r = await withPrivacy((ctx) => withRequestScope(ctx, args.id, flags.datamap, (scope) => verifyErasure(ctx, scope), ['erasure']))
+    if (flags.json) this.printJson(r)
+    else this.log(verifyLines(r).join('\n'))
+    if (r.stores.some((s) => !s.reachable)) this.exit(EXIT.unreachable)
+    if (!r.ok) this.exit(EXIT.checkFailed)
+  }
+}

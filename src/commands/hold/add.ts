@@ -1,0 +1,36 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../../cli/base-command.js'
+import {BadInputError} from '../../errors.js'
+import {appendAudit} from '../../privacy/audit-log.js'
+import {loadDatamap} from '../../privacy/datamap-load.js'
+import {addHold} from '../../privacy/holds.js'
+import {withPrivacy} from '../../privacy/privacy-context.js'
+import {parseIdentifier, subjectHash} from '../../privacy/subject.js'
+
+export default class HoldAdd extends BaseCommand {
+  static override summary = 'Put a legal hold on a store (or one collection, or one subject in it): erasure keeps it.'
+  static override description = '--json prints the hold: {"id","store","collection","subjectHash","reason","until","createdAt","releasedAt"}. Exit 2 for an unknown store/collection or a bad date.'
+  static override examples = ['<%= config.bin %> hold add --store webserver --reason "evidence for incident 2026-113" --until 2026-12-31']
+  static override flags = {
+    store: Flags.string({required: true, description: 'Store name from the datamap.'}),
+    collection: Flags.string({description: 'Only this collection.'}),
+    subject: Flags.string({description: 'Only this subject (TYPE=VALUE; stored as a keyed hash).'}),
+    reason: Flags.string({required: true, description: 'Why the data must be kept.'}),
+    until: Flags.string({description: 'Date (YYYY-MM-DD) after which the hold no longer applies.'}),
+    datamap: Flags.string({description: 'Datamap file to check store/collection against.'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(HoldAdd)
+    const until = flags.until ? new Date(flags.until) : undefined
+    if (until && Number.isNaN(until.getTime())) throw new BadInputError(`--until '${flags.until}' is not a date (YYYY-MM-DD).`)
+    const subject = flags.subject ? parseIdentifier(flags.subject) : undefined
+    const hold = await withPrivacy(async (ctx) => {
+      const h = await addHold(ctx.db, loadDatamap(ctx.home, flags.datamap).map, {store: flags.store, collection: flags.collection, subjectHash: subject && subjectHash(ctx.key, subject), reason: flags.reason, until})
+      await appendAudit(ctx.db, ctx.key, ctx.actor, {event: 'hold.added', subjects: h.subjectHash ? [h.subjectHash] : [], details: {hold: h.id, store: h.store, collection: h.collection, reason: h.reason, until: h.until}})
+      return h
+    })
+    if (flags.json) this.printJson(hold)
+    else this.log(`${hold.id}: holding ${hold.store}${hold.collection ? `/${hold.collection}` : ''}${hold.subjectHash ? ' for one subject' : ''} (${hold.reason})${hold.until ? ` until ${hold.until.slice(0, 10)}` : ''}.`)
+  }
+}

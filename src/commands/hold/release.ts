@@ -1,0 +1,22 @@
+import {Args} from '@oclif/core'
+import {BaseCommand} from '../../cli/base-command.js'
+import {appendAudit} from '../../privacy/audit-log.js'
+import {releaseHold} from '../../privacy/holds.js'
+import {withPrivacy} from '../../privacy/privacy-context.js'
+
+export default class HoldRelease extends BaseCommand {
+  static override summary = 'Release a legal hold; erasure no longer keeps what it covered.'
+  static override description = '--json prints the released hold. Exit 2 for an unknown or already released id.'
+  static override args = {id: Args.string({required: true, description: 'Hold id.'})}
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(HoldRelease)
+    const hold = await withPrivacy(async (ctx) => {
+      const h = await releaseHold(ctx.db, args.id)
+      await appendAudit(ctx.db, ctx.key, ctx.actor, {event: 'hold.released', subjects: h.subjectHash ? [h.subjectHash] : [], details: {hold: h.id}})
+      return h
+    })
+    if (flags.json) this.printJson(hold)
+    else this.log(`${hold.id} released.`)
+  }
+}

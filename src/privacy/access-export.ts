@@ -1,0 +1,136 @@
+// The answer to an access request (Art. 15): per store, everything found as JSON; the
+// files that belong to records (recordings) as they are; a human-readable summary with
+// the Art. 15(1) information taken from the datamap (purposes, categories, recipients,
+// storage period, source); and a manifest with the SHA-256 of every file. Written to a
+// directory, or to a ZIP built beside its final name and renamed into place.
+import {createHash, randomBytes} from 'node:crypto'
+import {copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {basename, dirname, join, relative, resolve} from 'node:path'
+import {BadInputError} from '../errors.js'
+import {appendAudit} from './audit-log.js'
+import {legalBasisText, type CollectionDef} from './datamap-types.js'
+import type {PrivacyContext} from './privacy-context.js'
+import {setRequestStatus, setStoreStatus} from './request-register.js'
+import type {RequestScope} from './request-scope.js'
+import {searchSubject, type StoreHits} from './subject-search.js'
+import {writeZip} from './zip-writer.js'
+
+export interface AccessResult {
+  request: string
+  out: string
+  status: 'done' | 'partial'
+  stores: Array<{store: string; reachable: boolean; message?: string; records: number; files: number}>
+  files: Array<{path: string; bytes: number; sha256: string}>
+}
+
+const jsonValue = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v)
+
+function summary(scope: RequestScope, hits: StoreHits[]): string {
+  const lines = [
+    `Information about the personal data we hold (Art. 15 GDPR)`,
+    `Request: ${scope.req.id}, received ${scope.req.receivedAt.slice(0, 10)}, answered ${new Date().toISOString().slice(0, 10)}.`,
+    '',
+  ]
+  const found = hits.flatMap((s) => s.collections.filter((c) => c.records.length > 0))
+  if (found.length === 0) lines.push('We found no personal data about you in any of our systems.', '')
+  for (const h of found) {
+    const c: CollectionDef = h.coll
+    lines.push(
+      `${c.store} / ${c.name}: ${h.records.length} record(s)`,
+      `  Purpose: ${c.purpose}`,
+      `  Categories of data: ${[...new Set(c.fields.map((f) => f.category))].join(', ')}`,
+      `  Legal basis: ${legalBasisText(c)}`,
+      `  Recipients: ${c.recipients.length ? c.recipients.join('; ') : 'none outside the controller'}`,
+      `  Storage period: ${c.retention.period}, counted from ${c.retention.from}`,
+      `  Source: ${c.source}`,
+      '',
+    )
+  }
+  const down = hits.filter((s) => !s.reachable)
+  if (down.length) lines.push(`Not yet searched (the system was unavailable; we will complete this answer): ${down.map((s) => s.store).join(', ')}.`, '')
+  lines.push(
+    'You may ask for rectification (Art. 16), erasure (Art. 17), restriction of processing (Art. 18) and object (Art. 21),',
+    'and you may lodge a complaint with a supervisory authority (Art. 77).',
+    'The machine-readable data is in stores/*.json; files attached to records are in files/; manifest.json lists the SHA-256 of every file.',
+  )
+  return lines.join('\n') + '\n'
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, {withFileTypes: true}).flatMap((d) => (d.isDirectory() ? listFiles(join(dir, d.name)) : [join(dir, d.name)]))
+}
+
+function writeTree(dir: string, scope: RequestScope, hits: StoreHits[]): AccessResult['files'] {
+  mkdirSync(join(dir, 'stores'), {recursive: true})
+  for (const s of hits) {
+    const doc = {
+      store: s.store,
+      reachable: s.reachable,
+      ...(s.message ? {message: s.message} : {}),
+      collections: s.collections.filter((c) => c.records.length).map((c) => ({
+        collection: c.coll.name,
+        records: c.records.map((r) => {
+          let file: string | undefined
+          if (r.attachment) {
+            const target = join('files', s.store, c.coll.name, basename(r.attachment))
+            mkdirSync(join(dir, dirname(target)), {recursive: true})
+            copyFileSync(r.attachment, join(dir, target))
+            file = target
+          }
+          return {key: r.key, via: r.via, data: r.data, ...(file ? {file} : {})}
+        }),
+      })),
+    }
+    writeFileSync(join(dir, 'stores', `${s.store}.json`), JSON.stringify(doc, jsonValue, 2) + '\n')
+  }
+  writeFileSync(join(dir, 'summary.txt'), summary(scope, hits))
+  const files = listFiles(dir).sort().map((f) => {
+    const data = readFileSync(f)
+    return {path: relative(dir, f), bytes: data.length, sha256: createHash('sha256').update(data).digest('hex')}
+  })
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({request: scope.req.id, generatedAt: new Date().toISOString(), files}, null, 2) + '\n')
+  return files
+}
+
+export async function exportAccess(ctx: PrivacyContext, scope: RequestScope, out: string): Promise<AccessResult> {
+  const target = resolve(out)
+  const zip = target.toLowerCase().endsWith('.zip')
+  if (existsSync(target) && (zip || !statSync(target).isDirectory() || readdirSync(target).length > 0)) {
+    throw new BadInputError(`--out ${out} already exists${zip ? '' : ' and is not an empty directory'}; choose a new path.`)
+  }
+  const hits = await searchSubject(scope.map, scope.ids, scope.conns)
+  // Built under a temp name beside the target: a crash leaves no half export under the real name.
+  const work = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`)
+  let files: AccessResult['files']
+  try {
+    files = writeTree(work, scope, hits)
+    if (zip) {
+      const entries = listFiles(work).sort().map((f) => ({name: relative(work, f), file: f}))
+      writeZip(`${work}.zip`, entries)
+      renameSync(`${work}.zip`, target)
+      rmSync(work, {recursive: true, force: true})
+    } else {
+      if (existsSync(target)) rmSync(target, {recursive: true})
+      renameSync(work, target)
+    }
+  } catch (err) {
+    rmSync(work, {recursive: true, force: true})
+    rmSync(`${work}.zip`, {force: true})
+    throw err
+  }
+  const stores = hits.map((s) => ({
+    store: s.store, reachable: s.reachable, message: s.message,
+    records: s.collections.reduce((n, c) => n + c.records.length, 0),
+    files: s.collections.reduce((n, c) => n + c.records.filter((r) => r.attachment).length, 0),
+  }))
+  const status = stores.every((s) => s.reachable) ? 'done' : 'partial'
+  for (const s of stores) await setStoreStatus(ctx.db, scope.req.id, s.store, s.reachable ? 'done' : 'unreachable', s.message ?? null)
+  await setRequestStatus(ctx.db, scope.req.id, status)
+  await appendAudit(ctx.db, ctx.key, ctx.actor, {
+    event: status === 'done' ? 'access.exported' : 'access.partial',
+    requestId: scope.req.id,
+    subjects: scope.hashes,
+    details: {files: files.length, stores: Object.fromEntries(stores.map((s) => [s.store, {reachable: s.reachable, records: s.records, files: s.files}]))},
+  })
+  return {request: scope.req.id, out: target, status, stores, files}
+}

@@ -1,0 +1,122 @@
+// SQLite, PostgreSQL and MariaDB/MySQL tables. Rows are addressed by the datamap's key
+// columns (JSON tuple), or SQLite's rowid; every change runs in one transaction.
+import {UnreachableError} from '../../errors.js'
+import type {CollectionDef, StoreDef} from '../datamap-types.js'
+import {chunks, type Connector, type FoundRecord, type Match, type StepAction, type ValueEraser} from './connector.js'
+import {openSqlDriver, type Query, type Row, type SqlDriver} from './sql-drivers.js'
+
+const KEY_COL = '__confctl_key'
+
+export class SqlConnector implements Connector {
+  private driver?: SqlDriver
+  constructor(readonly store: StoreDef) {}
+
+  async connect(): Promise<void> {
+    this.driver ??= await openSqlDriver(this.store)
+  }
+
+  private get db(): SqlDriver {
+    if (!this.driver) throw new Error('connector used before connect()')
+    return this.driver
+  }
+
+  private table(coll: CollectionDef): string {
+    const schema = this.store.connection.schema
+    return this.db.ident(schema && !coll.locator.table!.includes('.') ? `${schema}.${coll.locator.table}` : coll.locator.table!)
+  }
+
+  private keyCols(coll: CollectionDef): string[] {
+    if (coll.locator.key?.length) return coll.locator.key
+    if (this.db.defaultKey) return [this.db.defaultKey]
+    throw new Error(`${coll.origin}: collection has no key`)
+  }
+
+  private keyOf(coll: CollectionDef, row: Row): string {
+    const cols = this.keyCols(coll)
+    return JSON.stringify(cols.map((c) => (cols[0] === this.db.defaultKey ? row[KEY_COL] : row[c])))
+  }
+
+  /** `(k1 = ? AND k2 = ?) OR ...` for a batch of keys. */
+  private keyWhere(coll: CollectionDef, keys: string[]): {sql: string; params: unknown[]} {
+    const cols = this.keyCols(coll)
+    const params: unknown[] = []
+    const one = cols.map((c) => `${c === this.db.defaultKey ? c : this.db.ident(c)} = ?`).join(' AND ')
+    for (const k of keys) params.push(...(JSON.parse(k) as unknown[]))
+    return {sql: keys.map(() => `(${one})`).join(' OR '), params}
+  }
+
+  private async run<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      // Lost connections mid-request are "store down", so the request can go partial and resume.
+      if (code && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|PROTOCOL_CONNECTION_LOST|57P01)$/.test(code)) {
+        throw new UnreachableError(`store '${this.store.name}' (${this.store.kind}) went away: ${code}.`)
+      }
+      if (/Connection terminated|closed state|Connection is closed/i.test((err as Error).message)) {
+        throw new UnreachableError(`store '${this.store.name}' (${this.store.kind}) went away: ${(err as Error).message}.`)
+      }
+      throw err
+    }
+  }
+
+  async find(coll: CollectionDef, matches: Match[]): Promise<FoundRecord[]> {
+    const out = new Map<string, FoundRecord>()
+    const select = `SELECT ${this.db.defaultKey && !coll.locator.key?.length ? `${this.db.defaultKey} AS ${KEY_COL}, ` : ''}* FROM ${this.table(coll)}`
+    for (const m of matches) {
+      for (const batch of chunks(m.values, 500)) {
+        const col = this.db.ident(m.field)
+        const cond = m.fold ? `lower(${col}) IN (${batch.map(() => '?').join(',')})` : `${col} IN (${batch.map(() => '?').join(',')})`
+        const rows = await this.run(() => this.db.query(`${select} WHERE ${cond}`, m.fold ? batch.map((v) => v.toLowerCase()) : batch))
+        for (const row of rows) {
+          const key = this.keyOf(coll, row)
+          delete row[KEY_COL]
+          out.set(key, {key, data: row})
+        }
+      }
+    }
+    return [...out.values()]
+  }
+
+  planErasure(coll: CollectionDef, records: FoundRecord[], _m: Match[], erase: ValueEraser): StepAction[] {
+    if (coll.erasure.strategy === 'delete') return chunks(records.map((r) => r.key), 200).map((keys) => ({op: 'delete' as const, keys}))
+    const rows = records.map((r) => ({key: r.key, set: Object.fromEntries(coll.erasure.fields.map((f) => [f, erase(f, r.data[f])]))}))
+    return chunks(rows, 200).map((batch) => ({op: 'update' as const, rows: batch}))
+  }
+
+  async apply(coll: CollectionDef, step: StepAction): Promise<number> {
+    return this.run(() =>
+      this.db.tx(async (q: Query) => {
+        if (step.op === 'delete') {
+          const w = this.keyWhere(coll, step.keys)
+          return (await q(`DELETE FROM ${this.table(coll)} WHERE ${w.sql}`, w.params)).changes ?? 0
+        }
+        if (step.op !== 'update') throw new Error(`a ${this.store.kind} store cannot apply '${step.op}'`)
+        let changed = 0
+        for (const row of step.rows) {
+          const cols = Object.keys(row.set)
+          const w = this.keyWhere(coll, [row.key])
+          const sql = `UPDATE ${this.table(coll)} SET ${cols.map((c) => `${this.db.ident(c)} = ?`).join(', ')} WHERE ${w.sql}`
+          changed += (await q(sql, [...cols.map((c) => row.set[c]), ...w.params])).changes ?? 0
+        }
+        return changed
+      }),
+    )
+  }
+
+  async rectify(coll: CollectionDef, records: FoundRecord[], field: string, value: string): Promise<number> {
+    return this.apply(coll, {op: 'update', rows: records.map((r) => ({key: r.key, set: {[field]: value}}))})
+  }
+
+  async countOlderThan(coll: CollectionDef, field: string, before: Date): Promise<number> {
+    const param = this.store.kind === 'sqlite' ? before.toISOString() : before
+    const rows = await this.run(() => this.db.query(`SELECT COUNT(*) AS n FROM ${this.table(coll)} WHERE ${this.db.ident(field)} < ?`, [param]))
+    return Number(rows[0]?.n ?? 0)
+  }
+
+  async close(): Promise<void> {
+    await this.driver?.close()
+    this.driver = undefined
+  }
+}

@@ -1,0 +1,52 @@
+// Human-readable renderings of request results for the dsar/hold/audit commands (the
+// --json shapes are the result objects themselves, documented in docs/privacy.md).
+import type {PlanStore} from './erasure-plan.js'
+import type {ErasureResult} from './erasure-run.js'
+import {daysLeft, type DsarRequest} from './request-register.js'
+import type {VerifyResult} from './erasure-verify.js'
+
+export function requestLines(r: DsarRequest): string[] {
+  const left = daysLeft(r)
+  return [
+    `${r.id}  ${r.type}  ${r.status}`,
+    `  received ${r.receivedAt.slice(0, 10)}, due ${r.dueAt.slice(0, 10)} (${left < 0 ? `${-left} day(s) overdue` : `${left} day(s) left`})${r.extendedReason ? `, extended: ${r.extendedReason}` : ''}`,
+    `  subjects: ${r.subjects.map((s) => `${s.type}#${s.hash.slice(0, 12)}`).join(', ')}`,
+    ...(r.note ? [`  note: ${r.note}`] : []),
+    ...r.stores.map((s) => `  store ${s.store}: ${s.status}${s.message ? ` (${s.message})` : ''}`),
+  ]
+}
+
+export function planLines(stores: PlanStore[]): string[] {
+  const out: string[] = []
+  for (const s of stores) {
+    if (!s.reachable) out.push(`${s.store}: NOT REACHABLE (${s.message}); it will be planned when it answers`)
+    for (const c of s.collections) {
+      if (c.kept) out.push(`${s.store}/${c.collection}: keep ${c.records} record(s): ${c.kept.reason}${c.kept.hold ? ` [${c.kept.hold}]` : ''}`)
+      else for (const step of c.steps) out.push(`${s.store}/${c.collection}: ${step}`)
+    }
+  }
+  return out.length ? out : ['nothing of this subject was found.']
+}
+
+export function erasureLines(r: ErasureResult): string[] {
+  return [
+    ...r.applied.map((a) => `step ${a.seq} ${a.store}/${a.collection}: ${a.summary} -> ${a.changed} changed`),
+    ...r.stores.flatMap((s) => [
+      `${s.store}: ${s.status}${s.message ? ` (${s.message})` : ''}`,
+      ...s.kept.map((k) => `  kept ${k.collection}: ${k.records} record(s): ${k.reason}`),
+    ]),
+    `request ${r.request}: ${r.status}`,
+  ]
+}
+
+export function verifyLines(v: VerifyResult): string[] {
+  const out: string[] = []
+  for (const s of v.stores) {
+    if (!s.reachable) out.push(`${s.store}: NOT REACHABLE (${s.message})`)
+    for (const r of s.remaining) out.push(`${s.store}/${r.collection}: STILL PRESENT ${r.key} (found via ${r.via.join(', ')})`)
+    for (const k of s.kept) out.push(`${s.store}/${k.collection}: kept ${k.key}: ${k.reason}`)
+  }
+  if (v.pendingSteps) out.push(`${v.pendingSteps} journaled step(s) not applied yet; run 'confctl dsar erase ${v.request} --execute' again.`)
+  out.push(v.ok ? `verified: nothing of the subject remains in request ${v.request} except what is listed as kept.` : `verification FAILED for request ${v.request}.`)
+  return out
+}

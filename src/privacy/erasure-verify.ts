@@ -1,0 +1,49 @@
+// Proof after an erasure: every store searched again; the request passes only when all
+// stores answered, no journaled step is pending, and whatever is still found is kept by a
+// hold or by the datamap's `keep` (each listed with its reason).
+import {appendAudit} from './audit-log.js'
+import {journalSteps} from './erasure-journal.js'
+import {keptReason} from './erasure-plan.js'
+import {listHolds} from './holds.js'
+import type {PrivacyContext} from './privacy-context.js'
+import type {RequestScope} from './request-scope.js'
+import {searchSubject} from './subject-search.js'
+
+export interface VerifyResult {
+  request: string
+  ok: boolean
+  pendingSteps: number
+  stores: Array<{
+    store: string
+    reachable: boolean
+    message?: string
+    remaining: Array<{collection: string; key: string; via: string[]}>
+    kept: Array<{collection: string; key: string; reason: string; hold?: string}>
+  }>
+}
+
+export async function verifyErasure(ctx: PrivacyContext, scope: RequestScope): Promise<VerifyResult> {
+  const holds = await listHolds(ctx.db)
+  const hits = await searchSubject(scope.map, scope.ids, scope.conns)
+  const pendingSteps = (await journalSteps(ctx.db, ctx.key, scope.req.id)).filter((s) => s.status !== 'done').length
+  const stores: VerifyResult['stores'] = hits.map((s) => {
+    const remaining: VerifyResult['stores'][number]['remaining'] = []
+    const kept: VerifyResult['stores'][number]['kept'] = []
+    for (const h of s.collections) {
+      const why = keptReason(h.coll, holds, scope.hashes)
+      for (const r of h.records) {
+        if (why) kept.push({collection: h.coll.name, key: r.key, reason: why.reason, hold: why.hold})
+        else remaining.push({collection: h.coll.name, key: r.key, via: r.via})
+      }
+    }
+    return {store: s.store, reachable: s.reachable, message: s.message, remaining, kept}
+  })
+  const ok = pendingSteps === 0 && stores.every((s) => s.reachable && s.remaining.length === 0)
+  await appendAudit(ctx.db, ctx.key, ctx.actor, {
+    event: ok ? 'verify.passed' : 'verify.failed',
+    requestId: scope.req.id,
+    subjects: scope.hashes,
+    details: {pendingSteps, stores: Object.fromEntries(stores.map((s) => [s.store, {reachable: s.reachable, remaining: s.remaining.length, kept: s.kept.length}]))},
+  })
+  return {request: scope.req.id, ok, pendingSteps, stores}
+}

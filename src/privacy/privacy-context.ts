@@ -1,0 +1,25 @@
+// What every privacy command needs, opened once and closed on every path: confctl's own
+// store, the secret key and who is running it (for the audit log).
+import {confctlHome} from '../fleet/paths.js'
+import {openStore} from '../store/open-store.js'
+import type {StoreDb} from '../store/store-db.js'
+import {currentActor} from './audit-log.js'
+import {SecretKey} from './secret-key.js'
+
+export interface PrivacyContext {
+  home: string
+  db: StoreDb
+  key: SecretKey
+  actor: string
+}
+
+export async function withPrivacy<T>(fn: (ctx: PrivacyContext) => Promise<T>, env: NodeJS.ProcessEnv = process.env): Promise<T> {
+  const home = confctlHome(env)
+  const key = SecretKey.load(home, env)
+  const db = await openStore(home, env)
+  try {
+    return await fn({home, db, key, actor: currentActor(env)})
+  } finally {
+    await db.close()
+  }
+}
