@@ -2,7 +2,7 @@
 // documented exit codes with a sentence naming the node and URL, so commands never see a
 // raw socket error (unreachable -> exit 3, unknown room/participant or refused input -> exit 2).
 import {request} from 'undici'
-import type {ApiError, NodeInfo, RoomDetail, RoomSummary, TokenRequest, TokenResponse} from '../sfu/api-types.js'
+import type {ApiError, NodeInfo, QoeSample, RoomDetail, RoomSummary, TokenRequest, TokenResponse} from '../sfu/api-types.js'
 import {BadInputError, UnreachableError} from '../errors.js'
 
 export interface HealthResponse {
@@ -101,6 +101,15 @@ export class AdminClient {
 
   createToken(req: TokenRequest): Promise<TokenResponse> {
     return this.json({method: 'POST', path: '/v1/tokens', body: req})
+  }
+
+  /** Stored QoE samples (GET /v1/qoe/samples): since an ISO time, optionally filtered. */
+  async qoeSamples(filter: {since: string; room?: string; participant?: string; limit?: number}): Promise<QoeSample[]> {
+    const q = new URLSearchParams({since: filter.since})
+    if (filter.room) q.set('room', filter.room)
+    if (filter.participant) q.set('participant', filter.participant)
+    if (filter.limit) q.set('limit', String(filter.limit))
+    return (await this.json<{samples: QoeSample[]}>({method: 'GET', path: `/v1/qoe/samples?${q}`})).samples
   }
 
   /** Prometheus text exposition. */

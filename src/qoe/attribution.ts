@@ -13,16 +13,23 @@ export interface Attribution {
   explanation: string
 }
 
-/** Loss below this share (percent) is noise, not a leg to blame. */
+/** Loss below this (percentage points) is noise, not a leg to blame. */
 export const LOSS_NOISE_PERCENT = 0.5
+/**
+ * A leg must also carry this share of the subscriber's loss to be blamed: the two figures
+ * come from different clocks (the node's counters, the subscriber's receiver reports about
+ * a second late), so a small remainder is measurement error, not a second lossy leg.
+ */
+export const LEG_SHARE = 0.25
 
 export function attributeLoss(subscriberLossPercent: number, publisherUplinkLossPercent: number, publisher = 'the publisher'): Attribution {
   const up = Math.max(0, publisherUplinkLossPercent)
   const total = Math.max(0, subscriberLossPercent)
   const down = Math.max(0, total - up)
   const round = (n: number) => Math.round(n * 100) / 100
-  const upMatters = up >= LOSS_NOISE_PERCENT
-  const downMatters = down >= LOSS_NOISE_PERCENT
+  const floor = Math.max(LOSS_NOISE_PERCENT, LEG_SHARE * Math.max(total, up))
+  const upMatters = up >= floor
+  const downMatters = down >= floor
   if (!upMatters && !downMatters) {
     return {leg: 'none', uplinkPercent: round(up), downlinkPercent: round(down), explanation: 'no loss worth mentioning'}
   }

@@ -8,8 +8,9 @@ export interface Netns {
   name: string
   hostIp: string
   nsIp: string
-  /** Drops `percent` % of UDP packets arriving inside the namespace (nftables numgen). */
-  dropIncomingUdp(percent: number): void
+  /** Drops `percent` % of UDP packets arriving in (input) or leaving (output) the namespace,
+   *  with nftables' numgen: the only impairment this kernel offers (no netem). */
+  dropUdp(percent: number, hook: 'input' | 'output'): void
   exec(args: string[]): string
   destroy(): void
 }
@@ -40,11 +41,11 @@ export function createNetns(): Netns {
     name,
     hostIp,
     nsIp,
-    dropIncomingUdp(percent: number) {
+    dropUdp(percent: number, hook: 'input' | 'output') {
       const script = [
         'table inet confctl_impair {',
-        '  chain input {',
-        '    type filter hook input priority 0; policy accept;',
+        `  chain ${hook} {`,
+        `    type filter hook ${hook} priority 0; policy accept;`,
         `    meta l4proto udp numgen random mod 100 < ${percent} drop`,
         '  }',
         '}',

@@ -1,0 +1,111 @@
+// A real impaired network: one participant lives in a network namespace joined to the host
+// by a veth pair, and nftables drops 5 % of its UDP packets in one direction only. The node
+// and the other participant run on the host. `confctl qoe inspect --live` must report loss
+// near 5 % on the impaired leg and attribute it to the right direction:
+//   - subscriber in the namespace, incoming packets dropped -> its downlink loses;
+//   - publisher in the namespace, outgoing packets dropped  -> its uplink loses, and the
+//     host subscriber's loss is blamed on that uplink.
+// Audio is asserted: Opus is sent without NACK, so the loss stays visible (video is repaired).
+import {test} from 'uvu'
+import * as assert from 'uvu/assert'
+import {spawn, type ChildProcess} from 'node:child_process'
+import {mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {createInterface} from 'node:readline'
+import {cli, killAll, processesMentioning, randomRtcRange, root} from '../commands/helpers.js'
+import {createNetns, type Netns} from '../helpers/netns.js'
+import type {NodeStream} from '../../src/qoe/node-streams.js'
+
+const PARTICIPANT = join(root, 'dist', 'test', 'helpers', 'netns-participant.js')
+const DROP_PERCENT = 5
+const home = mkdtempSync(join(tmpdir(), 'confctl-impair-'))
+let ns: Netns
+let publicUrl = ''
+const children: ChildProcess[] = []
+
+function participant(inNs: boolean, args: string[]): Promise<{child: ChildProcess; first: Record<string, string>}> {
+  const cmd = inNs ? 'ip' : process.execPath
+  const argv = inNs ? ['netns', 'exec', ns.name, process.execPath, PARTICIPANT, ...args] : [PARTICIPANT, ...args]
+  const child = spawn(cmd, argv, {stdio: ['ignore', 'pipe', 'pipe']})
+  children.push(child)
+  let err = ''
+  child.stderr!.on('data', (c) => (err += c))
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`participant did not join within 20 s: ${err}`)), 20_000)
+    createInterface({input: child.stdout!}).once('line', (line) => {
+      clearTimeout(timer)
+      resolve({child, first: JSON.parse(line)})
+    })
+    child.once('exit', (code) => reject(new Error(`participant exited with ${code}: ${err}`)))
+  })
+}
+
+async function token(room: string, identity: string): Promise<string> {
+  const r = await cli(home, ['token', 'create', '--room', room, '--identity', identity, '--json'])
+  assert.is(r.exitCode, 0, r.stderr)
+  return JSON.parse(r.stdout).token
+}
+
+async function inspect(room: string): Promise<NodeStream[]> {
+  const r = await cli(home, ['qoe', 'inspect', '--room', room, '--live', '--duration', '10s', '--json'])
+  assert.is(r.exitCode, 0, r.stderr)
+  return JSON.parse(r.stdout).streams
+}
+
+const audio = (streams: NodeStream[], identity: string, direction: string) =>
+  streams.find((s) => s.identity === identity && s.direction === direction && s.kind === 'audio')
+
+test.before(async () => {
+  ns = createNetns()
+  const up = await cli(home, ['node', 'up', '--name', 'impair', '--port', '0', '--admin-port', '0', '--rtc-ports', randomRtcRange(), '--announce-ip', ns.hostIp, '--json'])
+  assert.is(up.exitCode, 0, up.stderr)
+  publicUrl = JSON.parse(up.stdout).publicUrl
+  assert.ok(publicUrl, `node up --json gave a public URL: ${up.stdout}`)
+})
+
+test.after(async () => {
+  for (const c of children) c.kill('SIGKILL')
+  await cli(home, ['node', 'down', 'impair'])
+  killAll(processesMentioning(home))
+  ns?.destroy()
+})
+
+test(`downlink: ${DROP_PERCENT} % dropped into the subscriber's namespace is the subscriber's downlink`, async () => {
+  const room = 'impair-down'
+  ns.dropUdp(DROP_PERCENT, 'input')
+  try {
+    const pub = await participant(false, ['publish', `${publicUrl}/whip/${room}`, await token(room, 'speaker'), '40'])
+    await participant(true, ['subscribe', `${publicUrl}/whep/${room}/${pub.first.participantId}`, await token(room, 'listener'), '40'])
+    await new Promise((r) => setTimeout(r, 4000))
+    const streams = await inspect(room)
+    const up = audio(streams, 'speaker', 'uplink')!
+    const down = audio(streams, 'listener', 'downlink')!
+    assert.ok(up && down, `both audio streams reported: ${JSON.stringify(streams.map((s) => [s.identity, s.direction, s.kind]))}`)
+    assert.ok(up.totalLossPercent! < 1, `uplink loss ${up.totalLossPercent} % should be ~0`)
+    assert.ok(down.totalLossPercent! > 2 && down.totalLossPercent! < 9, `downlink loss ${down.totalLossPercent} % should be near ${DROP_PERCENT} %`)
+    assert.is(down.attribution?.leg, 'downlink', JSON.stringify(down.attribution))
+  } finally {
+    ns.exec(['nft', 'delete', 'table', 'inet', 'confctl_impair'])
+  }
+})
+
+test(`uplink: ${DROP_PERCENT} % dropped out of the publisher's namespace is the publisher's uplink`, async () => {
+  const room = 'impair-up'
+  ns.dropUdp(DROP_PERCENT, 'output')
+  try {
+    const pub = await participant(true, ['publish', `${publicUrl}/whip/${room}`, await token(room, 'remote-speaker'), '40'])
+    await participant(false, ['subscribe', `${publicUrl}/whep/${room}/${pub.first.participantId}`, await token(room, 'host-listener'), '40'])
+    await new Promise((r) => setTimeout(r, 4000))
+    const streams = await inspect(room)
+    const up = audio(streams, 'remote-speaker', 'uplink')!
+    const down = audio(streams, 'host-listener', 'downlink')!
+    assert.ok(up && down, 'both audio streams reported')
+    assert.ok(up.totalLossPercent! > 2 && up.totalLossPercent! < 9, `uplink loss ${up.totalLossPercent} % should be near ${DROP_PERCENT} %`)
+    assert.is(down.attribution?.leg, 'uplink', JSON.stringify(down.attribution))
+  } finally {
+    ns.exec(['nft', 'delete', 'table', 'inet', 'confctl_impair'])
+  }
+})
+
+test.run()
