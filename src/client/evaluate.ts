@@ -2,6 +2,7 @@
 // jitter within the thresholds. Pure; the numbers are rounded first so that the verdict
 // always agrees with what the report shows.
 import type {InboundStreamStats, MediaKind} from './stats.js'
+import type {StreamSummary} from '../qoe/summary.js'
 
 export interface SmokeThresholds {
   maxLossPercent: number
@@ -22,6 +23,8 @@ export interface StreamResult {
   timeToFirstFrameMs?: number
   passed: boolean
   failures: string[]
+  /** The stream over the whole run as src/qoe summarises it (null if never sampled). */
+  summary?: StreamSummary | null
 }
 
 export interface StreamContext {

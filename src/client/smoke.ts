@@ -14,6 +14,7 @@ import type {SmokeReport} from './smoke-report.js'
 import {inboundStreams, streamOfKind, type MediaKind} from './stats.js'
 import {SyntheticSubscription} from './subscriber.js'
 import {releaseNativeObjects} from './wrtc.js'
+import {StatsSeries} from './stats-series.js'
 
 export interface SmokeOptions extends Partial<SmokeSettings> {
   /** The node to check; without one a throwaway local node is started and stopped. */
@@ -38,6 +39,7 @@ export async function runSmoke(opts: SmokeOptions = {}): Promise<SmokeReport> {
   // Everything opened so far, so the finally block can close it whatever failed.
   const publishers: (SyntheticPublisher & {label: string})[] = []
   const subscriptions: Subscription[] = []
+  const series = new StatsSeries()
   try {
     if (!opts.target) progress('starting a throwaway local node')
     const target = opts.target ?? (local = await startThrowawayNode(opts.localNode))
@@ -78,9 +80,11 @@ export async function runSmoke(opts: SmokeOptions = {}): Promise<SmokeReport> {
     await Promise.all(subscriptions.map((s) => waitForConnection(s.sub.pc, settings.connectTimeoutMs)))
 
     progress(`receiving media for ${settings.durationSeconds} s`)
+    series.start(() => subscriptions.map((s) => s.sub))
     await new Promise((r) => setTimeout(r, settings.durationSeconds * 1000))
+    await series.stop()
 
-    const streams = (await Promise.all(subscriptions.map((s) => judge(s, settings)))).flat()
+    const streams = (await Promise.all(subscriptions.map((s) => judge(s, settings, series)))).flat()
     streams.sort((a, b) => a.subscriber.localeCompare(b.subscriber, 'en', {numeric: true}) || a.publisher.localeCompare(b.publisher, 'en', {numeric: true}) || a.kind.localeCompare(b.kind))
     return {
       passed: streams.length > 0 && streams.every((s) => s.passed),
@@ -91,6 +95,7 @@ export async function runSmoke(opts: SmokeOptions = {}): Promise<SmokeReport> {
       streams,
     }
   } finally {
+    await series.stop()
     if (subscriptions.length || publishers.length) progress('closing the test participants')
     await Promise.allSettled(subscriptions.map((s) => s.sub.close()))
     await Promise.allSettled(publishers.map((p) => p.close()))
@@ -105,10 +110,10 @@ export async function runSmoke(opts: SmokeOptions = {}): Promise<SmokeReport> {
   }
 }
 
-async function judge(s: Subscription, settings: SmokeSettings): Promise<StreamResult[]> {
+async function judge(s: Subscription, settings: SmokeSettings, series: StatsSeries): Promise<StreamResult[]> {
   const inbound = inboundStreams(await s.sub.pc.getStats())
-  return KINDS.map((kind) =>
-    evaluateStream(
+  return KINDS.map((kind) => {
+    const result = evaluateStream(
       {
         subscriber: s.subscriber,
         publisher: s.publisher.label,
@@ -119,8 +124,11 @@ async function judge(s: Subscription, settings: SmokeSettings): Promise<StreamRe
       },
       streamOfKind(inbound, kind),
       settings,
-    ),
-  )
+    )
+    // The shared QoE summary of the same stream over the run (src/qoe/summary.ts).
+    result.summary = series.summary(s.sub, kind, `${s.subscriber}<-${s.publisher.label}:${kind}`, result.codec)
+    return result
+  })
 }
 
 /** Like Promise.all, but waits for every attempt before throwing the first error, so that
