@@ -13,7 +13,7 @@ export default class Smoke extends BaseCommand {
 
 Exit 0 when every stream passes, 1 when one fails, 2 on bad flags, 3 when the node cannot be reached.
 
---json prints: {"passed": boolean, "node": string, "room": string, "durationSeconds": number, "thresholds": {"maxLossPercent": number, "maxJitterMs": number}, "streams": [{"subscriber": string, "publisher": string, "kind": "audio"|"video", "codec": string, "packetsReceived": number, "packetsLost": number, "lossPercent": number, "jitterMs": number|null, "framesDecoded"?: number, "samplesReceived"?: number, "timeToFirstFrameMs"?: number, "passed": boolean, "failures": string[]}]}. timeToFirstFrameMs counts from the subscriber's WHEP request to its first decoded video frame (video) or first audio data (audio).`
+--json prints: {"passed": boolean, "node": string, "room": string, "durationSeconds": number, "thresholds": {"maxLossPercent": number, "maxJitterMs": number}, "streams": [{"subscriber": string, "publisher": string, "kind": "audio"|"video", "codec": string, "packetsReceived": number, "packetsLost": number, "lossPercent": number, "jitterMs": number|null, "framesDecoded"?: number, "samplesReceived"?: number, "timeToFirstFrameMs"?: number, "passed": boolean, "failures": string[], "summary": StreamSummary|null}]}. timeToFirstFrameMs counts from the subscriber's WHEP request to its first decoded video frame (video) or first audio data (audio). summary is the stream over the run, sampled once a second, as src/qoe summarises it (the shape of `qoe import --json` streams: p50/p95/max of loss per interval, jitter and MOS, with bands).`
 
   static override examples = [
     '<%= config.bin %> smoke',
