@@ -1,19 +1,8 @@
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
-import {BadInputError} from '../../src/errors.js'
 import {formatPortRange, parseDurationSeconds, parsePort, parsePortRange} from '../../src/fleet/units.js'
+import {badInput} from '../helpers/assert-bad-input.js'
 
-function badInput(fn: () => unknown, ...fragments: string[]) {
-  try {
-    fn()
-  } catch (err) {
-    assert.instance(err, BadInputError)
-    for (const f of fragments) assert.ok((err as Error).message.includes(f), `"${(err as Error).message}" should include "${f}"`)
-    assert.not.match((err as Error).message, /\n/)
-    return
-  }
-  assert.unreachable('expected a BadInputError')
-}
 
 test('durations: s, m, h, d and bare seconds', () => {
   assert.is(parseDurationSeconds('30s', '--ttl'), 30)

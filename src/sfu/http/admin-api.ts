@@ -7,7 +7,7 @@ import type {NodeInfo, TokenRequest, TokenResponse} from '../api-types.js'
 import {signJoinToken} from '../join-token.js'
 import type {QoeRecorder} from '../qoe-recorder.js'
 import type {RoomRegistry} from '../room-registry.js'
-import {HttpError, bearerToken, matchPath, readBody, requireContentType, sendError, sendJson} from './http-kit.js'
+import {HttpError, answeringErrors, bearerToken, matchPath, readBody, requireContentType, sendError, sendJson} from './http-kit.js'
 import {renderMetrics} from './metrics.js'
 
 export interface AdminApiDeps {
@@ -22,14 +22,7 @@ const MAX_JSON_BYTES = 16 * 1024
 const MAX_TTL_SECONDS = 7 * 86400
 
 export function createAdminHandler(deps: AdminApiDeps) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    try {
-      await route(deps, req, res)
-    } catch (err) {
-      if (err instanceof HttpError) sendError(res, err)
-      else sendError(res, new HttpError(500, 'internal', `internal error: ${(err as Error).message}`))
-    }
-  }
+  return answeringErrors((req, res) => route(deps, req, res))
 }
 
 function authorise(deps: AdminApiDeps, req: IncomingMessage): void {

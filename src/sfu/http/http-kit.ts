@@ -118,3 +118,17 @@ export function matchPath(pattern: string, path: string): Record<string, string>
   }
   return params
 }
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>
+
+/** Wraps a router so that every failure becomes a JSON error answer, never a crash. */
+export function answeringErrors(route: Handler): Handler {
+  return async (req, res) => {
+    try {
+      await route(req, res)
+    } catch (err) {
+      if (err instanceof HttpError) sendError(res, err)
+      else sendError(res, new HttpError(500, 'internal', `internal error: ${(err as Error).message}`))
+    }
+  }
+}

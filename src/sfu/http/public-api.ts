@@ -11,7 +11,7 @@ import {newParticipantId, type Identity} from '../participant.js'
 import {Publisher} from '../publisher.js'
 import {DrainingError, type RoomRegistry} from '../room-registry.js'
 import {Subscriber} from '../subscriber.js'
-import {HttpError, bearerToken, clientIp, matchPath, readBody, requireContentType, sendError} from './http-kit.js'
+import {HttpError, answeringErrors, bearerToken, clientIp, matchPath, readBody, requireContentType, sendError} from './http-kit.js'
 
 export const MAX_SDP_BYTES = 64 * 1024
 const ROOM_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
@@ -23,14 +23,7 @@ export interface PublicApiDeps {
 }
 
 export function createPublicHandler(deps: PublicApiDeps) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    try {
-      await route(deps, req, res)
-    } catch (err) {
-      if (err instanceof HttpError) sendError(res, err)
-      else sendError(res, new HttpError(500, 'internal', `internal error: ${(err as Error).message}`))
-    }
-  }
+  return answeringErrors((req, res) => route(deps, req, res))
 }
 
 async function route(deps: PublicApiDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
