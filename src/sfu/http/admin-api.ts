@@ -7,7 +7,7 @@ import type {NodeInfo, TokenRequest, TokenResponse} from '../api-types.js'
 import {signJoinToken} from '../join-token.js'
 import type {QoeRecorder} from '../qoe-recorder.js'
 import type {RoomRegistry} from '../room-registry.js'
-import {HttpError, answeringErrors, bearerToken, matchPath, readBody, requireContentType, sendError, sendJson} from './http-kit.js'
+import {HttpError, answeringErrors, bearerToken, matchPath, readBody, requireContentType, sendJson} from './http-kit.js'
 import {renderMetrics} from './metrics.js'
 
 export interface AdminApiDeps {

@@ -11,7 +11,7 @@ import {newParticipantId, type Identity} from '../participant.js'
 import {Publisher} from '../publisher.js'
 import {DrainingError, type RoomRegistry} from '../room-registry.js'
 import {Subscriber} from '../subscriber.js'
-import {HttpError, answeringErrors, bearerToken, clientIp, matchPath, readBody, requireContentType, sendError} from './http-kit.js'
+import {HttpError, answeringErrors, bearerToken, clientIp, matchPath, readBody, requireContentType} from './http-kit.js'
 
 export const MAX_SDP_BYTES = 64 * 1024
 const ROOM_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
