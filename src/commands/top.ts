@@ -1,0 +1,66 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../cli/base-command.js'
+import {BadInputError} from '../errors.js'
+import {readInventory} from '../fleet/inventory.js'
+import {inventoryPath} from '../fleet/paths.js'
+import {pickNode} from '../fleet/resolve-node.js'
+import {adminActions} from '../fleet/snapshot-actions.js'
+import {parseIntervalMs, SnapshotPoller} from '../fleet/snapshot-poller.js'
+import {inventoryTargets} from '../fleet/snapshot-targets.js'
+import {snapshotProblems, snapshotText} from '../tui/snapshot-text.js'
+
+export default class Top extends BaseCommand {
+  static override summary = 'Live dashboard of nodes, rooms and participants (full screen), or one snapshot of them.'
+  static override description = `On a terminal: a full-screen dashboard polling every node of fleet.yaml (or the --node ones) at --interval. Views: fleet (one row per node), rooms, room (participants x streams with a 60 s bitrate sparkline), participant. Keys: arrows or j/k, Enter, Esc, Tab, / (filter), s/S (sort), p (pause), K (kick, asks y/N), C (close room, asks y/N), ? (help), q or Ctrl-C (quit). See docs/top.md.
+
+Without a terminal, or with --once, prints one snapshot as tables and exits; --json prints it as JSON: {"version": 1, "time", "intervalMs", "nodes": [{"name", "state": "up"|"draining"|"unreachable", "lastSeen": string|null, "problem": string|null, "info": NodeInfo|null, "totals": {"rooms", "participants", "publishers", "subscribers", "bitrateInBps", "bitrateOutBps", "packetsPerSecond": number|null, "cpuPercent", "worstLoss": number|null}|null, "rooms": [RoomDetail + "worst": {"jitterMs", "loss", "rttMs", "mos"}]}]} (src/fleet/snapshot.ts); participants' "remoteIp" only with --show-ip.
+
+Exit 0; 3 when --once/--json found a node unreachable (the snapshot is printed all the same); 2 for an unknown --node or an empty fleet.yaml.`
+
+  static override examples = [
+    '<%= config.bin %> top',
+    '<%= config.bin %> top --interval 500ms --node edge1 --node edge2',
+    '<%= config.bin %> top --once',
+    '<%= config.bin %> top --once --json',
+  ]
+
+  static override flags = {
+    interval: Flags.string({description: 'Time between polls, e.g. 500ms, 1s, 5s.', default: '1s'}),
+    node: Flags.string({description: 'Only this node (repeatable); default: every node in fleet.yaml.', multiple: true}),
+    timeout: Flags.string({description: 'How long one node may take to answer a poll before it shows as unreachable (default: the interval, at least 1s).'}),
+    once: Flags.boolean({description: 'Print one snapshot as tables and exit.', default: false}),
+    'show-ip': Flags.boolean({description: "Show participants' IP addresses (hidden by default: personal data).", default: false}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Top)
+    const intervalMs = parseIntervalMs(flags.interval, '--interval')
+    const timeoutMs = flags.timeout === undefined ? Math.min(5000, Math.max(1000, intervalMs)) : parseIntervalMs(flags.timeout, '--timeout')
+    const file = inventoryPath()
+    const inv = await readInventory(file)
+    if (inv.nodes.length === 0) throw new BadInputError(`there are no nodes in ${file}; start one with \`confctl node up\`.`)
+    const names = [...new Set(flags.node ?? [])]
+    for (const name of names) pickNode(inv, name, file) // an unknown name is exit 2, now
+    const poller = new SnapshotPoller({targets: inventoryTargets(names, file), intervalMs, timeoutMs, keepRemoteIp: flags['show-ip']})
+
+    const interactive = !flags.once && !flags.json && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY)
+    if (!interactive) {
+      const {snapshot} = await poller.tick()
+      if (flags.json) this.printJson(snapshot)
+      else {
+        this.log(snapshotText(snapshot))
+        for (const line of snapshotProblems(snapshot)) this.logToStderr(line)
+      }
+      if (snapshot.nodes.some((n) => n.state === 'unreachable')) this.exit(3)
+      return
+    }
+
+    // React's production build (much less work per frame); set before React is first loaded.
+    process.env.NODE_ENV ??= 'production'
+    const {runTop} = await import('../tui/run.js')
+    poller.start()
+    const code = await runTop({source: poller, actions: adminActions(file), showIp: flags['show-ip']})
+    await poller.stop()
+    if (code !== 0) this.exit(code)
+  }
+}
