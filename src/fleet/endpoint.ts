@@ -1,10 +1,12 @@
 // How to reach a node's admin API right now: URL + bearer token. For a local node the live
 // state.json wins over fleet.yaml, because with port 0 the ports change at every start;
-// and a node whose process is gone is reported as down without a network round trip.
-import {BadInputError, UnreachableError} from '../errors.js'
+// and a node whose process is gone is reported as down without a network round trip. For
+// an ssh node it is the local end of an SSH tunnel (ssh/tunnel.ts).
+import {UnreachableError} from '../errors.js'
 import {AdminClient, type AdminClientOptions} from './admin-client.js'
 import type {LocalNodeEntry, NodeEntry} from './inventory.js'
 import {readAdminToken, readStateFile, runningPid} from './node-dir.js'
+import {sshNodeEndpoint} from './ssh/tunnel.js'
 
 export interface NodeEndpoint {
   adminUrl: string
@@ -15,8 +17,9 @@ export interface NodeEndpoint {
 
 export async function nodeEndpoint(entry: NodeEntry): Promise<NodeEndpoint> {
   if (entry.kind === 'ssh') {
-    // The shape is in fleet.yaml already; the tunnel (ssh2) is the provisioner's job.
-    throw new BadInputError(`node '${entry.name}' is an ssh node, and this version of confctl cannot reach ssh nodes yet.`)
+    // Through an SSH tunnel to the admin port on the node's host (opened once per process):
+    // adminUrl is a 127.0.0.1 URL on this machine, the token is read from the host.
+    return sshNodeEndpoint(entry)
   }
   return localEndpoint(entry)
 }

@@ -32,9 +32,9 @@ export interface LocalNodeEntry {
   adminUrl?: string
 }
 
-/** A node on another host reached over SSH (provisioner not written yet: the shape is
- *  fixed here so fleet.yaml files stay valid when it lands). The admin API listens on the
- *  remote loopback; confctl reaches it through a local port forward. */
+/** A node on another host reached over SSH, put there by `confctl node provision`
+ *  (src/fleet/ssh/). The admin API listens on the remote loopback; confctl reaches it
+ *  through a local port forward (src/fleet/ssh/tunnel.ts). */
 export interface SshNodeEntry {
   name: string
   kind: 'ssh'
@@ -45,6 +45,8 @@ export interface SshNodeEntry {
   publicUrl: string
   adminUrl: string // as seen from the remote host, e.g. http://127.0.0.1:8081
   tunnel?: {localPort: number} // fixed local port for the forward; absent = any free port
+  identityFile?: string // private key to log in with; absent = ssh-agent, then ~/.ssh/id_*
+  knownHosts?: string // known_hosts file; absent = ~/.ssh/known_hosts
 }
 
 export type NodeEntry = LocalNodeEntry | SshNodeEntry
@@ -270,6 +272,8 @@ const SSH_FIELDS: Record<keyof SshNodeEntry, FieldSpec> = {
   publicUrl: req(httpUrl),
   adminUrl: req(httpUrl),
   tunnel: opt(tunnel),
+  identityFile: opt(absPath),
+  knownHosts: opt(absPath),
 }
 
 // ---- writing -----------------------------------------------------------------------------

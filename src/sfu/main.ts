@@ -19,7 +19,11 @@ import {RoomRegistry} from './room-registry.js'
 import {SessionStore} from './session-store.js'
 import {QoeRecorder} from './qoe-recorder.js'
 
+/** Set by scripts/bundle-node.js in the single-file bundle, which has no package.json beside it. */
+declare const __CONFCTL_NODE_VERSION__: string | undefined
+
 function nodeVersion(): string {
+  if (typeof __CONFCTL_NODE_VERSION__ === 'string') return __CONFCTL_NODE_VERSION__
   try {
     const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'))
     return String(pkg.version)

@@ -2,7 +2,7 @@
 // samples older than the retention (the privacy notices keep such records for 7 days).
 // A sample names the participant's identity and user agent: it is personal data, which is
 // why it lives beside the sessions and is pruned by the node itself.
-import type Database from 'better-sqlite3'
+import type {NodeDb, SqlStatement} from './node-db.js'
 import type {QoeSample} from './api-types.js'
 import type {RoomRegistry} from './room-registry.js'
 
@@ -14,12 +14,12 @@ export interface QoeSampleFilter {
 }
 
 export class QoeRecorder {
-  private readonly insert: Database.Statement
-  private readonly prune: Database.Statement
+  private readonly insert: SqlStatement
+  private readonly prune: SqlStatement
   private readonly timer: NodeJS.Timeout
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: NodeDb,
     private readonly registry: RoomRegistry,
     intervalSeconds: number,
     private readonly retentionSeconds: number,

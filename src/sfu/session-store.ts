@@ -2,7 +2,7 @@
 // node's SQLite file (node.db). This is personal data (identity, display name, IP, user
 // agent) that data-subject requests search, so the columns are exactly what the privacy
 // notices name and nothing more.
-import Database from 'better-sqlite3'
+import {openNodeDb, type NodeDb, type SqlStatement} from './node-db.js'
 
 export interface SessionRecord {
   id: string
@@ -16,13 +16,12 @@ export interface SessionRecord {
 }
 
 export class SessionStore {
-  readonly db: Database.Database
-  private readonly insertStmt: Database.Statement
-  private readonly leaveStmt: Database.Statement
+  readonly db: NodeDb
+  private readonly insertStmt: SqlStatement
+  private readonly leaveStmt: SqlStatement
 
   constructor(path: string) {
-    this.db = new Database(path)
-    this.db.pragma('journal_mode = WAL')
+    this.db = openNodeDb(path) // the journal mode is the driver's choice (see node-db-driver*.ts)
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS sessions (
         id TEXT PRIMARY KEY,

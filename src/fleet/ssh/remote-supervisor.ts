@@ -1,0 +1,214 @@
+// Runs the node on its host: a systemd unit where systemd runs and confctl logs in as root
+// (restarts after a crash or a reboot), otherwise a pidfile supervisor (a detached process
+// in its own session, its pid in data/node.pid, its output appended to data/node.log; no
+// restart after a crash or reboot, see docs/provisioning.md). Both start dir/run.sh, which
+// holds the node's command line, and both stop with SIGTERM, the node's clean stop.
+import {formatPortRange} from '../units.js'
+import {run, writeRemoteFile} from './remote-files.js'
+import {BUNDLE_NAME, remoteLayout, unitName, type RemoteNodeConfig, type SupervisorKind} from './remote-layout.js'
+import type {SshSession} from './ssh-session.js'
+import {sq} from './ssh-target.js'
+
+export interface SupervisorStatus {
+  running: boolean
+  pid?: number
+}
+
+export interface StopOutcome {
+  wasRunning: boolean
+  forced: boolean
+}
+
+export interface RemoteSupervisor {
+  readonly kind: SupervisorKind
+  /** Writes what the supervisor needs (the unit); idempotent. */
+  install(cfg: RemoteNodeConfig): Promise<void>
+  start(): Promise<void>
+  stop(timeoutMs: number): Promise<StopOutcome>
+  status(): Promise<SupervisorStatus>
+  /** Stops and removes the unit; leaves the files. */
+  uninstall(timeoutMs: number): Promise<StopOutcome>
+}
+
+export function runScript(base: string, cfg: RemoteNodeConfig): string {
+  const l = remoteLayout(base)
+  const args = [
+    '--dir', l.data,
+    '--name', cfg.name,
+    '--host', cfg.host,
+    '--port', String(cfg.port),
+    '--admin-host', cfg.adminHost,
+    '--admin-port', String(cfg.adminPort),
+    '--rtc-ports', formatPortRange(cfg.rtcPorts),
+    ...(cfg.announceIp ? ['--announce-ip', cfg.announceIp] : []),
+  ]
+  return [
+    '#!/bin/sh',
+    `# confctl SFU node '${cfg.name}': written by \`confctl node provision\`, started by the ${cfg.supervisor} supervisor.`,
+    'umask 077',
+    `cd ${sq(l.data)} || exit 1`,
+    `exec ${sq(cfg.nodeBin)} ${sq(`${l.current}/${BUNDLE_NAME}`)} ${args.map(sq).join(' ')}`,
+    '',
+  ].join('\n')
+}
+
+/** The supervisor for a host: systemd only as root on a host where systemd runs. */
+export function chooseSupervisor(requested: 'auto' | SupervisorKind, facts: {systemd: boolean; uid: number}): SupervisorKind {
+  if (requested !== 'auto') return requested
+  return facts.systemd && facts.uid === 0 ? 'systemd' : 'pidfile'
+}
+
+export function supervisorFor(kind: SupervisorKind, session: SshSession, base: string, nodeName: string): RemoteSupervisor {
+  return kind === 'systemd' ? new SystemdSupervisor(session, base, nodeName) : new PidfileSupervisor(session, base)
+}
+
+class PidfileSupervisor implements RemoteSupervisor {
+  readonly kind = 'pidfile' as const
+  private readonly l
+
+  constructor(
+    private readonly session: SshSession,
+    base: string,
+  ) {
+    this.l = remoteLayout(base)
+  }
+
+  /** Sets $pid to the running node's pid, or empty: the pidfile's pid counts only while it
+   *  is alive and its command line names this node's data directory (pid reuse). */
+  private get findPid(): string {
+    return [
+      `pid=$(cat ${sq(this.l.pidfile)} 2>/dev/null)`,
+      `case "$pid" in ''|*[!0-9]*) pid= ;; esac`,
+      `if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then pid=; fi`,
+      `if [ -n "$pid" ] && [ -r /proc/$pid/cmdline ] && ! tr '\\000' ' ' < /proc/$pid/cmdline | grep -qF -- ${sq(this.l.data)}; then pid=; fi`,
+    ].join('\n')
+  }
+
+  async install(): Promise<void> {}
+
+  async start(): Promise<void> {
+    const l = this.l
+    await run(
+      this.session,
+      [
+        'umask 077',
+        this.findPid,
+        'if [ -n "$pid" ]; then echo "running $pid"; exit 0; fi',
+        `cd ${sq(l.data)} || exit 1`,
+        `rm -f ${sq(l.state)}`,
+        // setsid: its own session, so no hang-up from this SSH session reaches it.
+        `if command -v setsid >/dev/null 2>&1; then setsid ${sq(l.runScript)} >>${sq(l.log)} 2>&1 </dev/null &`,
+        `else nohup ${sq(l.runScript)} >>${sq(l.log)} 2>&1 </dev/null & fi`,
+        `echo $! > ${sq(l.pidfile)}`,
+        'echo "started $!"',
+      ].join('\n'),
+      'start the node',
+    )
+  }
+
+  async stop(timeoutMs: number): Promise<StopOutcome> {
+    const tenths = Math.max(1, Math.ceil(timeoutMs / 100))
+    const out = await run(
+      this.session,
+      [
+        this.findPid,
+        `if [ -z "$pid" ]; then rm -f ${sq(this.l.pidfile)} ${sq(this.l.state)}; echo confctl-stop=none; exit 0; fi`,
+        'kill -TERM "$pid" 2>/dev/null',
+        'i=0',
+        `while kill -0 "$pid" 2>/dev/null && [ $i -lt ${tenths} ]; do sleep 0.1; i=$((i+1)); done`,
+        'how=term',
+        'if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null; how=kill; sleep 0.2; fi',
+        `rm -f ${sq(this.l.pidfile)} ${sq(this.l.state)}`,
+        'echo confctl-stop=$how',
+      ].join('\n'),
+      'stop the node',
+    )
+    const how = /confctl-stop=(\w+)/.exec(out)?.[1]
+    return {wasRunning: how !== 'none', forced: how === 'kill'}
+  }
+
+  async status(): Promise<SupervisorStatus> {
+    const out = await run(this.session, `${this.findPid}\necho "confctl-pid=$pid"`, 'check whether the node runs')
+    const pid = Number(/confctl-pid=(\d*)/.exec(out)?.[1] || 0)
+    return pid > 0 ? {running: true, pid} : {running: false}
+  }
+
+  async uninstall(timeoutMs: number): Promise<StopOutcome> {
+    return this.stop(timeoutMs)
+  }
+}
+
+class SystemdSupervisor implements RemoteSupervisor {
+  readonly kind = 'systemd' as const
+  private readonly l
+  private readonly unit: string
+
+  constructor(
+    private readonly session: SshSession,
+    base: string,
+    nodeName: string,
+  ) {
+    this.l = remoteLayout(base)
+    this.unit = unitName(nodeName)
+  }
+
+  private get unitFile(): string {
+    return `/etc/systemd/system/${this.unit}`
+  }
+
+  async install(cfg: RemoteNodeConfig): Promise<void> {
+    const text = [
+      '[Unit]',
+      `Description=confctl SFU node ${cfg.name}`,
+      'After=network-online.target',
+      'Wants=network-online.target',
+      '',
+      '[Service]',
+      'Type=simple',
+      `ExecStart=${this.l.runScript}`,
+      `WorkingDirectory=${this.l.data}`,
+      'UMask=0077',
+      'Restart=on-failure',
+      'RestartSec=2',
+      'KillSignal=SIGTERM',
+      'TimeoutStopSec=30',
+      `StandardOutput=append:${this.l.log}`,
+      `StandardError=append:${this.l.log}`,
+      '',
+      '[Install]',
+      'WantedBy=multi-user.target',
+      '',
+    ].join('\n')
+    await writeRemoteFile(this.session, this.unitFile, text, 0o644)
+    await run(this.session, `systemctl daemon-reload && systemctl enable ${sq(this.unit)} >/dev/null 2>&1`, `enable ${this.unit}`)
+  }
+
+  async start(): Promise<void> {
+    await run(this.session, `systemctl start ${sq(this.unit)}`, `start ${this.unit}`)
+  }
+
+  async stop(timeoutMs: number): Promise<StopOutcome> {
+    const was = (await this.status()).running
+    if (!was) return {wasRunning: false, forced: false}
+    // systemd sends SIGTERM, then SIGKILL after TimeoutStopSec; wait a little longer than that.
+    await run(this.session, `timeout ${Math.ceil(timeoutMs / 1000) + 35} systemctl stop ${sq(this.unit)}`, `stop ${this.unit}`)
+    return {wasRunning: true, forced: false}
+  }
+
+  async status(): Promise<SupervisorStatus> {
+    const r = await this.session.sh(`systemctl show -p MainPID --value ${sq(this.unit)} 2>/dev/null; systemctl is-active ${sq(this.unit)} 2>/dev/null`)
+    const [pidLine, active] = r.stdout.trim().split('\n')
+    const pid = Number(pidLine)
+    return active?.trim() === 'active' ? {running: true, pid: pid > 0 ? pid : undefined} : {running: false}
+  }
+
+  async uninstall(timeoutMs: number): Promise<StopOutcome> {
+    const stopped = await this.stop(timeoutMs)
+    await run(
+      this.session,
+      `systemctl disable ${sq(this.unit)} >/dev/null 2>&1; rm -f ${sq(this.unitFile)}; systemctl daemon-reload; systemctl reset-failed ${sq(this.unit)} >/dev/null 2>&1; true`,
+      `remove ${this.unit}`,
+    )
+    return stopped
+  }
+}

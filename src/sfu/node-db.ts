@@ -1,0 +1,28 @@
+// The node's SQLite file (node.db) behind the few calls the node makes: prepare/run/all,
+// exec, transaction, close. Two drivers implement it: node-db-driver.ts (better-sqlite3,
+// native; what `confctl node up` runs from the package) and node-db-driver-wasm.ts
+// (node-sqlite3-wasm, WebAssembly; what the single-file bundle for remote hosts runs, where
+// nothing native may be needed). scripts/bundle-node.js swaps the first for the second.
+import {openDriver} from './node-db-driver.js'
+
+export type SqlRow = Record<string, unknown>
+
+export interface SqlStatement {
+  /** Positional values, or one object whose keys are the statement's @names. */
+  run(...params: unknown[]): {changes: number}
+  all(...params: unknown[]): SqlRow[]
+}
+
+export interface NodeDb {
+  /** Which driver runs this file: 'better-sqlite3' or 'node-sqlite3-wasm'. */
+  readonly driver: string
+  prepare(sql: string): SqlStatement
+  exec(sql: string): void
+  /** Wraps fn in BEGIN/COMMIT (ROLLBACK when it throws), like better-sqlite3's transaction(). */
+  transaction<T>(fn: () => T): () => T
+  close(): void
+}
+
+export function openNodeDb(path: string): NodeDb {
+  return openDriver(path)
+}
