@@ -5,6 +5,7 @@
 // /healthz answers, not merely "spawned", so a node that dies at startup is reported then,
 // with the end of its log.
 import {closeSync, existsSync, openSync, statSync} from 'node:fs'
+import {nodeArgs} from './node-args.js'
 import {mkdir} from 'node:fs/promises'
 import {join} from 'node:path'
 import {execa, type ResultPromise} from 'execa'
@@ -18,7 +19,6 @@ import {clearStaleFiles, readAdminToken, readStateFile, removePidfile, runningPi
 import {nodeFiles, sfuEntryPath} from './paths.js'
 import {assertPortFree} from './port-check.js'
 import {isProcessAlive} from './process-check.js'
-import {formatPortRange} from './units.js'
 
 export const DEFAULT_START_TIMEOUT_MS = 30_000
 export const DEFAULT_STOP_TIMEOUT_MS = 10_000
@@ -40,19 +40,6 @@ export interface StartedNode {
   logFile: string | null
 }
 
-/** The command line the node program is started with. */
-export function nodeArgs(entry: LocalNodeEntry): string[] {
-  return [
-    '--dir', entry.dir,
-    '--name', entry.name,
-    '--host', entry.host,
-    '--port', String(entry.port),
-    '--admin-host', entry.adminHost,
-    '--admin-port', String(entry.adminPort),
-    '--rtc-ports', formatPortRange(entry.rtcPorts),
-    ...(entry.announceIp ? ['--announce-ip', entry.announceIp] : []),
-  ]
-}
 
 /** Refuses a start that cannot work (already running, program missing, port taken) before
  *  anything is spawned or written; node-lifecycle also calls it before touching fleet.yaml. */

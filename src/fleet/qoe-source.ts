@@ -4,6 +4,7 @@
 // and shaped like stored samples, so one summary code path serves both.
 import type {QoeSample, RoomDetail} from '../sfu/api-types.js'
 import type {AdminClient} from './admin-client.js'
+import {qoeSampleOf} from '../sfu/qoe-sample.js'
 
 export interface QoeFilter {
   room?: string
@@ -18,26 +19,7 @@ export function roomToSamples(room: RoomDetail, time: string, filter: QoeFilter)
   const out: QoeSample[] = []
   for (const p of room.participantsList) {
     if (filter.participant && p.id !== filter.participant && p.identity !== filter.participant) continue
-    for (const s of p.streams) {
-      out.push({
-        time,
-        room: room.name,
-        participantId: p.id,
-        identity: p.identity,
-        direction: s.direction,
-        kind: s.kind,
-        codec: s.codec,
-        sourcePublisherId: s.sourcePublisherId ?? null,
-        packets: s.packets,
-        lost: s.packetsLost,
-        fractionLost: s.fractionLost,
-        jitterMs: s.jitterMs,
-        rttMs: s.rttMs,
-        bitrateBps: s.bitrateBps,
-        mos: s.mos ?? null,
-        userAgent: p.userAgent,
-      })
-    }
+    for (const s of p.streams) out.push(qoeSampleOf(room.name, p, s, time))
   }
   return out
 }

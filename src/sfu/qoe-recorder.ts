@@ -5,6 +5,7 @@
 import type {NodeDb, SqlStatement} from './node-db.js'
 import type {QoeSample} from './api-types.js'
 import type {RoomRegistry} from './room-registry.js'
+import {qoeSampleOf} from './qoe-sample.js'
 
 export interface QoeSampleFilter {
   since: string // ISO 8601
@@ -47,7 +48,7 @@ export class QoeRecorder {
       CREATE INDEX IF NOT EXISTS qoe_samples_identity ON qoe_samples(identity);
     `)
     this.insert = db.prepare(`INSERT INTO qoe_samples VALUES
-      (@time, @room, @participantId, @identity, @direction, @kind, @codec, @source, @packets, @lost, @fractionLost, @jitterMs, @rttMs, @bitrateBps, @mos, @userAgent)`)
+      (@time, @room, @participantId, @identity, @direction, @kind, @codec, @sourcePublisherId, @packets, @lost, @fractionLost, @jitterMs, @rttMs, @bitrateBps, @mos, @userAgent)`)
     this.prune = db.prepare('DELETE FROM qoe_samples WHERE time < ?')
     const write = db.transaction(() => this.sampleAll())
     this.timer = setInterval(() => write(), intervalSeconds * 1000)
@@ -60,24 +61,7 @@ export class QoeRecorder {
     for (const room of this.registry.list()) {
       for (const p of room.participants()) {
         for (const s of p.streams()) {
-          this.insert.run({
-            time,
-            room: room.name,
-            participantId: p.id,
-            identity: p.who.identity,
-            direction: s.direction,
-            kind: s.kind,
-            codec: s.codec,
-            source: s.sourcePublisherId ?? null,
-            packets: s.packets,
-            lost: s.packetsLost,
-            fractionLost: s.fractionLost,
-            jitterMs: s.jitterMs,
-            rttMs: s.rttMs,
-            bitrateBps: s.bitrateBps,
-            mos: s.mos,
-            userAgent: p.who.userAgent,
-          })
+          this.insert.run(qoeSampleOf(room.name, {id: p.id, identity: p.who.identity, userAgent: p.who.userAgent}, s, time))
         }
       }
     }

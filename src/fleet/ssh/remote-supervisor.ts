@@ -3,7 +3,7 @@
 // in its own session, its pid in data/node.pid, its output appended to data/node.log; no
 // restart after a crash or reboot, see docs/provisioning.md). Both start dir/run.sh, which
 // holds the node's command line, and both stop with SIGTERM, the node's clean stop.
-import {formatPortRange} from '../units.js'
+import {nodeArgs} from '../node-args.js'
 import {run, writeRemoteFile} from './remote-files.js'
 import {BUNDLE_NAME, remoteLayout, unitName, type RemoteNodeConfig, type SupervisorKind} from './remote-layout.js'
 import type {SshSession} from './ssh-session.js'
@@ -32,16 +32,7 @@ export interface RemoteSupervisor {
 
 export function runScript(base: string, cfg: RemoteNodeConfig): string {
   const l = remoteLayout(base)
-  const args = [
-    '--dir', l.data,
-    '--name', cfg.name,
-    '--host', cfg.host,
-    '--port', String(cfg.port),
-    '--admin-host', cfg.adminHost,
-    '--admin-port', String(cfg.adminPort),
-    '--rtc-ports', formatPortRange(cfg.rtcPorts),
-    ...(cfg.announceIp ? ['--announce-ip', cfg.announceIp] : []),
-  ]
+  const args = nodeArgs({...cfg, dir: l.data})
   return [
     '#!/bin/sh',
     `# confctl SFU node '${cfg.name}': written by \`confctl node provision\`, started by the ${cfg.supervisor} supervisor.`,
