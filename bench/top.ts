@@ -1,7 +1,9 @@
 // Benchmark of `confctl top`: a synthetic fleet of 50 nodes, 1,000 rooms and 10,000
 // participants (20,000 streams) polled at 1 Hz and rendered by the real dashboard (runTop:
 // Ink, the screen painter, a fake terminal that counts bytes) for ~20 s, walking through the
-// views (fleet, rooms, room, participant) with keys. Prints the CPU share of the process
+// views (fleet, rooms, room, participant) with keys. As with real nodes, each poll decodes
+// every node's GET /v1/node and /v1/rooms, and GET /v1/rooms/{room} only for the room on
+// screen (room and participant views). Prints the CPU share of the process
 // (process.cpuUsage over wall time) and the time per frame: from a snapshot being published
 // to its frame written to the terminal (p50 / p95 / max), per view.
 //
@@ -43,6 +45,7 @@ function pct(values: number[], p: number): number {
 }
 const ms = (v: number) => `${v.toFixed(1)} ms`
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0)
+const kib = (bytes: number) => (bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(0)} KiB`)
 
 async function main(): Promise<void> {
   const setupStart = performance.now()
@@ -51,12 +54,16 @@ async function main(): Promise<void> {
   // is the dashboard's work and stays in.
   let nodeWorkMs = 0
   let decodeMs = 0
+  let tickBytes = 0
   let measuring = false
   const targets = syntheticTargets({
     ...FLEET,
     seed: 42,
     onNodeWork: (t) => measuring && (nodeWorkMs += t),
-    onDecode: (t) => measuring && (decodeMs += t),
+    onDecode: (t, bytes) => {
+      tickBytes += bytes
+      if (measuring) decodeMs += t
+    },
   })
   const poller = new SnapshotPoller({targets: () => targets, intervalMs: 1000, timeoutMs: 2000})
   const stdout = new NullTty()
@@ -69,6 +76,7 @@ async function main(): Promise<void> {
   let published: number | undefined
   const frames: Record<string, number[]> = {}
   const tickBuild: number[] = []
+  const bytesPerTick: Record<string, number[]> = {}
   let tickStart = 0
   stdout.onWrite = () => {
     if (published === undefined) return
@@ -83,13 +91,15 @@ async function main(): Promise<void> {
   poller.tick = async () => {
     tickStart = performance.now()
     const before = nodeWorkMs
+    tickBytes = 0
     const t = await tick()
     tickBuild.push(performance.now() - tickStart - (nodeWorkMs - before))
+    ;(bytesPerTick[view] ??= []).push(tickBytes)
     return t
   }
-  const first = await poller.tick() // first snapshot outside the measurement (JIT warm-up, initial history)
+  await poller.tick() // first snapshot outside the measurement (JIT warm-up, first counters)
   tickBuild.length = 0
-  const answerBytes = JSON.stringify(first.snapshot).length
+  delete bytesPerTick[view]
   const setupMs = performance.now() - setupStart
 
   const done = runTop({source: poller, stdout: stdout as unknown as NodeJS.WriteStream, stdin, stderr, colorLevel: 3, handleProcessEvents: false})
@@ -119,13 +129,16 @@ async function main(): Promise<void> {
   const ownMs = cpuMs - nodeWorkMs
   const all = Object.values(frames).flat()
   const lines = [
-    `confctl top benchmark: ${FLEET.nodes} nodes, ${FLEET.rooms} rooms, ${FLEET.participants} participants (${poller.latest()!.history.size} streams), 1 Hz, ${columns}x${rows}, ${(wall / 1000).toFixed(1)} s`,
+    `confctl top benchmark: ${FLEET.nodes} nodes, ${FLEET.rooms} rooms, ${FLEET.participants} participants (${FLEET.participants * 2} streams), 1 Hz, ${columns}x${rows}, ${(wall / 1000).toFixed(1)} s`,
     `setup (fleet + first snapshot): ${ms(setupMs)}`,
     `CPU of the dashboard: ${(ownMs / 1000).toFixed(2)} s in ${(wall / 1000).toFixed(1)} s = ${((ownMs / wall) * 100).toFixed(1)} % of one core (target < 10 %)`,
     `  of which decoding the nodes' JSON answers ${((decodeMs / wall) * 100).toFixed(1)} %; everything else (snapshot, history, rendering, GC) ${(((ownMs - decodeMs) / wall) * 100).toFixed(1)} %`,
     `  wall-clock shares: building snapshots without decoding ${(((sum(tickBuild) - decodeMs) / wall) * 100).toFixed(1)} %, rendering frames ${((sum(all) / wall) * 100).toFixed(1)} % (both include GC pauses)`,
     `  (whole process ${((cpuMs / wall) * 100).toFixed(1)} %, including the synthetic nodes making their answers: ${((nodeWorkMs / wall) * 100).toFixed(1)} %)`,
-    `snapshot per tick (decode 50 answers, ~${(answerBytes / 2 ** 20).toFixed(1)} MiB of JSON; rooms, totals, history): p50 ${ms(pct(tickBuild, 50))}, p95 ${ms(pct(tickBuild, 95))}, max ${ms(Math.max(...tickBuild))}`,
+    `snapshot per tick (decode 50 nodes' answers; rooms, totals, history): ${tickBuild.length} ticks, p50 ${ms(pct(tickBuild, 50))}, p95 ${ms(pct(tickBuild, 95))}, max ${ms(Math.max(...tickBuild))}`,
+    `  JSON decoded per tick: ${Object.entries(bytesPerTick)
+      .map(([v, b]) => `${v} ${kib(sum(b) / b.length)}`)
+      .join(', ')}`,
     `frame (snapshot published -> written to the terminal), ${all.length} frames: p50 ${ms(pct(all, 50))}, p95 ${ms(pct(all, 95))}, max ${ms(Math.max(...all))}`,
     ...Object.entries(frames).map(([v, f]) => `  ${v.padEnd(12)} ${String(f.length).padStart(3)} frames: p50 ${ms(pct(f, 50))}, p95 ${ms(pct(f, 95))}, max ${ms(Math.max(...f))}`),
     `terminal output: ${stdout.writes} writes, ${(stdout.bytes / 1024).toFixed(1)} KiB (${(stdout.bytes / 1024 / (wall / 1000)).toFixed(1)} KiB/s)`,

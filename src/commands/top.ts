@@ -13,7 +13,7 @@ export default class Top extends BaseCommand {
   static override summary = 'Live dashboard of nodes, rooms and participants (full screen), or one snapshot of them.'
   static override description = `On a terminal: a full-screen dashboard polling every node of fleet.yaml (or the --node ones) at --interval. Views: fleet (one row per node), rooms, room (participants x streams with a 60 s bitrate sparkline), participant. Keys: arrows or j/k, Enter, Esc, Tab, / (filter), s/S (sort), p (pause), K (kick, asks y/N), C (close room, asks y/N), ? (help), q or Ctrl-C (quit). See docs/top.md.
 
-Without a terminal, or with --once, prints one snapshot as tables and exits; --json prints it as JSON: {"version": 1, "time", "intervalMs", "nodes": [{"name", "state": "up"|"draining"|"unreachable", "lastSeen": string|null, "problem": string|null, "info": NodeInfo|null, "totals": {"rooms", "participants", "publishers", "subscribers", "bitrateInBps", "bitrateOutBps", "packetsPerSecond": number|null, "cpuPercent", "worstLoss": number|null}|null, "rooms": [RoomDetail + "worst": {"jitterMs", "loss", "rttMs", "mos"}]}]} (src/fleet/snapshot.ts); participants' "remoteIp" only with --show-ip.
+Without a terminal, or with --once, prints one snapshot as tables and exits; --json prints it as JSON: {"version": 1, "time", "intervalMs", "nodes": [{"name", "state": "up"|"draining"|"unreachable", "lastSeen": string|null, "problem": string|null, "info": NodeInfo|null, "totals": {"rooms", "participants", "publishers", "subscribers", "bitrateInBps", "bitrateOutBps", "packetsPerSecond": number|null, "cpuPercent", "worstLoss": number|null}|null, "rooms": [RoomSummary (GET /v1/rooms) + "worst": {"jitterMs", "loss", "rttMs", "mos"} + "participantsList" (GET /v1/rooms/{room}: with --json every room is fetched in detail)]}]} (src/fleet/snapshot.ts); participants' "remoteIp" only with --show-ip.
 
 Exit 0; 3 when --once/--json found a node unreachable (the snapshot is printed all the same); 2 for an unknown --node or an empty fleet.yaml.`
 
@@ -41,9 +41,17 @@ Exit 0; 3 when --once/--json found a node unreachable (the snapshot is printed a
     if (inv.nodes.length === 0) throw new BadInputError(`there are no nodes in ${file}; start one with \`confctl node up\`.`)
     const names = [...new Set(flags.node ?? [])]
     for (const name of names) pickNode(inv, name, file) // an unknown name is exit 2, now
-    const poller = new SnapshotPoller({targets: inventoryTargets(names, file), intervalMs, timeoutMs, keepRemoteIp: flags['show-ip']})
-
     const interactive = !flags.once && !flags.json && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY)
+    // The dashboard fetches the participants of the room it shows only; the JSON snapshot
+    // carries every room's participants (it is taken once).
+    const poller = new SnapshotPoller({
+      targets: inventoryTargets(names, file),
+      intervalMs,
+      timeoutMs,
+      keepRemoteIp: flags['show-ip'],
+      details: flags.json ? 'all' : 'focused',
+    })
+
     if (!interactive) {
       const {snapshot} = await poller.tick()
       if (flags.json) this.printJson(snapshot)

@@ -2,6 +2,7 @@
 // participant and close a room, through the node's admin API. Each answers one sentence for
 // the status line, and never throws: a failure is a sentence too.
 import {ConfctlError} from '../errors.js'
+import type {AdminClient} from './admin-client.js'
 import {adminClientFor} from './endpoint.js'
 import {findNode, readInventory} from './inventory.js'
 import {inventoryPath} from './paths.js'
@@ -16,12 +17,18 @@ export interface FleetActions {
   closeRoom(node: string, room: string): Promise<ActionResult>
 }
 
+/** The actions on the nodes of fleet.yaml (read at each action). */
 export function adminActions(file: string = inventoryPath()): FleetActions {
-  const client = async (node: string) => {
+  return clientActions(async (node: string) => {
     const entry = findNode(await readInventory(file), node)
     if (!entry) throw new ConfctlError(`node '${node}' is no longer in ${file}.`, 2)
     return adminClientFor(entry)
-  }
+  })
+}
+
+/** The actions through the admin client `client` gives for a node name (e.g. the demo's
+ *  throwaway node, which is not in fleet.yaml). */
+export function clientActions(client: (node: string) => AdminClient | Promise<AdminClient>): FleetActions {
   return {
     async kick(node, room, participantId) {
       try {

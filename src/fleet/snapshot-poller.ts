@@ -2,9 +2,17 @@
 // (Promise.allSettled) with a deadline of its own, so one node that stops answering turns
 // "unreachable" in that tick while the others keep updating; the snapshot is published only
 // when every node has answered or timed out, so what the dashboard shows is one moment, never
-// two ticks mixed. Between ticks it keeps, per stream, the bitrate samples of the last 60 s
-// (for the sparklines) and the packet counters (for packets per second).
+// two ticks mixed.
+//
+// Each tick asks every node for its rooms (GET /v1/rooms: counts, bitrates, worst quality
+// figures, packet counters) and asks for the full detail of a room (GET /v1/rooms/{room}:
+// every participant's every stream) only for the room the dashboard shows, set with focus()
+// (or for every room with `details: 'all'`, for a one-off snapshot). Between ticks it keeps
+// the rooms' packet counters (for packets per second) and, per stream of the focused room,
+// the bitrate samples of the last 60 s (for the sparklines; they start when a room is
+// focused).
 import {BadInputError} from '../errors.js'
+import type {RoomDetail} from '../sfu/api-types.js'
 import {
   answeredState,
   nodeTotals,
@@ -14,16 +22,27 @@ import {
   type FleetSnapshot,
   type NodeAnswer,
   type NodeSnapshot,
+  type RoomSnapshot,
 } from './snapshot.js'
 
 export const DEFAULT_INTERVAL_MS = 1000
 export const DEFAULT_NODE_TIMEOUT_MS = 2000
 export const HISTORY_WINDOW_MS = 60_000
 
-/** One node to poll: `fetch` gets everything the snapshot needs from it, within `timeoutMs`. */
+/** Which rooms of a node to fetch in detail: all of them, or the ones named. */
+export type DetailRequest = 'all' | readonly string[]
+
+/** One node to poll: `fetch` gets everything the snapshot needs from it, within `timeoutMs`:
+ *  its NodeInfo, its rooms, and the detail of the rooms `details` asks for (only those). */
 export interface PollTarget {
   name: string
-  fetch(timeoutMs: number): Promise<NodeAnswer>
+  fetch(timeoutMs: number, details: DetailRequest): Promise<NodeAnswer>
+}
+
+/** A room the dashboard shows in detail. */
+export interface FocusedRoom {
+  node: string
+  room: string
 }
 
 /** Bitrate samples of one stream, oldest first, times in ms since the epoch: the samples
@@ -35,8 +54,6 @@ export interface StreamSeries {
   readonly v: readonly number[]
   readonly from: number
   readonly to: number
-  /** The stream's packet counter at the last sample. */
-  readonly packets: number
 }
 
 /** The per-stream history as of one tick. Keys: streamKey() from snapshot.ts. */
@@ -74,17 +91,30 @@ export interface SnapshotPollerOptions {
   /** Keep participants' IP addresses in the snapshot (`--show-ip`); dropped otherwise. */
   keepRemoteIp?: boolean
   historyWindowMs?: number
+  /** Rooms to fetch in detail at each tick: only the focused one (default; see focus()), or
+   *  every room (a one-off snapshot such as `top --once --json`). */
+  details?: 'focused' | 'all'
   now?: () => number
 }
 
 interface NodeMemory {
   lastSeen: number | null
+  /** Packet counter of each room (by roomKey) in the node's last answer, if the last tick
+   *  reached it. */
+  packets: Map<string, number> | null
+  packetsAt: number
 }
+
+const roomKey = (room: {name: string; createdAt: string}) => `${room.name}\u0000${room.createdAt}`
 
 export class SnapshotPoller {
   readonly intervalMs: number
   readonly timeoutMs: number
   private readonly keepRemoteIp: boolean
+  private readonly allDetails: boolean
+  private focused: FocusedRoom | null = null
+  /** focus() changed while a tick ran or the loop slept: tick again at once. */
+  private refocused = false
   private readonly windowMs: number
   private readonly now: () => number
   private readonly memory = new Map<string, NodeMemory>()
@@ -101,6 +131,7 @@ export class SnapshotPoller {
     this.intervalMs = opts.intervalMs ?? DEFAULT_INTERVAL_MS
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS
     this.keepRemoteIp = opts.keepRemoteIp ?? false
+    this.allDetails = opts.details === 'all'
     this.windowMs = opts.historyWindowMs ?? HISTORY_WINDOW_MS
     this.now = opts.now ?? Date.now
     this.history = StreamHistory.empty(this.windowMs)
@@ -116,6 +147,24 @@ export class SnapshotPoller {
     return () => this.listeners.delete(listener)
   }
 
+  /** The room the dashboard shows in detail (room or participant view), or null: from the
+   *  next tick on, that room's detail is fetched (and its streams' history kept), no other.
+   *  A change wakes the polling loop, so the room's participants show without waiting for
+   *  the interval. */
+  focus(room: FocusedRoom | null): void {
+    const same = room === null ? this.focused === null : this.focused?.node === room.node && this.focused.room === room.room
+    if (same) return
+    this.focused = room && {node: room.node, room: room.room}
+    this.refocused = true
+    this.wake?.()
+  }
+
+  /** What to fetch in detail from a node this tick. */
+  private detailsFor(node: string): DetailRequest {
+    if (this.allDetails) return 'all'
+    return this.focused?.node === node ? [this.focused.room] : []
+  }
+
   /** Polls every node once and returns the snapshot (also published to subscribers). Never
    *  throws for a node: a failure is that node's "unreachable" state. */
   async tick(): Promise<SnapshotTick> {
@@ -126,19 +175,21 @@ export class SnapshotPoller {
     } catch {
       targets = this.lastTargets // e.g. fleet.yaml caught mid-edit: keep the last good list
     }
+    this.refocused = false
     const settled = await Promise.allSettled(
       targets.map(async (t) => {
-        const answer = await withDeadline(t.fetch(this.timeoutMs), this.timeoutMs)
+        const answer = await withDeadline(t.fetch(this.timeoutMs, this.detailsFor(t.name)), this.timeoutMs)
         return {answer, at: this.now()}
       }),
     )
     const time = this.now()
     const series = new Map<string, StreamSeries>()
     const nodes: NodeSnapshot[] = targets.map((t, i) => {
-      const mem = this.memory.get(t.name) ?? {lastSeen: null}
+      const mem = this.memory.get(t.name) ?? {lastSeen: null, packets: null, packetsAt: 0}
       this.memory.set(t.name, mem)
       const r = settled[i]
       if (r.status === 'rejected') {
+        mem.packets = null
         return {
           name: t.name,
           state: 'unreachable',
@@ -151,8 +202,11 @@ export class SnapshotPoller {
       }
       const {answer, at} = r.value
       mem.lastSeen = at
-      const rooms = answer.rooms.map((room) => toRoomSnapshot(room, this.keepRemoteIp))
-      const pps = this.recordStreams(t.name, rooms, at, series)
+      const details = new Map<string, RoomDetail>()
+      for (const d of answer.details ?? []) details.set(d.name, d)
+      const rooms = answer.rooms.map((room) => toRoomSnapshot(room, details.get(room.name), this.keepRemoteIp))
+      const pps = packetRate(mem, rooms, at)
+      this.recordStreams(t.name, rooms, at, series)
       return {
         name: t.name,
         state: answeredState(answer.info),
@@ -173,13 +227,11 @@ export class SnapshotPoller {
     return tick
   }
 
-  /** Appends this tick's sample of every stream of a node to `out`; returns the node's
-   *  packets per second (null when no stream was seen in the previous tick). */
-  private recordStreams(node: string, rooms: NodeSnapshot['rooms'], at: number, out: Map<string, StreamSeries>): number | null {
+  /** Appends this tick's sample of every stream of the node's rooms fetched in detail to `out`. */
+  private recordStreams(node: string, rooms: NodeSnapshot['rooms'], at: number, out: Map<string, StreamSeries>): void {
     const cutoff = at - this.windowMs
-    let rate = 0
-    let rated = false
     for (const room of rooms) {
+      if (!room.participantsList) continue
       for (const p of room.participantsList) {
         for (const s of p.streams) {
           const key = streamKey(node, room.name, p.id, s)
@@ -188,11 +240,6 @@ export class SnapshotPoller {
           let v: number[]
           let from = 0
           if (prev && prev.to > prev.from) {
-            const lastT = prev.t[prev.to - 1]
-            if (at > lastT && s.packets >= prev.packets) {
-              rate += ((s.packets - prev.packets) * 1000) / (at - lastT)
-              rated = true
-            }
             from = prev.from
             while (from < prev.to && prev.t[from] <= cutoff) from++
             t = prev.t as number[]
@@ -210,11 +257,10 @@ export class SnapshotPoller {
           }
           t.push(at)
           v.push(s.bitrateBps)
-          out.set(key, {t, v, from, to: t.length, packets: s.packets})
+          out.set(key, {t, v, from, to: t.length})
         }
       }
     }
-    return rated ? rate : null
   }
 
   /** Polls every `intervalMs` (measured from the start of a tick; a slow tick is followed
@@ -227,10 +273,15 @@ export class SnapshotPoller {
         const started = this.now()
         await this.tick()
         if (!this.running) break
+        if (this.refocused) continue // the focus moved during the tick: fetch the new room now
         const wait = Math.max(0, this.intervalMs - (this.now() - started))
         await new Promise<void>((resolve) => {
-          this.wake = resolve
-          this.timer = setTimeout(resolve, wait)
+          this.wake = () => {
+            clearTimeout(this.timer)
+            this.wake = undefined
+            resolve()
+          }
+          this.timer = setTimeout(this.wake, wait)
         })
       }
     })()
@@ -242,6 +293,27 @@ export class SnapshotPoller {
     this.wake?.()
     await this.loopDone
   }
+}
+
+/** A node's packets per second from its rooms' packet counters in this answer and the last
+ *  one (null when the last tick did not reach the node). Rooms that are new, or whose counter
+ *  went down (someone left, taking their streams' counts along), count nothing this time.
+ *  Remembers this answer's counters for the next tick. */
+function packetRate(mem: NodeMemory, rooms: readonly RoomSnapshot[], at: number): number | null {
+  const prev = mem.packets
+  const dt = at - mem.packetsAt
+  const next = new Map<string, number>()
+  let rate: number | null = prev && dt > 0 ? 0 : null
+  for (const room of rooms) {
+    if (typeof room.packets !== 'number') continue // a node without the aggregates
+    const key = roomKey(room)
+    next.set(key, room.packets)
+    const before = prev?.get(key)
+    if (rate !== null && before !== undefined && room.packets >= before) rate += ((room.packets - before) * 1000) / dt
+  }
+  mem.packets = next
+  mem.packetsAt = at
+  return rate
 }
 
 function problemOf(err: unknown): string {

@@ -1,10 +1,12 @@
 // A synthetic fleet for the dashboard's benchmark and tests: poll targets that answer like
-// nodes would (NodeInfo + RoomDetail per room, serialised to JSON and decoded again, as the
-// admin client gets it), with counters that advance and figures that wander at each fetch.
-// Deterministic for a given seed; no network, no timers.
-import type {NodeInfo, ParticipantInfo, RoomDetail, StreamStats} from '../sfu/api-types.js'
+// nodes would (GET /v1/node, GET /v1/rooms with each room's summary and quality aggregates,
+// and GET /v1/rooms/{room} for the rooms asked for in detail, each serialised to JSON and
+// decoded again, as the admin client gets it), with counters that advance and figures that
+// wander at each fetch. Deterministic for a given seed; no network, no timers.
+import type {NodeInfo, ParticipantInfo, RoomDetail, RoomSummary, StreamStats} from '../sfu/api-types.js'
+import {roomStats} from '../sfu/room-stats.js'
 import type {NodeAnswer} from './snapshot.js'
-import type {PollTarget} from './snapshot-poller.js'
+import type {DetailRequest, PollTarget} from './snapshot-poller.js'
 
 export interface SyntheticFleetOptions {
   nodes: number
@@ -18,8 +20,11 @@ export interface SyntheticFleetOptions {
   /** Told how long each answer took to make (the nodes' side of the work, in ms), so a
    *  benchmark can leave it out of the dashboard's own figures. */
   onNodeWork?: (ms: number) => void
-  /** Told how long decoding each answer took (the dashboard's side, in ms). */
-  onDecode?: (ms: number) => void
+  /** Told how long decoding each answer took (the dashboard's side, in ms) and how many
+   *  bytes of JSON it was. */
+  onDecode?: (ms: number, bytes: number) => void
+  /** Told which rooms each fetch asked for in detail. */
+  onFetch?: (node: string, details: DetailRequest) => void
 }
 
 /** Small, fast, deterministic PRNG (mulberry32). */
@@ -37,6 +42,7 @@ export function prng(seed: number): () => number {
 interface SynthNode {
   info: NodeInfo
   rooms: RoomDetail[]
+  byName: Map<string, RoomDetail>
 }
 
 export function syntheticTargets(opts: SyntheticFleetOptions): PollTarget[] {
@@ -58,6 +64,7 @@ export function syntheticTargets(opts: SyntheticFleetOptions): PollTarget[] {
         counts: {rooms: 0, participants: 0, publishers: 0, subscribers: 0},
       },
       rooms: [],
+      byName: new Map(),
     })
   }
   const roomList: RoomDetail[] = []
@@ -70,9 +77,15 @@ export function syntheticTargets(opts: SyntheticFleetOptions): PollTarget[] {
       subscribers: 0,
       bitrateInBps: 0,
       bitrateOutBps: 0,
+      worstJitterMs: null,
+      worstLossPercent: null,
+      worstRttMs: null,
+      worstMos: null,
+      packets: 0,
       participantsList: [],
     }
     nodes[r % nodes.length].rooms.push(room)
+    nodes[r % nodes.length].byName.set(room.name, room)
     roomList.push(room)
   }
   for (let i = 0; i < opts.participants; i++) {
@@ -120,18 +133,34 @@ export function syntheticTargets(opts: SyntheticFleetOptions): PollTarget[] {
   }
   return nodes.map((n, i) => ({
     name: n.info.name,
-    fetch: async (): Promise<NodeAnswer> => {
+    fetch: async (_timeoutMs: number, details: DetailRequest): Promise<NodeAnswer> => {
+      opts.onFetch?.(n.info.name, details)
       const started = performance.now()
       advance(n, prng((opts.seed ?? 1) * 7919 + i + Math.floor(rnd() * 1e9)))
-      const text = JSON.stringify({info: n.info, rooms: n.rooms})
+      // The node's three kinds of answer, as JSON.
+      const infoText = JSON.stringify(n.info)
+      const roomsText = JSON.stringify({rooms: n.rooms.map(summaryOf)})
+      const wanted = details === 'all' ? n.rooms : details.flatMap((name) => n.byName.get(name) ?? [])
+      const detailTexts = wanted.map((room) => JSON.stringify(room))
       opts.onNodeWork?.(performance.now() - started)
-      // Decoded as the admin client would: a fresh object the poller owns.
+      // Decoded as the admin client would: fresh objects the poller owns.
       const decodeStart = performance.now()
-      const answer = JSON.parse(text) as NodeAnswer
-      opts.onDecode?.(performance.now() - decodeStart)
+      const answer: NodeAnswer = {
+        info: JSON.parse(infoText) as NodeInfo,
+        rooms: (JSON.parse(roomsText) as {rooms: RoomSummary[]}).rooms,
+        details: detailTexts.map((text) => JSON.parse(text) as RoomDetail),
+      }
+      const bytes = infoText.length + roomsText.length + detailTexts.reduce((a, t) => a + t.length, 0)
+      opts.onDecode?.(performance.now() - decodeStart, bytes)
       return answer
     },
   }))
+}
+
+/** A room's entry in GET /v1/rooms: everything but the participants. */
+function summaryOf(room: RoomDetail): RoomSummary {
+  const {participantsList: _, ...summary} = room
+  return summary
 }
 
 /** One second of life: counters go up, bitrates and quality wander. */
@@ -168,6 +197,7 @@ function recount(room: RoomDetail): void {
   for (const p of room.participantsList) for (const s of p.streams) s.direction === 'uplink' ? (inBps += s.bitrateBps) : (outBps += s.bitrateBps)
   room.bitrateInBps = inBps
   room.bitrateOutBps = outBps
+  Object.assign(room, roomStats(room.participantsList))
 }
 
 function recountNode(n: SynthNode): void {

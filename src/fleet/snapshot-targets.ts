@@ -1,34 +1,48 @@
 // Where the snapshot poller gets its answers for the nodes of fleet.yaml: one PollTarget per
-// node, asking its admin API (GET /v1/node, /v1/rooms, then /v1/rooms/{room} per room, a few
-// at a time). Kept apart from the poller so that it can poll anything (tests, the benchmark).
+// node, asking its admin API (GET /v1/node and /v1/rooms, and /v1/rooms/{room} for the rooms
+// the poller wants in detail). Kept apart from the poller so that it can poll anything
+// (tests, the benchmark, the demo's throwaway node).
 import {BadInputError} from '../errors.js'
 import type {RoomDetail} from '../sfu/api-types.js'
+import type {AdminClient} from './admin-client.js'
 import {adminClientFor} from './endpoint.js'
 import {readInventory, type NodeEntry} from './inventory.js'
 import {inventoryPath} from './paths.js'
 import type {NodeAnswer} from './snapshot.js'
-import type {PollTarget} from './snapshot-poller.js'
+import type {DetailRequest, PollTarget} from './snapshot-poller.js'
 
 /** Room details fetched at once from one node. */
 const ROOM_FETCH_CONCURRENCY = 8
 
-/** The poll target of an inventory node: GET /v1/node and /v1/rooms, then /v1/rooms/{room}
- *  for each room (a few at a time). A room closed between the two calls is left out. */
+/** The poll target of an inventory node (see clientTarget). */
 export function adminTarget(entry: NodeEntry): PollTarget {
+  return clientTarget(entry.name, (timeoutMs) => adminClientFor(entry, {timeoutMs}))
+}
+
+/** A poll target asking a node's admin API through the client `connect` gives (with the
+ *  tick's deadline): GET /v1/node and /v1/rooms, and GET /v1/rooms/{room} for the rooms asked
+ *  for in detail — the named ones at the same time as the rest, or, for 'all', each room of
+ *  the list, a few at a time. A room that closed meanwhile is left out of the details. */
+export function clientTarget(name: string, connect: (timeoutMs: number) => AdminClient | Promise<AdminClient>): PollTarget {
   return {
-    name: entry.name,
-    async fetch(timeoutMs: number): Promise<NodeAnswer> {
-      const client = await adminClientFor(entry, {timeoutMs})
-      const [info, summaries] = await Promise.all([client.node(), client.rooms()])
-      const details = await mapLimit(summaries, ROOM_FETCH_CONCURRENCY, async (s) => {
+    name,
+    async fetch(timeoutMs: number, details: DetailRequest): Promise<NodeAnswer> {
+      const client = await connect(timeoutMs)
+      const detail = async (room: string): Promise<RoomDetail | null> => {
         try {
-          return await client.room(s.name)
+          return await client.room(room)
         } catch (err) {
           if (err instanceof BadInputError) return null // the room closed meanwhile
           throw err
         }
-      })
-      return {info, rooms: details.filter((d): d is RoomDetail => d !== null)}
+      }
+      if (details === 'all') {
+        const [info, rooms] = await Promise.all([client.node(), client.rooms()])
+        const all = await mapLimit(rooms, ROOM_FETCH_CONCURRENCY, (s) => detail(s.name))
+        return {info, rooms, details: all.filter((d): d is RoomDetail => d !== null)}
+      }
+      const [info, rooms, some] = await Promise.all([client.node(), client.rooms(), Promise.all(details.map(detail))])
+      return {info, rooms, details: some.filter((d): d is RoomDetail => d !== null)}
     },
   }
 }

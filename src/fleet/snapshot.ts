@@ -24,11 +24,16 @@
 //   }
 //   NodeTotals = {rooms, participants, publishers, subscribers, bitrateInBps, bitrateOutBps,
 //                 packetsPerSecond (null on the first tick), cpuPercent, worstLoss (0..1 | null)}
-//   RoomSnapshot = the node's GET /v1/rooms/{room} answer (RoomDetail), except that each
-//                 participant's "remoteIp" is left out unless --show-ip is given, plus
-//                 "worst": {jitterMs, loss (0..1), rttMs, mos} over its streams (null: no stream
-//                 carries the figure).
-import type {NodeInfo, ParticipantInfo, RoomDetail, StreamStats} from '../sfu/api-types.js'
+//   RoomSnapshot = the room's entry in the node's GET /v1/rooms answer (RoomSummary: name,
+//                 createdAt, counts, bitrates, worstJitterMs, worstLossPercent, worstRttMs,
+//                 worstMos, packets), plus
+//                 "worst": {jitterMs, loss (0..1), rttMs, mos} (null: no stream carries the
+//                 figure), plus, for a room fetched in detail, its GET /v1/rooms/{room} answer
+//                 (RoomDetail: the same fields as of that request and "participantsList"), each
+//                 participant's "remoteIp" left out unless --show-ip is given.
+//                 `--once --json` fetches every room in detail, so there every room has
+//                 "participantsList"; the live dashboard fetches only the room it shows.
+import type {NodeInfo, ParticipantInfo, RoomDetail, RoomSummary, StreamStats} from '../sfu/api-types.js'
 
 export const SNAPSHOT_VERSION = 1
 
@@ -46,8 +51,10 @@ export interface RoomWorst {
   mos: number | null
 }
 
-export interface RoomSnapshot extends Omit<RoomDetail, 'participantsList'> {
-  participantsList: SnapshotParticipant[]
+export interface RoomSnapshot extends RoomSummary {
+  /** Only for a room fetched in detail (GET /v1/rooms/{room}): the one the dashboard shows,
+   *  or every room for `--once --json`. */
+  participantsList?: SnapshotParticipant[]
   worst: RoomWorst
 }
 
@@ -82,10 +89,12 @@ export interface FleetSnapshot {
   nodes: NodeSnapshot[]
 }
 
-/** What one node answered in one tick: its NodeInfo and the detail of each of its rooms. */
+/** What one node answered in one tick: its NodeInfo, its rooms (GET /v1/rooms), and the
+ *  detail of the rooms that were asked for (a room closed meanwhile is missing). */
 export interface NodeAnswer {
   info: NodeInfo
-  rooms: RoomDetail[]
+  rooms: RoomSummary[]
+  details?: RoomDetail[]
 }
 
 // ---- derived figures -----------------------------------------------------------------------
@@ -112,21 +121,32 @@ export function roomWorst(participants: readonly {streams: readonly StreamStats[
   return {jitterMs, loss, rttMs, mos}
 }
 
-/** The room as the snapshot keeps it: IP addresses dropped unless kept, worst figures added.
- *  Takes the answer over (changes it in place: it is the poller's own, freshly decoded). */
-export function toRoomSnapshot(room: RoomDetail, keepRemoteIp: boolean): RoomSnapshot {
-  const r = room as unknown as RoomSnapshot
-  r.participantsList ??= []
-  if (!keepRemoteIp) for (const p of r.participantsList) p.remoteIp = undefined // JSON leaves it out
-  r.worst = roomWorst(r.participantsList)
-  return r
+/** Worst figures from the aggregates of a room's summary; null when the node sent none. */
+export function summaryWorst(room: Partial<RoomSummary>): RoomWorst | null {
+  if (room.worstLossPercent === undefined && room.worstJitterMs === undefined && room.worstMos === undefined) return null
+  const pct = room.worstLossPercent
+  return {
+    jitterMs: room.worstJitterMs ?? null,
+    // Percent (rounded to 0.01 by the node) back to a fraction without binary noise.
+    loss: pct === null || pct === undefined ? null : Math.round(pct * 100) / 10_000,
+    rttMs: room.worstRttMs ?? null,
+    mos: room.worstMos ?? null,
+  }
 }
 
-/** Sum of the packet counters of every stream on a node (for packets per second). */
-export function packetCounter(rooms: readonly RoomSnapshot[]): number {
-  let n = 0
-  for (const r of rooms) for (const p of r.participantsList) for (const s of p.streams) n += s.packets
-  return n
+/** The room as the snapshot keeps it: its summary, or its detail when it was fetched in
+ *  detail; IP addresses dropped unless kept; worst figures added. Takes the answer over
+ *  (changes it in place: it is the poller's own, freshly decoded). */
+export function toRoomSnapshot(summary: RoomSummary, detail: RoomDetail | undefined, keepRemoteIp: boolean): RoomSnapshot {
+  const r = (detail ?? summary) as RoomSnapshot
+  if (detail) {
+    r.participantsList ??= []
+    if (!keepRemoteIp) for (const p of r.participantsList) p.remoteIp = undefined // JSON leaves it out
+  } else if (r.participantsList !== undefined) {
+    delete r.participantsList // only rooms asked for in detail carry participants
+  }
+  r.worst = summaryWorst(r) ?? roomWorst(r.participantsList ?? [])
+  return r
 }
 
 export function nodeTotals(info: NodeInfo, rooms: readonly RoomSnapshot[], packetsPerSecond: number | null): NodeTotals {

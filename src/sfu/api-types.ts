@@ -25,6 +25,18 @@ export interface RoomSummary {
   subscribers: number
   bitrateInBps: number
   bitrateOutBps: number
+  /** Highest interarrival jitter of any stream in the room (null: no stream has one yet). */
+  worstJitterMs: number | null
+  /** Highest fraction lost over the last interval of any stream, as a percentage (0..100,
+   *  rounded to 0.01); null when the room has no stream. */
+  worstLossPercent: number | null
+  /** Highest round-trip time of any stream (downlinks only; null until one is known). */
+  worstRttMs: number | null
+  /** Lowest MOS estimate of any stream (null: none has one yet). */
+  worstMos: number | null
+  /** Sum of the packet counters of the room's streams (received + sent; it drops when a
+   *  participant leaves). Packets per second come from two polls. */
+  packets: number
 }
 
 /** Uplink: publisher -> SFU, measured by the node on what it receives.

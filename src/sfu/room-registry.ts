@@ -1,9 +1,10 @@
 // Rooms and their participants on this node. A room exists while someone is in it; it is
 // created by its first publisher (unless the node is draining) and removed when empty.
 // Every join and leave is written to the session store.
-import type {RoomDetail, RoomSummary} from './api-types.js'
+import type {RoomDetail, RoomSummary, StreamStats} from './api-types.js'
 import type {Participant} from './participant.js'
 import {Publisher} from './publisher.js'
+import {roomStats} from './room-stats.js'
 import {Subscriber} from './subscriber.js'
 import type {SessionStore} from './session-store.js'
 
@@ -23,6 +24,17 @@ export class Room {
   }
 
   summary(): RoomSummary {
+    return this.summaryOf(this.participants().map((p) => ({streams: p.streams()})))
+  }
+
+  detail(): RoomDetail {
+    const participantsList = this.participants().map((p) => p.info())
+    // The aggregates from the same stats as the list, so the two always agree.
+    return {...this.summaryOf(participantsList), participantsList}
+  }
+
+  /** The summary, with the quality aggregates taken over these participants' streams. */
+  private summaryOf(participants: readonly {streams: readonly StreamStats[]}[]): RoomSummary {
     let bitrateIn = 0
     let bitrateOut = 0
     for (const p of this.publishers.values()) bitrateIn += p.bitrateBps
@@ -35,11 +47,8 @@ export class Room {
       subscribers: this.subscribers.size,
       bitrateInBps: bitrateIn,
       bitrateOutBps: bitrateOut,
+      ...roomStats(participants),
     }
-  }
-
-  detail(): RoomDetail {
-    return {...this.summary(), participantsList: this.participants().map((p) => p.info())}
   }
 }
 

@@ -5,22 +5,28 @@
 import {Box, Text, useInput, useStdout} from 'ink'
 import {memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactElement} from 'react'
 import type {FleetActions} from '../fleet/snapshot-actions.js'
-import type {SnapshotTick} from '../fleet/snapshot-poller.js'
+import type {FocusedRoom, SnapshotTick} from '../fleet/snapshot-poller.js'
 import type {Line} from './layout.js'
 import {renderScreen} from './screen.js'
-import {initialState, reduce, type Action, type KeyContext, type UiState, type View} from './state.js'
+import {currentView, initialState, reduce, type Action, type KeyContext, type UiState, type View} from './state.js'
 import type {Style, Theme} from './theme.js'
 
 /** Where snapshots come from: the poller, or a fixed tick in tests. */
 export interface TickSource {
   latest(): SnapshotTick | undefined
   subscribe(listener: () => void): () => void
+  /** Told which room is on screen in detail (room and participant views), null otherwise:
+   *  the poller fetches the participants of that room only. */
+  focus?(room: FocusedRoom | null): void
 }
 
-export function staticSource(tick: SnapshotTick | undefined): TickSource & {set(t: SnapshotTick): void} {
+export function staticSource(tick: SnapshotTick | undefined): TickSource & {set(t: SnapshotTick): void; focused: (FocusedRoom | null)[]} {
   let current = tick
   const listeners = new Set<() => void>()
+  const focused: (FocusedRoom | null)[] = []
   return {
+    focused,
+    focus: (room) => void focused.push(room),
     latest: () => current,
     subscribe(l) {
       listeners.add(l)
@@ -68,7 +74,7 @@ export interface TopAppProps {
   actions?: FleetActions
   showIp?: boolean
   store?: UiStore
-  initialView?: View
+  initialView?: View | View[]
   /** A fixed size (tests); otherwise the terminal's, following resizes. */
   size?: {columns: number; rows: number}
   onQuit?: () => void
@@ -86,6 +92,14 @@ export function TopApp(props: TopAppProps): ReactElement {
   if (ui.paused) store.frozen ??= live
   else store.frozen = undefined
   const shown = ui.paused ? store.frozen : live
+
+  // The room on screen in detail, for the poller (it fetches no other room's participants).
+  const view = currentView(ui)
+  const focusNode = view.kind === 'room' || view.kind === 'participant' ? view.node : null
+  const focusRoom = view.kind === 'room' || view.kind === 'participant' ? view.room : null
+  useEffect(() => {
+    source.focus?.(focusNode !== null && focusRoom !== null ? {node: focusNode, room: focusRoom} : null)
+  }, [source, focusNode, focusRoom])
 
   const screen = useMemo(() => renderScreen(shown, ui, {width: size.columns, height: size.rows, theme, showIp}), [shown, ui, size.columns, size.rows, theme, showIp])
   const ctx = useRef<KeyContext>(screen.ctx)

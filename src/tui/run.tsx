@@ -18,13 +18,20 @@ export interface RunTopOptions {
   source: TickSource
   actions?: FleetActions
   showIp?: boolean
-  initialView?: View
+  /** The view to open on, or a stack of views (the last shown, Esc goes back through the others). */
+  initialView?: View | View[]
   colorLevel?: ColorLevel
   stdout?: NodeJS.WriteStream
   stdin?: NodeJS.ReadStream
   stderr?: NodeJS.WriteStream
   /** Install process handlers for signals and crashes (the CLI does; in-process tests don't). */
   handleProcessEvents?: boolean
+  /** With handleProcessEvents: after a signal or a crash has ended the dashboard (terminal
+   *  restored), exit the process (default), or only resolve with the exit code, for a caller
+   *  that has its own cleanup to do (the demo stops its participants and node). */
+  exitOnSignal?: boolean
+  /** Ends the dashboard (exit code 0) when aborted, e.g. at the end of the demo's --duration. */
+  signal?: AbortSignal
 }
 
 const SIGNALS: [NodeJS.Signals, number][] = [
@@ -41,6 +48,7 @@ export function runTop(opts: RunTopOptions): Promise<number> {
   const theme = makeTheme(opts.colorLevel ?? detectColorLevel(process.env, Boolean(stdout.isTTY)))
   const store = createUiStore(initialState(opts.initialView))
   const handleProcess = opts.handleProcessEvents ?? true
+  const exitOnSignal = opts.exitOnSignal ?? true
   const size = () => ({columns: stdout.columns || 80, rows: stdout.rows || 24})
 
   return new Promise<number>((resolve) => {
@@ -61,6 +69,7 @@ export function runTop(opts: RunTopOptions): Promise<number> {
       if (finished) return
       finished = true
       stdout.off('resize', onResize)
+      opts.signal?.removeEventListener('abort', onAbort)
       try {
         instance?.unmount()
       } catch {}
@@ -70,7 +79,10 @@ export function runTop(opts: RunTopOptions): Promise<number> {
         stdin.pause()
       } catch {}
       write(LEAVE_ALT_SCREEN)
-      if (handleProcess) removeProcessHandlers()
+      // Not at once: when a signal ends the dashboard without exiting (exitOnSignal false), Ink's
+      // signal-exit handler runs after ours for the same signal and re-raises it if it finds no
+      // other listener, which would kill the caller in the middle of its cleanup.
+      if (handleProcess) setImmediate(removeProcessHandlers)
       if (err !== undefined) {
         const e = err as Error
         stderr.write(`confctl: the dashboard stopped on an error: ${e?.message ?? String(err)}\n`)
@@ -82,12 +94,13 @@ export function runTop(opts: RunTopOptions): Promise<number> {
     const onSignal = (signal: NodeJS.Signals) => {
       const code = SIGNALS.find(([s]) => s === signal)?.[1] ?? 1
       finish(code)
-      process.exit(code)
+      if (exitOnSignal) process.exit(code)
     }
     const onCrash = (err: unknown) => {
       finish(1, err)
-      process.exit(1)
+      if (exitOnSignal) process.exit(1)
     }
+    const onAbort = () => finish(0)
     const onExit = () => finish(0)
     function removeProcessHandlers() {
       for (const [s] of SIGNALS) process.off(s, onSignal)
@@ -101,6 +114,14 @@ export function runTop(opts: RunTopOptions): Promise<number> {
       process.on('unhandledRejection', onCrash)
       process.on('exit', onExit)
     }
+
+    if (opts.signal?.aborted) {
+      finished = true
+      if (handleProcess) removeProcessHandlers()
+      resolve(0)
+      return
+    }
+    opts.signal?.addEventListener('abort', onAbort)
 
     write(ENTER_ALT_SCREEN)
     try {

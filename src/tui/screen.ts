@@ -411,6 +411,12 @@ function roomMissing(snap: FleetSnapshot, node: string, room: string): string | 
   return null
 }
 
+/** Why a room that is there has no participants in this tick: the poller fetches a room's
+ *  detail only once the dashboard shows it (the next tick, which focus() brings forward). */
+function detailPending(room: RoomSnapshot, ui: UiState): string {
+  return ui.paused ? `paused before the participants of room '${sanitize(room.name)}' were fetched: p resumes.` : `fetching the participants of room '${sanitize(room.name)}'…`
+}
+
 function roomView(tick: SnapshotTick, ui: UiState, view: Extract<View, {kind: 'room'}>, width: number, height: number, theme: Theme): Built {
   const snap = tick.snapshot
   const missing = roomMissing(snap, view.node, view.room)
@@ -433,7 +439,8 @@ function roomView(tick: SnapshotTick, ui: UiState, view: Extract<View, {kind: 'r
     width,
   )
   const rows: TableRow<StreamRow>[] = []
-  if (!missing && room) {
+  const pending = !missing && room && !room.participantsList ? detailPending(room, ui) : null
+  if (!missing && room?.participantsList) {
     for (const p of room.participantsList) {
       const label = sanitize(p.identity)
       const streams: (StreamStats | null)[] = p.streams.length ? [...p.streams].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.direction < b.direction ? 1 : -1)) : [null]
@@ -448,7 +455,11 @@ function roomView(tick: SnapshotTick, ui: UiState, view: Extract<View, {kind: 'r
     }
   }
   const t = table(ui, cols, rows, width, height, theme, 'no participants.')
-  const body = missing ? [textLine([{text: ` ${missing}`, style: theme.tone('error')}], width)] : t.body
+  const body = missing
+    ? [textLine([{text: ` ${missing}`, style: theme.tone('error')}], width)]
+    : pending
+      ? [textLine([{text: ` ${pending}`, style: theme.tone('muted')}], width)]
+      : t.body
   let title = viewTitle(view)
   if (room && !missing) {
     title += ` · ${room.participants} (${room.publishers} pub) · in ${fmtBitrate(room.bitrateInBps)} · out ${fmtBitrate(room.bitrateOutBps)} · ${fmtAge(secondsSince(snap, room.createdAt))}`
@@ -462,12 +473,15 @@ function participantView(tick: SnapshotTick, ui: UiState, view: Extract<View, {k
   const {theme} = opts
   const snap = tick.snapshot
   const room = snap.nodes.find((n) => n.name === view.node)?.rooms.find((r) => r.name === view.room)
-  const p = room?.participantsList.find((x) => x.id === view.participantId)
-  const missing = roomMissing(snap, view.node, view.room) ?? (p ? null : `participant ${view.participantId} has left room '${view.room}'.`)
+  const p = room?.participantsList?.find((x) => x.id === view.participantId)
+  const gone = roomMissing(snap, view.node, view.room)
+  const pending = !gone && room && !room.participantsList ? detailPending(room, ui) : null
+  const missing = gone ?? (p || pending ? null : `participant ${view.participantId} has left room '${view.room}'.`)
   const title = p ? `Participant ${sanitize(p.identity)} in ${sanitize(view.room)} on ${sanitize(view.node)}` : viewTitle(view)
   const ref: RowRef = {key: view.participantId, node: view.node, room: view.room, participantId: view.participantId, label: p ? sanitize(p.identity) : view.participantId}
   if (missing || !p) {
-    return {title, right: [], body: [textLine([{text: ` ${missing}`, style: theme.tone('error')}], width)], ctx: {rows: [ref], pageSize: 1, sortColumns: 0}}
+    const why = missing ? {text: ` ${missing}`, style: theme.tone('error')} : {text: ` ${pending ?? ''}`, style: theme.tone('muted')}
+    return {title, right: [], body: [textLine([why], width)], ctx: {rows: [ref], pageSize: 1, sortColumns: 0}}
   }
   const label = (k: string) => ({text: ` ${k.padEnd(11)}`, style: theme.tone('muted')})
   const body: Line[] = []

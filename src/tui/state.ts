@@ -89,8 +89,12 @@ export type Action =
   | {type: 'key'; input: string; key: KeyInfo; ctx: KeyContext}
   | {type: 'done'; id: number; ok: boolean; message: string}
 
-export function initialState(view: View = {kind: 'fleet'}): UiState {
-  return {stack: [view], lists: {}, editingFilter: false, paused: false, help: false, confirm: null, request: null, message: null, quit: false, seq: 0}
+/** The state at start: the fleet view, or the given view, or a stack of views (the last one
+ *  shown, Esc going back through the others; the first should be the fleet or rooms view). */
+export function initialState(view: View | readonly View[] = {kind: 'fleet'}): UiState {
+  const stack = Array.isArray(view) ? [...(view as readonly View[])] : [view as View]
+  if (stack.length === 0) stack.push({kind: 'fleet'})
+  return {stack, lists: {}, editingFilter: false, paused: false, help: false, confirm: null, request: null, message: null, quit: false, seq: 0}
 }
 
 export function currentView(state: UiState): View {

@@ -1,50 +1,95 @@
-// `confctl demo` in a real pseudo-terminal: it must show the room with its participants
-// refreshing, and Ctrl-C must stop the participants and the node, leaving no process.
+// `confctl demo` in a real pseudo-terminal (node-pty), its output replayed into a terminal
+// emulator to read the screen as a person would: after starting its throwaway node and
+// joining the participants it must show the `confctl top` dashboard on the demo room (3
+// publishers, 6 subscriber sessions, media flowing); q must leave the alternate screen, stop
+// the participants and the node, exit 0 and leave no node process behind.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
-import {mkdtempSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import pty from 'node-pty'
+import {VirtualTerminal} from '../tui/vt.js'
 import {bin, cli, processesMentioning, root} from './helpers.js'
 
-const strip = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+const COLS = 160
+const ROWS = 50
+const RMCUP = '\u001b[?1049l'
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-test('demo shows three participants publishing, and Ctrl-C leaves nothing running', async () => {
+/** The demo's node processes: children of `parent` running in a confctl-smoke-* directory
+ *  (not those of other test runs on this machine). */
+function nodesOf(parent: number): number[] {
+  return processesMentioning('confctl-smoke-').filter((pid) => {
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may contain spaces.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent
+    } catch {
+      return false
+    }
+  })
+}
+
+test('demo shows the demo room in the top dashboard; q restores the terminal, stops everything, exits 0', async () => {
   const home = mkdtempSync(join(tmpdir(), 'confctl-demo-'))
   const term = pty.spawn(process.execPath, [bin, 'demo', '--participants', '3'], {
-    cols: 160,
-    rows: 50,
+    name: 'xterm-256color',
+    cols: COLS,
+    rows: ROWS,
     cwd: root,
-    env: {...process.env, CONFCTL_HOME: home, NO_COLOR: '1'} as Record<string, string>,
+    env: {...process.env, CONFCTL_HOME: home, NO_COLOR: '1', TERM: 'xterm-256color'} as Record<string, string>,
   })
-  let screen = ''
-  term.onData((d) => (screen += d))
-  const exited = new Promise<number>((resolve) => term.onExit(({exitCode}) => resolve(exitCode)))
+  const vt = new VirtualTerminal(COLS, ROWS)
+  let raw = ''
+  let alive = true
+  term.onData((d) => {
+    raw += d
+    vt.write(d)
+  })
+  const exited = new Promise<number>((resolve) =>
+    term.onExit(({exitCode}) => {
+      alive = false
+      resolve(exitCode)
+    }),
+  )
+  const upStream = /demo-\d@example\.invalid\s+pub\s+(audio|video)\s+(opus|VP8)\s+up\s+\d+(\.\d)? [kM]?b\/s/g
+  const downStream = /demo-\d@example\.invalid\s+sub\s+(audio|video)\s+(opus|VP8)\s+down\s+\d+(\.\d)? [kM]?b\/s/g
+  const flowing = /sub\s+video\s+VP8\s+down\s+\d+(\.\d)? [kM]b\/s/
   try {
-    await watchAndStop(term, () => screen, exited)
+    // The dashboard, opened on the room: 9 sessions, 3 of them publishing, each with an audio
+    // and a video stream; media reaching the subscribers.
+    const deadline = Date.now() + 60_000
+    let screen = vt.text()
+    while (!(/^Room demo on smoke-\d+ · 9 \(3 pub\)/m.test(screen) && (screen.match(upStream) ?? []).length === 6 && (screen.match(downStream) ?? []).length === 12 && flowing.test(screen))) {
+      if (!alive || Date.now() > deadline) throw new Error(`demo did not show the room in the dashboard${alive ? ' in time' : ' (it exited)'}:\n${screen}\n${raw.slice(-300)}`)
+      await sleep(250)
+      screen = vt.text()
+    }
+    assert.is(vt.altActive, true, 'the dashboard is on the alternate screen')
+    assert.match(screen, /1 node: 1 up │ 1 room │ 9 participants/)
+    assert.match(screen, /PARTICIPANT\s+ROLE\s+KIND\s+CODEC\s+DIR\s+BITRATE\s+LOSS\s+JIT\s+RTT\s+MOS\s+LAST 60s/)
+    for (const who of ['demo-1', 'demo-2', 'demo-3']) {
+      assert.is(screen.match(new RegExp(`${who}@example\\.invalid\\s+pub\\s`, 'g'))?.length, 2, `${who} publishes audio and video`)
+      assert.is(screen.match(new RegExp(`${who}@example\\.invalid\\s+sub\\s`, 'g'))?.length, 4, `${who} watches the two others (audio and video each)`)
+    }
+    const nodes = nodesOf(term.pid)
+    assert.is(nodes.length, 1, 'the demo runs one node process')
+
+    term.write('q')
+    const code = await Promise.race([exited, sleep(30_000).then(() => -1)])
+    assert.is(code, 0, `demo exit code (output: ${vt.text().slice(-500)})`)
+    assert.equal([vt.altEntered, vt.altLeft, vt.altActive], [1, 1, false], 'the alternate screen was entered once and left')
+    const left = raw.lastIndexOf(RMCUP)
+    assert.ok(left >= 0 && left < raw.indexOf('stopping participants and the node'), 'the terminal is restored before the demo reports its shutdown')
+    assert.match(vt.text(), /demo stopped; nothing left running\./)
+    await sleep(300)
+    assert.equal(nodes.filter((pid) => processesMentioning('confctl-smoke-').includes(pid)), [], 'no node process left behind')
   } finally {
     term.kill('SIGKILL')
+    rmSync(home, {recursive: true, force: true})
   }
 })
-
-async function watchAndStop(term: pty.IPty, output: () => string, exited: Promise<number>): Promise<void> {
-  let screen = output()
-  const deadline = Date.now() + 45_000
-  // Wait until a refresh shows every participant's streams with packets flowing.
-  while (!/9 participants \(3 publishing, 6 subscribing\)/.test(strip(screen)) || !/downlink\s+video\s+VP8/.test(strip(screen))) {
-    if (Date.now() > deadline) throw new Error(`demo did not show the room in time:\n${strip(screen).slice(-2000)}`)
-    await new Promise((r) => setTimeout(r, 250))
-    screen = output()
-  }
-  const nodes = processesMentioning('confctl-smoke-')
-  assert.ok(nodes.length >= 1, 'the demo runs a node process')
-  term.write('\x03')
-  const code = await Promise.race([exited, new Promise<number>((r) => setTimeout(() => r(-1), 20_000))])
-  assert.is(code, 0, `demo exit code (output: ${strip(output()).slice(-500)})`)
-  await new Promise((r) => setTimeout(r, 300))
-  assert.equal(nodes.filter((pid) => processesMentioning('confctl-smoke-').includes(pid)), [], 'no node process left behind')
-}
 
 test('demo rejects bad flags with exit 2 and one sentence', async () => {
   const home = mkdtempSync(join(tmpdir(), 'confctl-demo-'))
@@ -54,6 +99,7 @@ test('demo rejects bad flags with exit 2 and one sentence', async () => {
   const j = await cli(home, ['demo', '--json'])
   assert.is(j.exitCode, 2)
   assert.match(j.stderr, /--json needs --duration/)
+  rmSync(home, {recursive: true, force: true})
 })
 
 test.run()

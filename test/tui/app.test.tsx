@@ -87,6 +87,25 @@ test('keys from stdin: Tab to rooms, j and arrows, Enter into a room and a parti
   m.app.unmount()
 })
 
+test('the app tells its source which room it shows in detail: the poller fetches no other', async () => {
+  const source = staticSource(tick)
+  const m = mount({source})
+  await settle()
+  assert.equal(source.focused, [null], 'fleet view: no room')
+  await m.press(KEYS.tab, 'j', 'j')
+  assert.equal(source.focused, [null], 'rooms view: no room (moving the cursor fetches nothing)')
+  await m.press(KEYS.enter)
+  assert.equal(source.focused.at(-1), {node: 'edge1', room: 'standup'})
+  const n = source.focused.length
+  await m.press(KEYS.enter)
+  assert.match(m.frame(), /^Participant alice in standup/m)
+  assert.is(source.focused.length, n, "the participant view keeps the same room: no new request")
+  await m.press(KEYS.esc, KEYS.esc)
+  assert.match(m.frame(), /^Rooms/m)
+  assert.is(source.focused.at(-1), null)
+  m.app.unmount()
+})
+
 test('several keys in one read are taken one at a time', async () => {
   const m = mount()
   await m.press('\tjj\r')

@@ -1,9 +1,12 @@
 // A fixed small fleet for the dashboard tests, put through the real SnapshotPoller with a
 // fake clock: 60 ticks one second apart, so the history (sparklines) and packet rates are
 // the poller's own. edge1 is up with two rooms, edge2 is draining, edge3 stopped answering
-// 42 s before the last tick.
-import type {NodeInfo, ParticipantInfo, RoomDetail, StreamStats} from '../../src/sfu/api-types.js'
-import {SnapshotPoller, type PollTarget, type SnapshotTick} from '../../src/fleet/snapshot-poller.js'
+// 42 s before the last tick. The dashboard is focused on edge1's room 'standup' throughout,
+// so that is the one room fetched in detail (participants, streams, 60 s of history).
+import type {NodeInfo, ParticipantInfo, RoomDetail, RoomSummary, StreamStats} from '../../src/sfu/api-types.js'
+import {roomStats} from '../../src/sfu/room-stats.js'
+import type {NodeAnswer} from '../../src/fleet/snapshot.js'
+import {SnapshotPoller, type DetailRequest, type PollTarget, type SnapshotTick} from '../../src/fleet/snapshot-poller.js'
 
 export const T0 = Date.parse('2025-03-01T10:00:00.000Z')
 export const TICKS = 60
@@ -73,8 +76,18 @@ function room(name: string, createdAgoS: number, participantsList: ParticipantIn
     subscribers: participantsList.length - publishers,
     bitrateInBps: inBps,
     bitrateOutBps: outBps,
+    ...roomStats(participantsList),
     participantsList,
   }
+}
+
+/** What a node with these rooms answers to a poll asking for `details`: every room's
+ *  summary (GET /v1/rooms) and the detail of the rooms asked for, as fresh objects. */
+export function serve(a: {info: NodeInfo; rooms: RoomDetail[]}, details: DetailRequest): NodeAnswer {
+  const copy = structuredClone(a)
+  const rooms: RoomSummary[] = copy.rooms.map(({participantsList: _, ...summary}) => summary)
+  const wanted = details === 'all' ? copy.rooms : copy.rooms.filter((r) => details.includes(r.name))
+  return {info: copy.info, rooms, details: wanted}
 }
 
 /** The answers of each node at tick t (0-based). */
@@ -98,19 +111,21 @@ export function answers(t: number): Record<string, {info: NodeInfo; rooms: RoomD
   }
 }
 
-/** Runs the poller through TICKS ticks with a fake clock; returns the last tick. */
+/** Runs the poller through TICKS ticks with a fake clock, focused on edge1's 'standup';
+ *  returns the last tick. */
 export async function fixtureTick(opts: {keepRemoteIp?: boolean} = {}): Promise<SnapshotTick> {
   let now = T0 - (TICKS - 1) * 1000
   let t = 0
   const targets: PollTarget[] = ['edge1', 'edge2', 'edge3'].map((name) => ({
     name,
-    fetch: async () => {
+    fetch: async (_timeoutMs, details) => {
       const a = answers(t)[name]
       if (a instanceof Error) throw a
-      return a
+      return serve(a, details)
     },
   }))
   const poller = new SnapshotPoller({targets: () => targets, intervalMs: 1000, timeoutMs: 500, keepRemoteIp: opts.keepRemoteIp, now: () => now})
+  poller.focus({node: 'edge1', room: 'standup'})
   let tick: SnapshotTick | undefined
   for (; t < TICKS; t++) {
     tick = await poller.tick()

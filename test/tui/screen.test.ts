@@ -99,7 +99,7 @@ test('participant view: details, the IP only with --show-ip (and only if the sna
   assert.not.match(hidden, /198\.51/)
   assert.match(text(view, {t: tickWithIp, showIp: true}), /address\s+198\.51\.100\.7/)
   assert.match(text(view, {showIp: true}), /address\s+-/, 'a snapshot taken without --show-ip has no address to show')
-  assert.is((tick.snapshot.nodes[0].rooms[0].participantsList[0] as {remoteIp?: string}).remoteIp, undefined)
+  assert.is((tick.snapshot.nodes[0].rooms[0].participantsList![0] as {remoteIp?: string}).remoteIp, undefined)
 })
 
 test('a room on an unreachable node, or one that closed, says so instead of showing stale data', () => {
@@ -107,6 +107,21 @@ test('a room on an unreachable node, or one that closed, says so instead of show
   assert.match(text({kind: 'room', node: 'edge1', room: 'gone'}), /room 'gone' is no longer on node 'edge1'/)
   assert.match(text({kind: 'participant', node: 'edge1', room: 'standup', participantId: 'nobody'}), /participant nobody has left room 'standup'/)
   assert.match(text({kind: 'rooms', node: 'edge3'}), /node 'edge3' is unreachable: no live rooms to show/)
+})
+
+test("a room whose details are not in the tick yet (it was only just focused) says they are on their way", () => {
+  // The fixture fetched only edge1/standup in detail: lecture has its summary, no participants.
+  const lecture = tick.snapshot.nodes[0].rooms.find((r) => r.name === 'lecture')!
+  assert.is(lecture.participantsList, undefined)
+  const t = text({kind: 'room', node: 'edge1', room: 'lecture'})
+  assert.match(t, /^Room lecture on edge1 · 1 \(1 pub\) · in 783 kb\/s/m, 'the title from the summary')
+  assert.match(t, /fetching the participants of room 'lecture'…/)
+  assert.not.match(t, /no participants|no longer/)
+  const paused = reduce(initialState({kind: 'room', node: 'edge1', room: 'lecture'}), {type: 'key', input: 'p', key: {}, ctx: {rows: [], pageSize: 1, sortColumns: 0}})
+  assert.match(text({kind: 'room', node: 'edge1', room: 'lecture'}, {ui: paused}), /paused before the participants of room 'lecture' were fetched: p resumes\./)
+  const who = text({kind: 'participant', node: 'edge1', room: 'lecture', participantId: 'pdave1'})
+  assert.match(who, /fetching the participants of room 'lecture'…/)
+  assert.not.match(who, /has left/)
 })
 
 test('every view fits 80x24 exactly, and other sizes: as many lines as rows, never wider than the columns - 1', () => {
@@ -169,7 +184,7 @@ test('colour depth detection: NO_COLOR, FORCE_COLOR, COLORTERM, TERM, not a TTY'
 
 test('names and user agents cannot put escape sequences on the terminal', async () => {
   const evil: SnapshotTick = {snapshot: structuredClone(tick.snapshot), history: tick.history}
-  const p = evil.snapshot.nodes[0].rooms.find((r) => r.name === 'standup')!.participantsList[0]
+  const p = evil.snapshot.nodes[0].rooms.find((r) => r.name === 'standup')!.participantsList![0]
   p.identity = 'mallory\u001b[2J\u001b]0;pwned\u0007'
   p.userAgent = 'UA\u001b[31m\u202eevil'
   for (const v of [ROOM, {kind: 'participant', node: 'edge1', room: 'standup', participantId: p.id} as View]) {

@@ -1,27 +1,34 @@
 // The snapshot poller (src/fleet/snapshot-poller.ts) with fake nodes: all nodes asked at once
 // with a deadline each, unreachable nodes with the time of their last answer, one snapshot per
-// tick that never changes afterwards, 60 s of history per stream, packets per second, IP
-// addresses left out unless asked for. (Kept beside the dashboard's tests, which it feeds.)
+// tick that never changes afterwards, room details only for the focused room, 60 s of history
+// per stream of that room, packets per second from the rooms' counters, IP addresses left out
+// unless asked for. (Kept beside the dashboard's tests, which it feeds.)
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
+import {createServer, type Server} from 'node:http'
+import type {AddressInfo} from 'node:net'
 import {BadInputError} from '../../src/errors.js'
-import {parseIntervalMs, SnapshotPoller, type PollTarget} from '../../src/fleet/snapshot-poller.js'
-import {inventoryTargets} from '../../src/fleet/snapshot-targets.js'
+import {AdminClient} from '../../src/fleet/admin-client.js'
+import {parseIntervalMs, SnapshotPoller, type DetailRequest, type PollTarget} from '../../src/fleet/snapshot-poller.js'
+import {clientTarget, inventoryTargets} from '../../src/fleet/snapshot-targets.js'
 import {streamKey} from '../../src/fleet/snapshot.js'
-import {answers, T0} from './fixtures.js'
+import {answers, serve, T0} from './fixtures.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-function target(name: string, behave: (n: number) => Promise<'ok' | Error | 'hang'>, t = () => 0): PollTarget {
+/** A fake node serving edge1's fixture rooms (under its own name); `asked` records the
+ *  detail request of each fetch. */
+function target(name: string, behave: (n: number) => Promise<'ok' | Error | 'hang'>, t = () => 0, asked: DetailRequest[] = []): PollTarget {
   let calls = 0
   return {
     name,
-    async fetch() {
+    async fetch(_timeoutMs, details) {
+      asked.push(details)
       const what = await behave(calls++)
       if (what === 'hang') return new Promise(() => {})
       if (what instanceof Error) throw what
       const a = answers(t())['edge1'] as Exclude<ReturnType<typeof answers>[string], Error>
-      return {info: {...a.info, name}, rooms: a.rooms}
+      return serve({info: {...a.info, name}, rooms: a.rooms}, details)
     },
   }
 }
@@ -66,6 +73,7 @@ test('a node that stops answering keeps the time of its last answer; one that an
 test('one snapshot per tick to every subscriber, never changed afterwards', async () => {
   let t = 0
   const poller = new SnapshotPoller({targets: () => [target('n1', async () => 'ok', () => t), target('n2', async () => 'ok', () => t)]})
+  poller.focus({node: 'n1', room: 'standup'})
   const seen: string[] = []
   const unsubscribe = poller.subscribe((tick) => seen.push(tick.snapshot.time))
   const first = await poller.tick()
@@ -88,6 +96,7 @@ test('history: one sample per stream per tick, the last 60 s only; packets per s
   let now = T0
   let t = 0
   const poller = new SnapshotPoller({targets: () => [target('n1', async () => 'ok', () => t)], now: () => now})
+  poller.focus({node: 'n1', room: 'standup'})
   let last
   for (; t < 90; t++) {
     last = await poller.tick()
@@ -99,14 +108,16 @@ test('history: one sample per stream per tick, the last 60 s only; packets per s
   assert.is(series.t[series.to - 1], T0 + 89_000)
   assert.is(series.t[series.from], T0 + 30_000)
   assert.is(series.v[series.to - 1], 475_000, 'bitrate of the last tick')
-  // The fixture sends 50 audio + 100 video packets a second per stream owner: 4 participants.
+  // The fixture sends 50 audio + 100 video packets a second per stream owner: 4 participants
+  // (in both rooms: the counters come with every room's summary, not only the focused one's).
   assert.is(last!.snapshot.nodes[0].totals!.packetsPerSecond, 600)
   assert.is(last!.history.get(streamKey('n1', 'standup', 'gone', {id: 'gone:audio', direction: 'uplink'})), undefined)
 })
 
 test("participants' IP addresses are left out of the snapshot unless asked for", async () => {
-  const without = await new SnapshotPoller({targets: () => [target('n1', async () => 'ok')]}).tick()
-  const withIp = await new SnapshotPoller({targets: () => [target('n1', async () => 'ok')], keepRemoteIp: true}).tick()
+  const without = await new SnapshotPoller({targets: () => [target('n1', async () => 'ok')], details: 'all'}).tick()
+  const withIp = await new SnapshotPoller({targets: () => [target('n1', async () => 'ok')], keepRemoteIp: true, details: 'all'}).tick()
+  assert.match(JSON.stringify(without.snapshot), /"participantsList"/)
   assert.not.match(JSON.stringify(without.snapshot), /198\.51\.100\.7|remoteIp/)
   assert.match(JSON.stringify(withIp.snapshot), /"remoteIp":"198\.51\.100\.7"/)
 })
@@ -116,18 +127,107 @@ test('a draining node is "draining"; room worst figures and node totals are deri
     targets: () => [
       {
         name: 'edge2',
-        fetch: async () => answers(0).edge2 as never,
+        fetch: async (_, details) => serve(answers(0).edge2 as never, details),
       },
-      {name: 'edge1', fetch: async () => answers(0).edge1 as never},
+      {name: 'edge1', fetch: async (_, details) => serve(answers(0).edge1 as never, details)},
     ],
   }).tick()
   assert.is(snapshot.nodes[0].state, 'draining')
   const lecture = snapshot.nodes[1].rooms.find((r) => r.name === 'lecture')!
-  assert.equal(lecture.worst, {jitterMs: 41, loss: 0.06, rttMs: null, mos: 3.1})
+  assert.equal(lecture.worst, {jitterMs: 41, loss: 0.06, rttMs: null, mos: 3.1}, "from the room's summary: no details were fetched")
+  assert.is(lecture.participantsList, undefined)
+  assert.equal(snapshot.nodes[1].rooms.find((r) => r.name === 'standup')!.worst, {jitterMs: 24.5, loss: 0, rttMs: 42, mos: 3.9})
   assert.equal(
     {...snapshot.nodes[1].totals, bitrateInBps: undefined, bitrateOutBps: undefined},
     {rooms: 2, participants: 4, publishers: 3, subscribers: 1, bitrateInBps: undefined, bitrateOutBps: undefined, packetsPerSecond: null, cpuPercent: 23, worstLoss: 0.06},
   )
+})
+
+test('room details are fetched only for the focused room, on its node; history only for its streams', async () => {
+  const asked: Record<string, DetailRequest[]> = {n1: [], n2: []}
+  let t = 0
+  const poller = new SnapshotPoller({targets: () => [target('n1', async () => 'ok', () => t, asked.n1), target('n2', async () => 'ok', () => t, asked.n2)]})
+  const standup = (tick: Awaited<ReturnType<typeof poller.tick>>, node = 'n1') => tick.snapshot.nodes.find((n) => n.name === node)!.rooms.find((r) => r.name === 'standup')!
+  // Nothing focused (fleet and rooms views): summaries only, no history.
+  let tick = await poller.tick()
+  assert.equal([asked.n1.at(-1), asked.n2.at(-1)], [[], []])
+  assert.ok(tick.snapshot.nodes.every((n) => n.rooms.length === 2 && n.rooms.every((r) => r.participantsList === undefined)))
+  assert.is(standup(tick).participants, 3, 'the summary is there all the same')
+  assert.is(tick.history.size, 0)
+  // The room view of n1/standup: that room of that node, no other.
+  poller.focus({node: 'n1', room: 'standup'})
+  for (t = 1; t <= 3; t++) tick = await poller.tick()
+  assert.equal([asked.n1.at(-1), asked.n2.at(-1)], [['standup'], []])
+  assert.equal(standup(tick).participantsList!.map((p) => p.identity), ['alice', 'bob', 'carol'])
+  assert.is(standup(tick, 'n2').participantsList, undefined)
+  assert.is(tick.snapshot.nodes[0].rooms.find((r) => r.name === 'lecture')!.participantsList, undefined)
+  assert.is(tick.history.size, 6, "the focused room's six streams")
+  const alice = tick.history.get(streamKey('n1', 'standup', 'pa11ce', {id: 'pa11ce:audio', direction: 'uplink'}))!
+  assert.is(alice.to - alice.from, 3, 'history since the room was focused')
+  // Focusing the same room again (the participant view) changes nothing; another room does.
+  poller.focus({node: 'n1', room: 'standup'})
+  poller.focus({node: 'n2', room: 'lecture'})
+  tick = await poller.tick()
+  assert.equal([asked.n1.at(-1), asked.n2.at(-1)], [[], ['lecture']])
+  assert.is(tick.history.size, 2, "only the newly focused room's streams")
+  poller.focus(null)
+  tick = await poller.tick()
+  assert.equal([asked.n1.at(-1), asked.n2.at(-1)], [[], []])
+  assert.is(tick.history.size, 0)
+  // A one-off snapshot (`top --once --json`) takes every room in detail.
+  const all = await new SnapshotPoller({targets: () => [target('n1', async () => 'ok', () => 0, asked.n1)], details: 'all'}).tick()
+  assert.is(asked.n1.at(-1), 'all')
+  assert.ok(all.snapshot.nodes[0].rooms.every((r) => Array.isArray(r.participantsList)))
+})
+
+test('focus() brings the next tick forward when the poller sleeps', async () => {
+  const asked: DetailRequest[] = []
+  const poller = new SnapshotPoller({targets: () => [target('n1', async () => 'ok', () => 0, asked)], intervalMs: 5000})
+  const ticks: number[] = []
+  poller.subscribe(() => ticks.push(Date.now()))
+  poller.start()
+  await sleep(100)
+  assert.is(ticks.length, 1)
+  poller.focus({node: 'n1', room: 'standup'})
+  await sleep(100)
+  await poller.stop()
+  assert.is(ticks.length, 2, 'a second tick at once, not after 5 s')
+  assert.equal(asked, [[], ['standup']])
+  assert.ok(poller.latest()!.snapshot.nodes[0].rooms[0].participantsList)
+})
+
+test("the admin API target asks GET /v1/rooms/{room} for the focused room only (and for every room for 'all')", async () => {
+  const paths: string[] = []
+  const a = answers(0).edge1 as Exclude<ReturnType<typeof answers>[string], Error>
+  const server: Server = createServer((req, res) => {
+    paths.push(req.url!)
+    const room = /^\/v1\/rooms\/([^/]+)$/.exec(req.url!)?.[1]
+    const body = req.url === '/v1/node' ? a.info : req.url === '/v1/rooms' ? {rooms: serve(a, []).rooms} : a.rooms.find((r) => r.name === room)
+    res.writeHead(body ? 200 : 404, {'content-type': 'application/json'}).end(JSON.stringify(body ?? {error: {code: 'unknown_room', message: 'no such room'}}))
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  try {
+    const adminUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const poller = new SnapshotPoller({targets: () => [clientTarget('edge1', (timeoutMs) => new AdminClient({nodeName: 'edge1', adminUrl, token: 't', timeoutMs}))]})
+    await poller.tick()
+    assert.equal(paths.sort(), ['/v1/node', '/v1/rooms'])
+    paths.length = 0
+    poller.focus({node: 'edge1', room: 'standup'})
+    const tick = await poller.tick()
+    assert.equal(paths.sort(), ['/v1/node', '/v1/rooms', '/v1/rooms/standup'])
+    assert.is(tick.snapshot.nodes[0].rooms.find((r) => r.name === 'standup')!.participantsList!.length, 3)
+    // A focused room that closed meanwhile: no error, no details.
+    paths.length = 0
+    poller.focus({node: 'edge1', room: 'gone'})
+    const gone = await poller.tick()
+    assert.equal(paths.sort(), ['/v1/node', '/v1/rooms', '/v1/rooms/gone'])
+    assert.is(gone.snapshot.nodes[0].state, 'up')
+    paths.length = 0
+    await new SnapshotPoller({targets: () => [clientTarget('edge1', () => new AdminClient({nodeName: 'edge1', adminUrl, token: 't'}))], details: 'all'}).tick()
+    assert.equal(paths.sort(), ['/v1/node', '/v1/rooms', '/v1/rooms/lecture', '/v1/rooms/standup'])
+  } finally {
+    server.close()
+  }
 })
 
 test('start() polls at the interval until stop(); a failing target list keeps the last good one', async () => {

@@ -127,6 +127,12 @@ test('top --once prints the fleet and its rooms as tables; --json the snapshot, 
   const room = snap.nodes[0].rooms[0]
   assert.is(room.name, 'standup')
   assert.equal(room.participantsList.map((p: {identity: string}) => p.identity).sort(), ['alice', 'bob'])
+  // The node's own aggregates (GET /v1/rooms) are in the room, and "worst" agrees with them.
+  assert.ok(room.packets > 0, `packets ${room.packets}`)
+  assert.type(room.worstJitterMs, 'number')
+  assert.type(room.worstLossPercent, 'number')
+  assert.is(room.worst.jitterMs, room.worstJitterMs)
+  assert.is(room.worst.mos, room.worstMos)
   assert.not.match(json.stdout, /remoteIp/)
   const withIp = JSON.parse((await run('top', '--once', '--json', '--show-ip')).stdout)
   assert.match(withIp.nodes[0].rooms[0].participantsList[0].remoteIp, /^(127\.|::1|::ffff:127\.)/)

@@ -5,7 +5,7 @@ import {formatBitrate, formatTime, renderTable} from '../../cli/text-table.js'
 
 export default class RoomList extends BaseCommand {
   static override summary = 'List the rooms open on a node.'
-  static override description = `--json prints: {"node": string, "rooms": [{"name": string, "createdAt": string, "participants": number, "publishers": number, "subscribers": number, "bitrateInBps": number, "bitrateOutBps": number}]} (the node's GET /v1/rooms answer). Exit 3 if the node cannot be reached.`
+  static override description = `--json prints: {"node": string, "rooms": [{"name": string, "createdAt": string, "participants": number, "publishers": number, "subscribers": number, "bitrateInBps": number, "bitrateOutBps": number, "worstJitterMs": number|null, "worstLossPercent": number|null, "worstRttMs": number|null, "worstMos": number|null, "packets": number}]} (the node's GET /v1/rooms answer; see docs/node-api.md). Exit 3 if the node cannot be reached.`
 
   static override examples = ['<%= config.bin %> room list', '<%= config.bin %> room list --node edge1 --json']
 
