@@ -26,6 +26,9 @@ export interface LocalNodeEntry {
   adminPort: number
   rtcPorts: PortRange
   announceIp?: string
+  /** How often the node writes QoE samples, and how long it keeps them ("10s", "7d"). */
+  qoeInterval?: string
+  qoeRetention?: string
   /** Last URLs the node reported in state.json. With port 0 they change at every start, so
    *  for a running node the live state.json wins (see endpoint.ts). */
   publicUrl?: string
@@ -226,6 +229,11 @@ function ip(this: InventoryValidator, node: YamlNode, what: string): string {
   if (!isIP(v)) throw new BadInputError(`${what} must be an IPv4 or IPv6 address, got '${v}'.`)
   return v
 }
+function duration(this: InventoryValidator, node: YamlNode, what: string): string {
+  const v = this.string(node, what)
+  if (!/^\d+[smhd]$/.test(v) || Number.parseInt(v, 10) <= 0) throw new BadInputError(`${what} must be a duration like 10s, 15m, 1h or 7d, got '${v}'.`)
+  return v
+}
 function absPath(this: InventoryValidator, node: YamlNode, what: string): string {
   const v = this.string(node, what)
   if (!isAbsolute(v)) throw new BadInputError(`${what} must be an absolute path, got '${v}'.`)
@@ -258,6 +266,8 @@ const LOCAL_FIELDS: Record<keyof LocalNodeEntry, FieldSpec> = {
   adminPort: req(port),
   rtcPorts: req(portRange),
   announceIp: opt(ip),
+  qoeInterval: opt(duration),
+  qoeRetention: opt(duration),
   publicUrl: opt(httpUrl),
   adminUrl: opt(httpUrl),
 }

@@ -11,6 +11,8 @@ export interface NodeLaunch {
   adminPort: number
   rtcPorts: PortRange
   announceIp?: string
+  qoeInterval?: string
+  qoeRetention?: string
 }
 
 export function nodeArgs(n: NodeLaunch): string[] {
@@ -23,5 +25,7 @@ export function nodeArgs(n: NodeLaunch): string[] {
     '--admin-port', String(n.adminPort),
     '--rtc-ports', formatPortRange(n.rtcPorts),
     ...(n.announceIp ? ['--announce-ip', n.announceIp] : []),
+    ...(n.qoeInterval ? ['--qoe-interval', n.qoeInterval] : []),
+    ...(n.qoeRetention ? ['--qoe-retention', n.qoeRetention] : []),
   ]
 }

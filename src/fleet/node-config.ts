@@ -5,7 +5,7 @@ import {isIP} from 'node:net'
 import {BadInputError} from '../errors.js'
 import {checkNodeName, type LocalNodeEntry, type NodeEntry} from './inventory.js'
 import {nodeDir} from './paths.js'
-import {parsePort, parsePortRange} from './units.js'
+import {parseDurationSeconds, parsePort, parsePortRange} from './units.js'
 
 export const LOCAL_DEFAULTS = {
   name: 'local',
@@ -25,6 +25,8 @@ export interface LocalNodeFlags {
   adminPort?: string
   rtcPorts?: string
   announceIp?: string
+  qoeInterval?: string
+  qoeRetention?: string
 }
 
 export function localEntryFromFlags(flags: LocalNodeFlags, existing: NodeEntry | undefined, home?: string): LocalNodeEntry {
@@ -44,6 +46,8 @@ export function localEntryFromFlags(flags: LocalNodeFlags, existing: NodeEntry |
     rtcPorts: flags.rtcPorts === undefined ? (prev?.rtcPorts ?? LOCAL_DEFAULTS.rtcPorts) : parsePortRange(flags.rtcPorts, '--rtc-ports'),
     // '' clears a recorded announce IP.
     announceIp: flags.announceIp === undefined ? prev?.announceIp : flags.announceIp === '' ? undefined : checkIp(flags.announceIp, '--announce-ip'),
+    qoeInterval: flags.qoeInterval === undefined ? prev?.qoeInterval : checkDuration(flags.qoeInterval, '--qoe-interval'),
+    qoeRetention: flags.qoeRetention === undefined ? prev?.qoeRetention : checkDuration(flags.qoeRetention, '--qoe-retention'),
     publicUrl: prev?.publicUrl,
     adminUrl: prev?.adminUrl,
   }
@@ -53,6 +57,11 @@ export function localEntryFromFlags(flags: LocalNodeFlags, existing: NodeEntry |
   if (flags.port !== undefined || flags.host !== undefined) entry.publicUrl = undefined
   if (flags.adminPort !== undefined || flags.adminHost !== undefined) entry.adminUrl = undefined
   return entry
+}
+
+/** The node takes whole units (10s, 15m, 1h, 7d); normalised so fleet.yaml shows one form. */
+function checkDuration(value: string, what: string): string {
+  return `${parseDurationSeconds(value, what)}s`
 }
 
 function checkIp(value: string, what: string): string {

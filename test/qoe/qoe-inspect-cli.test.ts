@@ -21,7 +21,10 @@ async function token(room: string, identity: string): Promise<string> {
 }
 
 test.before(async () => {
-  const up = await cli(home, ['node', 'up', '--name', 'q', '--port', '0', '--admin-port', '0', '--rtc-ports', randomRtcRange(), '--json'])
+  const bad = await cli(home, ['node', 'up', '--name', 'q', '--qoe-retention', 'forever'])
+  assert.is(bad.exitCode, 2)
+  assert.match(bad.stderr, /--qoe-retention must be a duration/)
+  const up = await cli(home, ['node', 'up', '--name', 'q', '--port', '0', '--admin-port', '0', '--rtc-ports', randomRtcRange(), '--qoe-interval', '1s', '--json'])
   assert.is(up.exitCode, 0, up.stderr)
   publicUrl = JSON.parse(up.stdout).publicUrl
 })
@@ -79,6 +82,14 @@ test('live inspect of a real call: uplink and downlink summaries, no loss to bla
     const strict = await cli(home, ['qoe', 'check', '--node', 'q', '--room', room, '--live', '--duration', '3s', '--max-jitter', '0'])
     assert.is(strict.exitCode, 1, 'a threshold nobody meets fails the check')
     assert.match(strict.stderr, /break the quality thresholds/)
+
+    // The node stored a sample per stream every second (--qoe-interval 1s): the past window.
+    const stored = await cli(home, ['qoe', 'inspect', '--room', room, '--since', '1m', '--json'])
+    assert.is(stored.exitCode, 0, stored.stderr)
+    const past = JSON.parse(stored.stdout)
+    assert.is(past.mode, 'stored')
+    assert.is(past.streams.length, 4)
+    for (const s of past.streams) assert.ok(s.summary.samples >= 5, `${s.summary.samples} stored samples of ${s.identity} ${s.direction} ${s.kind}`)
   } finally {
     await sub.close()
     await pub.close()

@@ -27,6 +27,8 @@ Refuses (exit 2) if a node of that name is already running or a port is taken; e
     'announce-ip': Flags.string({description: 'IP address announced in ICE candidates (the public IP behind NAT); "" clears it.'}),
     host: Flags.string({description: `Address the public port listens on (default ${LOCAL_DEFAULTS.host}).`}),
     'admin-host': Flags.string({description: `Address the admin API listens on (default ${LOCAL_DEFAULTS.adminHost}).`}),
+    'qoe-interval': Flags.string({description: 'How often the node stores a QoE sample per stream (default 10s).'}),
+    'qoe-retention': Flags.string({description: 'How long the node keeps QoE samples before deleting them (default 7d, as the privacy notices promise).'}),
     foreground: Flags.boolean({description: 'Run attached to this terminal until Ctrl-C (forwarded as SIGTERM).', default: false}),
     timeout: Flags.string({description: `How long to wait for the node to become healthy (default ${DEFAULT_START_TIMEOUT_MS / 1000}s).`}),
   }
@@ -41,6 +43,8 @@ Refuses (exit 2) if a node of that name is already running or a port is taken; e
       announceIp: flags['announce-ip'],
       host: flags.host,
       adminHost: flags['admin-host'],
+      qoeInterval: flags['qoe-interval'],
+      qoeRetention: flags['qoe-retention'],
     }
     const timeoutMs = flags.timeout === undefined ? undefined : parseDurationSeconds(flags.timeout, '--timeout') * 1000
 
