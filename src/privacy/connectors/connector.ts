@@ -44,6 +44,9 @@ export interface Connector {
   rectify(coll: CollectionDef, records: FoundRecord[], field: string, value: string): Promise<number>
   /** Records whose retention field is older than `before` (retention.from must name a field). */
   countOlderThan(coll: CollectionDef, field: string, before: Date): Promise<number>
+  /** The records countOlderThan counts, addressed by the same keys as find() (retention apply
+   *  erases them record by record and checks each against holds and restrictions). */
+  findOlderThan?(coll: CollectionDef, field: string, before: Date): Promise<FoundRecord[]>
   close(): Promise<void>
 }
 

@@ -70,5 +70,9 @@ export class DirectoryConnector implements Connector {
     return this.list(coll).filter((r) => Date.parse(String(r.data.mtime)) < before.getTime()).length
   }
 
+  async findOlderThan(coll: CollectionDef, _field: string, before: Date): Promise<FoundRecord[]> {
+    return this.list(coll).filter((r) => Date.parse(String(r.data.mtime)) < before.getTime())
+  }
+
   async close(): Promise<void> {}
 }

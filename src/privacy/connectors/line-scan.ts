@@ -17,7 +17,9 @@ function candidateLines(buf: Buffer, end: number, needles: Buffer[]): number[] {
   for (const needle of needles) {
     let at = buf.indexOf(needle, 0)
     while (at !== -1 && at < end) {
-      const start = buf.lastIndexOf(NL, at) + 1
+      // The line holding buf[at] starts after the newline before `at` (searching from at - 1,
+      // so that a needle which is itself '\n' counts the line it ends, not the next one).
+      const start = at === 0 ? 0 : buf.lastIndexOf(NL, at - 1) + 1
       starts.add(start)
       const next = buf.indexOf(NL, at)
       at = next === -1 || next >= end ? -1 : buf.indexOf(needle, next + 1)

@@ -1,7 +1,7 @@
 // What JSON-lines logs and combined access logs share: a path whose file name may hold a
 // '*' (rotated files), finding lines through the byte pre-filter of line-scan.ts, and
 // erasing by rewriting each file once per plan step. Subclasses only parse and edit a line.
-import {existsSync, readdirSync, statSync} from 'node:fs'
+import {closeSync, existsSync, openSync, readdirSync, readSync, statSync} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
 import {UnreachableError} from '../../errors.js'
 import type {CollectionDef, StoreDef} from '../datamap-types.js'
@@ -96,5 +96,46 @@ export abstract class LogConnector implements Connector {
     return n
   }
 
+  async findOlderThan(coll: CollectionDef, field: string, before: Date): Promise<FoundRecord[]> {
+    const out: FoundRecord[] = []
+    const limit = before.getTime()
+    for (const file of this.files(coll)) {
+      const seen = new Set<number>()
+      const visit = (line: Buffer, offset: number) => {
+        if (seen.has(offset)) return
+        seen.add(offset)
+        const f = this.parse(line.toString('utf8'))
+        if (f && this.timeOf(f, field) < limit) out.push({key: `${file}:${offset}`, data: f})
+      }
+      // With '\n' as the needle scanLines credits each newline to the line after it, so the
+      // first line of a file is never visited (countOlderThan misses it); read it here.
+      const first = firstLine(file)
+      if (first) visit(first, 0)
+      scanLines(file, [Buffer.from('\n')], visit)
+    }
+    return out
+  }
+
   async close(): Promise<void> {}
+}
+
+/** The first line of a file (without its newline), undefined for an empty file. */
+function firstLine(file: string): Buffer | undefined {
+  const fd = openSync(file, 'r')
+  try {
+    const parts: Buffer[] = []
+    for (let at = 0; ; ) {
+      const buf = Buffer.allocUnsafe(64 * 1024)
+      const n = readSync(fd, buf, 0, buf.length, at)
+      if (n === 0) break
+      const nl = buf.subarray(0, n).indexOf(0x0a)
+      parts.push(buf.subarray(0, nl === -1 ? n : nl))
+      if (nl !== -1) break
+      at += n
+    }
+    const line = Buffer.concat(parts)
+    return line.length ? line : undefined
+  } finally {
+    closeSync(fd)
+  }
 }

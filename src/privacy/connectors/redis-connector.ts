@@ -135,6 +135,23 @@ export class RedisConnector implements Connector {
     return n
   }
 
+  async findOlderThan(coll: CollectionDef, field: string, before: Date): Promise<FoundRecord[]> {
+    const re = templateRegex(coll.locator.pattern!)
+    const out: FoundRecord[] = []
+    await this.run(async () => {
+      let cursor = '0'
+      do {
+        const [next, keys] = await this.redis.scan(cursor, 'MATCH', coll.locator.pattern!.replace(/\{\w+\}/g, '*'), 'COUNT', 1000)
+        cursor = next
+        for (const key of keys) {
+          const v = await this.load(coll, key)
+          if (v && Date.parse(String(v[field])) < before.getTime()) out.push({key, data: {...v, ...(re.exec(key)?.groups ?? {})}})
+        }
+      } while (cursor !== '0')
+    })
+    return out
+  }
+
   async close(): Promise<void> {
     this.client?.disconnect()
     this.client = undefined

@@ -115,6 +115,17 @@ export class SqlConnector implements Connector {
     return Number(rows[0]?.n ?? 0)
   }
 
+  async findOlderThan(coll: CollectionDef, field: string, before: Date): Promise<FoundRecord[]> {
+    const param = this.store.kind === 'sqlite' ? before.toISOString() : before
+    const select = `SELECT ${this.db.defaultKey && !coll.locator.key?.length ? `${this.db.defaultKey} AS ${KEY_COL}, ` : ''}* FROM ${this.table(coll)}`
+    const rows = await this.run(() => this.db.query(`${select} WHERE ${this.db.ident(field)} < ?`, [param]))
+    return rows.map((row) => {
+      const key = this.keyOf(coll, row)
+      delete row[KEY_COL]
+      return {key, data: row}
+    })
+  }
+
   async close(): Promise<void> {
     await this.driver?.close()
     this.driver = undefined

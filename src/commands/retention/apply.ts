@@ -1,0 +1,24 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../../cli/base-command.js'
+import {EXIT} from '../../errors.js'
+import {loadDatamap} from '../../privacy/datamap-load.js'
+import {withPrivacy} from '../../privacy/privacy-context.js'
+import {applyRetention} from '../../privacy/retention-apply.js'
+import {applyLines} from '../../privacy/retention-render.js'
+
+export default class RetentionApply extends BaseCommand {
+  static override summary = 'Show what retention would erase; with --execute, erase records past retention (holds and restrictions keep theirs).'
+  static override description = 'Without --execute nothing changes. --json prints {"appliedAt","execute","status":"planned"|"done"|"partial","stores":[{"store","reachable","message"?,"collections":[{"collection","retention","countsFrom","cutoff","strategy","action","records","steps","changed"?,"skipped":[{"reason","hold"?,"records","keys"?}],"unchecked"?}]}]}. Exit 3 when a store could not be reached (run again to finish).'
+  static override flags = {
+    execute: Flags.boolean({default: false, description: 'Carry the plan out.'}),
+    datamap: Flags.string({description: 'Datamap file (default: $CONFCTL_HOME/datamap.yaml; local nodes are always added).'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(RetentionApply)
+    const r = await withPrivacy((ctx) => applyRetention(ctx, loadDatamap(ctx.home, flags.datamap).map, flags.execute))
+    if (flags.json) this.printJson(r)
+    else this.log(applyLines(r).join('\n'))
+    if (r.stores.some((s) => !s.reachable)) this.exit(EXIT.unreachable)
+  }
+}
