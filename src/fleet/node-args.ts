@@ -1,19 +1,11 @@
 // The node program's command line (src/sfu/node-config.ts parses it), built in one place for
 // the local supervisor and the remote (systemd / pidfile) supervisor alike.
-import {formatPortRange, type PortRange} from './units.js'
+import type {LocalNodeEntry} from './inventory.js'
+import {formatPortRange} from './units.js'
 
-export interface NodeLaunch {
-  dir: string
-  name: string
-  host: string
-  port: number
-  adminHost: string
-  adminPort: number
-  rtcPorts: PortRange
-  announceIp?: string
-  qoeInterval?: string
-  qoeRetention?: string
-}
+/** What the node program needs to start: a local entry's settings with its directory
+ *  (for a remote node, the directory on the host). */
+export type NodeLaunch = Pick<LocalNodeEntry, 'name' | 'host' | 'port' | 'adminHost' | 'adminPort' | 'rtcPorts' | 'announceIp' | 'qoeInterval' | 'qoeRetention'> & {dir: string}
 
 export function nodeArgs(n: NodeLaunch): string[] {
   return [

@@ -121,18 +121,8 @@ export class RedisConnector implements Connector {
   }
 
   async countOlderThan(coll: CollectionDef, field: string, before: Date): Promise<number> {
-    let n = 0
-    let cursor = '0'
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', coll.locator.pattern!.replace(/\{\w+\}/g, '*'), 'COUNT', 1000)
-      cursor = next
-      for (const key of keys) {
-        const v = await this.load(coll, key)
-        const t = v ? Date.parse(String(v[field])) : NaN
-        if (t < before.getTime()) n++
-      }
-    } while (cursor !== '0')
-    return n
+    // Each value must be loaded to read its time anyway, so counting is finding.
+    return (await this.findOlderThan(coll, field, before)).length
   }
 
   async findOlderThan(coll: CollectionDef, field: string, before: Date): Promise<FoundRecord[]> {
