@@ -25,6 +25,8 @@ export interface LocalNodeOptions {
   /** Stop the node and exit on Ctrl-C/SIGTERM (default). A caller with its own shutdown
    *  (the demo, which first closes its participants) passes false and calls stop(). */
   handleSignals?: boolean
+  /** Prefix of the node's name as commands show it (default "smoke"). */
+  name?: string
 }
 
 const STOP_TIMEOUT_MS = 5000
@@ -33,7 +35,7 @@ export async function startThrowawayNode(opts: LocalNodeOptions = {}): Promise<L
   const script = opts.script ?? sfuEntryPath()
   if (!existsSync(script)) throw new UnreachableError(`cannot start a local node: ${script} does not exist (run \`npm run build\`).`)
   const dir = await mkdtemp(join(tmpdir(), 'confctl-smoke-'))
-  const name = `smoke-${process.pid}`
+  const name = `${opts.name ?? 'smoke'}-${process.pid}`
   const rtcPorts = opts.rtcPorts ?? randomPortBlock()
   const child = spawn(process.execPath, [script, '--dir', dir, '--name', name, '--port', '0', '--admin-port', '0', '--rtc-ports', rtcPorts], {
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -38,7 +38,7 @@ Without a terminal it prints one line per --interval (participants, bitrates) un
       if (!flags.json) process.stderr.write(`${text}\n`)
     }
     say('starting a local node ...')
-    const node = await startThrowawayNode({handleSignals: false})
+    const node = await startThrowawayNode({handleSignals: false, name: 'demo'})
     let room
     try {
       say(`node up: public ${node.publicUrl}, admin ${node.adminUrl}; joining ${flags.participants} participants ...`)

@@ -61,7 +61,7 @@ test('demo shows the demo room in the top dashboard; q restores the terminal, st
     // and a video stream; media reaching the subscribers.
     const deadline = Date.now() + 60_000
     let screen = vt.text()
-    while (!(/^Room demo on smoke-\d+ · 9 \(3 pub\)/m.test(screen) && (screen.match(upStream) ?? []).length === 6 && (screen.match(downStream) ?? []).length === 12 && flowing.test(screen))) {
+    while (!(/^Room demo on demo-\d+ · 9 \(3 pub\)/m.test(screen) && (screen.match(upStream) ?? []).length === 6 && (screen.match(downStream) ?? []).length === 12 && flowing.test(screen))) {
       if (!alive || Date.now() > deadline) throw new Error(`demo did not show the room in the dashboard${alive ? ' in time' : ' (it exited)'}:\n${screen}\n${raw.slice(-300)}`)
       await sleep(250)
       screen = vt.text()
