@@ -8,8 +8,7 @@ import * as assert from 'uvu/assert'
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import pty from 'node-pty'
-import {VirtualTerminal} from '../tui/vt.js'
+import {spawnInTerminal} from '../tui/pty-session.js'
 import {bin, cli, processesMentioning, root} from './helpers.js'
 
 const COLS = 160
@@ -33,26 +32,13 @@ function nodesOf(parent: number): number[] {
 
 test('demo shows the demo room in the top dashboard; q restores the terminal, stops everything, exits 0', async () => {
   const home = mkdtempSync(join(tmpdir(), 'confctl-demo-'))
-  const term = pty.spawn(process.execPath, [bin, 'demo', '--participants', '3'], {
-    name: 'xterm-256color',
+  const {term, vt, raw, alive, exited: ended} = spawnInTerminal([process.execPath, bin, 'demo', '--participants', '3'], {
     cols: COLS,
     rows: ROWS,
     cwd: root,
     env: {...process.env, CONFCTL_HOME: home, NO_COLOR: '1', TERM: 'xterm-256color'} as Record<string, string>,
   })
-  const vt = new VirtualTerminal(COLS, ROWS)
-  let raw = ''
-  let alive = true
-  term.onData((d) => {
-    raw += d
-    vt.write(d)
-  })
-  const exited = new Promise<number>((resolve) =>
-    term.onExit(({exitCode}) => {
-      alive = false
-      resolve(exitCode)
-    }),
-  )
+  const exited = ended.then((e) => e.exitCode)
   const upStream = /demo-\d@example\.invalid\s+pub\s+(audio|video)\s+(opus|VP8)\s+up\s+\d+(\.\d)? [kM]?b\/s/g
   const downStream = /demo-\d@example\.invalid\s+sub\s+(audio|video)\s+(opus|VP8)\s+down\s+\d+(\.\d)? [kM]?b\/s/g
   const flowing = /sub\s+video\s+VP8\s+down\s+\d+(\.\d)? [kM]b\/s/
@@ -62,7 +48,7 @@ test('demo shows the demo room in the top dashboard; q restores the terminal, st
     const deadline = Date.now() + 60_000
     let screen = vt.text()
     while (!(/^Room demo on demo-\d+ · 9 \(3 pub\)/m.test(screen) && (screen.match(upStream) ?? []).length === 6 && (screen.match(downStream) ?? []).length === 12 && flowing.test(screen))) {
-      if (!alive || Date.now() > deadline) throw new Error(`demo did not show the room in the dashboard${alive ? ' in time' : ' (it exited)'}:\n${screen}\n${raw.slice(-300)}`)
+      if (!alive() || Date.now() > deadline) throw new Error(`demo did not show the room in the dashboard${alive() ? ' in time' : ' (it exited)'}:\n${screen}\n${raw().slice(-300)}`)
       await sleep(250)
       screen = vt.text()
     }
@@ -80,8 +66,8 @@ test('demo shows the demo room in the top dashboard; q restores the terminal, st
     const code = await Promise.race([exited, sleep(30_000).then(() => -1)])
     assert.is(code, 0, `demo exit code (output: ${vt.text().slice(-500)})`)
     assert.equal([vt.altEntered, vt.altLeft, vt.altActive], [1, 1, false], 'the alternate screen was entered once and left')
-    const left = raw.lastIndexOf(RMCUP)
-    assert.ok(left >= 0 && left < raw.indexOf('stopping participants and the node'), 'the terminal is restored before the demo reports its shutdown')
+    const left = raw().lastIndexOf(RMCUP)
+    assert.ok(left >= 0 && left < raw().indexOf('stopping participants and the node'), 'the terminal is restored before the demo reports its shutdown')
     assert.match(vt.text(), /demo stopped; nothing left running\./)
     await sleep(300)
     assert.equal(nodes.filter((pid) => processesMentioning('confctl-smoke-').includes(pid)), [], 'no node process left behind')

@@ -7,16 +7,13 @@
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {mkdtempSync, rmSync} from 'node:fs'
-import {createRequire} from 'node:module'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {IPty} from 'node-pty'
 import {bin, cli, killAll, processesMentioning, randomRtcRange, root} from '../commands/helpers.js'
 import {publish, type Publisher} from '../commands/whip-publisher.js'
 import {VirtualTerminal} from './vt.js'
-
-const require = createRequire(import.meta.url)
-const pty = require('node-pty') as typeof import('node-pty')
+import {spawnInTerminal} from './pty-session.js'
 
 const home = mkdtempSync(join(tmpdir(), 'confctl-top-'))
 const run = (...args: string[]) => cli(home, args)
@@ -43,37 +40,24 @@ interface Session {
 
 function startTop(...args: string[]): Session {
   const env: Record<string, string> = {CONFCTL_HOME: home, TERM: 'xterm-256color', PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8'}
-  const term = pty.spawn(process.execPath, [bin, 'top', ...args], {name: 'xterm-256color', cols: COLS, rows: ROWS, cwd: root, env})
+  const {term, vt, raw, alive, exited} = spawnInTerminal([process.execPath, bin, 'top', ...args], {cols: COLS, rows: ROWS, cwd: root, env})
   terminals.push(term)
-  const vt = new VirtualTerminal(COLS, ROWS)
-  let raw = ''
-  let alive = true
-  term.onData((d) => {
-    raw += d
-    vt.write(d)
-  })
-  const exited = new Promise<{exitCode: number; signal?: number}>((resolve) =>
-    term.onExit((e) => {
-      alive = false
-      resolve(e)
-    }),
-  )
   const s: Session = {
     term,
     vt,
-    raw: () => raw,
+    raw,
     exited,
-    alive: () => alive,
+    alive,
     screen: () => vt.text(),
     async waitFor(what, timeoutMs = 15_000) {
       const ok = typeof what === 'function' ? what : (t: string) => what.test(t)
       const deadline = Date.now() + timeoutMs
       while (Date.now() < deadline) {
         if (ok(vt.text())) return vt.text()
-        if (!alive) break
+        if (!alive()) break
         await sleep(50)
       }
-      throw new Error(`screen never showed ${what}${alive ? '' : ' (top exited)'}:\n${vt.text()}`)
+      throw new Error(`screen never showed ${what}${alive() ? '' : ' (top exited)'}:\n${vt.text()}`)
     },
     async press(...keys) {
       for (const k of keys) {
