@@ -3,19 +3,30 @@
 // algorithm is accepted: refusing every other "alg" closes the classic alg-confusion holes.
 import {createHmac, timingSafeEqual} from 'node:crypto'
 
+/** What a token allows; tokens without grants may publish and subscribe, one session each. */
+export interface JoinGrants {
+  publish: boolean
+  subscribe: boolean
+  /** Sessions this token may hold at once on the node (default 2). */
+  maxSessions: number
+}
+
 export interface JoinClaims {
   room: string
   sub: string // identity
   name: string // display name
   iat: number
   exp: number
+  /** Token id, for revocation. */
+  jti: string
+  grants: JoinGrants
 }
 
 export class TokenError extends Error {}
 
 const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url')
 
-export function signJoinToken(secret: Buffer, claims: Omit<JoinClaims, 'iat' | 'exp'>, ttlSeconds: number, now = Date.now()): string {
+export function signJoinToken(secret: Buffer, claims: Pick<JoinClaims, 'room' | 'sub' | 'name'>, ttlSeconds: number, now = Date.now()): string {
   const iat = Math.floor(now / 1000)
   const header = b64url(JSON.stringify({alg: 'HS256', typ: 'JWT'}))
   const payload = b64url(JSON.stringify({...claims, iat, exp: iat + ttlSeconds}))
@@ -29,7 +40,7 @@ export function verifyJoinToken(secret: Buffer, token: string, now = Date.now())
   if (parts.length !== 3) throw new TokenError('the join token is not a JWT (expected three dot-separated parts)')
   const [header, payload, signature] = parts as [string, string, string]
   let head: {alg?: unknown}
-  let claims: Partial<JoinClaims>
+  let claims: Partial<JoinClaims> & {jti?: unknown}
   try {
     head = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'))
     claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
@@ -46,5 +57,13 @@ export function verifyJoinToken(secret: Buffer, token: string, now = Date.now())
     throw new TokenError('the join token lacks room, sub or exp claims')
   }
   if (claims.exp * 1000 <= now) throw new TokenError('the join token has expired')
-  return {room: claims.room, sub: claims.sub, name: typeof claims.name === 'string' ? claims.name : claims.sub, iat: claims.iat ?? 0, exp: claims.exp}
+  return {
+    room: claims.room,
+    sub: claims.sub,
+    name: typeof claims.name === 'string' ? claims.name : claims.sub,
+    iat: claims.iat ?? 0,
+    exp: claims.exp,
+    jti: typeof claims.jti === 'string' ? claims.jti : signature,
+    grants: {publish: true, subscribe: true, maxSessions: 2},
+  }
 }

@@ -61,13 +61,13 @@ function requireMethod(method: string, allowed: string): void {
   if (method !== allowed) throw new HttpError(405, 'method_not_allowed', `method ${method} is not allowed here; use ${allowed}`)
 }
 
-function authenticate(deps: PublicApiDeps, req: IncomingMessage, room: string): JoinClaims {
+async function authenticate(deps: PublicApiDeps, req: IncomingMessage, room: string): Promise<JoinClaims> {
   if (!ROOM_NAME.test(room)) throw new HttpError(400, 'bad_room', `room name '${room}' is invalid: use 1-64 letters, digits, '.', '_' or '-'`)
   const token = bearerToken(req)
   if (!token) throw new HttpError(401, 'missing_token', 'an Authorization: Bearer <join token> header is required')
   let claims: JoinClaims
   try {
-    claims = verifyJoinToken(deps.joinSecret, token)
+    claims = await verifyJoinToken(deps.joinSecret, token)
   } catch (err) {
     if (err instanceof TokenError) throw new HttpError(401, 'bad_token', err.message)
     throw err
@@ -98,7 +98,7 @@ async function negotiate(pc: Parameters<typeof answerOffer>[0], offer: string, s
 }
 
 async function publish(deps: PublicApiDeps, req: IncomingMessage, res: ServerResponse, roomName: string): Promise<void> {
-  const claims = authenticate(deps, req, roomName)
+  const claims = await authenticate(deps, req, roomName)
   const offer = await readOffer(req)
   let room
   try {
@@ -115,7 +115,7 @@ async function publish(deps: PublicApiDeps, req: IncomingMessage, res: ServerRes
 }
 
 async function subscribe(deps: PublicApiDeps, req: IncomingMessage, res: ServerResponse, roomName: string, publisherId: string): Promise<void> {
-  const claims = authenticate(deps, req, roomName)
+  const claims = await authenticate(deps, req, roomName)
   const offer = await readOffer(req)
   const room = deps.registry.get(roomName)
   if (!room) throw new HttpError(404, 'unknown_room', `room '${roomName}' does not exist on this node`)
@@ -133,7 +133,7 @@ async function subscribe(deps: PublicApiDeps, req: IncomingMessage, res: ServerR
 }
 
 async function leave(deps: PublicApiDeps, req: IncomingMessage, res: ServerResponse, roomName: string, id: string): Promise<void> {
-  const claims = authenticate(deps, req, roomName)
+  const claims = await authenticate(deps, req, roomName)
   const room = deps.registry.get(roomName)
   const participant = room?.publishers.get(id) ?? room?.subscribers.get(id)
   if (!participant) throw new HttpError(404, 'unknown_session', `session '${id}' is not in room '${roomName}'`)
