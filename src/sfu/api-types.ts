@@ -82,16 +82,44 @@ export interface RoomDetail extends RoomSummary {
   participantsList: ParticipantInfo[]
 }
 
+/** What a join token allows (the token's `grants` claim). */
+export interface TokenGrants {
+  publish: boolean
+  subscribe: boolean
+  /** Sessions the token may hold at once on the node (1..100). */
+  maxSessions: number
+}
+
 export interface TokenRequest {
   room: string
   identity: string
   name?: string
   ttlSeconds?: number
+  /** Left out: publish and subscribe, 2 sessions. Each field left out takes that default. */
+  grants?: Partial<TokenGrants>
 }
 
 export interface TokenResponse {
   token: string
   expiresAt: string
+  /** Token id: what POST /v1/tokens/revocations takes to revoke it. */
+  jti: string
+  grants: TokenGrants
+}
+
+/** POST /v1/tokens/revocations */
+export interface RevocationRequest {
+  jti: string
+  /** The token's exp (seconds since the epoch), when known: the revocation is kept until
+   *  then. Left out: kept for the longest token lifetime (7 days) from now. */
+  exp?: number
+}
+
+/** One revoked token id, as POST and GET /v1/tokens/revocations answer it. */
+export interface TokenRevocation {
+  jti: string
+  revokedAt: string // ISO 8601
+  expiresAt: string // ISO 8601: pruned after this, when the token has expired anyway
 }
 
 /** Written by the node to state.json in its directory once both ports listen. */

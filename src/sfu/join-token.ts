@@ -1,9 +1,11 @@
-// Join tokens: compact JWTs (RFC 7519) signed with HMAC-SHA256 (JWS "HS256") by the node's
-// secret. Written here with node:crypto instead of a JWT library because only this one
-// algorithm is accepted: refusing every other "alg" closes the classic alg-confusion holes.
-import {createHmac, timingSafeEqual} from 'node:crypto'
+// Join tokens: compact JWTs (RFC 7519) signed with HMAC-SHA256 (JWS "HS256"), issued by the
+// node's admin API and checked on every WHIP/WHEP request (join-token-verifier.ts). Signing
+// and verifying go through jose, a maintained JWT library, restricted to this one algorithm
+// so that "none", RS256 and other alg-confusion tricks are refused by construction.
+import {randomUUID} from 'node:crypto'
+import {SignJWT} from 'jose'
 
-/** What a token allows; tokens without grants may publish and subscribe, one session each. */
+/** What a token allows; tokens without a grants claim may publish and subscribe, two sessions at once. */
 export interface JoinGrants {
   publish: boolean
   subscribe: boolean
@@ -24,46 +26,74 @@ export interface JoinClaims {
 
 export class TokenError extends Error {}
 
-const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url')
+export const DEFAULT_GRANTS: Readonly<JoinGrants> = Object.freeze({publish: true, subscribe: true, maxSessions: 2})
+/** Upper bound of maxSessions in a token: more parallel sessions than this is never one person. */
+export const MAX_SESSIONS_GRANT = 100
+/** No token may live longer than this after its iat (the admin API issues at most this too). */
+export const MAX_TOKEN_LIFETIME_SECONDS = 7 * 86400
+/** Clocks of the issuer and the node may disagree by this much (nbf, iat, exp). */
+export const CLOCK_SKEW_SECONDS = 30
+/** The audience of tokens signed by a fleet key, valid on every node that holds that key. */
+export const FLEET_AUDIENCE = 'confctl-fleet'
 
-export function signJoinToken(secret: Buffer, claims: Pick<JoinClaims, 'room' | 'sub' | 'name'>, ttlSeconds: number, now = Date.now()): string {
-  const iat = Math.floor(now / 1000)
-  const header = b64url(JSON.stringify({alg: 'HS256', typ: 'JWT'}))
-  const payload = b64url(JSON.stringify({...claims, iat, exp: iat + ttlSeconds}))
-  const signature = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url')
-  return `${header}.${payload}.${signature}`
+/** One HMAC key. `kid` travels in the token header so a verifier with several keys (a
+ *  rotation's old and new one, a fleet key) picks the right one without trying each. */
+export interface JoinKey {
+  kid: string
+  secret: Uint8Array
+  /** 'node': issued by this node (aud = iss = node id). 'fleet': shared by the fleet (aud = iss = FLEET_AUDIENCE). */
+  scope: 'node' | 'fleet'
 }
 
-/** Verifies signature, algorithm, expiry and shape; throws TokenError with a reason. */
-export function verifyJoinToken(secret: Buffer, token: string, now = Date.now()): JoinClaims {
-  const parts = token.split('.')
-  if (parts.length !== 3) throw new TokenError('the join token is not a JWT (expected three dot-separated parts)')
-  const [header, payload, signature] = parts as [string, string, string]
-  let head: {alg?: unknown}
-  let claims: Partial<JoinClaims> & {jti?: unknown}
-  try {
-    head = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'))
-    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
-  } catch {
-    throw new TokenError('the join token is not valid base64url JSON')
+export interface SignRequest {
+  room: string
+  sub: string
+  name: string
+  ttlSeconds: number
+  grants?: JoinGrants
+  /** Who signs and for whom: the node id for node keys, FLEET_AUDIENCE for the fleet key. */
+  issuer: string
+  audience: string
+  now?: number // ms, for tests
+}
+
+export interface SignedToken {
+  token: string
+  jti: string
+  exp: number // seconds since the epoch
+  grants: JoinGrants
+}
+
+export async function signJoinToken(key: JoinKey, req: SignRequest): Promise<SignedToken> {
+  const iat = Math.floor((req.now ?? Date.now()) / 1000)
+  const exp = iat + req.ttlSeconds
+  const jti = randomUUID()
+  const grants = req.grants ?? {...DEFAULT_GRANTS}
+  const token = await new SignJWT({room: req.room, name: req.name, grants: {...grants}})
+    .setProtectedHeader({alg: 'HS256', typ: 'JWT', kid: key.kid})
+    .setSubject(req.sub)
+    .setIssuer(req.issuer)
+    .setAudience(req.audience)
+    .setIssuedAt(iat)
+    .setNotBefore(iat)
+    .setExpirationTime(exp)
+    .setJti(jti)
+    .sign(key.secret)
+  return {token, jti, exp, grants}
+}
+
+/** The grants claim as sent, checked: absent means the defaults; present, publish and
+ *  subscribe must both be given (a half-filled grant must not silently widen to "both"). */
+export function grantsOf(value: unknown): JoinGrants {
+  if (value === undefined) return {...DEFAULT_GRANTS}
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TokenError('the join token\'s grants claim must be an object')
+  const g = value as Record<string, unknown>
+  if (typeof g.publish !== 'boolean' || typeof g.subscribe !== 'boolean') {
+    throw new TokenError('the join token\'s grants claim must say publish and subscribe as true or false')
   }
-  if (head.alg !== 'HS256') throw new TokenError('the join token must be signed with HS256')
-  const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest()
-  const given = Buffer.from(signature, 'base64url')
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new TokenError('the join token signature does not match this node')
+  const maxSessions = g.maxSessions ?? DEFAULT_GRANTS.maxSessions
+  if (!Number.isInteger(maxSessions) || (maxSessions as number) < 1 || (maxSessions as number) > MAX_SESSIONS_GRANT) {
+    throw new TokenError(`the join token's grants.maxSessions must be a whole number from 1 to ${MAX_SESSIONS_GRANT}`)
   }
-  if (typeof claims.room !== 'string' || typeof claims.sub !== 'string' || typeof claims.exp !== 'number') {
-    throw new TokenError('the join token lacks room, sub or exp claims')
-  }
-  if (claims.exp * 1000 <= now) throw new TokenError('the join token has expired')
-  return {
-    room: claims.room,
-    sub: claims.sub,
-    name: typeof claims.name === 'string' ? claims.name : claims.sub,
-    iat: claims.iat ?? 0,
-    exp: claims.exp,
-    jti: typeof claims.jti === 'string' ? claims.jti : signature,
-    grants: {publish: true, subscribe: true, maxSessions: 2},
-  }
+  return {publish: g.publish, subscribe: g.subscribe, maxSessions: maxSessions as number}
 }

@@ -15,6 +15,9 @@ import {createPublicHandler} from './http/public-api.js'
 import {ConfigError, parseNodeArgs, type NodeConfig} from './node-config.js'
 import {NodeLoad} from './node-load.js'
 import {loadNodeSecrets, loadOrCreateNodeId} from './node-secrets.js'
+import {loadJoinKeys} from './join-keys.js'
+import {JoinTokenVerifier} from './join-token-verifier.js'
+import {TokenRevocations} from './token-revocations.js'
 import {RoomRegistry} from './room-registry.js'
 import {SessionStore} from './session-store.js'
 import {QoeRecorder} from './qoe-recorder.js'
@@ -50,6 +53,9 @@ export async function startNode(config: NodeConfig) {
   const registry = new RoomRegistry(sessions)
   const load = new NodeLoad()
   const qoe = new QoeRecorder(sessions.db, registry, config.qoeIntervalSeconds, config.qoeRetentionSeconds)
+  const joinKeys = loadJoinKeys(config.dir, secrets.joinSecret)
+  const revocations = new TokenRevocations(sessions.db)
+  const tokens = new JoinTokenVerifier({keys: joinKeys.all, nodeId: id, revocations})
   const startedAt = new Date()
   const version = nodeVersion()
   let publicUrl = ''
@@ -66,8 +72,8 @@ export async function startNode(config: NodeConfig) {
     counts: registry.counts(),
   })
 
-  const publicHandler = createPublicHandler({registry, joinSecret: secrets.joinSecret, peer: {rtcPorts: config.rtcPorts, announceIp: config.announceIp}})
-  const adminHandler = createAdminHandler({registry, adminToken: secrets.adminToken, joinSecret: secrets.joinSecret, nodeInfo, qoe})
+  const publicHandler = createPublicHandler({registry, tokens, peer: {rtcPorts: config.rtcPorts, announceIp: config.announceIp}})
+  const adminHandler = createAdminHandler({registry, adminToken: secrets.adminToken, tokens: {signingKey: joinKeys.signing, nodeId: id, revocations}, nodeInfo, qoe})
   const publicServer = createServer((req, res) => {
     logAccess(accessLog, 'public', req, res)
     void publicHandler(req, res)
@@ -100,6 +106,7 @@ export async function startNode(config: NodeConfig) {
       adminServer.close()
       await registry.closeAll()
       qoe.stop()
+      revocations.stop()
       load.stop()
       sessions.close()
       await accessLog.close()

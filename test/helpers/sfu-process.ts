@@ -18,8 +18,8 @@ export interface TestNode {
 
 const MAIN = new URL('../../src/sfu/main.js', import.meta.url).pathname
 
-export async function startTestNode(extraArgs: string[] = [], rtcPorts = '42000-42199'): Promise<TestNode> {
-  const dir = mkdtempSync(join(tmpdir(), 'confctl-node-'))
+/** `dir`: an existing node directory, to restart a node with its secrets and node.db. */
+export async function startTestNode(extraArgs: string[] = [], rtcPorts = '42000-42199', dir = mkdtempSync(join(tmpdir(), 'confctl-node-'))): Promise<TestNode> {
   const child = spawn(process.execPath, [MAIN, '--dir', dir, '--name', 'test', '--port', '0', '--admin-port', '0', '--rtc-ports', rtcPorts, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })

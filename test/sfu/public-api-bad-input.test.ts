@@ -4,6 +4,7 @@ import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import wrtc from '@roamhq/wrtc'
 import {signJoinToken} from '../../src/sfu/join-token.js'
+import {joinKey} from '../../src/sfu/join-keys.js'
 import {startTestNode, type TestNode} from '../helpers/sfu-process.js'
 
 let node: TestNode
@@ -60,9 +61,10 @@ test('missing, malformed, foreign and expired tokens get 401/403', async () => {
   const sdp = {'content-type': 'application/sdp'}
   await expectError('no token', '/whip/r1', goodOffer, sdp, 401, 'missing_token')
   await expectError('garbage token', '/whip/r1', goodOffer, {...sdp, authorization: 'Bearer abc'}, 401, 'bad_token')
-  const foreign = signJoinToken(Buffer.from('deadbeef', 'hex'), {room: 'r1', sub: 'x', name: 'x'}, 60)
+  const claims = {room: 'r1', sub: 'x', name: 'x', ttlSeconds: 60, issuer: node.state.id, audience: node.state.id}
+  const foreign = (await signJoinToken(joinKey(Buffer.alloc(32, 0xde), 'node'), claims)).token
   await expectError('foreign secret', '/whip/r1', goodOffer, {...sdp, authorization: `Bearer ${foreign}`}, 401, 'bad_token')
-  const expired = signJoinToken(node.joinSecret, {room: 'r1', sub: 'x', name: 'x'}, 60, Date.now() - 3_600_000)
+  const expired = (await signJoinToken(joinKey(node.joinSecret, 'node'), {...claims, now: Date.now() - 3_600_000})).token
   await expectError('expired', '/whip/r1', goodOffer, {...sdp, authorization: `Bearer ${expired}`}, 401, 'bad_token')
   await expectError('other room', '/whip/r2', goodOffer, {...sdp, authorization: `Bearer ${await tokenFor('r1')}`}, 403, 'wrong_room')
 })

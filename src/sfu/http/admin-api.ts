@@ -3,23 +3,20 @@
 // probe without a secret, and it reveals nothing but "ok" or "draining".
 import {timingSafeEqual} from 'node:crypto'
 import type {IncomingMessage, ServerResponse} from 'node:http'
-import type {NodeInfo, TokenRequest, TokenResponse} from '../api-types.js'
-import {signJoinToken} from '../join-token.js'
+import type {NodeInfo} from '../api-types.js'
 import type {QoeRecorder} from '../qoe-recorder.js'
 import type {RoomRegistry} from '../room-registry.js'
-import {HttpError, answeringErrors, bearerToken, matchPath, readBody, requireContentType, sendJson} from './http-kit.js'
+import {issueToken, listRevocations, revokeToken, type AdminTokenDeps} from './admin-tokens.js'
+import {HttpError, answeringErrors, bearerToken, matchPath, sendJson} from './http-kit.js'
 import {renderMetrics} from './metrics.js'
 
 export interface AdminApiDeps {
   registry: RoomRegistry
   adminToken: string
-  joinSecret: Buffer
+  tokens: AdminTokenDeps
   nodeInfo: () => NodeInfo
   qoe: QoeRecorder
 }
-
-const MAX_JSON_BYTES = 16 * 1024
-const MAX_TTL_SECONDS = 7 * 86400
 
 export function createAdminHandler(deps: AdminApiDeps) {
   return answeringErrors((req, res) => route(deps, req, res))
@@ -50,7 +47,9 @@ async function route(deps: AdminApiDeps, req: IncomingMessage, res: ServerRespon
     return sendJson(res, 200, {draining: deps.registry.draining})
   }
   if (key === 'GET /v1/qoe/samples') return sendJson(res, 200, {samples: qoeSamples(deps, url.searchParams)})
-  if (key === 'POST /v1/tokens') return sendJson(res, 201, await issueToken(deps, req))
+  if (key === 'POST /v1/tokens') return sendJson(res, 201, await issueToken(deps.tokens, req))
+  if (key === 'POST /v1/tokens/revocations') return sendJson(res, 201, await revokeToken(deps.tokens, req))
+  if (key === 'GET /v1/tokens/revocations') return sendJson(res, 200, listRevocations(deps.tokens))
   if (key === 'GET /metrics') {
     const text = renderMetrics(deps.nodeInfo(), deps.registry)
     res.writeHead(200, {'content-type': 'text/plain; version=0.0.4'})
@@ -75,25 +74,6 @@ async function route(deps: AdminApiDeps, req: IncomingMessage, res: ServerRespon
     return sendJson(res, 200, {kicked: found.map((p) => p.id)})
   }
   throw new HttpError(404, 'not_found', `no such endpoint: ${key}`)
-}
-
-async function issueToken(deps: AdminApiDeps, req: IncomingMessage): Promise<TokenResponse> {
-  requireContentType(req, 'application/json')
-  let body: Partial<TokenRequest>
-  try {
-    body = JSON.parse(await readBody(req, MAX_JSON_BYTES))
-  } catch (err) {
-    if (err instanceof HttpError) throw err
-    throw new HttpError(400, 'bad_json', 'the request body is not valid JSON')
-  }
-  if (typeof body.room !== 'string' || !body.room) throw new HttpError(400, 'bad_request', "'room' must be a non-empty string")
-  if (typeof body.identity !== 'string' || !body.identity) throw new HttpError(400, 'bad_request', "'identity' must be a non-empty string")
-  const ttl = body.ttlSeconds ?? 3600
-  if (!Number.isInteger(ttl) || ttl <= 0 || ttl > MAX_TTL_SECONDS) {
-    throw new HttpError(400, 'bad_request', `'ttlSeconds' must be a whole number from 1 to ${MAX_TTL_SECONDS}`)
-  }
-  const token = signJoinToken(deps.joinSecret, {room: body.room, sub: body.identity, name: body.name ?? body.identity}, ttl)
-  return {token, expiresAt: new Date(Date.now() + ttl * 1000).toISOString()}
 }
 
 function qoeSamples(deps: AdminApiDeps, params: URLSearchParams) {

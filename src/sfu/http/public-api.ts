@@ -6,7 +6,7 @@
 // Every failure is a 4xx/5xx with a JSON error body; one bad client never affects others.
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import {answerOffer, createPeer, SdpError, type PeerOptions} from '../peer-factory.js'
-import {TokenError, verifyJoinToken, type JoinClaims} from '../join-token.js'
+import {TokenError, type JoinClaims} from '../join-token.js'
 import {newParticipantId, type Identity} from '../participant.js'
 import {Publisher} from '../publisher.js'
 import {DrainingError, type RoomRegistry} from '../room-registry.js'
@@ -18,7 +18,8 @@ const ROOM_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
 
 export interface PublicApiDeps {
   registry: RoomRegistry
-  joinSecret: Buffer
+  /** Checks join tokens (join-token-verifier.ts): keys by kid, audience, skew, revocations. */
+  tokens: {verify(token: string): Promise<JoinClaims>}
   peer: PeerOptions
 }
 
@@ -67,7 +68,7 @@ async function authenticate(deps: PublicApiDeps, req: IncomingMessage, room: str
   if (!token) throw new HttpError(401, 'missing_token', 'an Authorization: Bearer <join token> header is required')
   let claims: JoinClaims
   try {
-    claims = await verifyJoinToken(deps.joinSecret, token)
+    claims = await deps.tokens.verify(token)
   } catch (err) {
     if (err instanceof TokenError) throw new HttpError(401, 'bad_token', err.message)
     throw err
