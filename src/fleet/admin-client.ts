@@ -2,12 +2,10 @@
 // documented exit codes with a sentence naming the node and URL, so commands never see a
 // raw socket error (unreachable -> exit 3, unknown room/participant or refused input -> exit 2).
 import {request} from 'undici'
-import type {ApiError, NodeInfo, QoeSample, RoomDetail, RoomSummary, TokenRequest, TokenResponse} from '../sfu/api-types.js'
+import type {ApiError, HealthResponse, NodeInfo, QoeSample, RoomDetail, RoomSummary, TokenRequest, TokenResponse} from '../sfu/api-types.js'
 import {BadInputError, UnreachableError} from '../errors.js'
 
-export interface HealthResponse {
-  status: 'ok' | 'draining'
-}
+export type {HealthResponse} from '../sfu/api-types.js'
 /** DELETE /v1/rooms/{room}. (The node answers `closed: <room name>`; normalised here.) */
 export interface CloseRoomResponse {
   closed: boolean

@@ -222,7 +222,7 @@ async function waitUntilReady(
         const token = await readAdminToken(entry.dir, entry.name)
         const client = new AdminClient({nodeName: entry.name, adminUrl: state.adminUrl, token, timeoutMs: 2000})
         const health = await client.health()
-        if (health.status === 'ok' || health.status === 'draining') return {state, health}
+        if (health.status) return {state, health} // ok, draining, or degraded: it answers
         lastProblem = `/healthz answered ${JSON.stringify(health)}`
       } catch (err) {
         lastProblem = (err as Error).message.replace(/\.$/, '')

@@ -164,3 +164,10 @@ export interface CloseRoomResponse {
 export interface KickResponse {
   kicked: string[] // session ids ended
 }
+
+/** GET /healthz (no token): 200 "ok" or "draining"; 503 "degraded" with reasons
+ * ('no_ports': the RTC port range is used up; 'node_full': the session cap is reached). */
+export interface HealthResponse {
+  status: 'ok' | 'draining' | 'degraded'
+  reasons?: string[]
+}

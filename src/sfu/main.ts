@@ -11,6 +11,8 @@ import type {NodeInfo, NodeStateFile} from './api-types.js'
 import {AccessLog} from './access-log.js'
 import {createAdminHandler} from './http/admin-api.js'
 import {logAccess} from './http/http-kit.js'
+import {answerClientErrors} from './http/client-errors.js'
+import {ADMIN_LIMITS, guardConnections, publicLimits, serverOptions} from './http/connection-guard.js'
 import {createPublicHandler} from './http/public-api.js'
 import {ConfigError, parseNodeArgs, type NodeConfig} from './node-config.js'
 import {NodeLoad} from './node-load.js'
@@ -19,6 +21,8 @@ import {loadJoinKeys} from './join-keys.js'
 import {JoinTokenVerifier} from './join-token-verifier.js'
 import {TokenRevocations} from './token-revocations.js'
 import {RoomRegistry} from './room-registry.js'
+import {SessionBudget} from './session-budget.js'
+import {nodeHealth} from './node-health.js'
 import {SessionStore} from './session-store.js'
 import {QoeRecorder} from './qoe-recorder.js'
 
@@ -45,12 +49,15 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 const urlHost = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host)
 
 export async function startNode(config: NodeConfig) {
+  // Checked before anything is written: a cap that does not fit the open-file limit is refused.
+  const limits = publicLimits({requested: config.maxConnections, perIp: config.maxConnectionsPerIp, rtcPortCount: config.rtcPorts[1] - config.rtcPorts[0] + 1})
   mkdirSync(config.dir, {recursive: true, mode: 0o700})
   const secrets = loadNodeSecrets(config.dir)
   const id = loadOrCreateNodeId(config.dir)
   const sessions = new SessionStore(join(config.dir, 'node.db'))
-  const accessLog = new AccessLog(join(config.dir, 'access.log'))
-  const registry = new RoomRegistry(sessions)
+  const accessLog = new AccessLog(join(config.dir, 'access.log'), {maxBytes: config.accessLogMaxBytes, maxAgeSeconds: config.accessLogMaxAgeSeconds})
+  const registry = new RoomRegistry(sessions, (line) => process.stdout.write(`confctl-node: ${line}\n`))
+  const budget = new SessionBudget({maxSessions: config.maxSessions, maxSessionsPerIp: config.maxSessionsPerIp})
   const load = new NodeLoad()
   const qoe = new QoeRecorder(sessions.db, registry, config.qoeIntervalSeconds, config.qoeRetentionSeconds)
   const joinKeys = loadJoinKeys(config.dir, secrets.joinSecret)
@@ -72,16 +79,34 @@ export async function startNode(config: NodeConfig) {
     counts: registry.counts(),
   })
 
-  const publicHandler = createPublicHandler({registry, tokens, peer: {rtcPorts: config.rtcPorts, announceIp: config.announceIp}})
-  const adminHandler = createAdminHandler({registry, adminToken: secrets.adminToken, tokens: {signingKey: joinKeys.signing, nodeId: id, revocations}, nodeInfo, qoe})
-  const publicServer = createServer((req, res) => {
+  const publicHandler = createPublicHandler({
+    registry,
+    tokens,
+    peer: {rtcPorts: config.rtcPorts, announceIp: config.announceIp},
+    budget,
+    connectTimeoutMs: config.connectTimeoutSeconds * 1000,
+  })
+  const adminHandler = createAdminHandler({
+    registry,
+    adminToken: secrets.adminToken,
+    tokens: {signingKey: joinKeys.signing, nodeId: id, revocations},
+    nodeInfo,
+    qoe,
+    health: () => nodeHealth(registry, budget),
+  })
+  const publicServer = createServer(serverOptions(limits), (req, res) => {
     logAccess(accessLog, 'public', req, res)
     void publicHandler(req, res)
   })
-  const adminServer = createServer((req, res) => {
+  const adminServer = createServer(serverOptions(ADMIN_LIMITS), (req, res) => {
     logAccess(accessLog, 'admin', req, res)
     void adminHandler(req, res)
   })
+  const note = (line: string) => process.stdout.write(`confctl-node: ${line}\n`)
+  guardConnections(publicServer, limits, (line) => note(`public port ${line}`))
+  guardConnections(adminServer, ADMIN_LIMITS, (line) => note(`admin port ${line}`))
+  answerClientErrors(publicServer, accessLog, 'public')
+  answerClientErrors(adminServer, accessLog, 'admin')
   const port = await listen(publicServer, config.port, config.host)
   const adminPort = await listen(adminServer, config.adminPort, config.adminHost)
   publicUrl = `http://${config.announceIp ?? urlHost(config.host)}:${port}`
@@ -132,6 +157,10 @@ async function main(): Promise<void> {
   try {
     node = await startNode(config)
   } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`confctl-node: ${err.message}\n`)
+      process.exit(2)
+    }
     const e = err as NodeJS.ErrnoException
     if (e.code === 'EADDRINUSE') {
       process.stderr.write(`confctl-node: port already in use (${e.message.replace(/^listen EADDRINUSE: address already in use /, '')})\n`)

@@ -1,5 +1,6 @@
 // Parses the node program's own command line. The node is started by `confctl node up`
 // (or a systemd unit), never by hand, so errors here are one line and exit code 2.
+import {adminExposureProblem} from './admin-exposure.js'
 
 export interface NodeConfig {
   dir: string
@@ -14,6 +15,25 @@ export interface NodeConfig {
   qoeIntervalSeconds: number
   /** Seconds QoE samples are kept. */
   qoeRetentionSeconds: number
+  /** PEM files: serve the admin API over HTTPS (required off loopback unless insecureAdmin). */
+  adminTlsCert?: string
+  adminTlsKey?: string
+  /** --insecure-admin: plain HTTP off loopback, announced as a warning (admin-exposure.ts). */
+  insecureAdmin: boolean
+  /** Seconds a session may take to connect (ICE + DTLS) before it is closed and its port freed. */
+  connectTimeoutSeconds: number
+  /** Media sessions on the node at once (default: the number of ports in the RTC range). */
+  maxSessions: number
+  /** Media sessions from one client address at once (default: half of maxSessions). */
+  maxSessionsPerIp: number
+  /** HTTP connections open at once on the public port (default: 4096, lowered to fit the open-file limit; see http/connection-guard.ts). */
+  maxConnections?: number
+  /** HTTP connections open at once on the public port from one client address (IPv6: one /64); default 256. */
+  maxConnectionsPerIp: number
+  /** Bytes access.log may reach before it is rotated; default 10 MB. */
+  accessLogMaxBytes: number
+  /** Seconds after its first line that access.log is rotated; default 1 day. */
+  accessLogMaxAgeSeconds: number
 }
 
 export class ConfigError extends Error {}
@@ -42,30 +62,72 @@ export function parsePortRange(value: string, flag: string): [number, number] {
   return [lo, hi]
 }
 
+/** A whole number of at least 1, or `fallback` when the flag is absent. */
+function parseCount(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1_000_000) {
+    throw new ConfigError(`${flag} must be a whole number from 1 to 1000000, not '${value}'`)
+  }
+  return Number(value)
+}
+
+const SIZE = /^(\d+)(B|KB|MB|GB)$/i
+const SIZE_UNIT: Record<string, number> = {B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3}
+
+/** A size like 512KB, 10MB or 1GB (binary units), at least 1 KB. */
+export function parseSizeBytes(value: string, flag: string): number {
+  const m = SIZE.exec(value)
+  const bytes = m ? Number(m[1]) * SIZE_UNIT[m[2]!.toUpperCase()]! : NaN
+  if (!(bytes >= 1024)) throw new ConfigError(`${flag} must be a size of at least 1KB like 512KB, 10MB or 1GB, not '${value}'`)
+  return bytes
+}
+
+/** Options that take no value. */
+const BOOLEAN_OPTIONS = ['--insecure-admin']
+
 export function parseNodeArgs(argv: string[]): NodeConfig {
   const values = new Map<string, string>()
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i]!
     if (!key.startsWith('--')) throw new ConfigError(`unexpected argument '${key}'`)
+    if (BOOLEAN_OPTIONS.includes(key)) {
+      values.set(key, 'true')
+      continue
+    }
     const value = argv[i + 1]
     if (value === undefined || value.startsWith('--')) throw new ConfigError(`${key} needs a value`)
     values.set(key, value)
     i++
   }
-  const known = ['--dir', '--name', '--host', '--port', '--admin-host', '--admin-port', '--rtc-ports', '--announce-ip', '--qoe-interval', '--qoe-retention']
+  const known = ['--max-connections', '--max-connections-per-ip', '--access-log-max-size', '--access-log-max-age', '--connect-timeout', '--max-sessions', '--max-sessions-per-ip', '--dir', '--name', '--host', '--port', '--admin-host', '--admin-port', '--rtc-ports', '--announce-ip', '--qoe-interval', '--qoe-retention', '--admin-tls-cert', '--admin-tls-key', ...BOOLEAN_OPTIONS]
   for (const key of values.keys()) if (!known.includes(key)) throw new ConfigError(`unknown option ${key}`)
   const dir = values.get('--dir')
   if (!dir) throw new ConfigError('--dir is required (the node directory)')
-  return {
+  const rtcPorts = parsePortRange(values.get('--rtc-ports') ?? '40000-40199', '--rtc-ports')
+  const maxSessions = parseCount(values.get('--max-sessions'), '--max-sessions', rtcPorts[1] - rtcPorts[0] + 1)
+  const config: NodeConfig = {
+    maxConnections: values.has('--max-connections') ? parseCount(values.get('--max-connections'), '--max-connections', 0) : undefined,
+    maxConnectionsPerIp: parseCount(values.get('--max-connections-per-ip'), '--max-connections-per-ip', 256),
+    accessLogMaxBytes: parseSizeBytes(values.get('--access-log-max-size') ?? '10MB', '--access-log-max-size'),
+    accessLogMaxAgeSeconds: parseDurationSeconds(values.get('--access-log-max-age') ?? '1d', '--access-log-max-age'),
+    connectTimeoutSeconds: parseDurationSeconds(values.get('--connect-timeout') ?? '30s', '--connect-timeout'),
+    maxSessions,
+    maxSessionsPerIp: parseCount(values.get('--max-sessions-per-ip'), '--max-sessions-per-ip', Math.max(1, Math.floor(maxSessions / 2))),
     dir,
     name: values.get('--name') ?? 'local',
     host: values.get('--host') ?? '0.0.0.0',
     port: parsePort(values.get('--port') ?? '8080', '--port'),
     adminHost: values.get('--admin-host') ?? '127.0.0.1',
     adminPort: parsePort(values.get('--admin-port') ?? '8081', '--admin-port'),
-    rtcPorts: parsePortRange(values.get('--rtc-ports') ?? '40000-40199', '--rtc-ports'),
+    rtcPorts,
     announceIp: values.get('--announce-ip'),
     qoeIntervalSeconds: parseDurationSeconds(values.get('--qoe-interval') ?? '10s', '--qoe-interval'),
     qoeRetentionSeconds: parseDurationSeconds(values.get('--qoe-retention') ?? '7d', '--qoe-retention'),
+    adminTlsCert: values.get('--admin-tls-cert'),
+    adminTlsKey: values.get('--admin-tls-key'),
+    insecureAdmin: values.has('--insecure-admin'),
   }
+  const exposureProblem = adminExposureProblem(config)
+  if (exposureProblem) throw new ConfigError(exposureProblem)
+  return config
 }

@@ -16,36 +16,85 @@ export function newParticipantId(prefix: 'pub' | 'sub'): string {
   return `${prefix}_${randomBytes(8).toString('hex')}`
 }
 
+/**
+ * Why a session ended; the node log carries it with the session id. Every end goes
+ * through Participant.close(reason), the one place a session ends.
+ */
+export type EndReason =
+  | 'left' // DELETE by the client
+  | 'kicked' // admin API kick or room close
+  | 'connect-timeout' // ICE/DTLS not connected within the node's connect timeout
+  | 'ice-failed' // the peer connection failed after connecting (consent lost, DTLS error)
+  | 'peer-closed' // the peer connection closed itself (e.g. a DTLS close from the client)
+  | 'publisher-gone' // a subscriber whose publisher left
+  | 'rejected' // negotiation failed; the session was never admitted
+  | 'node-stopping'
+
+export interface ParticipantOptions {
+  /** Milliseconds a session may take to connect before it is closed (default 30 000). */
+  connectTimeoutMs?: number
+}
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000
+
 export abstract class Participant {
   readonly joinedAt = new Date()
-  private closed = false
-  private readonly closeHandlers: Array<() => void> = []
+  #endReason: EndReason | undefined
+  #connectTimer: NodeJS.Timeout | undefined
+  #connected = false
+  private readonly closeHandlers: Array<(reason: EndReason) => void> = []
   abstract readonly role: 'publisher' | 'subscriber'
 
   constructor(
     readonly id: string,
     readonly who: Identity,
     readonly pc: RTCPeerConnection,
+    options: ParticipantOptions = {},
   ) {
+    // A session that never connects holds a UDP port; it gets a deadline of its own.
+    this.#connectTimer = setTimeout(() => void this.close('connect-timeout'), options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS)
+    this.#connectTimer.unref()
     // A peer that fails (ICE timeout, DTLS error) or closes leaves the room by itself.
     pc.connectionStateChange.subscribe((state) => {
-      if (state === 'failed' || state === 'closed') void this.close()
+      if (state === 'connected') {
+        this.#connected = true
+        clearTimeout(this.#connectTimer)
+      } else if (state === 'failed') void this.close(this.#connected ? 'ice-failed' : 'connect-timeout')
+      else if (state === 'closed') void this.close('peer-closed')
     })
   }
 
   get isClosed(): boolean {
-    return this.closed
+    return this.#endReason !== undefined
   }
 
-  onClose(handler: () => void): void {
-    this.closeHandlers.push(handler)
+  /** Why the session ended, once it has. */
+  get endReason(): EndReason | undefined {
+    return this.#endReason
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return
-    this.closed = true
-    this.beforeClose()
-    for (const handler of this.closeHandlers) handler()
+  /** Runs `handler` when the session ends; at once if it already has. */
+  onClose(handler: (reason: EndReason) => void): void {
+    if (this.#endReason !== undefined) handler(this.#endReason)
+    else this.closeHandlers.push(handler)
+  }
+
+  /** Ends the session: idempotent, the first reason wins; handlers run even if one throws. */
+  async close(reason: EndReason): Promise<void> {
+    if (this.#endReason !== undefined) return
+    this.#endReason = reason
+    clearTimeout(this.#connectTimer)
+    try {
+      this.beforeClose()
+    } finally {
+      for (const handler of this.closeHandlers.splice(0)) {
+        try {
+          handler(reason)
+        } catch {
+          // A handler that throws must not keep the others (registry, budget) from running.
+        }
+      }
+    }
     await this.pc.close().catch(() => undefined)
   }
 

@@ -32,12 +32,38 @@ export function createPeer(opts: PeerOptions): RTCPeerConnection {
   })
 }
 
-/** Cheap structural check before werift parses it, so garbage gets a 400 with a reason. */
+/** The offer could not be answered because no UDP port of the RTC range was free. */
+export class NoPortsError extends Error {}
+
+/** Attributes that may appear at most once in an m-section (RFC 8866, RFC 8839, RFC 8843). */
+const ONCE_PER_SECTION = ['a=mid:', 'a=ice-ufrag:', 'a=ice-pwd:', 'a=setup:']
+
+/**
+ * Cheap structural check before werift parses it, so garbage gets a 400 with a reason.
+ * Duplicated per-section attributes are refused: werift applies such an offer, then closes
+ * the peer connection, which left a session that nothing could remove.
+ */
 export function checkOfferSdp(sdp: string): void {
   if (!sdp.startsWith('v=0')) throw new SdpError('the SDP offer must start with v=0')
   if (!/^m=(audio|video) /m.test(sdp)) throw new SdpError('the SDP offer has no audio or video m= section')
   if (!/^a=ice-ufrag:/m.test(sdp)) throw new SdpError('the SDP offer has no ICE credentials (a=ice-ufrag)')
   if (!/^a=fingerprint:/m.test(sdp)) throw new SdpError('the SDP offer has no DTLS fingerprint')
+  const mids = new Set<string>()
+  sdp
+    .split(/^(?=m=)/m)
+    .slice(1)
+    .forEach((section, index) => {
+      const where = `m-section ${index + 1} (${section.slice(2, section.search(/[ \r\n]/))})`
+      for (const prefix of ONCE_PER_SECTION) {
+        const count = section.split(/\r?\n/).filter((line) => line.startsWith(prefix)).length
+        if (count > 1) throw new SdpError(`${where} has ${count} '${prefix}' lines; at most one is allowed`)
+      }
+      const mid = /^a=mid:(.*?)\r?$/m.exec(section)?.[1]
+      if (mid !== undefined) {
+        if (mids.has(mid)) throw new SdpError(`${where} repeats a=mid:${mid}; every m-section needs its own mid`)
+        mids.add(mid)
+      }
+    })
 }
 
 /**
@@ -57,6 +83,9 @@ export async function answerOffer(pc: RTCPeerConnection, offerSdp: string, strea
   await waitForGathering(pc)
   const sdp = pc.localDescription?.sdp
   if (!sdp) throw new Error('no local description after gathering')
+  // werift answers without candidates when every port of the range is taken; such an
+  // answer can never connect, so it must not be sent as a success.
+  if (!/^a=candidate:/m.test(sdp)) throw new NoPortsError('no UDP port of the RTC range is free')
   return fixAnswerSsrcs(sdp, streamId)
 }
 

@@ -4,7 +4,7 @@
 import type {MediaStreamTrack, RTCPeerConnection, RTCRtpReceiver, RtpPacket} from 'werift'
 import type {StreamStats} from './api-types.js'
 import {KeyframeThrottle} from './keyframe-throttle.js'
-import {BitrateMeter, Participant, type Identity} from './participant.js'
+import {BitrateMeter, Participant, type Identity, type ParticipantOptions} from './participant.js'
 import {RtpReceiveStats} from '../qoe/rtp-receive-stats.js'
 import {streamMos} from './stream-mos.js'
 
@@ -35,8 +35,8 @@ export class Publisher extends Participant {
   readonly keyframes: KeyframeThrottle
   pliRelayed = 0
 
-  constructor(id: string, who: Identity, pc: RTCPeerConnection) {
-    super(id, who, pc)
+  constructor(id: string, who: Identity, pc: RTCPeerConnection, options: ParticipantOptions = {}) {
+    super(id, who, pc, options)
     this.keyframes = new KeyframeThrottle(() => this.sendPli())
     pc.onTrack.subscribe((track) => this.attach(track))
   }

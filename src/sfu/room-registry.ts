@@ -1,8 +1,9 @@
-// Rooms and their participants on this node. A room exists while someone is in it; it is
-// created by its first publisher (unless the node is draining) and removed when empty.
-// Every join and leave is written to the session store.
+// Rooms and their participants on this node. A room exists while someone is in it: it is
+// created when its first publisher has been accepted (offer negotiated; never for a
+// rejected offer, never while draining) and removed when its last session ends. Every join
+// and leave is written to the session store; every end is logged with its reason.
 import type {RoomDetail, RoomSummary, StreamStats} from './api-types.js'
-import type {Participant} from './participant.js'
+import type {EndReason, Participant} from './participant.js'
 import {Publisher} from './publisher.js'
 import {roomStats} from './room-stats.js'
 import {Subscriber} from './subscriber.js'
@@ -54,12 +55,21 @@ export class Room {
 
 export class DrainingError extends Error {}
 
+/** The session ended while it was being negotiated (its peer connection closed itself). */
+export class SessionClosedError extends Error {}
+
+/** Where the registry writes one line per ended session (the node log). */
+export type SessionLog = (line: string) => void
+
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>()
   draining = false
   private readonly ticker: NodeJS.Timeout
 
-  constructor(private readonly sessions: SessionStore) {
+  constructor(
+    private readonly sessions: SessionStore,
+    private readonly log: SessionLog = () => undefined,
+  ) {
     this.ticker = setInterval(() => this.tick(), 1000)
     this.ticker.unref()
   }
@@ -72,34 +82,44 @@ export class RoomRegistry {
     return [...this.rooms.values()]
   }
 
-  /** The room for a new publisher: an existing one, or a new one unless draining. */
-  roomForPublisher(name: string): Room {
-    const existing = this.rooms.get(name)
-    if (existing) return existing
-    if (this.draining) throw new DrainingError(`node is draining and accepts no new rooms (room '${name}')`)
-    const room = new Room(name)
-    this.rooms.set(name, room)
-    return room
+  /** Throws DrainingError when a publisher for `name` would have to open a new room now. */
+  checkAccepting(name: string): void {
+    if (this.draining && !this.rooms.has(name)) throw new DrainingError(`node is draining and accepts no new rooms (room '${name}')`)
   }
 
-  addPublisher(room: Room, publisher: Publisher): void {
-    room.publishers.set(publisher.id, publisher)
+  /** Admits a negotiated publisher, opening its room if it is the first. */
+  admitPublisher(roomName: string, publisher: Publisher): Room {
+    this.checkAccepting(roomName)
+    if (publisher.isClosed) throw new SessionClosedError(`the session closed during negotiation (${publisher.endReason})`)
+    let room = this.rooms.get(roomName)
+    if (!room) {
+      room = new Room(roomName)
+      this.rooms.set(roomName, room)
+    }
+    const home = room
+    home.publishers.set(publisher.id, publisher)
     this.recordJoin(publisher)
-    publisher.onClose(() => {
-      room.publishers.delete(publisher.id)
+    publisher.onClose((reason) => {
+      home.publishers.delete(publisher.id)
       // Subscribers of a publisher that left have nothing left to receive.
-      for (const sub of room.subscribers.values()) if (sub.publisher === publisher) void sub.close()
-      this.left(room, publisher)
+      for (const sub of home.subscribers.values()) if (sub.publisher === publisher) void sub.close('publisher-gone')
+      this.left(home, publisher, reason)
     })
+    return home
   }
 
-  addSubscriber(room: Room, subscriber: Subscriber): void {
+  /** Admits a negotiated subscriber of a publisher in `room`. */
+  admitSubscriber(room: Room, subscriber: Subscriber): void {
+    if (subscriber.isClosed) throw new SessionClosedError(`the session closed during negotiation (${subscriber.endReason})`)
+    if (subscriber.publisher.isClosed || this.rooms.get(room.name) !== room) {
+      throw new SessionClosedError(`publisher '${subscriber.publisher.id}' left room '${room.name}'`)
+    }
     room.subscribers.set(subscriber.id, subscriber)
     subscriber.publisher.addSink(subscriber)
     this.recordJoin(subscriber)
-    subscriber.onClose(() => {
+    subscriber.onClose((reason) => {
       room.subscribers.delete(subscriber.id)
-      this.left(room, subscriber)
+      this.left(room, subscriber, reason)
     })
   }
 
@@ -116,8 +136,10 @@ export class RoomRegistry {
     })
   }
 
-  private left(room: Room, p: Participant): void {
+  private left(room: Room, p: Participant, reason: EndReason): void {
     this.sessions.left(p.id)
+    // The session id and room only: identities and addresses are personal data (see the store).
+    this.log(`session ${p.id} (${p.role}) in room ${room.name} ended: ${reason}`)
     if (room.size === 0 && this.rooms.get(room.name) === room) this.rooms.delete(room.name)
   }
 
@@ -128,16 +150,16 @@ export class RoomRegistry {
     return byId.length ? byId : all.filter((p) => p.who.identity === idOrIdentity)
   }
 
-  async closeRoom(room: Room): Promise<number> {
+  async closeRoom(room: Room, reason: EndReason = 'kicked'): Promise<number> {
     const all = room.participants()
-    await Promise.all(all.map((p) => p.close()))
+    await Promise.all(all.map((p) => p.close(reason)))
     this.rooms.delete(room.name)
     return all.length
   }
 
   async closeAll(): Promise<void> {
     clearInterval(this.ticker)
-    await Promise.all(this.list().map((r) => this.closeRoom(r)))
+    await Promise.all(this.list().map((r) => this.closeRoom(r, 'node-stopping')))
   }
 
   counts() {

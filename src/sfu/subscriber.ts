@@ -7,7 +7,7 @@
 import {RtcpPayloadSpecificFeedback, RtcpRrPacket, RtcpSrPacket, RtcpTransportLayerFeedback} from 'werift'
 import type {RTCPeerConnection, RTCRtpSender, RtcpPacket, RtpPacket} from 'werift'
 import type {StreamStats} from './api-types.js'
-import {BitrateMeter, Participant, type Identity} from './participant.js'
+import {BitrateMeter, Participant, type Identity, type ParticipantOptions} from './participant.js'
 import type {MediaKind, PacketSink, Publisher} from './publisher.js'
 import {rttFromSendTime} from '../qoe/rtt.js'
 import {streamMos} from './stream-mos.js'
@@ -47,8 +47,8 @@ export class Subscriber extends Participant implements PacketSink {
   readonly role = 'subscriber' as const
   private readonly outbound = new Map<MediaKind, OutboundStream>()
 
-  constructor(id: string, who: Identity, pc: RTCPeerConnection, readonly publisher: Publisher) {
-    super(id, who, pc)
+  constructor(id: string, who: Identity, pc: RTCPeerConnection, readonly publisher: Publisher, options: ParticipantOptions = {}) {
+    super(id, who, pc, options)
   }
 
   /** Binds the transceivers the client offered (recvonly) as our send side. */

@@ -7,6 +7,7 @@
 import {randomBytes} from 'node:crypto'
 import {isIP} from 'node:net'
 import {posix, resolve as resolvePath} from 'node:path'
+import type {HealthResponse} from '../admin-client.js'
 import {BadInputError, UnreachableError} from '../../errors.js'
 import {checkNodeName, findNode, readInventory, updateInventory, upsertNode, type SshNodeEntry} from '../inventory.js'
 import {inventoryPath} from '../paths.js'
@@ -55,7 +56,7 @@ export interface ProvisionResult {
   publicUrl: string
   adminUrl: string
   uploaded: boolean
-  health: 'ok' | 'draining'
+  health: HealthResponse['status']
 }
 
 interface Settings {

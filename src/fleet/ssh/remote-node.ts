@@ -1,7 +1,7 @@
 // What provision, upgrade and deprovision share for one node on one SSH connection: its
 // config.json, its supervisor, its admin API through a tunnel bound to this connection,
 // the wait for /healthz, and the end of its log for error messages.
-import {AdminClient} from '../admin-client.js'
+import {AdminClient, type HealthResponse} from '../admin-client.js'
 import {UnreachableError} from '../../errors.js'
 import {readRemoteFile, run, writeRemoteFile} from './remote-files.js'
 import {remoteLayout, type RemoteLayout, type RemoteNodeConfig} from './remote-layout.js'
@@ -76,7 +76,7 @@ export class RemoteNode {
   }
 
   /** /healthz status, or undefined when nothing answers. */
-  async health(): Promise<'ok' | 'draining' | undefined> {
+  async health(): Promise<HealthResponse['status'] | undefined> {
     try {
       return (await (await this.admin(3000)).health()).status
     } catch {
@@ -91,7 +91,7 @@ export class RemoteNode {
     let checks = 0
     for (;;) {
       const h = await this.health()
-      if (h === 'ok' || h === 'draining') return
+      if (h !== undefined) return // ok, draining or degraded: it runs and answers
       // Every few tries: a process that died will not become healthy.
       if (++checks % 4 === 0 && !(await this.supervisor.status()).running) {
         const tail = await this.logTail()

@@ -3,7 +3,7 @@
 // probe without a secret, and it reveals nothing but "ok" or "draining".
 import {timingSafeEqual} from 'node:crypto'
 import type {IncomingMessage, ServerResponse} from 'node:http'
-import type {NodeInfo} from '../api-types.js'
+import type {HealthResponse, NodeInfo} from '../api-types.js'
 import type {QoeRecorder} from '../qoe-recorder.js'
 import type {RoomRegistry} from '../room-registry.js'
 import {issueToken, listRevocations, revokeToken, type AdminTokenDeps} from './admin-tokens.js'
@@ -16,6 +16,7 @@ export interface AdminApiDeps {
   tokens: AdminTokenDeps
   nodeInfo: () => NodeInfo
   qoe: QoeRecorder
+  health: () => HealthResponse
 }
 
 export function createAdminHandler(deps: AdminApiDeps) {
@@ -36,7 +37,9 @@ async function route(deps: AdminApiDeps, req: IncomingMessage, res: ServerRespon
   const method = req.method ?? 'GET'
   const key = `${method} ${path}`
   if (key === 'GET /healthz') {
-    sendJson(res, 200, {status: deps.registry.draining ? 'draining' : 'ok'})
+    const health = deps.health()
+    // A degraded node answers 503 so that a load balancer stops sending new sessions.
+    sendJson(res, health.status === 'degraded' ? 503 : 200, health)
     return
   }
   authorise(deps, req)
@@ -70,7 +73,7 @@ async function route(deps: AdminApiDeps, req: IncomingMessage, res: ServerRespon
     if (!room) throw new HttpError(404, 'unknown_room', `room '${m.room}' does not exist on this node`)
     const found = deps.registry.findParticipants(room, m.id!)
     if (found.length === 0) throw new HttpError(404, 'unknown_participant', `no participant or identity '${m.id}' in room '${m.room}'`)
-    await Promise.all(found.map((p) => p.close()))
+    await Promise.all(found.map((p) => p.close('kicked')))
     return sendJson(res, 200, {kicked: found.map((p) => p.id)})
   }
   throw new HttpError(404, 'not_found', `no such endpoint: ${key}`)

@@ -2,12 +2,16 @@
 // bodies, and an access-log hook that records every request once it has been answered.
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import type {AccessLog} from '../access-log.js'
+import {finalStatus, trackResponse} from './client-errors.js'
+import {peerAddress} from './connection-guard.js'
 
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Extra response headers, e.g. Retry-After on a 429 or 503. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message)
   }
@@ -24,7 +28,7 @@ export function sendError(res: ServerResponse, err: HttpError): void {
     res.destroy()
     return
   }
-  sendJson(res, err.status, {error: {code: err.code, message: err.message}})
+  sendJson(res, err.status, {error: {code: err.code, message: err.message}}, err.headers)
 }
 
 /** Reads the whole body, refusing (413) anything over `maxBytes` without buffering it. */
@@ -49,6 +53,11 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<string
     })
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
     req.on('error', reject)
+    // A request cut off by a timeout or a client that left may end with neither 'end' nor
+    // 'error': without this the handler would wait (and hold the request) for ever.
+    req.on('close', () => {
+      if (!req.complete) reject(new HttpError(400, 'request_incomplete', 'the request body was cut off before its end'))
+    })
   })
 }
 
@@ -70,8 +79,14 @@ export function clientIp(req: IncomingMessage): string {
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip
 }
 
-/** Writes one access-log line when the response has been sent (or the client went away). */
+/**
+ * Writes one access-log line when the response has been sent or the request ended without
+ * one (then with the status client-errors.ts records: 408, 499...). The address is taken
+ * now, while the socket is surely open: at 'close' Node may no longer know it.
+ */
 export function logAccess(log: AccessLog, server: 'public' | 'admin', req: IncomingMessage, res: ServerResponse): void {
+  const ip = peerAddress(req.socket)
+  trackResponse(req.socket, res)
   let bytes = 0
   const write = res.write.bind(res)
   const end = res.end.bind(res)
@@ -93,9 +108,9 @@ export function logAccess(log: AccessLog, server: 'public' | 'admin', req: Incom
       server,
       method: req.method ?? '',
       path: (req.url ?? '').split('?')[0]!,
-      status: res.statusCode,
+      status: finalStatus(res),
       bytes,
-      ip: clientIp(req),
+      ip,
       userAgent: String(req.headers['user-agent'] ?? ''),
     })
   })

@@ -5,12 +5,12 @@
 //   DELETE /whep/{room}/{publisherId}/{id}
 // Every failure is a 4xx/5xx with a JSON error body; one bad client never affects others.
 import type {IncomingMessage, ServerResponse} from 'node:http'
-import {answerOffer, createPeer, SdpError, type PeerOptions} from '../peer-factory.js'
+import {NoPortsError, SdpError, type PeerOptions} from '../peer-factory.js'
 import {TokenError, type JoinClaims} from '../join-token.js'
-import {newParticipantId, type Identity} from '../participant.js'
-import {Publisher} from '../publisher.js'
-import {DrainingError, type RoomRegistry} from '../room-registry.js'
-import {Subscriber} from '../subscriber.js'
+import type {Identity} from '../participant.js'
+import {DrainingError, SessionClosedError, type RoomRegistry} from '../room-registry.js'
+import {BudgetError, type SessionBudget} from '../session-budget.js'
+import {admitPublisher, admitSubscriber, GrantError, type AdmissionDeps} from '../session-admission.js'
 import {HttpError, answeringErrors, bearerToken, clientIp, matchPath, readBody, requireContentType} from './http-kit.js'
 
 export const MAX_SDP_BYTES = 64 * 1024
@@ -21,6 +21,9 @@ export interface PublicApiDeps {
   /** Checks join tokens (join-token-verifier.ts): keys by kid, audience, skew, revocations. */
   tokens: {verify(token: string): Promise<JoinClaims>}
   peer: PeerOptions
+  budget: SessionBudget
+  /** Milliseconds a session may take to connect before it is closed. */
+  connectTimeoutMs: number
 }
 
 export function createPublicHandler(deps: PublicApiDeps) {
@@ -88,31 +91,29 @@ function identityOf(claims: JoinClaims, req: IncomingMessage, room: string): Ide
   return {room, identity: claims.sub, name: claims.name, remoteIp: clientIp(req), userAgent: String(req.headers['user-agent'] ?? '')}
 }
 
-async function negotiate(pc: Parameters<typeof answerOffer>[0], offer: string, streamId: string, prepare: () => void): Promise<string> {
-  try {
-    return await answerOffer(pc, offer, streamId, prepare)
-  } catch (err) {
-    await pc.close().catch(() => undefined)
-    if (err instanceof SdpError) throw new HttpError(400, 'bad_sdp', err.message)
-    throw err
+/** Turns the admission's domain errors into answers; anything else stays a 500. */
+function asHttpError(deps: PublicApiDeps, err: unknown): unknown {
+  if (err instanceof SdpError || err instanceof SessionClosedError) return new HttpError(400, 'bad_sdp', err.message)
+  if (err instanceof GrantError) return new HttpError(403, 'not_granted', err.message)
+  if (err instanceof DrainingError) return new HttpError(503, 'draining', err.message, {'retry-after': '60'})
+  const budgetError = err instanceof NoPortsError ? deps.budget.noPortsError() : err
+  if (budgetError instanceof BudgetError) {
+    return new HttpError(budgetError.status, budgetError.code, budgetError.message, {'retry-after': String(budgetError.retryAfterSeconds)})
   }
+  return err
+}
+
+function admission(deps: PublicApiDeps): AdmissionDeps {
+  return {registry: deps.registry, budget: deps.budget, peer: deps.peer, connectTimeoutMs: deps.connectTimeoutMs}
 }
 
 async function publish(deps: PublicApiDeps, req: IncomingMessage, res: ServerResponse, roomName: string): Promise<void> {
   const claims = await authenticate(deps, req, roomName)
   const offer = await readOffer(req)
-  let room
-  try {
-    room = deps.registry.roomForPublisher(roomName)
-  } catch (err) {
-    if (err instanceof DrainingError) throw new HttpError(503, 'draining', err.message)
-    throw err
-  }
-  const pc = createPeer(deps.peer)
-  const publisher = new Publisher(newParticipantId('pub'), identityOf(claims, req, roomName), pc)
-  const answer = await negotiate(pc, offer, publisher.id, () => undefined)
-  deps.registry.addPublisher(room, publisher)
-  created(res, `/whip/${encodeURIComponent(roomName)}/${publisher.id}`, answer)
+  const {participant, answer} = await admitPublisher(admission(deps), claims, identityOf(claims, req, roomName), offer).catch((err) => {
+    throw asHttpError(deps, err)
+  })
+  created(res, `/whip/${encodeURIComponent(roomName)}/${participant.id}`, answer)
 }
 
 async function subscribe(deps: PublicApiDeps, req: IncomingMessage, res: ServerResponse, roomName: string, publisherId: string): Promise<void> {
@@ -122,15 +123,10 @@ async function subscribe(deps: PublicApiDeps, req: IncomingMessage, res: ServerR
   if (!room) throw new HttpError(404, 'unknown_room', `room '${roomName}' does not exist on this node`)
   const publisher = room.publishers.get(publisherId)
   if (!publisher) throw new HttpError(404, 'unknown_publisher', `publisher '${publisherId}' is not in room '${roomName}'`)
-  const pc = createPeer(deps.peer)
-  const subscriber = new Subscriber(newParticipantId('sub'), identityOf(claims, req, roomName), pc, publisher)
-  const answer = await negotiate(pc, offer, publisher.id, () => subscriber.bindTransceivers())
-  if (publisher.isClosed) {
-    await subscriber.close()
-    throw new HttpError(404, 'unknown_publisher', `publisher '${publisherId}' left room '${roomName}'`)
-  }
-  deps.registry.addSubscriber(room, subscriber)
-  created(res, `/whep/${encodeURIComponent(roomName)}/${publisherId}/${subscriber.id}`, answer)
+  const {participant, answer} = await admitSubscriber(admission(deps), claims, identityOf(claims, req, roomName), room, publisher, offer).catch((err) => {
+    throw asHttpError(deps, err)
+  })
+  created(res, `/whep/${encodeURIComponent(roomName)}/${publisherId}/${participant.id}`, answer)
 }
 
 async function leave(deps: PublicApiDeps, req: IncomingMessage, res: ServerResponse, roomName: string, id: string): Promise<void> {
@@ -140,7 +136,7 @@ async function leave(deps: PublicApiDeps, req: IncomingMessage, res: ServerRespo
   if (!participant) throw new HttpError(404, 'unknown_session', `session '${id}' is not in room '${roomName}'`)
   // Only the identity that joined may end its session; operators use the admin API to kick.
   if (participant.who.identity !== claims.sub) throw new HttpError(403, 'not_your_session', `session '${id}' belongs to another identity`)
-  await participant.close()
+  await participant.close('left')
   res.writeHead(200)
   res.end()
 }
