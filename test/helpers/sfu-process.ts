@@ -1,7 +1,7 @@
 // Starts a real SFU node process (dist/src/sfu/main.js) in a temporary directory on free
 // ports for a test, and stops it again. Tests talk to it only over HTTP, as the CLI does.
 import {spawn, type ChildProcess} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {NodeStateFile} from '../../src/sfu/api-types.js'
@@ -18,11 +18,17 @@ export interface TestNode {
 
 const MAIN = new URL('../../src/sfu/main.js', import.meta.url).pathname
 
-/** `dir`: an existing node directory, to restart a node with its secrets and node.db. */
-export async function startTestNode(extraArgs: string[] = [], rtcPorts = '42000-42199', dir = mkdtempSync(join(tmpdir(), 'confctl-node-'))): Promise<TestNode> {
-  const child = spawn(process.execPath, [MAIN, '--dir', dir, '--name', 'test', '--port', '0', '--admin-port', '0', '--rtc-ports', rtcPorts, ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+/**
+ * `dir`: an existing node directory, to restart a node with its secrets and node.db.
+ * `fileLimit`: the node's open-file limit (soft and hard, through prlimit, which execs the
+ * node in place so that child.pid is the node's); default the test process's own.
+ */
+export async function startTestNode(extraArgs: string[] = [], rtcPorts = '42000-42199', dir = mkdtempSync(join(tmpdir(), 'confctl-node-')), fileLimit?: number): Promise<TestNode> {
+  rmSync(join(dir, 'state.json'), {force: true}) // left behind by a node killed with SIGKILL: not this one's
+  const argv = [MAIN, '--dir', dir, '--name', 'test', '--port', '0', '--admin-port', '0', '--rtc-ports', rtcPorts, ...extraArgs]
+  const child = fileLimit
+    ? spawn('prlimit', [`--nofile=${fileLimit}:${fileLimit}`, process.execPath, ...argv], {stdio: ['ignore', 'pipe', 'pipe']})
+    : spawn(process.execPath, argv, {stdio: ['ignore', 'pipe', 'pipe']})
   let output = ''
   child.stdout!.on('data', (c) => (output += c))
   child.stderr!.on('data', (c) => (output += c))
