@@ -1,0 +1,49 @@
+// An attacker's UDP socket on 127.0.0.1 for the hostile-packet tests: sends raw datagrams to
+// a node's session port and records every datagram that comes back, so a test can assert
+// that a request was answered, or that nothing at all was (no reflection).
+import {createSocket, type Socket} from 'node:dgram'
+
+export interface Reply {
+  data: Buffer
+  port: number
+  at: number
+}
+
+export class UdpProber {
+  readonly replies: Reply[] = []
+  private constructor(private readonly socket: Socket) {
+    socket.on('message', (data, rinfo) => this.replies.push({data, port: rinfo.port, at: Date.now()}))
+  }
+
+  static async open(): Promise<UdpProber> {
+    const socket = createSocket('udp4')
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject)
+      socket.bind(0, '127.0.0.1', () => resolve())
+    })
+    return new UdpProber(socket)
+  }
+
+  get port(): number {
+    return this.socket.address().port
+  }
+
+  /** Sends one datagram to 127.0.0.1:port; resolves once the kernel has taken it. */
+  send(data: Buffer, port: number): Promise<void> {
+    return new Promise((resolve, reject) => this.socket.send(data, port, '127.0.0.1', (err) => (err ? reject(err) : resolve())))
+  }
+
+  /** Waits until a reply matching `match` arrives (true) or `timeoutMs` passes (false). */
+  async waitForReply(match: (r: Reply) => boolean, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs
+    while (Date.now() < deadline) {
+      if (this.replies.some(match)) return true
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    return this.replies.some(match)
+  }
+
+  close(): void {
+    this.socket.close()
+  }
+}
