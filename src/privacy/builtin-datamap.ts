@@ -55,7 +55,9 @@ function nodeStores(name: string, dir: string): Record<string, unknown> {
       connection: {},
       collections: {
         access_log: {
-          path: join(dir, 'access.log'), ...ACCESS,
+          // access.log and the files the node rotates it into (access.log.<time of first line>).
+          path: join(dir, 'access.log*'), ...ACCESS,
+          // The node deletes rotated files after the same period (ACCESS_LOG_RETENTION_SECONDS in src/sfu/access-log.ts).
           retention: {period: '30d', from: 'time'},
           // The line stays for traffic statistics; without its last octet / 80 bits the IP no longer points at one person.
           erasure: {strategy: 'truncate-ip'},

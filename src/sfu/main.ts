@@ -41,8 +41,13 @@ function nodeVersion(): string {
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
+/** Linux caps it at net.core.somaxconn (4096 by default since 5.4). */
+const LISTEN_BACKLOG = 4096
+
     server.once('error', reject)
-    server.listen(port, host, () => resolve((server.address() as AddressInfo).port))
+    // A deep accept queue: a burst of connections (a class joining at 8:00, or a flood) waits
+    // there to be accepted and counted by the caps, not dropped by the kernel mid-handshake.
+    server.listen({port, host, backlog: LISTEN_BACKLOG}, () => resolve((server.address() as AddressInfo).port))
   })
 }
 

@@ -2,6 +2,7 @@
 // node's SQLite file (node.db). This is personal data (identity, display name, IP, user
 // agent) that data-subject requests search, so the columns are exactly what the privacy
 // notices name and nothing more.
+import {Heartbeat} from './heartbeat.js'
 import {openNodeDb, type NodeDb, type SqlStatement} from './node-db.js'
 
 export interface SessionRecord {
@@ -19,6 +20,7 @@ export class SessionStore {
   readonly db: NodeDb
   private readonly insertStmt: SqlStatement
   private readonly leaveStmt: SqlStatement
+  private readonly heartbeat: Heartbeat
 
   constructor(path: string) {
     this.db = openNodeDb(path) // the journal mode is the driver's choice (see node-db-driver*.ts)
@@ -44,8 +46,13 @@ export class SessionStore {
     )
     this.leaveStmt = this.db.prepare('UPDATE sessions SET left_at = ? WHERE id = ? AND left_at IS NULL')
     // Sessions still open from a previous run ended when that process did; close them now
-    // so that no row claims someone is still in a room.
-    this.db.prepare('UPDATE sessions SET left_at = ? WHERE left_at IS NULL').run(new Date().toISOString())
+    // so that no row claims someone is still in a room: at the previous process's last
+    // heartbeat (a session it accepted after that beat, at its join time), or now when
+    // there is none (a node.db from before heartbeats).
+    this.heartbeat = new Heartbeat(this.db)
+    const lastAlive = this.heartbeat.last() ?? new Date().toISOString()
+    this.db.prepare('UPDATE sessions SET left_at = MAX(joined_at, ?) WHERE left_at IS NULL').run(lastAlive)
+    this.heartbeat.start()
   }
 
   joined(record: SessionRecord): void {
@@ -57,6 +64,7 @@ export class SessionStore {
   }
 
   close(): void {
+    this.heartbeat.stop()
     this.db.close()
   }
 }
