@@ -1,8 +1,11 @@
 // Typed client for a node's admin API. Its job beyond HTTP: turn every failure into the
 // documented exit codes with a sentence naming the node and URL, so commands never see a
 // raw socket error (unreachable -> exit 3, unknown room/participant or refused input -> exit 2).
-import {request} from 'undici'
-import type {ApiError, HealthResponse, NodeInfo, QoeSample, RoomDetail, RoomSummary, TokenRequest, TokenResponse} from '../sfu/api-types.js'
+import {readFileSync} from 'node:fs'
+import {X509Certificate} from 'node:crypto'
+import {checkServerIdentity, type PeerCertificate} from 'node:tls'
+import {Agent, request, type Dispatcher} from 'undici'
+import type {ApiError, HealthResponse, NodeInfo, QoeSample, RoomDetail, RoomSummary, TokenRequest, TokenResponse, TokenRevocation} from '../sfu/api-types.js'
 import {BadInputError, UnreachableError} from '../errors.js'
 
 export type {HealthResponse} from '../sfu/api-types.js'
@@ -23,6 +26,9 @@ export interface AdminClientOptions {
   token: string
   /** Per-request limit covering connect, headers and body. */
   timeoutMs?: number
+  /** For an https admin URL: the node's certificate file (PEM, state.json's adminTlsCert).
+   *  Exactly that certificate is trusted, whatever name it carries; no public CA is. */
+  caFile?: string
 }
 
 export const DEFAULT_ADMIN_TIMEOUT_MS = 5000
@@ -42,8 +48,11 @@ export class AdminClient {
   readonly adminUrl: string
   private readonly token: string
   private readonly timeoutMs: number
+  private readonly caFile?: string
+  private agent?: Dispatcher
 
   constructor(opts: AdminClientOptions) {
+    this.caFile = opts.caFile
     this.nodeName = opts.nodeName
     this.adminUrl = opts.adminUrl.replace(/\/+$/, '')
     this.token = opts.token
@@ -101,6 +110,15 @@ export class AdminClient {
     return this.json({method: 'POST', path: '/v1/tokens', body: req})
   }
 
+  /** Refuses the token with this jti from now on (until `exp`, seconds; default: 7 days). */
+  revokeToken(jti: string, exp?: number): Promise<TokenRevocation> {
+    return this.json({method: 'POST', path: '/v1/tokens/revocations', body: exp === undefined ? {jti} : {jti, exp}})
+  }
+
+  async revocations(): Promise<TokenRevocation[]> {
+    return (await this.json<{revocations: TokenRevocation[]}>({method: 'GET', path: '/v1/tokens/revocations'})).revocations
+  }
+
   /** Stored QoE samples (GET /v1/qoe/samples): since an ISO time, optionally filtered. */
   async qoeSamples(filter: {since: string; room?: string; participant?: string; limit?: number}): Promise<QoeSample[]> {
     const q = new URLSearchParams({since: filter.since})
@@ -142,10 +160,12 @@ export class AdminClient {
         },
         body: call.body === undefined ? undefined : JSON.stringify(call.body),
         signal: AbortSignal.timeout(this.timeoutMs),
+        ...(this.caFile ? {dispatcher: this.pinnedAgent()} : {}),
       })
       statusCode = res.statusCode
       text = await res.body.text()
     } catch (err) {
+      if (err instanceof BadInputError) throw err
       throw new UnreachableError(`node '${this.nodeName}' is unreachable at ${url}: ${this.networkReason(err)}.`)
     }
     if ((statusCode >= 200 && statusCode < 300) || call.acceptStatus?.includes(statusCode)) return {text, url}
@@ -170,6 +190,30 @@ export class AdminClient {
     return new UnreachableError(`node '${this.nodeName}' failed ${call.method} ${call.path} (HTTP ${status})${detail}.`)
   }
 
+  /** An agent that trusts the node's own certificate and nothing else. The host name is not
+   *  checked against it when it is that very certificate: a node listening on 0.0.0.0 is
+   *  dialled as 127.0.0.1, which a certificate made for its public name does not list. */
+  private pinnedAgent(): Dispatcher {
+    if (this.agent) return this.agent
+    let pem: Buffer
+    let pinned: X509Certificate
+    try {
+      pem = readFileSync(this.caFile!)
+      pinned = new X509Certificate(pem)
+    } catch (err) {
+      const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message
+      throw new BadInputError(`the admin TLS certificate of node '${this.nodeName}' (${this.caFile}) cannot be read as PEM: ${why}.`)
+    }
+    this.agent = new Agent({
+      connect: {
+        ca: pem,
+        checkServerIdentity: (host: string, cert: PeerCertificate) =>
+          cert.raw?.equals(pinned.raw) ? undefined : checkServerIdentity(host, cert),
+      },
+    })
+    return this.agent
+  }
+
   private networkReason(err: unknown): string {
     const e = err as {name?: string; code?: string; message?: string; cause?: {code?: string}; errors?: {code?: string}[]}
     if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${this.timeoutMs / 1000}s`
@@ -185,6 +229,12 @@ export class AdminClient {
       UND_ERR_HEADERS_TIMEOUT: `no answer within ${this.timeoutMs / 1000}s`,
       UND_ERR_BODY_TIMEOUT: 'the reply stalled',
       UND_ERR_SOCKET: 'the connection closed unexpectedly',
+      // https: the node's certificate is not the one confctl was told to trust (or none was).
+      DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed and not the one recorded for this node (state.json adminTlsCert)',
+      SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate chain is not trusted',
+      UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate is not the one recorded for this node',
+      ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate does not name this host',
+      EPROTO: 'the TLS handshake failed (is the admin URL http where the node speaks https, or the reverse?)',
     }
     return (code && reasons[code]) ?? (code ? `${code}` : (e?.message ?? String(err)))
   }

@@ -13,6 +13,8 @@ export interface NodeEndpoint {
   publicUrl?: string
   token: string
   pid?: number
+  /** The node's admin TLS certificate (PEM file) when its admin URL is https. */
+  adminCaFile?: string
 }
 
 export async function nodeEndpoint(entry: NodeEntry): Promise<NodeEndpoint> {
@@ -35,13 +37,14 @@ async function localEndpoint(entry: LocalNodeEntry): Promise<NodeEndpoint> {
   if (!adminUrl) {
     throw new UnreachableError(`node '${entry.name}' (pid ${pid}) has not reported its admin URL yet; it may still be starting.`)
   }
-  return {adminUrl, publicUrl: state?.publicUrl ?? entry.publicUrl, token: await readAdminToken(entry.dir, entry.name), pid}
+  const adminCaFile = state?.adminTlsCert ?? entry.adminTlsCert
+  return {adminUrl, publicUrl: state?.publicUrl ?? entry.publicUrl, token: await readAdminToken(entry.dir, entry.name), pid, adminCaFile}
 }
 
 /** The admin URL implied by fleet.yaml alone, when the port is fixed. */
 function configuredAdminUrl(entry: LocalNodeEntry): string | undefined {
   if (entry.adminPort === 0) return undefined
-  return `http://${dialableHost(entry.adminHost)}:${entry.adminPort}`
+  return `${entry.adminTlsCert ? 'https' : 'http'}://${dialableHost(entry.adminHost)}:${entry.adminPort}`
 }
 
 /** A wildcard listen address is not something to connect to: use loopback instead. */
@@ -56,5 +59,5 @@ export async function adminClientFor(
   opts: Pick<AdminClientOptions, 'timeoutMs'> = {},
 ): Promise<AdminClient> {
   const ep = await nodeEndpoint(entry)
-  return new AdminClient({nodeName: entry.name, adminUrl: ep.adminUrl, token: ep.token, ...opts})
+  return new AdminClient({nodeName: entry.name, adminUrl: ep.adminUrl, token: ep.token, caFile: ep.adminCaFile, ...opts})
 }

@@ -29,6 +29,11 @@ export interface LocalNodeEntry {
   /** How often the node writes QoE samples, and how long it keeps them ("10s", "7d"). */
   qoeInterval?: string
   qoeRetention?: string
+  /** Admin API over HTTPS with these PEM files (required off loopback unless insecureAdmin). */
+  adminTlsCert?: string
+  adminTlsKey?: string
+  /** Plain-HTTP admin API off loopback, accepted with a warning (--insecure-admin). */
+  insecureAdmin?: boolean
   /** Last URLs the node reported in state.json. With port 0 they change at every start, so
    *  for a running node the live state.json wins (see endpoint.ts). */
   publicUrl?: string
@@ -239,6 +244,11 @@ function absPath(this: InventoryValidator, node: YamlNode, what: string): string
   if (!isAbsolute(v)) throw new BadInputError(`${what} must be an absolute path, got '${v}'.`)
   return v
 }
+function bool(this: InventoryValidator, node: YamlNode, what: string): boolean {
+  const v = this.scalar(node, what)
+  if (typeof v !== 'boolean') throw new BadInputError(`${what} must be true or false, got '${String(v)}'.`)
+  return v
+}
 function httpUrl(this: InventoryValidator, node: YamlNode, what: string): string {
   const v = this.string(node, what)
   let ok = false
@@ -268,6 +278,9 @@ const LOCAL_FIELDS: Record<keyof LocalNodeEntry, FieldSpec> = {
   announceIp: opt(ip),
   qoeInterval: opt(duration),
   qoeRetention: opt(duration),
+  adminTlsCert: opt(absPath),
+  adminTlsKey: opt(absPath),
+  insecureAdmin: opt(bool),
   publicUrl: opt(httpUrl),
   adminUrl: opt(httpUrl),
 }

@@ -220,7 +220,7 @@ async function waitUntilReady(
     if (state && state.pid === pid) {
       try {
         const token = await readAdminToken(entry.dir, entry.name)
-        const client = new AdminClient({nodeName: entry.name, adminUrl: state.adminUrl, token, timeoutMs: 2000})
+        const client = new AdminClient({nodeName: entry.name, adminUrl: state.adminUrl, token, timeoutMs: 2000, caFile: state.adminTlsCert})
         const health = await client.health()
         if (health.status) return {state, health} // ok, draining, or degraded: it answers
         lastProblem = `/healthz answered ${JSON.stringify(health)}`

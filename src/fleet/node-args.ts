@@ -5,7 +5,7 @@ import {formatPortRange} from './units.js'
 
 /** What the node program needs to start: a local entry's settings with its directory
  *  (for a remote node, the directory on the host). */
-export type NodeLaunch = Pick<LocalNodeEntry, 'name' | 'host' | 'port' | 'adminHost' | 'adminPort' | 'rtcPorts' | 'announceIp' | 'qoeInterval' | 'qoeRetention'> & {dir: string}
+export type NodeLaunch = Pick<LocalNodeEntry, 'name' | 'host' | 'port' | 'adminHost' | 'adminPort' | 'rtcPorts' | 'announceIp' | 'qoeInterval' | 'qoeRetention' | 'adminTlsCert' | 'adminTlsKey' | 'insecureAdmin'> & {dir: string}
 
 export function nodeArgs(n: NodeLaunch): string[] {
   return [
@@ -19,5 +19,7 @@ export function nodeArgs(n: NodeLaunch): string[] {
     ...(n.announceIp ? ['--announce-ip', n.announceIp] : []),
     ...(n.qoeInterval ? ['--qoe-interval', n.qoeInterval] : []),
     ...(n.qoeRetention ? ['--qoe-retention', n.qoeRetention] : []),
+    ...(n.adminTlsCert && n.adminTlsKey ? ['--admin-tls-cert', n.adminTlsCert, '--admin-tls-key', n.adminTlsKey] : []),
+    ...(n.insecureAdmin ? ['--insecure-admin'] : []),
   ]
 }

@@ -1,7 +1,10 @@
 // Turns `node up` flags into a validated fleet.yaml entry. A flag left out keeps the value
 // recorded for that node (so a plain `confctl node up` restarts it as it was), and only a
 // node seen for the first time gets the defaults.
+import {existsSync} from 'node:fs'
 import {isIP} from 'node:net'
+import {resolve} from 'node:path'
+import {adminExposureProblem} from '../sfu/admin-exposure.js'
 import {BadInputError} from '../errors.js'
 import {checkNodeName, type LocalNodeEntry, type NodeEntry} from './inventory.js'
 import {nodeDir} from './paths.js'
@@ -27,6 +30,11 @@ export interface LocalNodeFlags {
   announceIp?: string
   qoeInterval?: string
   qoeRetention?: string
+  /** PEM file paths; '' clears a recorded one. */
+  adminTlsCert?: string
+  adminTlsKey?: string
+  /** --insecure-admin / --no-insecure-admin */
+  insecureAdmin?: boolean
 }
 
 export function localEntryFromFlags(flags: LocalNodeFlags, existing: NodeEntry | undefined, home?: string): LocalNodeEntry {
@@ -48,20 +56,34 @@ export function localEntryFromFlags(flags: LocalNodeFlags, existing: NodeEntry |
     announceIp: flags.announceIp === undefined ? prev?.announceIp : flags.announceIp === '' ? undefined : checkIp(flags.announceIp, '--announce-ip'),
     qoeInterval: flags.qoeInterval === undefined ? prev?.qoeInterval : checkDuration(flags.qoeInterval, '--qoe-interval'),
     qoeRetention: flags.qoeRetention === undefined ? prev?.qoeRetention : checkDuration(flags.qoeRetention, '--qoe-retention'),
+    adminTlsCert: flags.adminTlsCert === undefined ? prev?.adminTlsCert : checkPemFile(flags.adminTlsCert, '--admin-tls-cert'),
+    adminTlsKey: flags.adminTlsKey === undefined ? prev?.adminTlsKey : checkPemFile(flags.adminTlsKey, '--admin-tls-key'),
+    insecureAdmin: (flags.insecureAdmin ?? prev?.insecureAdmin) || undefined,
     publicUrl: prev?.publicUrl,
     adminUrl: prev?.adminUrl,
   }
   if (entry.port !== 0 && entry.port === entry.adminPort) {
     throw new BadInputError(`--port and --admin-port must differ (both are ${entry.port}).`)
   }
+  // The node refuses the same (exit 2); saying it here keeps a bad entry out of fleet.yaml.
+  const exposureProblem = adminExposureProblem({...entry, insecureAdmin: entry.insecureAdmin ?? false})
+  if (exposureProblem) throw new BadInputError(`${exposureProblem}.`)
   if (flags.port !== undefined || flags.host !== undefined) entry.publicUrl = undefined
-  if (flags.adminPort !== undefined || flags.adminHost !== undefined) entry.adminUrl = undefined
+  if (flags.adminPort !== undefined || flags.adminHost !== undefined || flags.adminTlsCert !== undefined) entry.adminUrl = undefined
   return entry
 }
 
 /** The node takes whole units (10s, 15m, 1h, 7d); normalised so fleet.yaml shows one form. */
 function checkDuration(value: string, what: string): string {
   return `${parseDurationSeconds(value, what)}s`
+}
+
+/** An absolute path to an existing file, or undefined for '' (which clears the setting). */
+function checkPemFile(value: string, what: string): string | undefined {
+  if (value === '') return undefined
+  const path = resolve(value)
+  if (!existsSync(path)) throw new BadInputError(`${what} ${path} does not exist.`)
+  return path
 }
 
 function checkIp(value: string, what: string): string {

@@ -15,6 +15,9 @@ export interface NodeInfo {
   publicUrl: string
   load: {cpuPercent: number; rssBytes: number; loadavg: [number, number, number]}
   counts: {rooms: number; participants: number; publishers: number; subscribers: number}
+  /** Things the operator must know, e.g. the admin API served over plain HTTP off loopback
+   *  (--insecure-admin). Absent from nodes older than this field. */
+  warnings?: string[]
 }
 
 export interface RoomSummary {
@@ -130,6 +133,9 @@ export interface NodeStateFile {
   version: string
   publicUrl: string
   adminUrl: string
+  /** Absolute path of the admin API's TLS certificate when it serves HTTPS: what a client
+   *  trusts, alone, to talk to it (src/fleet/admin-client.ts). */
+  adminTlsCert?: string
   rtcPorts: [number, number]
   startedAt: string
 }

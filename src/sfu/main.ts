@@ -2,13 +2,15 @@
 // Wires the stores, the room registry and the two HTTP servers, writes state.json once it
 // listens, and shuts down cleanly on SIGTERM/SIGINT (closing every peer, marking every
 // session as left, removing state.json).
-import {createServer, type Server} from 'node:http'
+import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
+import {createServer as createHttpsServer} from 'node:https'
 import {mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync, renameSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import type {AddressInfo} from 'node:net'
-import {join} from 'node:path'
+import {join, resolve} from 'node:path'
 import type {NodeInfo, NodeStateFile} from './api-types.js'
 import {AccessLog} from './access-log.js'
+import {adminUrlOf, adminWarnings, readAdminTls} from './admin-exposure.js'
 import {createAdminHandler} from './http/admin-api.js'
 import {logAccess} from './http/http-kit.js'
 import {answerClientErrors} from './http/client-errors.js'
@@ -39,11 +41,11 @@ function nodeVersion(): string {
   }
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
 /** Linux caps it at net.core.somaxconn (4096 by default since 5.4). */
 const LISTEN_BACKLOG = 4096
 
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
     server.once('error', reject)
     // A deep accept queue: a burst of connections (a class joining at 8:00, or a flood) waits
     // there to be accepted and counted by the caps, not dropped by the kernel mid-handshake.
@@ -56,6 +58,8 @@ const urlHost = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.
 export async function startNode(config: NodeConfig) {
   // Checked before anything is written: a cap that does not fit the open-file limit is refused.
   const limits = publicLimits({requested: config.maxConnections, perIp: config.maxConnectionsPerIp, rtcPortCount: config.rtcPorts[1] - config.rtcPorts[0] + 1})
+  const adminTls = readAdminTls(config) // before anything is opened: a bad file is a one-line exit 2
+  if (typeof adminTls === 'string') throw new ConfigError(adminTls)
   mkdirSync(config.dir, {recursive: true, mode: 0o700})
   const secrets = loadNodeSecrets(config.dir)
   const id = loadOrCreateNodeId(config.dir)
@@ -71,6 +75,7 @@ export async function startNode(config: NodeConfig) {
   const startedAt = new Date()
   const version = nodeVersion()
   let publicUrl = ''
+  const warnings: string[] = [] // filled once the admin port is known
 
   const nodeInfo = (): NodeInfo => ({
     id,
@@ -82,6 +87,7 @@ export async function startNode(config: NodeConfig) {
     publicUrl,
     load: load.snapshot(),
     counts: registry.counts(),
+    warnings,
   })
 
   const publicHandler = createPublicHandler({
@@ -103,10 +109,14 @@ export async function startNode(config: NodeConfig) {
     logAccess(accessLog, 'public', req, res)
     void publicHandler(req, res)
   })
-  const adminServer = createServer(serverOptions(ADMIN_LIMITS), (req, res) => {
+  const onAdminRequest = (req: IncomingMessage, res: ServerResponse) => {
     logAccess(accessLog, 'admin', req, res)
     void adminHandler(req, res)
-  })
+  }
+  // HTTPS when a certificate is configured (admin-exposure.ts says when one is required).
+  const adminServer: Server = adminTls
+    ? createHttpsServer({...serverOptions(ADMIN_LIMITS), ...adminTls}, onAdminRequest)
+    : createServer(serverOptions(ADMIN_LIMITS), onAdminRequest)
   const note = (line: string) => process.stdout.write(`confctl-node: ${line}\n`)
   guardConnections(publicServer, limits, (line) => note(`public port ${line}`))
   guardConnections(adminServer, ADMIN_LIMITS, (line) => note(`admin port ${line}`))
@@ -114,6 +124,7 @@ export async function startNode(config: NodeConfig) {
   answerClientErrors(adminServer, accessLog, 'admin')
   const port = await listen(publicServer, config.port, config.host)
   const adminPort = await listen(adminServer, config.adminPort, config.adminHost)
+  warnings.push(...adminWarnings(config, adminPort))
   publicUrl = `http://${config.announceIp ?? urlHost(config.host)}:${port}`
   const state: NodeStateFile = {
     pid: process.pid,
@@ -121,7 +132,8 @@ export async function startNode(config: NodeConfig) {
     name: config.name,
     version,
     publicUrl,
-    adminUrl: `http://${urlHost(config.adminHost)}:${adminPort}`,
+    adminUrl: adminUrlOf(config, adminPort).url,
+    ...(config.adminTlsCert ? {adminTlsCert: resolve(config.adminTlsCert)} : {}),
     rtcPorts: config.rtcPorts,
     startedAt: startedAt.toISOString(),
   }
@@ -142,7 +154,7 @@ export async function startNode(config: NodeConfig) {
       await accessLog.close()
       rmSync(statePath, {force: true})
     })())
-  return {state, registry, stop}
+  return {state, registry, stop, warnings}
 }
 
 async function main(): Promise<void> {
@@ -173,7 +185,8 @@ async function main(): Promise<void> {
     }
     throw err
   }
-  process.stdout.write(`confctl-node ${node.state.name} (${node.state.id}) v${node.state.version}: public ${node.state.publicUrl}, admin ${node.state.adminUrl}, rtc ${config.rtcPorts.join('-')}\n`)
+  process.stdout.write(`confctl-node ${node.state.name} (${node.state.id}) v${node.state.version}: public ${node.state.publicUrl}, admin ${node.state.adminUrl} (${adminUrlOf(config, 0).listening}), rtc ${config.rtcPorts.join('-')}\n`)
+  for (const w of node.warnings) process.stderr.write(`confctl-node: WARNING: ${w}\n`)
   const shutdown = (signal: string) => {
     process.stdout.write(`confctl-node: ${signal}, closing all rooms\n`)
     node.stop().then(

@@ -42,7 +42,7 @@ test('the manifest lists no command whose source file is gone', () => {
 
 test('the node, room and token commands are there', () => {
   const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, unknown>}
-  for (const id of ['node:up', 'node:down', 'node:list', 'node:status', 'node:logs', 'room:list', 'room:show', 'room:close', 'room:kick', 'token:create']) {
+  for (const id of ['node:up', 'node:down', 'node:list', 'node:status', 'node:logs', 'room:list', 'room:show', 'room:close', 'room:kick', 'token:create', 'token:revoke']) {
     assert.ok(id in manifest.commands, id)
   }
 })

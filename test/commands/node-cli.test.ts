@@ -86,7 +86,8 @@ test('token create --json returns a JWT with the requested lifetime', async () =
   const r = await run('token', 'create', '--room', 'standup', '--identity', 'alice@example.org', '--name', 'Alice', '--ttl', '15m', '--json')
   assert.is(r.exitCode, 0, r.stderr)
   const t = JSON.parse(r.stdout)
-  assert.equal(Object.keys(t).sort(), ['expiresAt', 'identity', 'room', 'token'])
+  assert.equal(Object.keys(t).sort(), ['expiresAt', 'grants', 'identity', 'jti', 'room', 'token'])
+  assert.equal(t.grants, {publish: true, subscribe: true, maxSessions: 2})
   assert.is(t.room, 'standup')
   assert.is(t.identity, 'alice@example.org')
   assert.is(t.token.split('.').length, 3)
@@ -94,6 +95,29 @@ test('token create --json returns a JWT with the requested lifetime', async () =
   assert.ok(ttl > 14 * 60 && ttl < 16 * 60, `expiresAt ${t.expiresAt} should be ~15 min away`)
   const human = await run('token', 'create', '--room', 'standup', '--identity', 'bob')
   assert.is(human.stdout.trim().split('.').length, 3, 'human mode: the token alone on stdout')
+})
+
+test('token create grants and token revoke: the node lists the revoked jti', async () => {
+  const r = await run('token', 'create', '--room', 'standup', '--identity', 'viewer', '--no-publish', '--max-sessions', '1', '--json')
+  assert.is(r.exitCode, 0, r.stderr)
+  const t = JSON.parse(r.stdout)
+  assert.equal(t.grants, {publish: false, subscribe: true, maxSessions: 1})
+  const claims = JSON.parse(Buffer.from(t.token.split('.')[1], 'base64url').toString())
+  assert.equal([claims.jti, claims.grants], [t.jti, t.grants])
+  const human = await run('token', 'revoke', t.jti, '--node', 'itest')
+  assert.is(human.exitCode, 0, human.stderr)
+  assert.ok(human.stdout.includes(`token ${t.jti} is revoked on node 'itest'`), human.stdout)
+  const again = await run('token', 'revoke', t.jti, '--json')
+  assert.is(again.exitCode, 0, again.stderr)
+  assert.is(JSON.parse(again.stdout).jti, t.jti)
+  for (const [args, sentence] of [
+    [['--max-sessions', '0'], "--max-sessions must be a whole number from 1 to 100, got '0'."],
+    [['--no-publish', '--no-subscribe'], '--no-publish and --no-subscribe together'],
+  ] as const) {
+    const bad = await run('token', 'create', '--room', 'r', '--identity', 'i', ...args)
+    assert.is(bad.exitCode, 2)
+    assert.ok(oneLine(bad.stderr).includes(sentence), bad.stderr)
+  }
 })
 
 test('room show / close / kick of an unknown room: exit 2, one sentence, nothing on stdout', async () => {

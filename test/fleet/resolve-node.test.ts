@@ -1,3 +1,4 @@
+import {fileURLToPath} from 'node:url'
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {BadInputError} from '../../src/errors.js'
@@ -36,8 +37,25 @@ test('node up flags: defaults for a new node', () => {
   const e = localEntryFromFlags({}, undefined, '/h')
   assert.equal(e, {
     name: 'local', kind: 'local', dir: '/h/nodes/local', host: '0.0.0.0', port: 8080, adminHost: '127.0.0.1', adminPort: 8081,
-    rtcPorts: [40000, 40199], announceIp: undefined, qoeInterval: undefined, qoeRetention: undefined, publicUrl: undefined, adminUrl: undefined,
+    rtcPorts: [40000, 40199], announceIp: undefined, qoeInterval: undefined, qoeRetention: undefined, adminTlsCert: undefined, adminTlsKey: undefined, insecureAdmin: undefined,
+    publicUrl: undefined, adminUrl: undefined,
   })
+})
+
+test('node up flags: the admin port off loopback needs TLS files or --insecure-admin', () => {
+  const file = fileURLToPath(import.meta.url) // any existing file stands in for a PEM here
+  bad(() => localEntryFromFlags({adminHost: '0.0.0.0'}, undefined, '/h'), '--admin-host 0.0.0.0 is not a loopback address', '--insecure-admin')
+  bad(() => localEntryFromFlags({adminHost: '0.0.0.0', adminTlsCert: file}, undefined, '/h'), '--admin-tls-cert and --admin-tls-key go together')
+  bad(() => localEntryFromFlags({adminTlsCert: '/nonexistent/c.pem', adminTlsKey: file}, undefined, '/h'), '--admin-tls-cert /nonexistent/c.pem does not exist')
+  assert.is(localEntryFromFlags({adminHost: '0.0.0.0', insecureAdmin: true}, undefined, '/h').insecureAdmin, true)
+  const withTls = localEntryFromFlags({adminHost: '0.0.0.0', adminTlsCert: file, adminTlsKey: file}, undefined, '/h')
+  assert.equal([withTls.adminTlsCert, withTls.adminTlsKey], [file, file])
+  // Recorded settings are kept by a plain restart; '' and --no-insecure-admin clear them.
+  assert.is(localEntryFromFlags({}, withTls, '/h').adminTlsCert, file)
+  bad(() => localEntryFromFlags({adminTlsCert: '', adminTlsKey: ''}, withTls, '/h'), 'is not a loopback address')
+  assert.is(localEntryFromFlags({adminHost: '127.0.0.1', adminTlsCert: '', adminTlsKey: ''}, withTls, '/h').adminTlsCert, undefined)
+  const insecure = localEntryFromFlags({adminHost: '::', insecureAdmin: true}, undefined, '/h')
+  assert.is(localEntryFromFlags({adminHost: '::1', insecureAdmin: false}, insecure, '/h').insecureAdmin, undefined)
 })
 
 test('node up flags: flags left out keep the recorded values', () => {

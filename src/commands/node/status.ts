@@ -8,7 +8,7 @@ export default class NodeStatus extends BaseCommand {
   static override summary = "Show a node's health, version, uptime, load and counts."
   static override description = `Exit 3 if the node is down or its admin API does not answer. NAME may be left out when fleet.yaml has one node.
 
---json prints: {"name": string, "kind": "local"|"ssh", "state": "up", "health": "ok"|"draining", "pid": number|null, "adminUrl": string, "info": NodeInfo} where NodeInfo is the node's GET /v1/node answer: {id, name, version, startedAt, uptimeSeconds, draining, publicUrl, load: {cpuPercent, rssBytes, loadavg}, counts: {rooms, participants, publishers, subscribers}}.`
+--json prints: {"name": string, "kind": "local"|"ssh", "state": "up", "health": "ok"|"draining", "pid": number|null, "adminUrl": string, "info": NodeInfo} where NodeInfo is the node's GET /v1/node answer: {id, name, version, startedAt, uptimeSeconds, draining, publicUrl, load: {cpuPercent, rssBytes, loadavg}, counts: {rooms, participants, publishers, subscribers}, warnings?: string[]}. Warnings (e.g. an admin API served over plain HTTP off loopback with --insecure-admin) are also printed, one per line, after the table.`
 
   static override examples = ['<%= config.bin %> node status local', '<%= config.bin %> node status --json']
 
@@ -38,5 +38,7 @@ export default class NodeStatus extends BaseCommand {
     ]
     const w = Math.max(...rows.map(([k]) => k.length))
     for (const [k, v] of rows) this.log(`${k.padEnd(w)}  ${v}`)
+    // On stdout with the table: an operator reading the status must not miss them.
+    for (const warning of info.warnings ?? []) this.log(`WARNING: ${warning}`)
   }
 }
