@@ -4,6 +4,7 @@
 // packets forwarded per second (the node's downlink packet counters), and the subscribers'
 // loss and jitter from their own libwebrtc getStats(). Bounded: about 40 s per K.
 import {readFileSync} from 'node:fs'
+import {join, resolve} from 'node:path'
 import {AdminClient} from '../src/fleet/admin-client.js'
 import {startThrowawayNode} from '../src/client/local-node.js'
 import {SyntheticPublisher} from '../src/client/publisher.js'
@@ -13,6 +14,11 @@ import {releaseNativeObjects} from '../src/client/wrtc.js'
 import {percentiles} from '../src/qoe/percentiles.js'
 
 const KS = (process.env.BENCH_SFU_K ?? '1,5,10,20').split(',').map(Number)
+// Side by side: BENCH_SFU_BASE=DIR is another checkout's build (e.g. the previous commit in a
+// git worktree, `npm ci` run there); each K then runs on that build's node and on this one,
+// alternating, BENCH_SFU_ROUNDS times each, so both see the same machine load.
+const BASE = process.env.BENCH_SFU_BASE
+const ROUNDS = Number(process.env.BENCH_SFU_ROUNDS ?? (BASE ? 2 : 1))
 const WINDOW_S = Number(process.env.BENCH_SFU_WINDOW ?? 10)
 const WARMUP_MAX_S = 25
 const TARGET_BPS = 1_000_000
@@ -40,6 +46,7 @@ async function uplinkVideoBps(admin: AdminClient, room: string): Promise<number>
 }
 
 interface Row {
+  build: string
   k: number
   videoKbps: number
   cpuUsPerPacket: number
@@ -49,8 +56,8 @@ interface Row {
   jitterMs: {p50: number; max: number}
 }
 
-async function runK(k: number): Promise<Row> {
-  const node = await startThrowawayNode()
+async function runK(k: number, build: string, script: string | undefined): Promise<Row> {
+  const node = await startThrowawayNode({script})
   const admin = new AdminClient({nodeName: node.name, adminUrl: node.adminUrl, token: node.adminToken})
   const room = `bench-${k}`
   const subs: SyntheticSubscription[] = []
@@ -91,6 +98,7 @@ async function runK(k: number): Promise<Row> {
     const l = percentiles(losses)!
     const j = percentiles(jitters)!
     return {
+      build,
       k,
       videoKbps,
       cpuUsPerPacket: Math.round(((cpu1 - cpu0) / Math.max(1, forwarded)) * 10) / 10,
@@ -111,16 +119,24 @@ async function runK(k: number): Promise<Row> {
 
 const round2 = (n: number) => Math.round(n * 100) / 100
 
+const builds: Array<{build: string; script: string | undefined}> = [{build: 'this', script: undefined}]
+if (BASE) builds.unshift({build: 'base', script: join(resolve(BASE), 'dist', 'src', 'sfu', 'main.js')})
+
 const rows: Row[] = []
 for (const k of KS) {
-  process.stderr.write(`K=${k} ...\n`)
-  rows.push(await runK(k))
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const b of builds) {
+      process.stderr.write(`K=${k} ${b.build} round ${round + 1} ...\n`)
+      rows.push(await runK(k, b.build, b.script))
+    }
+  }
 }
 console.log('\nbench:sfu — one publisher (640x480 VP8 + Opus) to K subscribers, window %d s', WINDOW_S)
-console.log('K   video kb/s  node CPU %  CPU us/packet  packets/s fwd  loss % p50/max  jitter ms p50/max')
+console.log('build K   video kb/s  node CPU %  CPU us/packet  packets/s fwd  loss % p50/max  jitter ms p50/max')
 for (const r of rows) {
   console.log(
     [
+      r.build.padEnd(5),
       String(r.k).padEnd(3),
       String(r.videoKbps).padStart(10),
       String(r.nodeCpuPercent).padStart(10),
@@ -130,5 +146,14 @@ for (const r of rows) {
       `${r.jitterMs.p50}/${r.jitterMs.max}`.padStart(18),
     ].join(' '),
   )
+}
+if (BASE) {
+  // The figure the hardening issue asks for: this build's CPU per forwarded packet as a
+  // ratio of the base build's, per K, from the median of the rounds.
+  console.log('\nCPU us/packet, this build / base build (median of %d rounds each):', ROUNDS)
+  for (const k of KS) {
+    const median = (build: string) => percentiles(rows.filter((r) => r.k === k && r.build === build).map((r) => r.cpuUsPerPacket))!.p50
+    console.log(`K=${k}: ${median('this')} / ${median('base')} = ${(median('this') / median('base')).toFixed(3)}`)
+  }
 }
 if (process.env.BENCH_JSON) console.log(JSON.stringify(rows))

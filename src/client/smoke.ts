@@ -46,8 +46,9 @@ export async function runSmoke(opts: SmokeOptions = {}): Promise<SmokeReport> {
     const publicUrl = target.publicUrl.replace(/\/+$/, '')
     const room = `smoke-${randomBytes(4).toString('hex')}`
     const admin = adminClient(target.name, target.adminUrl, target.adminToken)
+    // A subscriber's one token serves one session per publisher.
     const token = async (identity: string, name: string) =>
-      (await admin.createToken({room, identity, name, ttlSeconds: Math.ceil(settings.durationSeconds) + 300})).token
+      (await admin.createToken({room, identity, name, ttlSeconds: Math.ceil(settings.durationSeconds) + 300, grants: {maxSessions: Math.max(2, settings.publishers)}})).token
 
     progress(`node ${target.name}: publishing ${settings.publishers} test streams into room ${room}`)
     await allOpened(
