@@ -24,4 +24,16 @@ test('after the file is replaced by an atomic rewrite, new lines go to the new f
   assert.equal(lines, ['/rewritten', '/after'])
 })
 
+test('fields a client chooses are cut: a 10 KB user agent or path makes a line of under 2 KB', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'confctl-alog-'))
+  const path = join(dir, 'access.log')
+  const log = new AccessLog(path)
+  log.write({...entry('/' + 'p'.repeat(10_000)), userAgent: 'u'.repeat(10_000), method: 'M'.repeat(200)})
+  await log.close()
+  const text = readFileSync(path, 'utf8')
+  const line = JSON.parse(text)
+  assert.ok(Buffer.byteLength(text) < 2048, `a line of ${Buffer.byteLength(text)} bytes`)
+  assert.equal([line.path.length, line.userAgent.length, line.method.length], [1024, 512, 64])
+})
+
 test.run()

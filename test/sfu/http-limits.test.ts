@@ -5,7 +5,8 @@
 import {suite} from 'uvu'
 import * as assert from 'uvu/assert'
 import {connect, type Socket} from 'node:net'
-import {readFileSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {startTestNode, type TestNode} from '../helpers/sfu-process.js'
 
@@ -134,6 +135,20 @@ flood('the per-address cap lifted: the total cap keeps room for the admin port u
   await checkOperatorStillServed(node)
   await checkAllClosedInTime(idle)
   await waitFor('the refusals to be reported', 15_000, () => /public port refused \d+ connections/.test(node.output()))
+})
+
+flood('a --max-connections that does not fit under the open-file limit: exit 2, one sentence, nothing written', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'confctl-node-'))
+  const err = await startTestNode(['--max-connections', '4000'], '43400-43409', dir, FILE_LIMIT).then(
+    async (started) => {
+      await started.stop()
+      return undefined
+    },
+    (e: Error) => e,
+  )
+  assert.ok(err, 'the node refused to start')
+  assert.match(err.message, /node exited with 2: confctl-node: --max-connections 4000 does not fit under the open-file limit of 4096 .*\n$/)
+  assert.equal(readdirSync(dir), [], 'nothing written in the node directory')
 })
 
 flood.run()

@@ -18,6 +18,16 @@ test('bad values name the option', () => {
   assert.throws(() => parseNodeArgs(['--dir', 'x', '--bogus', '1']), (e: Error) => e instanceof ConfigError && /unknown option --bogus/.test(e.message))
 })
 
+test('HTTP caps and access-log rotation flags', () => {
+  const d = parseNodeArgs(['--dir', 'x'])
+  assert.equal([d.maxConnections, d.maxConnectionsPerIp, d.accessLogMaxBytes, d.accessLogMaxAgeSeconds], [undefined, 256, 10 * 1024 * 1024, 86400])
+  const c = parseNodeArgs(['--dir', 'x', '--max-connections', '1000', '--max-connections-per-ip', '50', '--access-log-max-size', '512KB', '--access-log-max-age', '6h'])
+  assert.equal([c.maxConnections, c.maxConnectionsPerIp, c.accessLogMaxBytes, c.accessLogMaxAgeSeconds], [1000, 50, 512 * 1024, 6 * 3600])
+  assert.throws(() => parseNodeArgs(['--dir', 'x', '--max-connections', '0']), /--max-connections must be a whole number/)
+  assert.throws(() => parseNodeArgs(['--dir', 'x', '--access-log-max-size', '10']), /--access-log-max-size must be a size of at least 1KB/)
+  assert.throws(() => parseNodeArgs(['--dir', 'x', '--access-log-max-size', '100B']), /--access-log-max-size must be a size of at least 1KB/)
+})
+
 test('answer fix: recvonly sections lose their SSRC lines, sendonly ones gain one msid', () => {
   const sdp = [
     'v=0', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=recvonly', 'a=mid:0', 'a=ssrc:1 cname:x',

@@ -100,7 +100,7 @@ export function peerAddress(socket: Socket): string {
 const normaliseIp = (ip: string) => (ip.startsWith('::ffff:') ? ip.slice(7) : ip)
 
 /** One client for the per-address cap: an IPv4 address, or the /64 an IPv6 host can pick addresses from. */
-function clientKey(ip: string): string {
+export function clientKey(ip: string): string {
   if (!ip.includes(':')) return ip
   const [head = '', tail = ''] = ip.split('::')
   const left = head ? head.split(':') : []
