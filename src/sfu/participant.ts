@@ -26,6 +26,7 @@ export type EndReason =
   | 'connect-timeout' // ICE/DTLS not connected within the node's connect timeout
   | 'ice-failed' // the peer connection failed after connecting (consent lost, DTLS error)
   | 'peer-closed' // the peer connection closed itself (e.g. a DTLS close from the client)
+  | 'dtls-failed' // the DTLS handshake failed (e.g. a fingerprint that does not match)
   | 'publisher-gone' // a subscriber whose publisher left
   | 'rejected' // negotiation failed; the session was never admitted
   | 'node-stopping'
@@ -62,6 +63,20 @@ export abstract class Participant {
       } else if (state === 'failed') void this.close(this.#connected ? 'ice-failed' : 'connect-timeout')
       else if (state === 'closed') void this.close('peer-closed')
     })
+  }
+
+  /**
+   * Called once the offer is applied. A client's DTLS close_notify (a closed browser tab,
+   * libwebrtc's close()) closes werift's DTLS transport but leaves the peer connection
+   * "connected" until consent expires ~30 s later; the transport's own state says it at once.
+   */
+  watchTransports(): void {
+    for (const transport of this.pc.dtlsTransports) {
+      transport.onStateChange.subscribe((state) => {
+        if (state === 'closed') void this.close('peer-closed')
+        else if (state === 'failed') void this.close('dtls-failed')
+      })
+    }
   }
 
   get isClosed(): boolean {

@@ -137,7 +137,7 @@ export class RoomRegistry {
   }
 
   private left(room: Room, p: Participant, reason: EndReason): void {
-    this.sessions.left(p.id)
+    this.sessions.left(p.id, reason)
     // The session id and room only: identities and addresses are personal data (see the store).
     this.log(`session ${p.id} (${p.role}) in room ${room.name} ended: ${reason}`)
     if (room.size === 0 && this.rooms.get(room.name) === room) this.rooms.delete(room.name)

@@ -74,6 +74,7 @@ async function negotiate<P extends Participant>(
     const p = participant
     const answer = await answerOffer(p.pc, offer, steps.streamId(p), () => steps.prepare(p))
     deps.budget.markPortsAvailable()
+    p.watchTransports()
     steps.admit(p)
     return {participant: p, answer}
   } catch (err) {

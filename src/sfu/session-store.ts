@@ -34,7 +34,8 @@ export class SessionStore {
         remote_ip TEXT NOT NULL,
         user_agent TEXT NOT NULL,
         joined_at TEXT NOT NULL,
-        left_at TEXT
+        left_at TEXT,
+        end_reason TEXT
       );
       CREATE INDEX IF NOT EXISTS sessions_identity ON sessions(identity);
       CREATE INDEX IF NOT EXISTS sessions_remote_ip ON sessions(remote_ip);
@@ -44,14 +45,17 @@ export class SessionStore {
       `INSERT INTO sessions (id, room, identity, display_name, role, remote_ip, user_agent, joined_at)
        VALUES (@id, @room, @identity, @displayName, @role, @remoteIp, @userAgent, @joinedAt)`,
     )
-    this.leaveStmt = this.db.prepare('UPDATE sessions SET left_at = ? WHERE id = ? AND left_at IS NULL')
+    // node.db files from before end reasons were recorded get the column now.
+    const columns = this.db.prepare('PRAGMA table_info(sessions)').all() as {name: string}[]
+    if (!columns.some((c) => c.name === 'end_reason')) this.db.exec('ALTER TABLE sessions ADD COLUMN end_reason TEXT')
+    this.leaveStmt = this.db.prepare('UPDATE sessions SET left_at = ?, end_reason = ? WHERE id = ? AND left_at IS NULL')
     // Sessions still open from a previous run ended when that process did; close them now
     // so that no row claims someone is still in a room: at the previous process's last
     // heartbeat (a session it accepted after that beat, at its join time), or now when
     // there is none (a node.db from before heartbeats).
     this.heartbeat = new Heartbeat(this.db)
     const lastAlive = this.heartbeat.last() ?? new Date().toISOString()
-    this.db.prepare('UPDATE sessions SET left_at = MAX(joined_at, ?) WHERE left_at IS NULL').run(lastAlive)
+    this.db.prepare("UPDATE sessions SET left_at = MAX(joined_at, ?), end_reason = 'node-crashed' WHERE left_at IS NULL").run(lastAlive)
     this.heartbeat.start()
   }
 
@@ -59,8 +63,9 @@ export class SessionStore {
     this.insertStmt.run(record)
   }
 
-  left(id: string, at = new Date()): void {
-    this.leaveStmt.run(at.toISOString(), id)
+  /** Records the end of a session: when, and why (an EndReason of participant.ts). */
+  left(id: string, reason: string, at = new Date()): void {
+    this.leaveStmt.run(at.toISOString(), reason, id)
   }
 
   close(): void {

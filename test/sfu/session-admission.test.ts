@@ -3,6 +3,8 @@
 // with their ports freed, port exhaustion reported by /healthz, offers that werift would
 // turn into zombies refused, and rejected offers leaving no room behind.
 import {createSocket, type Socket} from 'node:dgram'
+import {join} from 'node:path'
+import Database from 'better-sqlite3'
 import {suite} from 'uvu'
 import * as assert from 'uvu/assert'
 import {SyntheticPublisher} from '../../src/client/publisher.js'
@@ -166,6 +168,13 @@ abandoned('200 abandoned POSTs: 503 once full, ports freed within 35 s, then a p
   assert.ok(freedAfter < 35_000, `ports freed ${freedAfter} ms after the last abandoned offer`)
   assert.is((await health(node)).status, 'ok', '/healthz is ok again')
   assert.match(node.output(), /ended: connect-timeout/, 'the node log names the reason')
+  const db = new Database(join(node.dir, 'node.db'), {readonly: true})
+  try {
+    const rows = db.prepare("SELECT end_reason AS reason, count(*) AS n, count(left_at) AS left FROM sessions WHERE room = 'abandon' GROUP BY end_reason").all()
+    assert.equal(rows, [{reason: 'connect-timeout', n: 20, left: 20}], 'every abandoned session row has its leave time and reason')
+  } finally {
+    db.close()
+  }
   const pub = await SyntheticPublisher.publish({whipUrl: `${node.state.publicUrl}/whip/later`, token: await token(node, 'later')})
   try {
     assert.ok(await waitForConnection(pub.pc, 15_000), 'a later publisher connects')
