@@ -11,7 +11,7 @@ import {BadInputError} from '../errors.js'
 import {writeFileAtomic} from './atomic-write.js'
 import {withFileLock} from './file-lock.js'
 import {inventoryPath} from './paths.js'
-import {formatPortRange, parsePort, parsePortRange, type PortRange} from './units.js'
+import {formatPortRange, parseCount, parsePort, parsePortRange, parseSize, type PortRange} from './units.js'
 
 export const INVENTORY_VERSION = 1
 
@@ -34,6 +34,12 @@ export interface LocalNodeEntry {
   adminTlsKey?: string
   /** Plain-HTTP admin API off loopback, accepted with a warning (--insecure-admin). */
   insecureAdmin?: boolean
+  /** HTTP connection caps of the public port (the node's --max-connections, --max-connections-per-ip). */
+  maxConnections?: number
+  maxConnectionsPerIp?: number
+  /** When the node rotates access.log ("10MB", "1d"). */
+  accessLogMaxSize?: string
+  accessLogMaxAge?: string
   /** Last URLs the node reported in state.json. With port 0 they change at every start, so
    *  for a running node the live state.json wins (see endpoint.ts). */
   publicUrl?: string
@@ -239,6 +245,12 @@ function duration(this: InventoryValidator, node: YamlNode, what: string): strin
   if (!/^\d+[smhd]$/.test(v) || Number.parseInt(v, 10) <= 0) throw new BadInputError(`${what} must be a duration like 10s, 15m, 1h or 7d, got '${v}'.`)
   return v
 }
+function count(this: InventoryValidator, node: YamlNode, what: string): number {
+  return parseCount(this.scalar(node, what) as string | number, what)
+}
+function size(this: InventoryValidator, node: YamlNode, what: string): string {
+  return parseSize(this.string(node, what), what)
+}
 function absPath(this: InventoryValidator, node: YamlNode, what: string): string {
   const v = this.string(node, what)
   if (!isAbsolute(v)) throw new BadInputError(`${what} must be an absolute path, got '${v}'.`)
@@ -281,6 +293,10 @@ const LOCAL_FIELDS: Record<keyof LocalNodeEntry, FieldSpec> = {
   adminTlsCert: opt(absPath),
   adminTlsKey: opt(absPath),
   insecureAdmin: opt(bool),
+  maxConnections: opt(count),
+  maxConnectionsPerIp: opt(count),
+  accessLogMaxSize: opt(size),
+  accessLogMaxAge: opt(duration),
   publicUrl: opt(httpUrl),
   adminUrl: opt(httpUrl),
 }

@@ -8,7 +8,7 @@ import {adminExposureProblem} from '../sfu/admin-exposure.js'
 import {BadInputError} from '../errors.js'
 import {checkNodeName, type LocalNodeEntry, type NodeEntry} from './inventory.js'
 import {nodeDir} from './paths.js'
-import {parseDurationSeconds, parsePort, parsePortRange} from './units.js'
+import {parseCount, parseDurationSeconds, parsePort, parsePortRange, parseSize} from './units.js'
 
 export const LOCAL_DEFAULTS = {
   name: 'local',
@@ -35,6 +35,11 @@ export interface LocalNodeFlags {
   adminTlsKey?: string
   /** --insecure-admin / --no-insecure-admin */
   insecureAdmin?: boolean
+  /** HTTP caps and access-log rotation; '' clears a recorded value (the node's default again). */
+  maxConnections?: string
+  maxConnectionsPerIp?: string
+  accessLogMaxSize?: string
+  accessLogMaxAge?: string
 }
 
 export function localEntryFromFlags(flags: LocalNodeFlags, existing: NodeEntry | undefined, home?: string): LocalNodeEntry {
@@ -59,6 +64,10 @@ export function localEntryFromFlags(flags: LocalNodeFlags, existing: NodeEntry |
     adminTlsCert: flags.adminTlsCert === undefined ? prev?.adminTlsCert : checkPemFile(flags.adminTlsCert, '--admin-tls-cert'),
     adminTlsKey: flags.adminTlsKey === undefined ? prev?.adminTlsKey : checkPemFile(flags.adminTlsKey, '--admin-tls-key'),
     insecureAdmin: (flags.insecureAdmin ?? prev?.insecureAdmin) || undefined,
+    maxConnections: optional(flags.maxConnections, prev?.maxConnections, (v) => parseCount(v, '--max-connections')),
+    maxConnectionsPerIp: optional(flags.maxConnectionsPerIp, prev?.maxConnectionsPerIp, (v) => parseCount(v, '--max-connections-per-ip')),
+    accessLogMaxSize: optional(flags.accessLogMaxSize, prev?.accessLogMaxSize, (v) => parseSize(v, '--access-log-max-size')),
+    accessLogMaxAge: optional(flags.accessLogMaxAge, prev?.accessLogMaxAge, (v) => checkDuration(v, '--access-log-max-age')),
     publicUrl: prev?.publicUrl,
     adminUrl: prev?.adminUrl,
   }
@@ -71,6 +80,12 @@ export function localEntryFromFlags(flags: LocalNodeFlags, existing: NodeEntry |
   if (flags.port !== undefined || flags.host !== undefined) entry.publicUrl = undefined
   if (flags.adminPort !== undefined || flags.adminHost !== undefined || flags.adminTlsCert !== undefined) entry.adminUrl = undefined
   return entry
+}
+
+/** A flag left out keeps the recorded value, '' clears it, anything else is checked. */
+function optional<T>(flag: string | undefined, recorded: T | undefined, check: (v: string) => T): T | undefined {
+  if (flag === undefined) return recorded
+  return flag === '' ? undefined : check(flag)
 }
 
 /** The node takes whole units (10s, 15m, 1h, 7d); normalised so fleet.yaml shows one form. */

@@ -1,5 +1,5 @@
 // Parsing of the small value syntaxes operators type in flags and fleet.yaml: ports, port
-// ranges and durations. Each parser throws BadInputError with one sentence naming `what`
+// ranges, durations, sizes and counts. Each parser throws BadInputError with one sentence naming `what`
 // (e.g. "--rtc-ports"), so commands and the inventory validator share the wording.
 import {BadInputError} from '../errors.js'
 
@@ -30,6 +30,24 @@ export function parsePortRange(value: string, what: string): PortRange {
 
 export function formatPortRange([from, to]: PortRange): string {
   return `${from}-${to}`
+}
+
+const SIZE_UNITS: Record<string, number> = {b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3}
+
+/** "512KB", "10MB", "1GB" (binary units), at least 1 KB; returned as typed, in one spelling ("10MB"). */
+export function parseSize(value: string, what: string): string {
+  const m = /^\s*(\d+)\s*(B|KB|MB|GB)\s*$/i.exec(value)
+  const bytes = m ? Number(m[1]) * SIZE_UNITS[m[2]!.toLowerCase()]! : Number.NaN
+  if (!Number.isSafeInteger(bytes) || bytes < 1024) throw new BadInputError(`${what} must be a size of at least 1KB like 512KB, 10MB or 1GB, got '${value}'.`)
+  return `${m![1]}${m![2]!.toUpperCase()}`
+}
+
+/** A whole number from 1 to 1000000 (connection and session caps). */
+export function parseCount(value: string | number, what: string): number {
+  const text = String(value).trim()
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN
+  if (!(n >= 1 && n <= 1_000_000)) throw new BadInputError(`${what} must be a whole number from 1 to 1000000, got '${text}'.`)
+  return n
 }
 
 const DURATION_UNITS: Record<string, number> = {s: 1, m: 60, h: 3600, d: 86_400}

@@ -32,6 +32,10 @@ Refuses (exit 2) if a node of that name is already running or a port is taken; e
     'insecure-admin': Flags.boolean({description: 'Allow a plain-HTTP admin API on a non-loopback --admin-host (the node warns about it); --no-insecure-admin clears it.', allowNo: true}),
     'qoe-interval': Flags.string({description: 'How often the node stores a QoE sample per stream (default 10s).'}),
     'qoe-retention': Flags.string({description: 'How long the node keeps QoE samples before deleting them (default 7d, as the privacy notices promise).'}),
+    'max-connections': Flags.string({description: 'HTTP connections the public port holds at once (default 4096, lowered to fit the open-file limit; see docs/node-api.md); "" clears it.'}),
+    'max-connections-per-ip': Flags.string({description: 'HTTP connections the public port holds at once from one client address, IPv6 per /64 (default 256; raise it for many people behind one NAT); "" clears it.'}),
+    'access-log-max-size': Flags.string({description: 'Size at which the node rotates access.log, e.g. 10MB (default); "" clears it.'}),
+    'access-log-max-age': Flags.string({description: 'Age of its first line at which the node rotates access.log, e.g. 1d (default); "" clears it. Rotated files are deleted after 30 days.'}),
     foreground: Flags.boolean({description: 'Run attached to this terminal until Ctrl-C (forwarded as SIGTERM).', default: false}),
     timeout: Flags.string({description: `How long to wait for the node to become healthy (default ${DEFAULT_START_TIMEOUT_MS / 1000}s).`}),
   }
@@ -51,6 +55,10 @@ Refuses (exit 2) if a node of that name is already running or a port is taken; e
       insecureAdmin: flags['insecure-admin'],
       qoeInterval: flags['qoe-interval'],
       qoeRetention: flags['qoe-retention'],
+      maxConnections: flags['max-connections'],
+      maxConnectionsPerIp: flags['max-connections-per-ip'],
+      accessLogMaxSize: flags['access-log-max-size'],
+      accessLogMaxAge: flags['access-log-max-age'],
     }
     const timeoutMs = flags.timeout === undefined ? undefined : parseDurationSeconds(flags.timeout, '--timeout') * 1000
 
