@@ -37,6 +37,10 @@ export interface LocalNodeEntry {
   /** HTTP connection caps of the public port (the node's --max-connections, --max-connections-per-ip). */
   maxConnections?: number
   maxConnectionsPerIp?: number
+  /** Media-session caps and the connect timeout (the node's --max-sessions, --max-sessions-per-ip, --connect-timeout). */
+  maxSessions?: number
+  maxSessionsPerIp?: number
+  connectTimeout?: string
   /** When the node rotates access.log ("10MB", "1d"). */
   accessLogMaxSize?: string
   accessLogMaxAge?: string
@@ -295,6 +299,9 @@ const LOCAL_FIELDS: Record<keyof LocalNodeEntry, FieldSpec> = {
   insecureAdmin: opt(bool),
   maxConnections: opt(count),
   maxConnectionsPerIp: opt(count),
+  maxSessions: opt(count),
+  maxSessionsPerIp: opt(count),
+  connectTimeout: opt(duration),
   accessLogMaxSize: opt(size),
   accessLogMaxAge: opt(duration),
   publicUrl: opt(httpUrl),

@@ -5,7 +5,7 @@ import {formatPortRange} from './units.js'
 
 /** What the node program needs to start: a local entry's settings with its directory
  *  (for a remote node, the directory on the host). */
-export type NodeLaunch = Pick<LocalNodeEntry, 'name' | 'host' | 'port' | 'adminHost' | 'adminPort' | 'rtcPorts' | 'announceIp' | 'qoeInterval' | 'qoeRetention' | 'adminTlsCert' | 'adminTlsKey' | 'insecureAdmin' | 'maxConnections' | 'maxConnectionsPerIp' | 'accessLogMaxSize' | 'accessLogMaxAge'> & {dir: string}
+export type NodeLaunch = Pick<LocalNodeEntry, 'name' | 'host' | 'port' | 'adminHost' | 'adminPort' | 'rtcPorts' | 'announceIp' | 'qoeInterval' | 'qoeRetention' | 'adminTlsCert' | 'adminTlsKey' | 'insecureAdmin' | 'maxConnections' | 'maxConnectionsPerIp' | 'maxSessions' | 'maxSessionsPerIp' | 'connectTimeout' | 'accessLogMaxSize' | 'accessLogMaxAge'> & {dir: string}
 
 export function nodeArgs(n: NodeLaunch): string[] {
   return [
@@ -23,6 +23,9 @@ export function nodeArgs(n: NodeLaunch): string[] {
     ...(n.insecureAdmin ? ['--insecure-admin'] : []),
     ...(n.maxConnections ? ['--max-connections', String(n.maxConnections)] : []),
     ...(n.maxConnectionsPerIp ? ['--max-connections-per-ip', String(n.maxConnectionsPerIp)] : []),
+    ...(n.maxSessions ? ['--max-sessions', String(n.maxSessions)] : []),
+    ...(n.maxSessionsPerIp ? ['--max-sessions-per-ip', String(n.maxSessionsPerIp)] : []),
+    ...(n.connectTimeout ? ['--connect-timeout', n.connectTimeout] : []),
     ...(n.accessLogMaxSize ? ['--access-log-max-size', n.accessLogMaxSize] : []),
     ...(n.accessLogMaxAge ? ['--access-log-max-age', n.accessLogMaxAge] : []),
   ]

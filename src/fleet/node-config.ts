@@ -38,6 +38,9 @@ export interface LocalNodeFlags {
   /** HTTP caps and access-log rotation; '' clears a recorded value (the node's default again). */
   maxConnections?: string
   maxConnectionsPerIp?: string
+  maxSessions?: string
+  maxSessionsPerIp?: string
+  connectTimeout?: string
   accessLogMaxSize?: string
   accessLogMaxAge?: string
 }
@@ -66,6 +69,9 @@ export function localEntryFromFlags(flags: LocalNodeFlags, existing: NodeEntry |
     insecureAdmin: (flags.insecureAdmin ?? prev?.insecureAdmin) || undefined,
     maxConnections: optional(flags.maxConnections, prev?.maxConnections, (v) => parseCount(v, '--max-connections')),
     maxConnectionsPerIp: optional(flags.maxConnectionsPerIp, prev?.maxConnectionsPerIp, (v) => parseCount(v, '--max-connections-per-ip')),
+    maxSessions: optional(flags.maxSessions, prev?.maxSessions, (v) => parseCount(v, '--max-sessions')),
+    maxSessionsPerIp: optional(flags.maxSessionsPerIp, prev?.maxSessionsPerIp, (v) => parseCount(v, '--max-sessions-per-ip')),
+    connectTimeout: optional(flags.connectTimeout, prev?.connectTimeout, (v) => checkDuration(v, '--connect-timeout')),
     accessLogMaxSize: optional(flags.accessLogMaxSize, prev?.accessLogMaxSize, (v) => parseSize(v, '--access-log-max-size')),
     accessLogMaxAge: optional(flags.accessLogMaxAge, prev?.accessLogMaxAge, (v) => checkDuration(v, '--access-log-max-age')),
     publicUrl: prev?.publicUrl,
