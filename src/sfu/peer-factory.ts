@@ -29,6 +29,9 @@ export function createPeer(opts: PeerOptions): RTCPeerConnection {
     icePortRange: opts.rtcPorts,
     iceAdditionalHostAddresses: opts.announceIp ? [opts.announceIp] : undefined,
     iceUseIpv6: false,
+    // werift's default is Google's public STUN server: a lookup and a packet to the
+    // Internet for every session. A node announces its own addresses (--announce-ip).
+    iceServers: [],
   })
 }
 
