@@ -110,10 +110,16 @@ export abstract class Participant {
         }
       }
     }
+    if (this.pc.connectionState === 'connected') await this.goodbye().catch(() => undefined)
+    // werift's close sends an encrypted DTLS close_notify first (our patch), so a browser
+    // sees the end at once rather than after its ICE consent runs out.
     await this.pc.close().catch(() => undefined)
   }
 
   protected beforeClose(): void {}
+
+  /** Last words on a connected session before its peer connection closes (e.g. RTCP BYE). */
+  protected async goodbye(): Promise<void> {}
 
   /** Called once a second by the room to turn counters into rates. */
   abstract tick(nowMs: number): void

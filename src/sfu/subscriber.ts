@@ -1,12 +1,15 @@
 // A WHEP subscriber: receives one publisher's audio and video. Every forwarded packet is
 // cloned (werift's sender rewrites SSRC, sequence number and header extensions in place)
 // and its header extensions are dropped, because their ids were negotiated with the
-// publisher, not with this subscriber; the sender adds its own. NACKs from the subscriber
+// publisher, not with this subscriber; the sender adds its own (mid, abs-send-time,
+// transport-cc), and the audio level is carried over under this subscriber's id. NACKs from the subscriber
 // are answered by werift's sender from its packet history (as RTX where negotiated); PLI
 // and FIR are relayed to the publisher through its throttle.
 import {RtcpPayloadSpecificFeedback, RtcpRrPacket, RtcpSrPacket, RtcpTransportLayerFeedback} from 'werift'
 import type {RTCPeerConnection, RTCRtpSender, RtcpPacket, RtpPacket} from 'werift'
 import type {StreamStats} from './api-types.js'
+import {fromWerift, streamCodecName} from './codecs.js'
+import {AUDIO_LEVEL_URI, extensionId} from './header-extensions.js'
 import {BitrateMeter, Participant, type Identity, type ParticipantOptions} from './participant.js'
 import type {MediaKind, PacketSink, Publisher} from './publisher.js'
 import {rttFromSendTime} from '../qoe/rtt.js'
@@ -43,9 +46,22 @@ function rttOf(sender: RTCRtpSender, lsr: number, dlsr: number): number | null {
   return rttFromSendTime(Date.now(), sent.lastSentSRTimestamp * 1000, dlsr)
 }
 
+const RTCP_BYE = 203
+
+/** A BYE packet for `ssrcs`; werift has no class for it, and sendRtcp needs only serialize(). */
+function rtcpBye(ssrcs: number[]): RtcpPacket {
+  const packet = Buffer.alloc(4 + 4 * ssrcs.length)
+  packet[0] = 0x80 | ssrcs.length // version 2, source count
+  packet[1] = RTCP_BYE
+  packet.writeUInt16BE(ssrcs.length, 2) // length in 32-bit words, minus one
+  ssrcs.forEach((ssrc, i) => packet.writeUInt32BE(ssrc >>> 0, 4 + 4 * i))
+  return {serialize: () => packet} as unknown as RtcpPacket
+}
+
 export class Subscriber extends Participant implements PacketSink {
   readonly role = 'subscriber' as const
   private readonly outbound = new Map<MediaKind, OutboundStream>()
+  #audioLevelId: number | undefined
 
   constructor(id: string, who: Identity, pc: RTCPeerConnection, readonly publisher: Publisher, options: ParticipantOptions = {}) {
     super(id, who, pc, options)
@@ -53,6 +69,7 @@ export class Subscriber extends Participant implements PacketSink {
 
   /** Binds the transceivers the client offered (recvonly) as our send side. */
   bindTransceivers(): void {
+    this.#audioLevelId = extensionId(this.pc, AUDIO_LEVEL_URI, 'audio')
     for (const transceiver of this.pc.getTransceivers()) {
       const kind = transceiver.kind as MediaKind
       if ((kind !== 'audio' && kind !== 'video') || this.outbound.has(kind)) continue
@@ -60,7 +77,7 @@ export class Subscriber extends Participant implements PacketSink {
       const stream: OutboundStream = {
         kind,
         sender: transceiver.sender,
-        clockRate: kind === 'audio' ? 48000 : 90000,
+        clockRate: transceiver.codecs[0]?.clockRate ?? (kind === 'audio' ? 48000 : 90000),
         packets: 0,
         bytes: 0,
         bitrate: new BitrateMeter(),
@@ -81,10 +98,19 @@ export class Subscriber extends Participant implements PacketSink {
     // Until DTLS is up werift drops the packet; counting it would inflate "packets sent".
     if (!stream || this.isClosed || this.pc.connectionState !== 'connected') return
     const copy = packet.clone()
-    copy.header.extensions = []
+    copy.header.extensions = kind === 'audio' ? this.audioLevel(packet) : []
     stream.packets++
     stream.bytes += copy.payload.length
     void stream.sender.sendRtp(copy).catch(() => undefined)
+  }
+
+  /** The publisher's audio level extension under this subscriber's id, if both negotiated it. */
+  private audioLevel(packet: RtpPacket): Array<{id: number; payload: Buffer}> {
+    const from = this.publisher.audioLevelId
+    const to = this.#audioLevelId
+    if (from === undefined || to === undefined) return []
+    const ext = packet.header.extensions.find((e) => e.id === from)
+    return ext ? [{id: to, payload: ext.payload}] : []
   }
 
   private onRtcp(stream: OutboundStream, packet: RtcpPacket): void {
@@ -122,6 +148,13 @@ export class Subscriber extends Participant implements PacketSink {
     this.publisher.removeSink(this)
   }
 
+  /** RTCP BYE (RFC 3550 §6.6) for every SSRC this subscriber received from the node. */
+  protected override async goodbye(): Promise<void> {
+    const streams = [...this.outbound.values()]
+    if (streams.length === 0) return
+    await streams[0]!.sender.dtlsTransport.sendRtcp([rtcpBye(streams.map((s) => s.sender.ssrc))])
+  }
+
   override info() {
     return {...super.info(), publisherId: this.publisher.id}
   }
@@ -130,7 +163,8 @@ export class Subscriber extends Participant implements PacketSink {
     return [...this.outbound.values()].map((s) => ({
       id: `${this.id}:${s.kind}`,
       kind: s.kind,
-      codec: s.kind === 'audio' ? 'opus' : 'VP8',
+      // werift sends with the first negotiated codec: the publisher's (section-plan.ts).
+      codec: streamCodecName(s.sender.codec && fromWerift(s.sender.codec)),
       direction: 'downlink' as const,
       ssrc: s.sender.ssrc,
       packets: s.packets,

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3'
 import {suite} from 'uvu'
 import * as assert from 'uvu/assert'
 import {SyntheticPublisher} from '../../src/client/publisher.js'
+import {SyntheticSubscription} from '../../src/client/subscriber.js'
 import {waitForConnection} from '../../src/client/peer-state.js'
 import {releaseNativeObjects, RTCPeerConnection} from '../../src/client/wrtc.js'
 import {startTestNode, type TestNode} from '../helpers/sfu-process.js'
@@ -190,6 +191,24 @@ abandoned('a publisher that closes its peer connection without DELETE leaves the
   pub.pc.close() // sends a DTLS close_notify, like a closed browser tab
   await waitFor('the room to disappear', 15_000, async () => !(await rooms(node)).includes('vanish'))
   await pub.close()
+})
+
+abandoned("a publisher's DELETE ends its subscribers' sessions, and a libwebrtc subscriber notices within 10 s", async () => {
+  const pub = await SyntheticPublisher.publish({whipUrl: `${node.state.publicUrl}/whip/bye`, token: await token(node, 'bye')})
+  const sub = await SyntheticSubscription.subscribe({whepUrl: `${node.state.publicUrl}/whep/bye/${pub.participantId}`, token: await token(node, 'bye', 'viewer')})
+  try {
+    assert.ok(await waitForConnection(sub.pc, 15_000), 'subscriber connected')
+    await pub.close() // DELETE on its resource
+    await waitFor('the subscriber session to end on the node', 3000, async () => /\(subscriber\) in room bye ended: publisher-gone/.test(node.output()))
+    // The node sends RTCP BYE and an encrypted DTLS close_notify, then stops answering ICE
+    // consent checks; libwebrtc 0.10 ignores the first two and leaves "connected" when its
+    // consent checks go unanswered (about 6 s).
+    const took = await waitFor('the subscriber to see its session end', 10_000, async () => sub.pc.connectionState !== 'connected')
+    assert.ok(took < 10_000, `noticed after ${took} ms`)
+  } finally {
+    await sub.close()
+    await pub.close()
+  }
 })
 
 abandoned.run()
