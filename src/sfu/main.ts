@@ -96,6 +96,7 @@ export async function startNode(config: NodeConfig) {
     peer: {rtcPorts: config.rtcPorts, announceIp: config.announceIp},
     budget,
     connectTimeoutMs: config.connectTimeoutSeconds * 1000,
+    iceServers: config.iceServers,
   })
   const adminHandler = createAdminHandler({
     registry,

@@ -1,6 +1,7 @@
 // Parses the node program's own command line. The node is started by `confctl node up`
 // (or a systemd unit), never by hand, so errors here are one line and exit code 2.
 import {adminExposureProblem} from './admin-exposure.js'
+import {IceServerError, parseIceServer, type IceServer} from './ice-servers.js'
 
 export interface NodeConfig {
   dir: string
@@ -34,6 +35,8 @@ export interface NodeConfig {
   accessLogMaxBytes: number
   /** Seconds after its first line that access.log is rotated; default 1 day. */
   accessLogMaxAgeSeconds: number
+  /** --ice-server (repeatable): STUN/TURN servers announced to clients in Link headers. */
+  iceServers: IceServer[]
 }
 
 export class ConfigError extends Error {}
@@ -87,6 +90,7 @@ const BOOLEAN_OPTIONS = ['--insecure-admin']
 
 export function parseNodeArgs(argv: string[]): NodeConfig {
   const values = new Map<string, string>()
+  const iceServers: IceServer[] = [] // --ice-server is the one repeatable option
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i]!
     if (!key.startsWith('--')) throw new ConfigError(`unexpected argument '${key}'`)
@@ -96,10 +100,11 @@ export function parseNodeArgs(argv: string[]): NodeConfig {
     }
     const value = argv[i + 1]
     if (value === undefined || value.startsWith('--')) throw new ConfigError(`${key} needs a value`)
+    if (key === '--ice-server') iceServers.push(parseIceServerOption(value))
     values.set(key, value)
     i++
   }
-  const known = ['--max-connections', '--max-connections-per-ip', '--access-log-max-size', '--access-log-max-age', '--connect-timeout', '--max-sessions', '--max-sessions-per-ip', '--dir', '--name', '--host', '--port', '--admin-host', '--admin-port', '--rtc-ports', '--announce-ip', '--qoe-interval', '--qoe-retention', '--admin-tls-cert', '--admin-tls-key', ...BOOLEAN_OPTIONS]
+  const known = ['--max-connections', '--max-connections-per-ip', '--access-log-max-size', '--access-log-max-age', '--ice-server', '--connect-timeout', '--max-sessions', '--max-sessions-per-ip', '--dir', '--name', '--host', '--port', '--admin-host', '--admin-port', '--rtc-ports', '--announce-ip', '--qoe-interval', '--qoe-retention', '--admin-tls-cert', '--admin-tls-key', ...BOOLEAN_OPTIONS]
   for (const key of values.keys()) if (!known.includes(key)) throw new ConfigError(`unknown option ${key}`)
   const dir = values.get('--dir')
   if (!dir) throw new ConfigError('--dir is required (the node directory)')
@@ -126,8 +131,18 @@ export function parseNodeArgs(argv: string[]): NodeConfig {
     adminTlsCert: values.get('--admin-tls-cert'),
     adminTlsKey: values.get('--admin-tls-key'),
     insecureAdmin: values.has('--insecure-admin'),
+    iceServers,
   }
   const exposureProblem = adminExposureProblem(config)
   if (exposureProblem) throw new ConfigError(exposureProblem)
   return config
+}
+
+function parseIceServerOption(value: string): IceServer {
+  try {
+    return parseIceServer(value)
+  } catch (err) {
+    if (err instanceof IceServerError) throw new ConfigError(err.message)
+    throw err
+  }
 }

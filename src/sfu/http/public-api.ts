@@ -1,8 +1,11 @@
-// The node's public port: WHIP (RFC 9725) to publish and WHEP to subscribe, non-trickle.
-//   POST   /whip/{room}                        -> 201, Location /whip/{room}/{id}
+// The node's public port: WHIP (RFC 9725) to publish and WHEP to subscribe.
+//   POST   /whip/{room}                        -> 201, Location /whip/{room}/{id}, ETag, Link
+//   PATCH  /whip/{room}/{id}                   -> trickle ICE (204) or ICE restart (200)
 //   DELETE /whip/{room}/{id}
 //   POST   /whep/{room}/{publisherId}          -> 201, Location /whep/{room}/{publisherId}/{id}
+//   PATCH  /whep/{room}/{publisherId}/{id}
 //   DELETE /whep/{room}/{publisherId}/{id}
+//   OPTIONS on any of them: CORS preflight, Allow, and on endpoints the ICE servers (Link).
 // Every failure is a 4xx/5xx with a JSON error body; one bad client never affects others.
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import {NoPortsError, SdpError, type PeerOptions} from '../peer-factory.js'
@@ -12,6 +15,11 @@ import {DrainingError, SessionClosedError, type RoomRegistry} from '../room-regi
 import {BudgetError, type SessionBudget} from '../session-budget.js'
 import {admitPublisher, admitSubscriber, GrantError, type AdmissionDeps} from '../session-admission.js'
 import {HttpError, answeringErrors, bearerToken, clientIp, matchPath, readBody, requireContentType} from './http-kit.js'
+import {trackIceSession} from '../ice-session.js'
+import {iceServerLinks, type IceServer} from '../ice-servers.js'
+import type {Participant} from '../participant.js'
+import {answerOptions, requireMethod, setCorsHeaders, type ResourceKind} from './resource-methods.js'
+import {patchSession} from './session-patch.js'
 
 export const MAX_SDP_BYTES = 64 * 1024
 const ROOM_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
@@ -24,6 +32,8 @@ export interface PublicApiDeps {
   budget: SessionBudget
   /** Milliseconds a session may take to connect before it is closed. */
   connectTimeoutMs: number
+  /** STUN/TURN servers announced to clients (Link headers, RFC 9725 §4.6). */
+  iceServers?: IceServer[]
 }
 
 export function createPublicHandler(deps: PublicApiDeps) {
@@ -33,36 +43,21 @@ export function createPublicHandler(deps: PublicApiDeps) {
 async function route(deps: PublicApiDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = (req.url ?? '/').split('?')[0]!
   const method = req.method ?? 'GET'
-  // Browsers call WHIP/WHEP cross-origin; the token, not the origin, is the credential.
-  res.setHeader('access-control-allow-origin', '*')
-  res.setHeader('access-control-expose-headers', 'Location')
-  if (method === 'OPTIONS') {
-    res.writeHead(204, {
-      'access-control-allow-methods': 'POST, DELETE, OPTIONS',
-      'access-control-allow-headers': 'authorization, content-type',
-    })
-    res.end()
-    return
-  }
+  setCorsHeaders(res)
   let m
-  if ((m = matchPath('/whip/:room', path))) {
-    requireMethod(method, 'POST')
-    return publish(deps, req, res, m.room!)
+  let kind: ResourceKind | undefined
+  if ((m = matchPath('/whip/:room', path)) || (m = matchPath('/whep/:room/:publisher', path))) kind = 'endpoint'
+  else if ((m = matchPath('/whip/:room/:id', path)) || (m = matchPath('/whep/:room/:publisher/:id', path))) kind = 'session'
+  if (!m || !kind) throw new HttpError(404, 'not_found', `no such endpoint: ${method} ${path}`)
+  if (method === 'OPTIONS') return answerOptions(res, kind, iceServerLinks(deps.iceServers ?? []))
+  if (kind === 'endpoint') {
+    requireMethod(req, kind, ['POST'])
+    return m.publisher === undefined ? publish(deps, req, res, m.room!) : subscribe(deps, req, res, m.room!, m.publisher)
   }
-  if ((m = matchPath('/whep/:room/:publisher', path))) {
-    requireMethod(method, 'POST')
-    return subscribe(deps, req, res, m.room!, m.publisher!)
+  if (requireMethod(req, kind, ['PATCH', 'DELETE']) === 'PATCH') {
+    return patchSession(req, res, await ownSession(deps, req, m.room!, m.id!))
   }
-  if ((m = matchPath('/whip/:room/:id', path)) || (m = matchPath('/whep/:room/:publisher/:id', path))) {
-    // PATCH is trickle ICE / ICE restart, which this node does not offer (RFC 9725 §4.3.1).
-    requireMethod(method, 'DELETE')
-    return leave(deps, req, res, m.room!, m.id!)
-  }
-  throw new HttpError(404, 'not_found', `no such endpoint: ${method} ${path}`)
-}
-
-function requireMethod(method: string, allowed: string): void {
-  if (method !== allowed) throw new HttpError(405, 'method_not_allowed', `method ${method} is not allowed here; use ${allowed}`)
+  return leave(deps, req, res, m.room!, m.id!)
 }
 
 async function authenticate(deps: PublicApiDeps, req: IncomingMessage, room: string): Promise<JoinClaims> {
@@ -113,7 +108,7 @@ async function publish(deps: PublicApiDeps, req: IncomingMessage, res: ServerRes
   const {participant, answer} = await admitPublisher(admission(deps), claims, identityOf(claims, req, roomName), offer).catch((err) => {
     throw asHttpError(deps, err)
   })
-  created(res, `/whip/${encodeURIComponent(roomName)}/${participant.id}`, answer)
+  created(deps, res, participant, offer, `/whip/${encodeURIComponent(roomName)}/${participant.id}`, answer)
 }
 
 async function subscribe(deps: PublicApiDeps, req: IncomingMessage, res: ServerResponse, roomName: string, publisherId: string): Promise<void> {
@@ -126,22 +121,37 @@ async function subscribe(deps: PublicApiDeps, req: IncomingMessage, res: ServerR
   const {participant, answer} = await admitSubscriber(admission(deps), claims, identityOf(claims, req, roomName), room, publisher, offer).catch((err) => {
     throw asHttpError(deps, err)
   })
-  created(res, `/whep/${encodeURIComponent(roomName)}/${publisherId}/${participant.id}`, answer)
+  created(deps, res, participant, offer, `/whep/${encodeURIComponent(roomName)}/${publisherId}/${participant.id}`, answer)
 }
 
-async function leave(deps: PublicApiDeps, req: IncomingMessage, res: ServerResponse, roomName: string, id: string): Promise<void> {
+/** The session at a resource URL, if the token's identity is the one that joined with it. */
+async function ownSession(deps: PublicApiDeps, req: IncomingMessage, roomName: string, id: string): Promise<Participant> {
   const claims = await authenticate(deps, req, roomName)
   const room = deps.registry.get(roomName)
   const participant = room?.publishers.get(id) ?? room?.subscribers.get(id)
   if (!participant) throw new HttpError(404, 'unknown_session', `session '${id}' is not in room '${roomName}'`)
-  // Only the identity that joined may end its session; operators use the admin API to kick.
+  // Only the identity that joined may change or end its session; operators use the admin API to kick.
   if (participant.who.identity !== claims.sub) throw new HttpError(403, 'not_your_session', `session '${id}' belongs to another identity`)
+  return participant
+}
+
+async function leave(deps: PublicApiDeps, req: IncomingMessage, res: ServerResponse, roomName: string, id: string): Promise<void> {
+  const participant = await ownSession(deps, req, roomName, id)
   await participant.close('left')
   res.writeHead(200)
   res.end()
 }
 
-function created(res: ServerResponse, location: string, sdp: string): void {
-  res.writeHead(201, {'content-type': 'application/sdp', location, 'content-length': Buffer.byteLength(sdp)})
+/** The 201: the answer, where the session lives, its ICE session's ETag and the ICE servers. */
+function created(deps: PublicApiDeps, res: ServerResponse, participant: Participant, offer: string, location: string, sdp: string): void {
+  const ice = trackIceSession(participant, offer, sdp)
+  const links = iceServerLinks(deps.iceServers ?? [])
+  res.writeHead(201, {
+    'content-type': 'application/sdp',
+    location,
+    etag: ice.etag,
+    ...(links.length > 0 ? {link: links} : {}),
+    'content-length': Buffer.byteLength(sdp),
+  })
   res.end(sdp)
 }
