@@ -8,6 +8,7 @@ import {isIP} from 'node:net'
 import {isAbsolute} from 'node:path'
 import {Document, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, YAMLMap} from 'yaml'
 import {BadInputError} from '../errors.js'
+import {IceServerError, parseIceServer} from '../sfu/ice-servers.js'
 import {writeFileAtomic} from './atomic-write.js'
 import {withFileLock} from './file-lock.js'
 import {inventoryPath} from './paths.js'
@@ -44,6 +45,8 @@ export interface LocalNodeEntry {
   /** When the node rotates access.log ("10MB", "1d"). */
   accessLogMaxSize?: string
   accessLogMaxAge?: string
+  /** STUN/TURN servers the node announces (its --ice-server values, URL[,username,credential]). */
+  iceServers?: string[]
   /** Last URLs the node reported in state.json. With port 0 they change at every start, so
    *  for a running node the live state.json wins (see endpoint.ts). */
   publicUrl?: string
@@ -255,6 +258,19 @@ function count(this: InventoryValidator, node: YamlNode, what: string): number {
 function size(this: InventoryValidator, node: YamlNode, what: string): string {
   return parseSize(this.string(node, what), what)
 }
+function iceServerList(this: InventoryValidator, node: YamlNode, what: string): string[] {
+  if (!isSeq(node)) throw new BadInputError(`${what} must be a list of STUN/TURN servers.`)
+  return node.items.map((item, i) => {
+    const v = this.string(item as YamlNode, `${what}[${i}]`)
+    try {
+      parseIceServer(v, `${what}[${i}]`)
+    } catch (err) {
+      if (err instanceof IceServerError) throw new BadInputError(`${err.message}.`)
+      throw err
+    }
+    return v
+  })
+}
 function absPath(this: InventoryValidator, node: YamlNode, what: string): string {
   const v = this.string(node, what)
   if (!isAbsolute(v)) throw new BadInputError(`${what} must be an absolute path, got '${v}'.`)
@@ -304,6 +320,7 @@ const LOCAL_FIELDS: Record<keyof LocalNodeEntry, FieldSpec> = {
   connectTimeout: opt(duration),
   accessLogMaxSize: opt(size),
   accessLogMaxAge: opt(duration),
+  iceServers: opt(iceServerList),
   publicUrl: opt(httpUrl),
   adminUrl: opt(httpUrl),
 }

@@ -5,6 +5,7 @@ import {existsSync} from 'node:fs'
 import {isIP} from 'node:net'
 import {resolve} from 'node:path'
 import {adminExposureProblem} from '../sfu/admin-exposure.js'
+import {IceServerError, parseIceServer} from '../sfu/ice-servers.js'
 import {BadInputError} from '../errors.js'
 import {checkNodeName, type LocalNodeEntry, type NodeEntry} from './inventory.js'
 import {nodeDir} from './paths.js'
@@ -43,6 +44,8 @@ export interface LocalNodeFlags {
   connectTimeout?: string
   accessLogMaxSize?: string
   accessLogMaxAge?: string
+  /** --ice-server values (repeatable); [''] clears the recorded ones. */
+  iceServers?: string[]
 }
 
 export function localEntryFromFlags(flags: LocalNodeFlags, existing: NodeEntry | undefined, home?: string): LocalNodeEntry {
@@ -74,6 +77,7 @@ export function localEntryFromFlags(flags: LocalNodeFlags, existing: NodeEntry |
     connectTimeout: optional(flags.connectTimeout, prev?.connectTimeout, (v) => checkDuration(v, '--connect-timeout')),
     accessLogMaxSize: optional(flags.accessLogMaxSize, prev?.accessLogMaxSize, (v) => parseSize(v, '--access-log-max-size')),
     accessLogMaxAge: optional(flags.accessLogMaxAge, prev?.accessLogMaxAge, (v) => checkDuration(v, '--access-log-max-age')),
+    iceServers: flags.iceServers === undefined ? prev?.iceServers : checkIceServers(flags.iceServers),
     publicUrl: prev?.publicUrl,
     adminUrl: prev?.adminUrl,
   }
@@ -86,6 +90,20 @@ export function localEntryFromFlags(flags: LocalNodeFlags, existing: NodeEntry |
   if (flags.port !== undefined || flags.host !== undefined) entry.publicUrl = undefined
   if (flags.adminPort !== undefined || flags.adminHost !== undefined || flags.adminTlsCert !== undefined) entry.adminUrl = undefined
   return entry
+}
+
+/** Every --ice-server value checked as the node checks it; a lone '' clears the list. */
+function checkIceServers(values: string[]): string[] | undefined {
+  if (values.length === 1 && values[0] === '') return undefined
+  for (const v of values) {
+    try {
+      parseIceServer(v)
+    } catch (err) {
+      if (err instanceof IceServerError) throw new BadInputError(`${err.message}.`)
+      throw err
+    }
+  }
+  return values
 }
 
 /** A flag left out keeps the recorded value, '' clears it, anything else is checked. */
