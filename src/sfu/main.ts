@@ -93,7 +93,7 @@ export async function startNode(config: NodeConfig) {
   const publicHandler = createPublicHandler({
     registry,
     tokens,
-    peer: {rtcPorts: config.rtcPorts, announceIp: config.announceIp},
+    peer: {rtcPorts: config.rtcPorts, announceIp: config.announceIp, codecs: config.codecs},
     budget,
     connectTimeoutMs: config.connectTimeoutSeconds * 1000,
     iceServers: config.iceServers,

@@ -2,6 +2,7 @@
 // (or a systemd unit), never by hand, so errors here are one line and exit code 2.
 import {adminExposureProblem} from './admin-exposure.js'
 import {IceServerError, parseIceServer, type IceServer} from './ice-servers.js'
+import {ALL_CODECS, parseCodecList, type CodecName} from './codecs.js'
 
 export interface NodeConfig {
   dir: string
@@ -37,6 +38,8 @@ export interface NodeConfig {
   accessLogMaxAgeSeconds: number
   /** --ice-server (repeatable): STUN/TURN servers announced to clients in Link headers. */
   iceServers: IceServer[]
+  /** --codecs: the codecs publishers may send (default all: opus, VP8, VP9, H264, AV1). */
+  codecs: CodecName[]
 }
 
 export class ConfigError extends Error {}
@@ -104,7 +107,7 @@ export function parseNodeArgs(argv: string[]): NodeConfig {
     values.set(key, value)
     i++
   }
-  const known = ['--max-connections', '--max-connections-per-ip', '--access-log-max-size', '--access-log-max-age', '--ice-server', '--connect-timeout', '--max-sessions', '--max-sessions-per-ip', '--dir', '--name', '--host', '--port', '--admin-host', '--admin-port', '--rtc-ports', '--announce-ip', '--qoe-interval', '--qoe-retention', '--admin-tls-cert', '--admin-tls-key', ...BOOLEAN_OPTIONS]
+  const known = ['--codecs', '--max-connections', '--max-connections-per-ip', '--access-log-max-size', '--access-log-max-age', '--ice-server', '--connect-timeout', '--max-sessions', '--max-sessions-per-ip', '--dir', '--name', '--host', '--port', '--admin-host', '--admin-port', '--rtc-ports', '--announce-ip', '--qoe-interval', '--qoe-retention', '--admin-tls-cert', '--admin-tls-key', ...BOOLEAN_OPTIONS]
   for (const key of values.keys()) if (!known.includes(key)) throw new ConfigError(`unknown option ${key}`)
   const dir = values.get('--dir')
   if (!dir) throw new ConfigError('--dir is required (the node directory)')
@@ -132,6 +135,7 @@ export function parseNodeArgs(argv: string[]): NodeConfig {
     adminTlsKey: values.get('--admin-tls-key'),
     insecureAdmin: values.has('--insecure-admin'),
     iceServers,
+    codecs: parseCodecsOption(values.get('--codecs')),
   }
   const exposureProblem = adminExposureProblem(config)
   if (exposureProblem) throw new ConfigError(exposureProblem)
@@ -144,5 +148,14 @@ function parseIceServerOption(value: string): IceServer {
   } catch (err) {
     if (err instanceof IceServerError) throw new ConfigError(err.message)
     throw err
+  }
+}
+
+function parseCodecsOption(value: string | undefined): CodecName[] {
+  if (value === undefined) return [...ALL_CODECS]
+  try {
+    return parseCodecList(value, '--codecs')
+  } catch (err) {
+    throw new ConfigError((err as Error).message)
   }
 }

@@ -7,7 +7,9 @@ import * as assert from 'uvu/assert'
 import {waitForConnection} from '../../src/client/peer-state.js'
 import {createCompleteOffer} from '../../src/client/signalling.js'
 import {RTCPeerConnection, releaseNativeObjects} from '../../src/client/wrtc.js'
+import {ALL_CODECS} from '../../src/sfu/codecs.js'
 import {answerOffer, createPeer} from '../../src/sfu/peer-factory.js'
+import {planPublisher} from '../../src/sfu/section-plan.js'
 
 async function waitFor(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
@@ -22,7 +24,7 @@ test('an encrypted close_notify from the real peer closes the DTLS transport', a
   const client = new RTCPeerConnection()
   try {
     client.addTransceiver('audio', {direction: 'sendonly'})
-    const answer = await answerOffer(node, await createCompleteOffer(client), 'close-test', () => undefined)
+    const answer = await answerOffer(node, await createCompleteOffer(client), 'close-test', (offer) => planPublisher(offer, ALL_CODECS), () => undefined)
     await client.setRemoteDescription({type: 'answer', sdp: answer})
     assert.ok(await waitForConnection(client, 15_000), `client connected (${client.connectionState})`)
     const dtls = () => node.dtlsTransports.map((t) => t.state)
