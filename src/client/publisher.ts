@@ -19,6 +19,11 @@ export interface PublisherOptions {
   maxBitrateBps?: number
   toneHz?: number
   gatherTimeoutMs?: number
+  /**
+   * Sends video as simulcast layers with these RIDs (RFC 8853), lowest first, each half the
+   * resolution of the next (e.g. ['q', 'h', 'f']); maxBitrateBps applies to the top layer.
+   */
+  simulcastRids?: string[]
 }
 
 export const LEAVE_TIMEOUT_MS = 3000
@@ -58,7 +63,7 @@ export class SyntheticPublisher {
     this.tracks.push(audioTrack, videoTrack)
     const audio = this.pc.addTransceiver(audioTrack, {direction: 'sendonly'})
     // maxBitrate set at creation: libwebrtc has no encodings to edit before negotiation.
-    const video = this.pc.addTransceiver(videoTrack, {direction: 'sendonly', sendEncodings: [{maxBitrate: o.maxBitrateBps}]})
+    const video = this.pc.addTransceiver(videoTrack, {direction: 'sendonly', sendEncodings: encodings(o.maxBitrateBps, this.opts.simulcastRids)})
     preferSfuCodecs(audio, 'audio', 'send')
     preferSfuCodecs(video, 'video', 'send')
 
@@ -86,6 +91,14 @@ export class SyntheticPublisher {
     if (this.resourceUrl) await deleteSession(this.resourceUrl, this.opts.token, LEAVE_TIMEOUT_MS).catch(() => undefined)
     this.pc.close()
   }
+}
+
+function encodings(maxBitrate: number, rids: string[] | undefined): RTCRtpEncodingParameters[] {
+  if (!rids?.length) return [{maxBitrate}]
+  return rids.map((rid, i) => {
+    const scale = 2 ** (rids.length - 1 - i)
+    return {rid, scaleResolutionDownBy: scale, maxBitrate: Math.round(maxBitrate / (scale * scale))}
+  })
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

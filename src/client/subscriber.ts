@@ -11,6 +11,8 @@ export interface SubscriptionOptions {
   whepUrl: string
   token: string
   gatherTimeoutMs?: number
+  /** Rewrites the offer before it is sent: for tests of offers other clients make. */
+  editOfferForTesting?: (sdp: string) => string
 }
 
 type Sink = {stop(): void}
@@ -36,7 +38,7 @@ export class SyntheticSubscription {
       preferSfuCodecs(s.pc.addTransceiver('audio', {direction: 'recvonly'}), 'audio', 'recv')
       preferSfuCodecs(s.pc.addTransceiver('video', {direction: 'recvonly'}), 'video', 'recv')
       const offer = await createCompleteOffer(s.pc, opts.gatherTimeoutMs)
-      const session = await postOffer(opts.whepUrl, opts.token, offer)
+      const session = await postOffer(opts.whepUrl, opts.token, opts.editOfferForTesting?.(offer) ?? offer)
       s.resourceUrl = session.resourceUrl
       await s.pc.setRemoteDescription({type: 'answer', sdp: session.answerSdp})
       return s

@@ -3,10 +3,12 @@
 // node receives) and relays subscribers' keyframe requests, throttled.
 import type {MediaStreamTrack, RTCPeerConnection, RTCRtpReceiver, RtpPacket} from 'werift'
 import type {StreamStats} from './api-types.js'
-import {fromWerift, streamCodecName, type OfferedCodec} from './codecs.js'
+import {CongestionFeedback} from './congestion-feedback.js'
+import {AUDIO_LEVEL_URI, extensionId} from './header-extensions.js'
 import {KeyframeThrottle} from './keyframe-throttle.js'
 import {BitrateMeter, Participant, type Identity, type ParticipantOptions} from './participant.js'
 import {RtpReceiveStats} from '../qoe/rtp-receive-stats.js'
+import {chooseLayer, nackOnlyFor} from './simulcast-layer.js'
 import {streamMos} from './stream-mos.js'
 
 export type MediaKind = 'audio' | 'video'
@@ -34,24 +36,37 @@ export class Publisher extends Participant {
   private readonly inbound = new Map<MediaKind, InboundTrack>()
   private readonly sinks = new Set<PacketSink>()
   readonly keyframes: KeyframeThrottle
+  /** transport-cc and REMB to the publisher's browser, so its send rate ramps up. */
+  readonly feedback: CongestionFeedback
   pliRelayed = 0
+  /** The id of ssrc-audio-level in this publisher's offer, if it has one. */
+  audioLevelId: number | undefined
 
   constructor(id: string, who: Identity, pc: RTCPeerConnection, options: ParticipantOptions = {}) {
     super(id, who, pc, options)
     this.keyframes = new KeyframeThrottle(() => this.sendPli())
+    this.feedback = new CongestionFeedback(pc)
     pc.onTrack.subscribe((track) => this.attach(track))
   }
 
-  private attach(track: MediaStreamTrack): void {
-    const kind = track.kind as MediaKind
-    const transceiver = this.pc.getTransceivers().find((t) => t.receiver.tracks.includes(track))
+  /** Called once the offer is applied, before the answer goes out. */
+  prepare(): void {
+    this.audioLevelId = extensionId(this.pc, AUDIO_LEVEL_URI, 'audio')
+    this.feedback.start()
+  }
+
+  private attach(offered: MediaStreamTrack): void {
+    const kind = offered.kind as MediaKind
+    const transceiver = this.pc.getTransceivers().find((t) => t.receiver.tracks.includes(offered))
     if (!transceiver || this.inbound.has(kind)) return
-    // The codec negotiated for this section (section-plan.ts left one, plus its RTX).
-    const negotiated = this.negotiatedCodecs()[kind]
-    const clockRate = negotiated?.clockRate ?? (kind === 'audio' ? 48000 : 90000)
+    // A simulcast offer: one layer is forwarded (werift's onTrack names the first one).
+    const layer = chooseLayer(transceiver.receiver)
+    if (layer) nackOnlyFor(transceiver.receiver, layer)
+    const track = layer ?? offered
+    const clockRate = kind === 'audio' ? 48000 : 90000
     const entry: InboundTrack = {
       kind,
-      codec: streamCodecName(negotiated),
+      codec: kind === 'audio' ? 'opus' : 'VP8',
       ssrc: track.ssrc ?? 0,
       track,
       receiver: transceiver.receiver,
@@ -68,20 +83,6 @@ export class Publisher extends Participant {
       entry.stats.add(packet.header.sequenceNumber, packet.header.timestamp, Date.now(), packet.payload.length)
       for (const sink of this.sinks) sink.forward(kind, packet)
     })
-  }
-
-  /**
-   * The codec this publisher sends per kind, as negotiated (payload type, fmtp): its
-   * subscribers must receive exactly this, since the node forwards without transcoding.
-   */
-  negotiatedCodecs(): Partial<Record<MediaKind, OfferedCodec>> {
-    const out: Partial<Record<MediaKind, OfferedCodec>> = {}
-    for (const transceiver of this.pc.getTransceivers()) {
-      const kind = transceiver.kind as MediaKind
-      const primary = transceiver.codecs.find((c) => !/\/rtx$/i.test(c.mimeType))
-      if (primary && !out[kind]) out[kind] = fromWerift(primary)
-    }
-    return out
   }
 
   addSink(sink: PacketSink): void {
@@ -107,6 +108,7 @@ export class Publisher extends Participant {
 
   protected override beforeClose(): void {
     this.keyframes.stop()
+    this.feedback.stop()
     this.sinks.clear()
   }
 
