@@ -1,32 +1,40 @@
 // Creates the node's werift peer connections and runs the non-trickle offer/answer that
 // WHIP and WHEP use: the client's offer in, a complete answer (all candidates) out.
-import {RTCPeerConnection, RTCRtpCodecParameters, useFIR, useNACK, usePLI, useOPUS, useVP8} from 'werift'
+import {RTCPeerConnection, RTCRtpCodecParameters, useFIR, useNACK, usePLI, useOPUS} from 'werift'
+import {ALL_CODECS, type CodecName} from './codecs.js'
+import {offerForWerift, parseOffer, restoreRejected, type ParsedOffer, type SectionPlan} from './sdp-sections.js'
 import {congestionControlFeedback, headerExtensions} from './header-extensions.js'
 
 export interface PeerOptions {
   rtcPorts: [number, number]
   announceIp?: string
+  /** --codecs: what the node accepts from publishers (default all of ALL_CODECS). */
+  codecs?: readonly CodecName[]
 }
 
 export class SdpError extends Error {}
 
 const GATHER_TIMEOUT_MS = 5000
 
-/** The only codecs the SFU forwards: Opus and VP8 (with RTX, NACK, PLI and FIR). */
-function codecs() {
+/**
+ * The codecs werift may negotiate (with RTX, NACK, PLI and FIR). werift matches an offer's
+ * codecs by MIME type only, so profiles and payload types are chosen before it sees the
+ * offer (section-plan.ts), and it answers with the offer's own payload types and fmtp.
+ * AV1 is "video/AV1" as browsers write it (werift's useAV1X() says AV1X).
+ */
+function codecs(allowed: readonly CodecName[]) {
+  const video = allowed
+    .filter((c) => c !== 'opus')
+    .map((c) => new RTCRtpCodecParameters({mimeType: `video/${c}`, clockRate: 90000, rtcpFeedback: [useNACK(), usePLI(), useFIR(), ...congestionControlFeedback()]}))
   return {
-    audio: [useOPUS()],
-    video: [
-      useVP8({rtcpFeedback: [useNACK(), usePLI(), useFIR(), ...congestionControlFeedback()]}),
-      // Follows VP8 directly so werift derives apt= from it (payload type - 1).
-      new RTCRtpCodecParameters({mimeType: 'video/rtx', clockRate: 90000}),
-    ],
+    audio: allowed.includes('opus') ? [useOPUS()] : [],
+    video: video.length ? [...video, new RTCRtpCodecParameters({mimeType: 'video/rtx', clockRate: 90000})] : [],
   }
 }
 
 export function createPeer(opts: PeerOptions): RTCPeerConnection {
   return new RTCPeerConnection({
-    codecs: codecs(),
+    codecs: codecs(opts.codecs ?? ALL_CODECS),
     headerExtensions: headerExtensions(),
     icePortRange: opts.rtcPorts,
     iceAdditionalHostAddresses: opts.announceIp ? [opts.announceIp] : undefined,
@@ -71,14 +79,24 @@ export function checkOfferSdp(sdp: string): void {
     })
 }
 
+/** Decides, per m-section of the offer, whether it is served and with which payload types. */
+export type PlanSections = (offer: ParsedOffer) => SectionPlan[]
+
 /**
  * Applies the offer, lets `prepare` configure transceivers (directions, tracks), and
  * returns the answer once ICE gathering is complete, so the client needs no trickle.
+ * werift sees only the sections `plan` serves; the others are answered as rejected.
  */
-export async function answerOffer(pc: RTCPeerConnection, offerSdp: string, streamId: string, prepare: () => void): Promise<string> {
+export async function answerOffer(pc: RTCPeerConnection, offerSdp: string, streamId: string, plan: PlanSections, prepare: () => void): Promise<string> {
   checkOfferSdp(offerSdp)
+  const offer = parseOffer(offerSdp)
+  const plans = plan(offer)
+  if (!plans.some((p) => p.serve)) {
+    const reasons = plans.map((p, i) => `m-section ${i + 1} (${offer.sections[i]!.kind}): ${p.serve ? '' : p.reason}`)
+    throw new SdpError(`the SDP offer has no section the node can serve: ${reasons.join('; ')}`)
+  }
   try {
-    await pc.setRemoteDescription({type: 'offer', sdp: offerSdp})
+    await pc.setRemoteDescription({type: 'offer', sdp: offerForWerift(offer, plans)})
   } catch (err) {
     throw new SdpError(`the SDP offer was rejected: ${(err as Error).message}`)
   }
@@ -91,7 +109,7 @@ export async function answerOffer(pc: RTCPeerConnection, offerSdp: string, strea
   // werift answers without candidates when every port of the range is taken; such an
   // answer can never connect, so it must not be sent as a success.
   if (!/^a=candidate:/m.test(sdp)) throw new NoPortsError('no UDP port of the RTC range is free')
-  return fixAnswerSsrcs(sdp, streamId)
+  return restoreRejected(fixAnswerSsrcs(sdp, streamId), offer, plans)
 }
 
 /**

@@ -3,6 +3,7 @@
 // node receives) and relays subscribers' keyframe requests, throttled.
 import type {MediaStreamTrack, RTCPeerConnection, RTCRtpReceiver, RtpPacket} from 'werift'
 import type {StreamStats} from './api-types.js'
+import {fromWerift, streamCodecName, type OfferedCodec} from './codecs.js'
 import {CongestionFeedback} from './congestion-feedback.js'
 import {AUDIO_LEVEL_URI, extensionId} from './header-extensions.js'
 import {KeyframeThrottle} from './keyframe-throttle.js'
@@ -63,10 +64,12 @@ export class Publisher extends Participant {
     const layer = chooseLayer(transceiver.receiver)
     if (layer) nackOnlyFor(transceiver.receiver, layer)
     const track = layer ?? offered
-    const clockRate = kind === 'audio' ? 48000 : 90000
+    // The codec negotiated for this section (section-plan.ts left one, plus its RTX).
+    const negotiated = this.negotiatedCodecs()[kind]
+    const clockRate = negotiated?.clockRate ?? (kind === 'audio' ? 48000 : 90000)
     const entry: InboundTrack = {
       kind,
-      codec: kind === 'audio' ? 'opus' : 'VP8',
+      codec: streamCodecName(negotiated),
       ssrc: track.ssrc ?? 0,
       track,
       receiver: transceiver.receiver,
@@ -83,6 +86,20 @@ export class Publisher extends Participant {
       entry.stats.add(packet.header.sequenceNumber, packet.header.timestamp, Date.now(), packet.payload.length)
       for (const sink of this.sinks) sink.forward(kind, packet)
     })
+  }
+
+  /**
+   * The codec this publisher sends per kind, as negotiated (payload type, fmtp): its
+   * subscribers must receive exactly this, since the node forwards without transcoding.
+   */
+  negotiatedCodecs(): Partial<Record<MediaKind, OfferedCodec>> {
+    const out: Partial<Record<MediaKind, OfferedCodec>> = {}
+    for (const transceiver of this.pc.getTransceivers()) {
+      const kind = transceiver.kind as MediaKind
+      const primary = transceiver.codecs.find((c) => !/\/rtx$/i.test(c.mimeType))
+      if (primary && !out[kind]) out[kind] = fromWerift(primary)
+    }
+    return out
   }
 
   addSink(sink: PacketSink): void {

@@ -3,9 +3,11 @@
 // failure on the way closes the half-made peer connection and gives the slot back, so a
 // rejected offer leaves nothing behind: no room, no session row, no UDP port.
 import type {JoinClaims} from './join-token.js'
-import {answerOffer, createPeer, NoPortsError, type PeerOptions} from './peer-factory.js'
+import {ALL_CODECS} from './codecs.js'
+import {answerOffer, createPeer, NoPortsError, type PeerOptions, type PlanSections} from './peer-factory.js'
 import {newParticipantId, type Identity, type Participant} from './participant.js'
 import {Publisher} from './publisher.js'
+import {planPublisher, planSubscriber} from './section-plan.js'
 import type {Room, RoomRegistry} from './room-registry.js'
 import type {SessionBudget} from './session-budget.js'
 import {Subscriber} from './subscriber.js'
@@ -31,6 +33,7 @@ export async function admitPublisher(deps: AdmissionDeps, claims: JoinClaims, wh
   deps.registry.checkAccepting(who.room)
   return negotiate(deps, claims, who, offer, (pc, options) => new Publisher(newParticipantId('pub'), who, pc, options), {
     prepare: (p) => p.prepare(),
+    plan: (offer) => planPublisher(offer, deps.peer.codecs ?? ALL_CODECS),
     streamId: (p) => p.id,
     admit: (p) => void deps.registry.admitPublisher(who.room, p),
   })
@@ -47,6 +50,7 @@ export async function admitSubscriber(
   if (!claims.grants.subscribe) throw new GrantError(`the join token of '${claims.sub}' does not allow subscribing`)
   return negotiate(deps, claims, who, offer, (pc, options) => new Subscriber(newParticipantId('sub'), who, pc, publisher, options), {
     prepare: (s) => s.bindTransceivers(),
+    plan: (offer) => planSubscriber(offer, publisher.negotiatedCodecs()),
     streamId: () => publisher.id,
     admit: (s) => deps.registry.admitSubscriber(room, s),
   })
@@ -54,6 +58,8 @@ export async function admitSubscriber(
 
 interface Steps<P extends Participant> {
   prepare(participant: P): void
+  /** Which m-sections are served with which codec (section-plan.ts). */
+  plan: PlanSections
   streamId(participant: P): string
   admit(participant: P): void
 }
@@ -72,7 +78,7 @@ async function negotiate<P extends Participant>(
     participant = make(createPeer(deps.peer), {connectTimeoutMs: deps.connectTimeoutMs})
     participant.onClose(() => reservation.release())
     const p = participant
-    const answer = await answerOffer(p.pc, offer, steps.streamId(p), () => steps.prepare(p))
+    const answer = await answerOffer(p.pc, offer, steps.streamId(p), steps.plan, () => steps.prepare(p))
     deps.budget.markPortsAvailable()
     p.watchTransports()
     steps.admit(p)
