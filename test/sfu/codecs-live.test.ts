@@ -7,6 +7,8 @@
 import {suite} from 'uvu'
 import * as assert from 'uvu/assert'
 import {MediaStreamTrack, RTCPeerConnection as WeriftPeer, RtpHeader, RtpPacket, useH264, useOPUS, type RTCRtpTransceiver} from 'werift'
+import {inboundStreams} from '../../src/client/stats.js'
+import {SyntheticSubscription} from '../../src/client/subscriber.js'
 import {releaseNativeObjects} from '../../src/client/wrtc.js'
 import type {ParticipantInfo, RoomDetail} from '../../src/sfu/api-types.js'
 import {startTestNode, type TestNode} from '../helpers/sfu-process.js'
@@ -70,6 +72,17 @@ test('a VP9 publisher stays VP9: its subscriber decodes VP9 frames, the admin AP
   assert.is(codecOf(up, 'audio'), 'opus')
   assert.is(codecOf(down, 'video'), 'VP9')
   assert.is(codecOf(down, 'audio'), 'opus')
+})
+
+test("confctl's synthetic subscriber (smoke, bench) offers every codec it decodes, so it receives a VP9 publisher", async () => {
+  const pub = await session('synthetic', 'alice', 'publish', {sections: ['audio', 'video'], videoCodecs: ['VP9']})
+  assert.is(pub.result.status, 201, pub.result.text)
+  const sub = await SyntheticSubscription.subscribe({whepUrl: `${node.state.publicUrl}/whep/synthetic/${pub.id}`, token: await tokenFor(node, 'synthetic', 'bob')})
+  open.push(sub)
+  const stats = async () => inboundStreams(await sub.pc.getStats()).find((s) => s.kind === 'video')
+  const video = await pollUntil(stats, (s) => (s?.framesDecoded ?? 0) > 5, 20_000)
+  assert.ok((video?.framesDecoded ?? 0) > 5, `frames decoded: ${video?.framesDecoded}`)
+  assert.is(video?.codec, 'VP9')
 })
 
 test('a subscriber that cannot receive the publisher codec gets 400 codec_mismatch naming both lists', async () => {
