@@ -9,6 +9,7 @@ import {isAbsolute} from 'node:path'
 import {Document, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, YAMLMap} from 'yaml'
 import {BadInputError} from '../errors.js'
 import {IceServerError, parseIceServer} from '../sfu/ice-servers.js'
+import {parseCodecList} from '../sfu/codecs.js'
 import {writeFileAtomic} from './atomic-write.js'
 import {withFileLock} from './file-lock.js'
 import {inventoryPath} from './paths.js'
@@ -47,6 +48,8 @@ export interface LocalNodeEntry {
   accessLogMaxAge?: string
   /** STUN/TURN servers the node announces (its --ice-server values, URL[,username,credential]). */
   iceServers?: string[]
+  /** Codecs publishers may send (the node's --codecs, e.g. "opus,VP8,H264"); absent = all. */
+  codecs?: string
   /** Last URLs the node reported in state.json. With port 0 they change at every start, so
    *  for a running node the live state.json wins (see endpoint.ts). */
   publicUrl?: string
@@ -271,6 +274,14 @@ function iceServerList(this: InventoryValidator, node: YamlNode, what: string): 
     return v
   })
 }
+function codecList(this: InventoryValidator, node: YamlNode, what: string): string {
+  const v = this.string(node, what)
+  try {
+    return parseCodecList(v, what).join(',')
+  } catch (err) {
+    throw new BadInputError(`${(err as Error).message}.`)
+  }
+}
 function absPath(this: InventoryValidator, node: YamlNode, what: string): string {
   const v = this.string(node, what)
   if (!isAbsolute(v)) throw new BadInputError(`${what} must be an absolute path, got '${v}'.`)
@@ -321,6 +332,7 @@ const LOCAL_FIELDS: Record<keyof LocalNodeEntry, FieldSpec> = {
   accessLogMaxSize: opt(size),
   accessLogMaxAge: opt(duration),
   iceServers: opt(iceServerList),
+  codecs: opt(codecList),
   publicUrl: opt(httpUrl),
   adminUrl: opt(httpUrl),
 }

@@ -5,7 +5,7 @@ import {formatPortRange} from './units.js'
 
 /** What the node program needs to start: a local entry's settings with its directory
  *  (for a remote node, the directory on the host). */
-export type NodeLaunch = Pick<LocalNodeEntry, 'name' | 'host' | 'port' | 'adminHost' | 'adminPort' | 'rtcPorts' | 'announceIp' | 'qoeInterval' | 'qoeRetention' | 'adminTlsCert' | 'adminTlsKey' | 'insecureAdmin' | 'maxConnections' | 'maxConnectionsPerIp' | 'maxSessions' | 'maxSessionsPerIp' | 'connectTimeout' | 'accessLogMaxSize' | 'accessLogMaxAge' | 'iceServers'> & {dir: string}
+export type NodeLaunch = Pick<LocalNodeEntry, 'name' | 'host' | 'port' | 'adminHost' | 'adminPort' | 'rtcPorts' | 'announceIp' | 'qoeInterval' | 'qoeRetention' | 'adminTlsCert' | 'adminTlsKey' | 'insecureAdmin' | 'maxConnections' | 'maxConnectionsPerIp' | 'maxSessions' | 'maxSessionsPerIp' | 'connectTimeout' | 'accessLogMaxSize' | 'accessLogMaxAge' | 'iceServers' | 'codecs'> & {dir: string}
 
 export function nodeArgs(n: NodeLaunch): string[] {
   return [
@@ -29,5 +29,6 @@ export function nodeArgs(n: NodeLaunch): string[] {
     ...(n.accessLogMaxSize ? ['--access-log-max-size', n.accessLogMaxSize] : []),
     ...(n.accessLogMaxAge ? ['--access-log-max-age', n.accessLogMaxAge] : []),
     ...(n.iceServers ?? []).flatMap((server) => ['--ice-server', server]),
+    ...(n.codecs ? ['--codecs', n.codecs] : []),
   ]
 }

@@ -6,6 +6,7 @@ import {isIP} from 'node:net'
 import {resolve} from 'node:path'
 import {adminExposureProblem} from '../sfu/admin-exposure.js'
 import {IceServerError, parseIceServer} from '../sfu/ice-servers.js'
+import {parseCodecList} from '../sfu/codecs.js'
 import {BadInputError} from '../errors.js'
 import {checkNodeName, type LocalNodeEntry, type NodeEntry} from './inventory.js'
 import {nodeDir} from './paths.js'
@@ -46,6 +47,8 @@ export interface LocalNodeFlags {
   accessLogMaxAge?: string
   /** --ice-server values (repeatable); [''] clears the recorded ones. */
   iceServers?: string[]
+  /** --codecs opus,vp8,...: what publishers may send; '' clears it (all codecs again). */
+  codecs?: string
 }
 
 export function localEntryFromFlags(flags: LocalNodeFlags, existing: NodeEntry | undefined, home?: string): LocalNodeEntry {
@@ -78,6 +81,7 @@ export function localEntryFromFlags(flags: LocalNodeFlags, existing: NodeEntry |
     accessLogMaxSize: optional(flags.accessLogMaxSize, prev?.accessLogMaxSize, (v) => parseSize(v, '--access-log-max-size')),
     accessLogMaxAge: optional(flags.accessLogMaxAge, prev?.accessLogMaxAge, (v) => checkDuration(v, '--access-log-max-age')),
     iceServers: flags.iceServers === undefined ? prev?.iceServers : checkIceServers(flags.iceServers),
+    codecs: optional(flags.codecs, prev?.codecs, checkCodecs),
     publicUrl: prev?.publicUrl,
     adminUrl: prev?.adminUrl,
   }
@@ -90,6 +94,15 @@ export function localEntryFromFlags(flags: LocalNodeFlags, existing: NodeEntry |
   if (flags.port !== undefined || flags.host !== undefined) entry.publicUrl = undefined
   if (flags.adminPort !== undefined || flags.adminHost !== undefined || flags.adminTlsCert !== undefined) entry.adminUrl = undefined
   return entry
+}
+
+/** --codecs checked as the node checks it, recorded in the node's spelling ("opus,VP8"). */
+function checkCodecs(value: string): string {
+  try {
+    return parseCodecList(value, '--codecs').join(',')
+  } catch (err) {
+    throw new BadInputError(`${(err as Error).message}.`)
+  }
 }
 
 /** Every --ice-server value checked as the node checks it; a lone '' clears the list. */

@@ -39,7 +39,7 @@ test('node up flags: defaults for a new node', () => {
     name: 'local', kind: 'local', dir: '/h/nodes/local', host: '0.0.0.0', port: 8080, adminHost: '127.0.0.1', adminPort: 8081,
     rtcPorts: [40000, 40199], announceIp: undefined, qoeInterval: undefined, qoeRetention: undefined, adminTlsCert: undefined, adminTlsKey: undefined, insecureAdmin: undefined,
     maxConnections: undefined, maxConnectionsPerIp: undefined, maxSessions: undefined, maxSessionsPerIp: undefined, connectTimeout: undefined, accessLogMaxSize: undefined, accessLogMaxAge: undefined,
-    publicUrl: undefined, adminUrl: undefined,
+    iceServers: undefined, codecs: undefined, publicUrl: undefined, adminUrl: undefined,
   })
 })
 

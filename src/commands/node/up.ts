@@ -39,6 +39,7 @@ Refuses (exit 2) if a node of that name is already running or a port is taken; e
     'connect-timeout': Flags.string({description: 'How long a session may take to connect before it is closed and its port freed (default 30s); "" clears it.'}),
     'access-log-max-size': Flags.string({description: 'Size at which the node rotates access.log, e.g. 10MB (default); "" clears it.'}),
     'ice-server': Flags.string({multiple: true, description: 'A STUN or TURN server the node tells clients about (Link headers, RFC 9725): stun:HOST:PORT or turn:HOST:PORT?transport=udp,USERNAME,CREDENTIAL; repeatable; "" clears them.'}),
+    codecs: Flags.string({description: 'Codecs publishers may send, comma-separated out of opus,vp8,vp9,h264,av1 (default all; passed through, never transcoded); "" clears it.'}),
     'access-log-max-age': Flags.string({description: 'Age of its first line at which the node rotates access.log, e.g. 1d (default); "" clears it. Rotated files are deleted after 30 days.'}),
     foreground: Flags.boolean({description: 'Run attached to this terminal until Ctrl-C (forwarded as SIGTERM).', default: false}),
     timeout: Flags.string({description: `How long to wait for the node to become healthy (default ${DEFAULT_START_TIMEOUT_MS / 1000}s).`}),
@@ -67,6 +68,7 @@ Refuses (exit 2) if a node of that name is already running or a port is taken; e
       accessLogMaxSize: flags['access-log-max-size'],
       accessLogMaxAge: flags['access-log-max-age'],
       iceServers: flags['ice-server'],
+      codecs: flags.codecs,
     }
     const timeoutMs = flags.timeout === undefined ? undefined : parseDurationSeconds(flags.timeout, '--timeout') * 1000
 
