@@ -3,8 +3,13 @@
 // CPU microseconds per forwarded packet (from /proc/<pid>/stat over the measuring window),
 // packets forwarded per second (the node's downlink packet counters), and the subscribers'
 // loss and jitter from their own libwebrtc getStats(). Bounded: about 40 s per K.
+// Then the publisher's ramp-up (ramp-up.ts): seconds from connect until a 1280x720 libwebrtc
+// publisher sends 1 Mbit/s, on a fresh node per run (BENCH_SFU_RAMP_RUNS, default 3; 0 skips);
+// with BENCH_SFU_CHROMIUM=1 also a Chromium publisher's (ramp-chromium.ts; root, chromium).
+import {spawnSync} from 'node:child_process'
 import {readFileSync} from 'node:fs'
-import {join, resolve} from 'node:path'
+import {dirname, join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
 import {AdminClient} from '../src/fleet/admin-client.js'
 import {startThrowawayNode} from '../src/client/local-node.js'
 import {SyntheticPublisher} from '../src/client/publisher.js'
@@ -12,8 +17,10 @@ import {SyntheticSubscription} from '../src/client/subscriber.js'
 import {inboundStreams} from '../src/client/stats.js'
 import {releaseNativeObjects} from '../src/client/wrtc.js'
 import {percentiles} from '../src/qoe/percentiles.js'
+import {measureRampUp, type RampUp} from './ramp-up.js'
 
-const KS = (process.env.BENCH_SFU_K ?? '1,5,10,20').split(',').map(Number)
+// BENCH_SFU_K=none runs the ramp-up phase only.
+const KS = process.env.BENCH_SFU_K === 'none' ? [] : (process.env.BENCH_SFU_K ?? '1,5,10,20').split(',').map(Number)
 // Side by side: BENCH_SFU_BASE=DIR is another checkout's build (e.g. the previous commit in a
 // git worktree, `npm ci` run there); each K then runs on that build's node and on this one,
 // alternating, BENCH_SFU_ROUNDS times each, so both see the same machine load.
@@ -131,8 +138,8 @@ for (const k of KS) {
     }
   }
 }
-console.log('\nbench:sfu — one publisher (640x480 VP8 + Opus) to K subscribers, window %d s', WINDOW_S)
-console.log('build K   video kb/s  node CPU %  CPU us/packet  packets/s fwd  loss % p50/max  jitter ms p50/max')
+if (rows.length) console.log('\nbench:sfu — one publisher (640x480 VP8 + Opus) to K subscribers, window %d s', WINDOW_S)
+if (rows.length) console.log('build K   video kb/s  node CPU %  CPU us/packet  packets/s fwd  loss % p50/max  jitter ms p50/max')
 for (const r of rows) {
   console.log(
     [
@@ -156,4 +163,27 @@ if (BASE) {
     console.log(`K=${k}: ${median('this')} / ${median('base')} = ${(median('this') / median('base')).toFixed(3)}`)
   }
 }
-if (process.env.BENCH_JSON) console.log(JSON.stringify(rows))
+
+const RAMP_RUNS = Number(process.env.BENCH_SFU_RAMP_RUNS ?? 3)
+const ramps: Array<RampUp & {build: string}> = []
+for (let run = 0; run < RAMP_RUNS; run++) {
+  for (const b of builds) {
+    process.stderr.write(`ramp-up ${b.build} run ${run + 1} ...\n`)
+    ramps.push({build: b.build, ...(await measureRampUp(b.script))})
+  }
+}
+if (ramps.length) {
+  console.log('\nramp-up — a 1280x720 VP8 + Opus libwebrtc publisher (max 2.5 Mbit/s), seconds from connect')
+  console.log('build  to estimate >= 1 Mbit/s  to sending >= 1 Mbit/s  estimate at 1 s kb/s  sending at 5 s kb/s')
+  for (const r of ramps) {
+    const s = (v: number | null) => (v === null ? `> ${r.limitS}` : v.toFixed(1))
+    console.log([r.build.padEnd(5), s(r.estimateS).padStart(24), s(r.sendingS).padStart(23), String(r.estimateAt1sKbps).padStart(21), String(r.sendingAt5sKbps).padStart(20)].join(' '))
+  }
+}
+if (process.env.BENCH_SFU_CHROMIUM === '1') {
+  // Needs root (a network namespace) and Debian's chromium; this build's node only.
+  const child = spawnSync(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'ramp-chromium.js')], {encoding: 'utf8', timeout: 120_000})
+  const line = child.stdout.split('\n').find((l) => l.startsWith('{"chromium'))
+  console.log('\nramp-up — Chromium (fake camera 640x360), this build:', line ?? `no result (exit ${child.status}): ${child.stderr.slice(-400)}`)
+}
+if (process.env.BENCH_JSON) console.log(JSON.stringify({rows, ramps}))
