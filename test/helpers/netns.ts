@@ -1,7 +1,9 @@
-// A throwaway network namespace joined to the host by a veth pair, for tests that impair
-// one leg of a call. Only addresses of this pair are used (10.231.<n>.1 on the host side,
-// .2 inside); nothing leaves the machine. Needs root, iproute2 and nftables (.ci/run
-// installs nftables).
+// Throwaway network namespaces for tests, in two shapes:
+//   - createNetns(): joined to the host by a veth pair, for tests that impair one leg of a
+//     call. Only addresses of this pair are used (10.231.<n>.1 on the host side, .2 inside).
+//   - createIsolatedNetns(): joined to nothing, for tests whose clients (real browsers) send
+//     packets we do not control, mDNS multicast included: everything runs inside it.
+// Nothing leaves the machine. Needs root, iproute2 and nftables (.ci/run installs nftables).
 import {execFileSync} from 'node:child_process'
 
 export interface Netns {
@@ -63,5 +65,86 @@ export function createNetns(): Netns {
       }
       run('ip', ['netns', 'del', name])
     },
+  }
+}
+
+export interface IsolatedNetns {
+  name: string
+  /** The one non-loopback IPv4 address inside the namespace. */
+  ip: string
+  /** Ids of the processes still inside the namespace. */
+  pids(): number[]
+  destroy(): void
+}
+
+export const ISOLATED_NETNS_PREFIX = 'ccbr'
+const ISOLATED_IP = '10.233.0.1'
+
+/**
+ * A namespace with `lo` and a veth pair whose BOTH ends stay inside it (this kernel has no
+ * dummy interface): one end carries ISOLATED_IP and the default route, so a browser sees an
+ * ordinary host with one network, and whatever it sends off that network dies at the other
+ * end. IPv6 is off on the pair, so link-local addresses add no candidates.
+ */
+export function createIsolatedNetns(): IsolatedNetns {
+  const name = `${ISOLATED_NETNS_PREFIX}${process.pid}`
+  const inNs = (args: string[]) => run('ip', ['netns', 'exec', name, ...args])
+  run('ip', ['netns', 'add', name])
+  try {
+    inNs(['ip', 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'sink0'])
+    for (const dev of ['eth0', 'sink0']) inNs(['sysctl', '-q', '-w', `net.ipv6.conf.${dev}.disable_ipv6=1`])
+    inNs(['ip', 'addr', 'add', `${ISOLATED_IP}/24`, 'dev', 'eth0'])
+    for (const dev of ['eth0', 'sink0', 'lo']) inNs(['ip', 'link', 'set', dev, 'up'])
+    inNs(['ip', 'route', 'add', 'default', 'dev', 'eth0'])
+  } catch (err) {
+    run('ip', ['netns', 'del', name])
+    throw err
+  }
+  const pids = () => netnsPids(name)
+  return {
+    name,
+    ip: ISOLATED_IP,
+    pids,
+    destroy() {
+      for (const pid of pids()) killPid(pid)
+      run('ip', ['netns', 'del', name])
+    },
+  }
+}
+
+/** Removes isolated namespaces whose creating test process is gone (killed from outside),
+ *  with the processes left inside them. */
+export function removeStaleIsolatedNetns(): void {
+  const names = run('ip', ['netns', 'list']).split('\n').map((l) => l.split(' ')[0]!)
+  for (const name of names) {
+    const pid = Number(name.slice(ISOLATED_NETNS_PREFIX.length))
+    if (!name.startsWith(ISOLATED_NETNS_PREFIX) || !Number.isInteger(pid) || pidAlive(pid)) continue
+    for (const inside of netnsPids(name)) killPid(inside)
+    run('ip', ['netns', 'del', name])
+  }
+}
+
+function netnsPids(name: string): number[] {
+  try {
+    return run('ip', ['netns', 'pids', name]).split('\n').filter(Boolean).map(Number)
+  } catch {
+    return []
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function killPid(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL')
+  } catch {
+    /* exited meanwhile */
   }
 }

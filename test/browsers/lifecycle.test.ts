@@ -1,0 +1,83 @@
+// Session lifecycle as browsers see it. A publisher's DELETE closes its subscribers' peer
+// connections at once (RTCP BYE and a DTLS close), so a Chromium and a Firefox viewer see the
+// call end within 3 s (their DTLS transport closes), not when their ICE consent runs out
+// (5-8 s here, ~17 s on a real network). An offer POSTed by a page that
+// never sets the answer (so never connects) is closed by the node's connect timeout (30 s by
+// default) and leaves no room behind within 60 s. Runs inside its own network namespace.
+import {test} from 'uvu'
+import * as assert from 'uvu/assert'
+import {insideIsolatedNetns} from '../helpers/in-isolated-netns.js'
+import {launchChromium, launchFirefox, type Browser, type Tab} from '../helpers/browsers.js'
+import {startHarness, type Harness, type SessionSummary} from '../helpers/browser-harness.js'
+
+const NS_IP = await insideIsolatedNetns(import.meta.url)
+/** How soon a viewer must notice its publisher's DELETE. */
+const NOTICE_MS = 3000
+const CLEANUP_MS = 60_000
+
+let h: Harness
+let chrome: Browser
+let firefox: Browser
+let chromeTab: Tab
+let firefoxTab: Tab
+let abandonedAt = 0
+
+test.before(async () => {
+  h = await startHarness(NS_IP)
+  ;[chrome, firefox] = await Promise.all([launchChromium(), launchFirefox()])
+  ;[chromeTab, firefoxTab] = await Promise.all([chrome.open(h.page.url), firefox.open(h.page.url)])
+})
+
+test.after(async () => {
+  await Promise.all([chrome?.close(), firefox?.close()])
+  await h?.close()
+})
+
+// First, so that its 30 s connect timeout runs while the next case does its work.
+test('an abandoned offer: 201, then the page never connects; the node keeps the room meanwhile', async () => {
+  const s = await h.publish(chromeTab, 'abandoned', 'abandoner', {abandon: true})
+  abandonedAt = Date.now()
+  assert.is(s.postStatus, 201)
+  assert.ok((await h.rooms()).some((r) => r.name === 'abandoned'), 'the room exists while the session may still connect')
+})
+
+/** Polls a viewer's page until it can tell the call is over: its connection is no longer
+ *  connected, its DTLS transport closed, or a track ended. */
+async function noticed(tab: Tab, session: string, since: number): Promise<{ms: number; state: SessionSummary}> {
+  const deadline = Date.now() + NOTICE_MS + 10_000
+  for (;;) {
+    const state = await tab.call<SessionSummary>('state', session)
+    const gone = state.connectionState !== 'connected' || state.dtlsState !== 'connected' || state.tracks.some((t) => t.readyState === 'ended')
+    if (gone || Date.now() > deadline) return {ms: Date.now() - since, state}
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+test("a publisher's DELETE closes its Chromium and Firefox viewers' connections within seconds", async () => {
+  const room = 'leaving'
+  const pub = await h.publish(chromeTab, room, 'leaver')
+  await h.subscribe(chromeTab, room, 'chrome-viewer', pub)
+  await h.subscribe(firefoxTab, room, 'firefox-viewer', pub)
+  await Promise.all([h.expectMedia(chromeTab, 'chrome-viewer', room), h.expectMedia(firefoxTab, 'firefox-viewer', room)])
+  const left = await chromeTab.call<{status: number}>('leave', 'leaver')
+  const at = Date.now()
+  assert.is(left.status, 200)
+  const [c, f] = await Promise.all([noticed(chromeTab, 'chrome-viewer', at), noticed(firefoxTab, 'firefox-viewer', at)])
+  const how = (n: typeof c) => `${n.ms} ms (connection ${n.state.connectionState}, DTLS ${n.state.dtlsState}, tracks ${n.state.tracks.map((t) => t.readyState)})`
+  console.log(`  viewers noticed the DELETE: Chromium after ${how(c)}, Firefox after ${how(f)}`)
+  for (const [who, n] of [['Chromium', c], ['Firefox', f]] as const) {
+    assert.ok(n.ms < NOTICE_MS, `${who} viewer noticed after ${n.ms} ms (state ${n.state.connectionState}, DTLS ${n.state.dtlsState}, tracks ${JSON.stringify(n.state.tracks)}, events ${JSON.stringify(n.state.events)})\n${h.log('ended')}`)
+  }
+})
+
+test(`the abandoned offer is closed and its room gone within ${CLEANUP_MS / 1000} s`, async () => {
+  const deadline = abandonedAt + CLEANUP_MS
+  while ((await h.rooms()).some((r) => r.name === 'abandoned')) {
+    assert.ok(Date.now() < deadline, `room 'abandoned' still listed ${CLEANUP_MS / 1000} s after the POST\n${await h.explain('abandoned')}`)
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  console.log(`  abandoned room gone ${Math.round((Date.now() - abandonedAt) / 1000)} s after its POST`)
+  assert.match(h.log('abandoned'), /ended: connect-timeout/, 'the node logged why')
+})
+
+test.run()
