@@ -22,20 +22,22 @@ const GATHER_TIMEOUT_MS = 5000
  * offer (section-plan.ts), and it answers with the offer's own payload types and fmtp.
  * AV1 is "video/AV1" as browsers write it (werift's useAV1X() says AV1X).
  */
-function codecs(allowed: readonly CodecName[]) {
-  const video = allowed
-    .filter((c) => c !== 'opus')
-    .map((c) => new RTCRtpCodecParameters({mimeType: `video/${c}`, clockRate: 90000, rtcpFeedback: [useNACK(), usePLI(), useFIR(), ...congestionControlFeedback()]}))
+function codecs(allowed: readonly CodecName[], role: PeerRole) {
+  const feedback = [useNACK(), usePLI(), useFIR(), ...(role === 'publisher' ? congestionControlFeedback() : [])]
+  const video = allowed.filter((c) => c !== 'opus').map((c) => new RTCRtpCodecParameters({mimeType: `video/${c}`, clockRate: 90000, rtcpFeedback: feedback}))
   return {
     audio: allowed.includes('opus') ? [useOPUS()] : [],
     video: video.length ? [...video, new RTCRtpCodecParameters({mimeType: 'video/rtx', clockRate: 90000})] : [],
   }
 }
 
-export function createPeer(opts: PeerOptions): RTCPeerConnection {
+/** Publishers get congestion feedback (header-extensions.ts); subscribers need none. */
+export type PeerRole = 'publisher' | 'subscriber'
+
+export function createPeer(opts: PeerOptions, role: PeerRole): RTCPeerConnection {
   return new RTCPeerConnection({
-    codecs: codecs(opts.codecs ?? ALL_CODECS),
-    headerExtensions: headerExtensions(),
+    codecs: codecs(opts.codecs ?? ALL_CODECS, role),
+    headerExtensions: headerExtensions(role),
     icePortRange: opts.rtcPorts,
     iceAdditionalHostAddresses: opts.announceIp ? [opts.announceIp] : undefined,
     iceUseIpv6: false,
@@ -87,7 +89,14 @@ export type PlanSections = (offer: ParsedOffer) => SectionPlan[]
  * returns the answer once ICE gathering is complete, so the client needs no trickle.
  * werift sees only the sections `plan` serves; the others are answered as rejected.
  */
-export async function answerOffer(pc: RTCPeerConnection, offerSdp: string, streamId: string, plan: PlanSections, prepare: () => void): Promise<string> {
+export async function answerOffer(
+  pc: RTCPeerConnection,
+  offerSdp: string,
+  streamId: string,
+  plan: PlanSections,
+  prepare: () => void,
+  role: PeerRole = 'publisher',
+): Promise<string> {
   checkOfferSdp(offerSdp)
   const offer = parseOffer(offerSdp)
   const plans = plan(offer)
@@ -109,7 +118,16 @@ export async function answerOffer(pc: RTCPeerConnection, offerSdp: string, strea
   // werift answers without candidates when every port of the range is taken; such an
   // answer can never connect, so it must not be sent as a success.
   if (!/^a=candidate:/m.test(sdp)) throw new NoPortsError('no UDP port of the RTC range is free')
-  return restoreRejected(fixAnswerSsrcs(sdp, streamId), offer, plans)
+  const answerSdp = restoreRejected(fixAnswerSsrcs(sdp, streamId), offer, plans)
+  return role === 'subscriber' ? withoutCongestionFeedback(answerSdp) : answerSdp
+}
+
+/**
+ * werift answers with the offer's own rtcp-fb lines. A subscriber is not asked for
+ * transport-cc or REMB reports: the node does not adapt what it forwards to them.
+ */
+function withoutCongestionFeedback(sdp: string): string {
+  return sdp.replace(/^a=rtcp-fb:\d+ (?:transport-cc|goog-remb)\r?\n/gm, '')
 }
 
 /**

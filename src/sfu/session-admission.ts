@@ -4,7 +4,7 @@
 // rejected offer leaves nothing behind: no room, no session row, no UDP port.
 import type {JoinClaims} from './join-token.js'
 import {ALL_CODECS} from './codecs.js'
-import {answerOffer, createPeer, NoPortsError, type PeerOptions, type PlanSections} from './peer-factory.js'
+import {answerOffer, createPeer, NoPortsError, type PeerOptions, type PeerRole, type PlanSections} from './peer-factory.js'
 import {newParticipantId, type Identity, type Participant} from './participant.js'
 import {Publisher} from './publisher.js'
 import {planPublisher, planSubscriber} from './section-plan.js'
@@ -32,6 +32,7 @@ export async function admitPublisher(deps: AdmissionDeps, claims: JoinClaims, wh
   if (!claims.grants.publish) throw new GrantError(`the join token of '${claims.sub}' does not allow publishing`)
   deps.registry.checkAccepting(who.room)
   return negotiate(deps, claims, who, offer, (pc, options) => new Publisher(newParticipantId('pub'), who, pc, options), {
+    role: 'publisher',
     prepare: (p) => p.prepare(),
     plan: (offer) => planPublisher(offer, deps.peer.codecs ?? ALL_CODECS),
     streamId: (p) => p.id,
@@ -49,6 +50,7 @@ export async function admitSubscriber(
 ): Promise<Admitted<Subscriber>> {
   if (!claims.grants.subscribe) throw new GrantError(`the join token of '${claims.sub}' does not allow subscribing`)
   return negotiate(deps, claims, who, offer, (pc, options) => new Subscriber(newParticipantId('sub'), who, pc, publisher, options), {
+    role: 'subscriber',
     prepare: (s) => s.bindTransceivers(),
     plan: (offer) => planSubscriber(offer, publisher.negotiatedCodecs()),
     streamId: () => publisher.id,
@@ -57,6 +59,7 @@ export async function admitSubscriber(
 }
 
 interface Steps<P extends Participant> {
+  role: PeerRole
   prepare(participant: P): void
   /** Which m-sections are served with which codec (section-plan.ts). */
   plan: PlanSections
@@ -75,10 +78,10 @@ async function negotiate<P extends Participant>(
   const reservation = deps.budget.reserve({tokenId: claims.jti, tokenMaxSessions: claims.grants.maxSessions, ip: who.remoteIp})
   let participant: P | undefined
   try {
-    participant = make(createPeer(deps.peer), {connectTimeoutMs: deps.connectTimeoutMs})
+    participant = make(createPeer(deps.peer, steps.role), {connectTimeoutMs: deps.connectTimeoutMs})
     participant.onClose(() => reservation.release())
     const p = participant
-    const answer = await answerOffer(p.pc, offer, steps.streamId(p), steps.plan, () => steps.prepare(p))
+    const answer = await answerOffer(p.pc, offer, steps.streamId(p), steps.plan, () => steps.prepare(p), steps.role)
     deps.budget.markPortsAvailable()
     p.watchTransports()
     steps.admit(p)

@@ -20,7 +20,7 @@ async function waitFor(what: string, condition: () => boolean, timeoutMs: number
 }
 
 test('an encrypted close_notify from the real peer closes the DTLS transport', async () => {
-  const node = createPeer({rtcPorts: [44900, 44999]})
+  const node = createPeer({rtcPorts: [44900, 44999]}, 'subscriber')
   const client = new RTCPeerConnection()
   try {
     client.addTransceiver('audio', {direction: 'sendonly'})
