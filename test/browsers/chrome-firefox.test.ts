@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert'
 import {insideIsolatedNetns} from '../helpers/in-isolated-netns.js'
 import {launchChromium, launchFirefox, type Browser, type Tab} from '../helpers/browsers.js'
 import {watchMdns} from '../helpers/mdns-watch.js'
-import {startHarness, type Harness} from '../helpers/browser-harness.js'
+import {loudly, startHarness, type Harness} from '../helpers/browser-harness.js'
 
 const NS_IP = await insideIsolatedNetns(import.meta.url)
 
@@ -20,11 +20,11 @@ let firefox: Browser
 let chromeTab: Tab
 let firefoxTab: Tab
 
-test.before(async () => {
+test.before(loudly('setting up the node and browsers', async () => {
   h = await startHarness(NS_IP)
   ;[chrome, firefox] = await Promise.all([launchChromium(), launchFirefox()])
   ;[chromeTab, firefoxTab] = await Promise.all([chrome.open(h.page.url), firefox.open(h.page.url)])
-})
+}))
 
 test.after(async () => {
   await Promise.all([chrome?.close(), firefox?.close()])

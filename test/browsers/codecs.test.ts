@@ -7,7 +7,7 @@ import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {insideIsolatedNetns} from '../helpers/in-isolated-netns.js'
 import {launchChromium, type Browser, type Tab} from '../helpers/browsers.js'
-import {startHarness, waitForStats, type Harness} from '../helpers/browser-harness.js'
+import {loudly, startHarness, waitForStats, type Harness} from '../helpers/browser-harness.js'
 
 const NS_IP = await insideIsolatedNetns(import.meta.url)
 
@@ -16,12 +16,12 @@ let chrome: Browser
 let pubTab: Tab
 let subTab: Tab
 
-test.before(async () => {
+test.before(loudly('setting up the node and browsers', async () => {
   h = await startHarness(NS_IP)
   chrome = await launchChromium()
   pubTab = await chrome.open(h.page.url)
   subTab = await chrome.open(h.page.url)
-})
+}))
 
 test.after(async () => {
   await chrome?.close()

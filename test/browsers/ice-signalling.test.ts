@@ -8,7 +8,7 @@ import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {insideIsolatedNetns} from '../helpers/in-isolated-netns.js'
 import {launchChromium, type Browser, type Tab} from '../helpers/browsers.js'
-import {received, startHarness, waitForConnectionState, waitForStats, type Harness, type PageStats} from '../helpers/browser-harness.js'
+import {received, loudly, startHarness, waitForConnectionState, waitForStats, type Harness, type PageStats} from '../helpers/browser-harness.js'
 
 const NS_IP = await insideIsolatedNetns(import.meta.url)
 
@@ -17,12 +17,12 @@ let chrome: Browser
 let pubTab: Tab
 let subTab: Tab
 
-test.before(async () => {
+test.before(loudly('setting up the node and browsers', async () => {
   h = await startHarness(NS_IP)
   chrome = await launchChromium()
   pubTab = await chrome.open(h.page.url)
   subTab = await chrome.open(h.page.url)
-})
+}))
 
 test.after(async () => {
   await chrome?.close()
@@ -54,8 +54,10 @@ test('ICE restart from a page: PATCH If-Match * answers 200 with new credentials
   assert.ok(r.remoteUfrag && r.remoteUfrag !== oldUfrag, `the node's ufrag changed (${oldUfrag} -> ${r.remoteUfrag})`)
   assert.match(r.body, /a=candidate:/, 'the fragment carries the node\'s candidates')
   await waitForConnectionState(pubTab, 'pub-restart', 'connected')
-  // ICE really ran again: Chrome's selected pair now starts from one of its new candidates.
-  await waitForStats(pubTab, 'pub-restart', `a new candidate pair (was ${JSON.stringify(oldPair)})`, (s) => !!s.pair && s.pair.local !== oldPair!.local)
+  // ICE really ran again: Chrome's selected pair belongs to the new ICE session (its new ufrag).
+  const newLocalUfrag = await pubTab.call<string>('localUfrag', 'pub-restart')
+  await waitForStats(pubTab, 'pub-restart', `a selected pair of the new ICE session (local ufrag ${newLocalUfrag}; was ${JSON.stringify(oldPair)})`,
+    (s) => s.pair?.localCandidate?.ufrag === newLocalUfrag)
   // Frames keep coming after the restart, well past what had arrived before it.
   const after = await waitForStats(subTab, 'sub-restart', 'frames after the ICE restart', (s) => received(s, 'video') > received(before, 'video') + 60)
   const pubState = await pubTab.call<{events: Array<{what: string; state?: string}>}>('state', 'pub-restart')

@@ -8,7 +8,7 @@ import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {insideIsolatedNetns} from '../helpers/in-isolated-netns.js'
 import {launchChromium, launchFirefox, type Browser, type Tab} from '../helpers/browsers.js'
-import {startHarness, type Harness, type SessionSummary} from '../helpers/browser-harness.js'
+import {loudly, startHarness, type Harness, type SessionSummary} from '../helpers/browser-harness.js'
 
 const NS_IP = await insideIsolatedNetns(import.meta.url)
 /** How soon a viewer must notice its publisher's DELETE. */
@@ -22,11 +22,11 @@ let chromeTab: Tab
 let firefoxTab: Tab
 let abandonedAt = 0
 
-test.before(async () => {
+test.before(loudly('setting up the node and browsers', async () => {
   h = await startHarness(NS_IP)
   ;[chrome, firefox] = await Promise.all([launchChromium(), launchFirefox()])
   ;[chromeTab, firefoxTab] = await Promise.all([chrome.open(h.page.url), firefox.open(h.page.url)])
-})
+}))
 
 test.after(async () => {
   await Promise.all([chrome?.close(), firefox?.close()])

@@ -93,11 +93,18 @@ export interface InboundStats {
   codec?: string
 }
 
+export interface CandidateInfo {
+  address: string
+  type: string
+  ufrag?: string
+}
+
 export interface PageStats {
   inbound: {audio?: InboundStats; video?: InboundStats}
   outbound: Array<{kind: string; rid?: string; packetsSent?: number; framesEncoded?: number; frameWidth?: number; codec?: string; active?: boolean}>
-  /** The nominated, succeeded candidate pair (ids of its local and remote candidates). */
-  pair: {local: string; remote: string} | null
+  /** The selected candidate pair: ids of its candidates, and their address, type and ICE ufrag. */
+  pair: {local: string; remote: string; localCandidate?: CandidateInfo; remoteCandidate?: CandidateInfo} | null
+  pairs?: Array<{state: string; nominated: boolean; local?: CandidateInfo; remote?: CandidateInfo; requestsSent: number; responsesReceived: number}>
 }
 
 export interface SessionSummary {
@@ -157,3 +164,15 @@ export async function waitForConnectionState(tab: Tab, session: string, state: s
 
 /** The participant id at the end of a WHIP Location. */
 export const participantIdOf = (location: string) => location.split('/').pop()!
+
+/** Wraps a uvu before-hook: uvu 0.5 swallows a hook's error, so print it before failing. */
+export function loudly(what: string, hook: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    try {
+      await hook()
+    } catch (err) {
+      console.error(`${what} failed:`, err)
+      throw err
+    }
+  }
+}

@@ -242,6 +242,8 @@ function summary(s) {
   }
 }
 
+cc.localUfrag = async (name) => iceLines(sessions[name].pc.localDescription.sdp).ufrag
+
 cc.state = async (name) => ({...summary(sessions[name]), now: now()})
 
 // What this browser measured: per kind, the inbound and outbound RTP figures and the codec.
@@ -260,8 +262,16 @@ cc.stats = async (name) => {
       out.outbound.push({kind: r.kind, rid: r.rid, packetsSent: r.packetsSent, bytesSent: r.bytesSent, framesEncoded: r.framesEncoded,
         frameWidth: r.frameWidth, codec: codecs[r.codecId], active: r.active, qualityLimitationReason: r.qualityLimitationReason, pliCount: r.pliCount})
     }
-    if (r.type === 'candidate-pair' && r.nominated && r.state === 'succeeded') out.pair = {local: r.localCandidateId, remote: r.remoteCandidateId}
+    if (r.type === 'transport' && r.selectedCandidatePairId) out.selectedPairId = r.selectedCandidatePairId
   })
+  // The selected pair (per the transport), with each side's candidate: address and ICE ufrag.
+  const pairs = []
+  report.forEach((r) => { if (r.type === 'candidate-pair') pairs.push(r) })
+  const selected = pairs.find((p) => p.id === out.selectedPairId) || pairs.find((p) => p.nominated && p.state === 'succeeded')
+  const cand = (id) => { const c = report.get(id); return c && {address: c.address + ':' + c.port, type: c.candidateType, ufrag: c.usernameFragment} }
+  if (selected) out.pair = {local: selected.localCandidateId, remote: selected.remoteCandidateId, localCandidate: cand(selected.localCandidateId), remoteCandidate: cand(selected.remoteCandidateId)}
+  out.pairs = pairs.map((p) => ({state: p.state, nominated: p.nominated, local: cand(p.localCandidateId), remote: cand(p.remoteCandidateId), requestsSent: p.requestsSent, responsesReceived: p.responsesReceived}))
+  delete out.selectedPairId
   return out
 }
 `
