@@ -57,6 +57,7 @@ export async function measureRampUp(script: string | undefined): Promise<RampUp>
     return result
   } finally {
     await pub?.close()
+    pub = undefined // a live reference keeps wrtc's native objects alive: a crash at exit
     await node.stop()
     await releaseNativeObjects()
   }
