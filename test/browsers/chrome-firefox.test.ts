@@ -7,7 +7,7 @@
 // receiving browser's own getStats(). Runs inside its own network namespace.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
-import {insideIsolatedNetns} from '../helpers/in-isolated-netns.js'
+import {insideIsolatedNetns, reachedBeyond} from '../helpers/in-isolated-netns.js'
 import {launchChromium, launchFirefox, type Browser, type Tab} from '../helpers/browsers.js'
 import {watchMdns} from '../helpers/mdns-watch.js'
 import {loudly, startHarness, type Harness} from '../helpers/browser-harness.js'
@@ -60,6 +60,13 @@ test("Firefox publishes with bundlePolicy 'max-bundle': both audio and video rea
   assert.match(pub.offer, /a=bundle-only/, 'the offer really has a bundle-only section')
   await h.subscribe(chromeTab, 'maxb', 'chrome-maxb', pub)
   await h.expectMedia(chromeTab, 'chrome-maxb', 'maxb', ['audio', 'video'])
+})
+
+test('nothing in the namespace (node, browsers) tried to reach beyond its network', () => {
+  // A DNS lookup (e.g. of a public STUN server) or a packet to an outside address. The
+  // browsers are set to resolve nothing (browsers.ts), so a lookup is the node's (or GStreamer's).
+  const beyond = reachedBeyond()
+  assert.equal(beyond, {lookups: [], packets: []}, `looked up: ${[...new Set(beyond.lookups)].join(', ') || 'nothing'}; sent to: ${beyond.packets.join(', ') || 'nothing'}`)
 })
 
 test.run()

@@ -5,7 +5,7 @@
 // codec (its getStats() names it). Runs inside its own network namespace.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
-import {insideIsolatedNetns} from '../helpers/in-isolated-netns.js'
+import {insideIsolatedNetns, reachedBeyond} from '../helpers/in-isolated-netns.js'
 import {launchChromium, type Browser, type Tab} from '../helpers/browsers.js'
 import {loudly, startHarness, waitForStats, type Harness} from '../helpers/browser-harness.js'
 
@@ -52,6 +52,13 @@ test('a simulcast Chromium publisher (rid q, h, f) connects and one layer reache
   await h.subscribe(subTab, room, 'sub-simulcast', pub)
   const stats = await h.expectMedia(subTab, 'sub-simulcast', room)
   assert.ok(stats.inbound.video!.frameWidth! > 0, `a layer decodes: ${JSON.stringify(stats.inbound.video)}; publisher sends ${JSON.stringify(sent.outbound)}`)
+})
+
+test('nothing in the namespace (node, browsers) tried to reach beyond its network', () => {
+  // A DNS lookup (e.g. of a public STUN server) or a packet to an outside address. The
+  // browsers are set to resolve nothing (browsers.ts), so a lookup is the node's (or GStreamer's).
+  const beyond = reachedBeyond()
+  assert.equal(beyond, {lookups: [], packets: []}, `looked up: ${[...new Set(beyond.lookups)].join(', ') || 'nothing'}; sent to: ${beyond.packets.join(', ') || 'nothing'}`)
 })
 
 test.run()

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert'
 import {spawn, type ChildProcess} from 'node:child_process'
 import {createInterface} from 'node:readline'
 import {fileURLToPath} from 'node:url'
-import {insideIsolatedNetns} from '../helpers/in-isolated-netns.js'
+import {insideIsolatedNetns, reachedBeyond} from '../helpers/in-isolated-netns.js'
 import {launchChromium, type Browser, type Tab} from '../helpers/browsers.js'
 import {loudly, startHarness, type Harness, type SessionSummary} from '../helpers/browser-harness.js'
 
@@ -60,6 +60,13 @@ test("GStreamer webrtcbin publishes in 'max-bundle': audio and video both reach 
   assert.match(pub.offer, /a=bundle-only/, `the offer really has a bundle-only section: ${pub.offer}`)
   await h.subscribe(tab, room, 'viewer', {location: pub.location} as SessionSummary)
   await h.expectMedia(tab, 'viewer', room, ['audio', 'video'])
+})
+
+test('nothing in the namespace (node, browsers) tried to reach beyond its network', () => {
+  // A DNS lookup (e.g. of a public STUN server) or a packet to an outside address. The
+  // browsers are set to resolve nothing (browsers.ts), so a lookup is the node's (or GStreamer's).
+  const beyond = reachedBeyond()
+  assert.equal(beyond, {lookups: [], packets: []}, `looked up: ${[...new Set(beyond.lookups)].join(', ') || 'nothing'}; sent to: ${beyond.packets.join(', ') || 'nothing'}`)
 })
 
 test.run()

@@ -6,7 +6,7 @@
 // its own network namespace.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
-import {insideIsolatedNetns} from '../helpers/in-isolated-netns.js'
+import {insideIsolatedNetns, reachedBeyond} from '../helpers/in-isolated-netns.js'
 import {launchChromium, type Browser, type Tab} from '../helpers/browsers.js'
 import {received, loudly, startHarness, waitForConnectionState, waitForStats, type Harness, type PageStats} from '../helpers/browser-harness.js'
 
@@ -64,6 +64,13 @@ test('ICE restart from a page: PATCH If-Match * answers 200 with new credentials
   assert.ok(received(after, 'video') > 0, JSON.stringify(pubState.events))
   const restarted = await pubTab.call<{answer: string}>('state', 'pub-restart')
   assert.match(restarted.answer, new RegExp(`a=ice-ufrag:${r.remoteUfrag}`), 'the page applied the new answer')
+})
+
+test('nothing in the namespace (node, browsers) tried to reach beyond its network', () => {
+  // A DNS lookup (e.g. of a public STUN server) or a packet to an outside address. The
+  // browsers are set to resolve nothing (browsers.ts), so a lookup is the node's (or GStreamer's).
+  const beyond = reachedBeyond()
+  assert.equal(beyond, {lookups: [], packets: []}, `looked up: ${[...new Set(beyond.lookups)].join(', ') || 'nothing'}; sent to: ${beyond.packets.join(', ') || 'nothing'}`)
 })
 
 test.run()

@@ -6,7 +6,7 @@
 // default) and leaves no room behind within 60 s. Runs inside its own network namespace.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
-import {insideIsolatedNetns} from '../helpers/in-isolated-netns.js'
+import {insideIsolatedNetns, reachedBeyond} from '../helpers/in-isolated-netns.js'
 import {launchChromium, launchFirefox, type Browser, type Tab} from '../helpers/browsers.js'
 import {loudly, startHarness, type Harness, type SessionSummary} from '../helpers/browser-harness.js'
 
@@ -78,6 +78,13 @@ test(`the abandoned offer is closed and its room gone within ${CLEANUP_MS / 1000
   }
   console.log(`  abandoned room gone ${Math.round((Date.now() - abandonedAt) / 1000)} s after its POST`)
   assert.match(h.log('abandoned'), /ended: connect-timeout/, 'the node logged why')
+})
+
+test('nothing in the namespace (node, browsers) tried to reach beyond its network', () => {
+  // A DNS lookup (e.g. of a public STUN server) or a packet to an outside address. The
+  // browsers are set to resolve nothing (browsers.ts), so a lookup is the node's (or GStreamer's).
+  const beyond = reachedBeyond()
+  assert.equal(beyond, {lookups: [], packets: []}, `looked up: ${[...new Set(beyond.lookups)].join(', ') || 'nothing'}; sent to: ${beyond.packets.join(', ') || 'nothing'}`)
 })
 
 test.run()

@@ -5,6 +5,7 @@
 // open a tab on the test page (webrtc-page.ts) and call its `cc` functions.
 import {chromium} from 'playwright-core'
 import puppeteer from 'puppeteer-core'
+import {ISOLATED_IP} from './netns.js'
 
 export const CHROMIUM_PATH = '/usr/bin/chromium'
 export const FIREFOX_PATH = '/usr/bin/firefox-esr'
@@ -34,6 +35,9 @@ const CHROMIUM_ARGS = [
   '--use-fake-ui-for-media-stream',
   '--use-fake-device-for-media-stream',
   '--autoplay-policy=no-user-gesture-required', // received audio plays, so it is counted
+  // Chromium resolves names of its own even with background networking off; a test needs
+  // none, and the namespace's fence (netns.ts) would count the lookups against the node.
+  `--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE ${ISOLATED_IP}`,
 ]
 
 const FIREFOX_PREFS = {
@@ -42,6 +46,11 @@ const FIREFOX_PREFS = {
   // Audio plays and AudioContexts run without a user gesture (the synthetic tone source).
   'media.autoplay.default': 0,
   'media.autoplay.blocking_policy': 0,
+  // Firefox checks its connectivity and fetches remote settings with lookups of its own; a
+  // test needs neither (and the namespace's DNS sink would count them against the node).
+  'network.connectivity-service.enabled': false,
+  'network.dns.disablePrefetch': true,
+  'services.settings.server': 'http://127.0.0.1:9/remote-settings', // nothing listens there
   // A background tab's timers would slow the synthetic sources down.
   'dom.min_background_timeout_value': 4,
 }
@@ -77,6 +86,8 @@ export async function launchFirefox(prefs: Record<string, unknown> = {}): Promis
     headless: true,
     timeout: LAUNCH_TIMEOUT_MS,
     extraPrefsFirefox: {...FIREFOX_PREFS, ...prefs},
+    // Release builds honour services.settings.server only with this set.
+    env: {...process.env, MOZ_REMOTE_SETTINGS_DEVTOOLS: '1'},
   })
   return {
     name: 'firefox',

@@ -4,10 +4,12 @@
 //   const NS_IP = await insideIsolatedNetns(import.meta.url)
 // Outside the namespace this creates it, runs the same file in it (`ip netns exec`), passes
 // its output through, then kills whatever is still inside (by pid), deletes the namespace and
-// exits with the file's code: it never returns. Inside, it returns the namespace's address.
+// exits with the file's code: it never returns. Inside, it returns the namespace's address,
+// after starting the namespace's only DNS server (dns-sink.ts).
 import {spawn} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
-import {createIsolatedNetns, removeStaleIsolatedNetns} from './netns.js'
+import {startDnsSink, type DnsSink} from './dns-sink.js'
+import {createIsolatedNetns, escapedPackets, removeStaleIsolatedNetns} from './netns.js'
 
 const ENV = 'CONFCTL_ISOLATED_NETNS_IP'
 /** Hard bound of one file, below run-tests.js's 10 minutes, so that we clean up, not it. */
@@ -15,9 +17,14 @@ const FILE_DEADLINE_MS = 8 * 60 * 1000
 /** uvu prints "Duration:" when done; a file still alive this long afterwards is ended. */
 const LINGER_MS = 3000
 
+let dns: DnsSink | undefined
+
 export async function insideIsolatedNetns(fileUrl: string): Promise<string> {
   const inside = process.env[ENV]
-  if (inside) return inside
+  if (inside) {
+    dns = await startDnsSink(inside)
+    return inside
+  }
   removeStaleIsolatedNetns()
   const ns = createIsolatedNetns()
   const child = spawn('ip', ['netns', 'exec', ns.name, process.execPath, '--enable-source-maps', fileURLToPath(fileUrl)], {
@@ -51,4 +58,10 @@ export async function insideIsolatedNetns(fileUrl: string): Promise<string> {
 function allPassed(output: string): boolean {
   const count = (label: string) => Number(output.match(new RegExp(`${label}:\\s+(\\d+)`))?.[1] ?? -1)
   return count('Total') >= 0 && count('Total') === count('Passed') + Math.max(0, count('Skipped'))
+}
+
+/** Inside: what anything in the namespace tried beyond it — names looked up (dns-sink.ts) and
+ *  unicast packets to outside addresses (netns.ts's fence). Both should stay empty. */
+export function reachedBeyond(): {lookups: string[]; packets: string[]} {
+  return {lookups: [...(dns?.names ?? [])], packets: escapedPackets()}
 }

@@ -55,7 +55,7 @@ async function selfCheck(interfaceIp: string, queries: MdnsQuery[]): Promise<voi
 }
 
 /** The question names of a DNS query (QR bit clear), or undefined for responses and junk. */
-function parseQuery(msg: Buffer): string[] | undefined {
+export function parseQuery(msg: Buffer): string[] | undefined {
   if (msg.length < 12 || (msg[2]! & 0x80) !== 0) return undefined
   const count = msg.readUInt16BE(4)
   const names: string[] = []

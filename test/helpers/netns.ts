@@ -5,6 +5,7 @@
 //     packets we do not control, mDNS multicast included: everything runs inside it.
 // Nothing leaves the machine. Needs root, iproute2 and nftables (.ci/run installs nftables).
 import {execFileSync} from 'node:child_process'
+import {mkdirSync, rmSync, writeFileSync} from 'node:fs'
 
 export interface Netns {
   name: string
@@ -78,7 +79,30 @@ export interface IsolatedNetns {
 }
 
 export const ISOLATED_NETNS_PREFIX = 'ccbr'
-const ISOLATED_IP = '10.233.0.1'
+export const ISOLATED_IP = '10.233.0.1'
+
+// Counts (and drops) what tries to leave the namespace's own network: any unicast packet to
+// an address other than ISOLATED_IP's /24 or loopback lands in @escaped. Multicast (mDNS,
+// IGMP, SSDP) has link scope: it stays on the namespace's link by construction.
+const FENCE = `table inet confctl_fence {
+  set escaped { type ipv4_addr . inet_proto . inet_service; flags dynamic; size 1024; }
+  chain output {
+    type filter hook output priority 0; policy accept;
+    ip daddr { 10.233.0.0/24, 127.0.0.0/8, 224.0.0.0/4 } accept
+    meta l4proto udp add @escaped { ip daddr . meta l4proto . udp dport } drop
+    meta l4proto tcp add @escaped { ip daddr . meta l4proto . tcp dport } drop
+    meta nfproto ipv4 add @escaped { ip daddr . meta l4proto . 0 } drop
+  }
+}
+`
+
+/** Called from inside an isolated namespace: "address proto port" of every packet that tried
+ *  to leave its network (see FENCE), e.g. a DNS lookup or a packet to a public STUN server. */
+export function escapedPackets(): string[] {
+  const out = JSON.parse(run('nft', ['-j', 'list', 'set', 'inet', 'confctl_fence', 'escaped'])) as {nftables: Array<{set?: {elem?: Array<{concat: unknown[]}>}}>}
+  const set = out.nftables.find((x) => x.set)?.set
+  return (set?.elem ?? []).map((e) => (e as {concat?: unknown[]}).concat?.join(' ') ?? JSON.stringify(e))
+}
 
 /**
  * A namespace with `lo` and a veth pair whose BOTH ends stay inside it (this kernel has no
@@ -90,14 +114,18 @@ export function createIsolatedNetns(): IsolatedNetns {
   const name = `${ISOLATED_NETNS_PREFIX}${process.pid}`
   const inNs = (args: string[]) => run('ip', ['netns', 'exec', name, ...args])
   run('ip', ['netns', 'add', name])
+  // `ip netns exec` mounts this over /etc/resolv.conf: lookups go to the test's dns-sink.ts.
+  mkdirSync(`/etc/netns/${name}`, {recursive: true})
+  writeFileSync(`/etc/netns/${name}/resolv.conf`, `nameserver ${ISOLATED_IP}\noptions timeout:1 attempts:1\n`)
   try {
     inNs(['ip', 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'sink0'])
     for (const dev of ['eth0', 'sink0']) inNs(['sysctl', '-q', '-w', `net.ipv6.conf.${dev}.disable_ipv6=1`])
     inNs(['ip', 'addr', 'add', `${ISOLATED_IP}/24`, 'dev', 'eth0'])
     for (const dev of ['eth0', 'sink0', 'lo']) inNs(['ip', 'link', 'set', dev, 'up'])
     inNs(['ip', 'route', 'add', 'default', 'dev', 'eth0'])
+    execFileSync('ip', ['netns', 'exec', name, 'nft', '-f', '-'], {input: FENCE})
   } catch (err) {
-    run('ip', ['netns', 'del', name])
+    removeIsolated(name)
     throw err
   }
   const pids = () => netnsPids(name)
@@ -107,7 +135,7 @@ export function createIsolatedNetns(): IsolatedNetns {
     pids,
     destroy() {
       for (const pid of pids()) killPid(pid)
-      run('ip', ['netns', 'del', name])
+      removeIsolated(name)
     },
   }
 }
@@ -120,8 +148,13 @@ export function removeStaleIsolatedNetns(): void {
     const pid = Number(name.slice(ISOLATED_NETNS_PREFIX.length))
     if (!name.startsWith(ISOLATED_NETNS_PREFIX) || !Number.isInteger(pid) || pidAlive(pid)) continue
     for (const inside of netnsPids(name)) killPid(inside)
-    run('ip', ['netns', 'del', name])
+    removeIsolated(name)
   }
+}
+
+function removeIsolated(name: string): void {
+  run('ip', ['netns', 'del', name])
+  rmSync(`/etc/netns/${name}`, {recursive: true, force: true})
 }
 
 function netnsPids(name: string): number[] {
