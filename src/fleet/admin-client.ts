@@ -5,10 +5,10 @@ import {readFileSync} from 'node:fs'
 import {X509Certificate} from 'node:crypto'
 import {checkServerIdentity, type PeerCertificate} from 'node:tls'
 import {Agent, request, type Dispatcher} from 'undici'
-import type {ApiError, HealthResponse, NodeInfo, QoeSample, RoomDetail, RoomSummary, TokenRequest, TokenResponse, TokenRevocation} from '../sfu/api-types.js'
+import type {ApiError, HealthResponse, NodeInfo, QoeSample, RoomDetail, RoomSummary, TokenRequest, TokenResponse, TokenRevocation} from '../api/node-api.js'
 import {BadInputError, UnreachableError} from '../errors.js'
 
-export type {HealthResponse} from '../sfu/api-types.js'
+export type {HealthResponse} from '../api/node-api.js'
 /** DELETE /v1/rooms/{room}. (The node answers `closed: <room name>`; normalised here.) */
 export interface CloseRoomResponse {
   closed: boolean

@@ -4,7 +4,7 @@
 // admin-client resolution.
 import {readFileSync} from 'node:fs'
 import {readFile, rm} from 'node:fs/promises'
-import type {NodeStateFile} from '../sfu/api-types.js'
+import type {NodeStateFile} from '../api/node-api.js'
 import {BadInputError} from '../errors.js'
 import {writeFileAtomic} from './atomic-write.js'
 import {nodeFiles} from './paths.js'

@@ -1,7 +1,7 @@
 // The current state of nodes for `node list` / `node status` (and later the dashboard's
 // snapshot): up, down (no process), or unreachable (process or host there, API not
 // answering). Probes never throw for one bad node, so a list always shows every node.
-import type {NodeInfo} from '../sfu/api-types.js'
+import type {NodeInfo} from '../api/node-api.js'
 import {UnreachableError} from '../errors.js'
 import type {HealthResponse} from './admin-client.js'
 import {adminClientFor, nodeEndpoint} from './endpoint.js'

@@ -2,9 +2,9 @@
 // samples (GET /v1/qoe/samples, every --qoe-interval) for a past window, or live: the
 // current per-stream counters of /v1/rooms/{room}, polled once a second for a short window
 // and shaped like stored samples, so one summary code path serves both.
-import type {QoeSample, RoomDetail} from '../sfu/api-types.js'
+import type {QoeSample, RoomDetail} from '../api/node-api.js'
 import type {AdminClient} from './admin-client.js'
-import {qoeSampleOf} from '../sfu/qoe-sample.js'
+import {qoeSampleOf} from '../api/qoe-sample.js'
 
 export interface QoeFilter {
   room?: string

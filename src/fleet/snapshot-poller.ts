@@ -12,7 +12,7 @@
 // the bitrate samples of the last 60 s (for the sparklines; they start when a room is
 // focused).
 import {BadInputError} from '../errors.js'
-import type {RoomDetail} from '../sfu/api-types.js'
+import type {RoomDetail} from '../api/node-api.js'
 import {
   answeredState,
   nodeTotals,

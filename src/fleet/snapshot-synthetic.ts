@@ -3,8 +3,8 @@
 // and GET /v1/rooms/{room} for the rooms asked for in detail, each serialised to JSON and
 // decoded again, as the admin client gets it), with counters that advance and figures that
 // wander at each fetch. Deterministic for a given seed; no network, no timers.
-import type {NodeInfo, ParticipantInfo, RoomDetail, RoomSummary, StreamStats} from '../sfu/api-types.js'
-import {roomStats} from '../sfu/room-stats.js'
+import type {NodeInfo, ParticipantInfo, RoomDetail, RoomSummary, StreamStats} from '../api/node-api.js'
+import {roomStats} from '../api/room-stats.js'
 import type {NodeAnswer} from './snapshot.js'
 import type {DetailRequest, PollTarget} from './snapshot-poller.js'
 

@@ -3,7 +3,7 @@
 // the poller wants in detail). Kept apart from the poller so that it can poll anything
 // (tests, the benchmark, the demo's throwaway node).
 import {BadInputError} from '../errors.js'
-import type {RoomDetail} from '../sfu/api-types.js'
+import type {RoomDetail} from '../api/node-api.js'
 import type {AdminClient} from './admin-client.js'
 import {adminClientFor} from './endpoint.js'
 import {readInventory, type NodeEntry} from './inventory.js'

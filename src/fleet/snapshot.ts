@@ -33,7 +33,7 @@
 //                 participant's "remoteIp" left out unless --show-ip is given.
 //                 `--once --json` fetches every room in detail, so there every room has
 //                 "participantsList"; the live dashboard fetches only the room it shows.
-import type {NodeInfo, ParticipantInfo, RoomDetail, RoomSummary, StreamStats} from '../sfu/api-types.js'
+import type {NodeInfo, ParticipantInfo, RoomDetail, RoomSummary, StreamStats} from '../api/node-api.js'
 
 export const SNAPSHOT_VERSION = 1
 

@@ -8,7 +8,7 @@
 //    totalLossPercent: number|null   loss over the whole window from the cumulative counters,
 //    attribution: {leg: "none"|"uplink"|"downlink"|"both", uplinkPercent, downlinkPercent,
 //                  explanation} | null   (downlink streams only)}
-import type {QoeSample as NodeSample} from '../sfu/api-types.js'
+import type {QoeSample as NodeSample} from '../api/node-api.js'
 import {attributeLoss, type Attribution} from './attribution.js'
 import type {BandThresholds} from './bands.js'
 import {summarizeStream, type QoeSample, type StreamSummary} from './summary.js'

@@ -1,7 +1,7 @@
 // Parses the node program's own command line. The node is started by `confctl node up`
 // (or a systemd unit), never by hand, so errors here are one line and exit code 2.
-import {adminExposureProblem} from './admin-exposure.js'
-import {IceServerError, parseIceServer, type IceServer} from './ice-servers.js'
+import {adminExposureProblem} from '../api/admin-exposure.js'
+import {IceServerError, parseIceServer, type IceServer} from '../api/ice-servers.js'
 import {ALL_CODECS, parseCodecList, type CodecName} from './codecs.js'
 
 export interface NodeConfig {

@@ -1,7 +1,7 @@
 // What /healthz says: "ok", "draining", or "degraded" with the reasons a load balancer or
 // an operator needs (the node is up but cannot take new sessions). It reveals no counts
 // and no personal data, since /healthz needs no token.
-import type {HealthResponse} from './api-types.js'
+import type {HealthResponse} from '../api/node-api.js'
 import type {RoomRegistry} from './room-registry.js'
 import type {SessionBudget} from './session-budget.js'
 

@@ -2,7 +2,7 @@
 // request), their peer connection, and how they leave.
 import {randomBytes} from 'node:crypto'
 import type {RTCPeerConnection} from 'werift'
-import type {ParticipantInfo, StreamStats} from './api-types.js'
+import type {ParticipantInfo, StreamStats} from '../api/node-api.js'
 
 export interface Identity {
   room: string

@@ -2,7 +2,7 @@
 // subscribers of that publisher. Measures its uplink (RFC 3550 loss and jitter on what the
 // node receives) and relays subscribers' keyframe requests, throttled.
 import type {MediaStreamTrack, RTCPeerConnection, RTCRtpReceiver, RtpPacket} from 'werift'
-import type {StreamStats} from './api-types.js'
+import type {StreamStats} from '../api/node-api.js'
 import {fromWerift, streamCodecName, type OfferedCodec} from './codecs.js'
 import {CongestionFeedback} from './congestion-feedback.js'
 import {AUDIO_LEVEL_URI, extensionId} from './header-extensions.js'

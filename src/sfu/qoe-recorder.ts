@@ -3,9 +3,9 @@
 // A sample names the participant's identity and user agent: it is personal data, which is
 // why it lives beside the sessions and is pruned by the node itself.
 import type {NodeDb, SqlStatement} from './node-db.js'
-import type {QoeSample} from './api-types.js'
+import type {QoeSample} from '../api/node-api.js'
 import type {RoomRegistry} from './room-registry.js'
-import {qoeSampleOf} from './qoe-sample.js'
+import {qoeSampleOf} from '../api/qoe-sample.js'
 
 export interface QoeSampleFilter {
   since: string // ISO 8601

@@ -2,10 +2,10 @@
 // created when its first publisher has been accepted (offer negotiated; never for a
 // rejected offer, never while draining) and removed when its last session ends. Every join
 // and leave is written to the session store; every end is logged with its reason.
-import type {RoomDetail, RoomSummary, StreamStats} from './api-types.js'
+import type {RoomDetail, RoomSummary, StreamStats} from '../api/node-api.js'
 import type {EndReason, Participant} from './participant.js'
 import {Publisher} from './publisher.js'
-import {roomStats} from './room-stats.js'
+import {roomStats} from '../api/room-stats.js'
 import {Subscriber} from './subscriber.js'
 import type {SessionStore} from './session-store.js'
 

@@ -7,7 +7,7 @@
 // and FIR are relayed to the publisher through its throttle.
 import {RtcpPayloadSpecificFeedback, RtcpRrPacket, RtcpSrPacket, RtcpTransportLayerFeedback} from 'werift'
 import type {RTCPeerConnection, RTCRtpSender, RtcpPacket, RtpPacket} from 'werift'
-import type {StreamStats} from './api-types.js'
+import type {StreamStats} from '../api/node-api.js'
 import {fromWerift, streamCodecName} from './codecs.js'
 import {AUDIO_LEVEL_URI, extensionId} from './header-extensions.js'
 import {BitrateMeter, Participant, type Identity, type ParticipantOptions} from './participant.js'

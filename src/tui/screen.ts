@@ -8,7 +8,7 @@ import {bandHigherWorse, bandMos, DEFAULT_BANDS, type Band} from '../qoe/bands.j
 import {secondsSince, type FleetSnapshot, type NodeSnapshot, type RoomSnapshot, type SnapshotParticipant} from '../fleet/snapshot.js'
 import type {SnapshotTick} from '../fleet/snapshot-poller.js'
 import {streamKey} from '../fleet/snapshot.js'
-import type {StreamStats} from '../sfu/api-types.js'
+import type {StreamStats} from '../api/node-api.js'
 import {layoutColumns, lineText, splitLine, tableLine, textLine, type Cell, type Column, type Line} from './layout.js'
 import {sparkline} from './sparkline.js'
 import {confirmQuestion, currentView, HELP, listOf, scrollTop, selectedIndex, type KeyContext, type RowRef, type UiState, type View} from './state.js'

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert'
 import {parseInventory, serializeInventory} from '../../src/fleet/inventory.js'
 import {nodeArgs} from '../../src/fleet/node-args.js'
 import {localEntryFromFlags} from '../../src/fleet/node-config.js'
-import {iceServerLinks} from '../../src/sfu/ice-servers.js'
+import {iceServerLinks} from '../../src/api/ice-servers.js'
 import {ConfigError, parseNodeArgs} from '../../src/sfu/node-config.js'
 import {badInput} from '../helpers/assert-bad-input.js'
 

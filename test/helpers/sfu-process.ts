@@ -4,7 +4,7 @@ import {spawn, type ChildProcess} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import type {NodeStateFile} from '../../src/sfu/api-types.js'
+import type {NodeStateFile} from '../../src/api/node-api.js'
 
 export interface TestNode {
   dir: string

@@ -5,7 +5,7 @@
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {generateKeyPair, SignJWT} from 'jose'
-import type {TokenResponse, TokenRevocation} from '../../src/sfu/api-types.js'
+import type {TokenResponse, TokenRevocation} from '../../src/api/node-api.js'
 import {kidOf} from '../../src/sfu/join-keys.js'
 import {b64url, rawJwt} from '../helpers/raw-jwt.js'
 import {startTestNode, type TestNode} from '../helpers/sfu-process.js'

@@ -10,7 +10,7 @@ import {MediaStreamTrack, RTCPeerConnection as WeriftPeer, RtpHeader, RtpPacket,
 import {inboundStreams} from '../../src/client/stats.js'
 import {SyntheticSubscription} from '../../src/client/subscriber.js'
 import {releaseNativeObjects} from '../../src/client/wrtc.js'
-import type {ParticipantInfo, RoomDetail} from '../../src/sfu/api-types.js'
+import type {ParticipantInfo, RoomDetail} from '../../src/api/node-api.js'
 import {startTestNode, type TestNode} from '../helpers/sfu-process.js'
 import {mediaCounts, openSession, pollUntil, postSdp, tokenFor, type WrtcSession} from '../helpers/wrtc-session.js'
 

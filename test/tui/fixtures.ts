@@ -3,8 +3,8 @@
 // the poller's own. edge1 is up with two rooms, edge2 is draining, edge3 stopped answering
 // 42 s before the last tick. The dashboard is focused on edge1's room 'standup' throughout,
 // so that is the one room fetched in detail (participants, streams, 60 s of history).
-import type {NodeInfo, ParticipantInfo, RoomDetail, RoomSummary, StreamStats} from '../../src/sfu/api-types.js'
-import {roomStats} from '../../src/sfu/room-stats.js'
+import type {NodeInfo, ParticipantInfo, RoomDetail, RoomSummary, StreamStats} from '../../src/api/node-api.js'
+import {roomStats} from '../../src/api/room-stats.js'
 import type {NodeAnswer} from '../../src/fleet/snapshot.js'
 import {SnapshotPoller, type DetailRequest, type PollTarget, type SnapshotTick} from '../../src/fleet/snapshot-poller.js'
 

@@ -3,7 +3,7 @@
 // probe without a secret, and it reveals nothing but "ok" or "draining".
 import {timingSafeEqual} from 'node:crypto'
 import type {IncomingMessage, ServerResponse} from 'node:http'
-import type {HealthResponse, NodeInfo} from '../api-types.js'
+import type {HealthResponse, NodeInfo} from '../../api/node-api.js'
 import type {QoeRecorder} from '../qoe-recorder.js'
 import type {RoomRegistry} from '../room-registry.js'
 import {issueToken, listRevocations, revokeToken, type AdminTokenDeps} from './admin-tokens.js'

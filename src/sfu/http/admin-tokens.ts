@@ -4,7 +4,7 @@
 //   GET  /v1/tokens/revocations   list revoked token ids not yet expired
 // Input is checked field by field so that a bad request gets one sentence naming the field.
 import type {IncomingMessage} from 'node:http'
-import type {RevocationRequest, TokenGrants, TokenRequest, TokenResponse, TokenRevocation} from '../api-types.js'
+import type {RevocationRequest, TokenGrants, TokenRequest, TokenResponse, TokenRevocation} from '../../api/node-api.js'
 import {DEFAULT_GRANTS, MAX_SESSIONS_GRANT, MAX_TOKEN_LIFETIME_SECONDS, signJoinToken, type JoinKey} from '../join-token.js'
 import type {TokenRevocations} from '../token-revocations.js'
 import {HttpError, readBody, requireContentType} from './http-kit.js'

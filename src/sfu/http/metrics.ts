@@ -1,5 +1,5 @@
 // Prometheus text exposition (format 0.0.4) of the node's rooms and streams.
-import type {NodeInfo} from '../api-types.js'
+import type {NodeInfo} from '../../api/node-api.js'
 import type {RoomRegistry} from '../room-registry.js'
 
 const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')

@@ -3,7 +3,7 @@
 // sum of their packet counters. They let a dashboard list every room with its quality (and
 // a node's packets per second, from two polls) without asking for every room's detail.
 // Pure; shared by the node (Room.summary) and the synthetic fleet that stands in for nodes.
-import type {RoomSummary, StreamStats} from './api-types.js'
+import type {RoomSummary, StreamStats} from './node-api.js'
 
 export type RoomStats = Pick<RoomSummary, 'worstJitterMs' | 'worstLossPercent' | 'worstRttMs' | 'worstMos' | 'packets'>
 

@@ -1,7 +1,7 @@
 // One stream of one participant at one moment, as a QoE sample row: the shape the node
 // stores every --qoe-interval and that `qoe inspect --live` builds from /v1/rooms/{room},
 // so stored and live samples are summarised by the same code.
-import type {QoeSample, StreamStats} from './api-types.js'
+import type {QoeSample, StreamStats} from './node-api.js'
 
 export interface SampledParticipant {
   id: string

@@ -1,5 +1,6 @@
-// The JSON shapes of the node's admin API and public WHIP/WHEP API. The node produces them;
-// src/fleet consumes them (type-only import), so both sides change together.
+// The JSON shapes of the node's admin API and public WHIP/WHEP API: the wire contract. The node
+// (src/sfu) produces them and the CLI (src/fleet, src/cli, src/tui) consumes them; both import
+// them from here, src/api, which imports nothing else from src/, so both sides change together.
 
 export interface ApiError {
   error: {code: string; message: string}

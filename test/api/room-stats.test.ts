@@ -1,9 +1,9 @@
-// The quality aggregates of GET /v1/rooms (src/sfu/room-stats.ts): worst jitter, loss, RTT
+// The quality aggregates of GET /v1/rooms (src/api/room-stats.ts): worst jitter, loss, RTT
 // and MOS over a room's streams, and the sum of their packet counters.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
-import type {StreamStats} from '../../src/sfu/api-types.js'
-import {roomStats} from '../../src/sfu/room-stats.js'
+import type {StreamStats} from '../../src/api/node-api.js'
+import {roomStats} from '../../src/api/room-stats.js'
 
 function s(q: Partial<StreamStats>): StreamStats {
   return {
