@@ -3,8 +3,12 @@
 // and the node's own command line (sfu/node-config.ts) all use these, so a value one of them
 // accepts the others accept too (before, `--rtc-ports 500-600` passed the CLI and failed the node).
 // Each parser throws BadInputError (exit 2) with one sentence naming `what` (a flag like
-// "--rtc-ports" or a fleet.yaml field) and the value; the node rewraps it as its ConfigError.
+// "--rtc-ports" or a fleet.yaml field) and the value; the node rewraps it as its ConfigError
+// (src/sfu/ imports this file, which is meant to be shared, but not errors.ts).
 import {BadInputError} from './errors.js'
+
+/** What every parser here throws: a BadInputError (exit 2), told apart so the node can rewrap it. */
+export class UnitError extends BadInputError {}
 
 // ---- durations -------------------------------------------------------------------------------
 
@@ -25,14 +29,14 @@ export function parseDurationMs(value: string | number, what: string, bounds: Du
   const ms = m ? Number(m[1]) * UNIT_MS[(m[2] ?? 's').toLowerCase()]! : Number.NaN
   const {minMs, maxMs} = bounds
   const ok = Number.isSafeInteger(ms) && ms > 0 && (minMs === undefined || ms >= minMs) && (maxMs === undefined || ms <= maxMs)
-  if (!ok) throw new BadInputError(`${what} must be a duration${rangeText(bounds)} like 500ms, 10s, 5m, 1h or 7d (a bare number means seconds), got '${text.trim()}'.`)
+  if (!ok) throw new UnitError(`${what} must be a duration${rangeText(bounds)} like 500ms, 10s, 5m, 1h or 7d (a bare number means seconds), got '${text.trim()}'.`)
   return ms
 }
 
 /** As parseDurationMs, for values kept in whole seconds ("1500ms" is refused, "1.5m" is 90). */
 export function parseDurationSeconds(value: string | number, what: string, bounds: DurationBounds = {}): number {
   const ms = parseDurationMs(value, what, bounds)
-  if (ms % 1000 !== 0) throw new BadInputError(`${what} must be a whole number of seconds like 10s, 5m, 1h or 7d, got '${String(value).trim()}'.`)
+  if (ms % 1000 !== 0) throw new UnitError(`${what} must be a whole number of seconds like 10s, 5m, 1h or 7d, got '${String(value).trim()}'.`)
   return ms / 1000
 }
 
@@ -69,7 +73,7 @@ function parseSizeParts(value: string, what: string): {amount: number; unit: str
   const m = SIZE.exec(value)
   const unit = m ? m[2]!.toUpperCase() : ''
   const bytes = m ? Number(m[1]) * SIZE_UNIT[unit]! : Number.NaN
-  if (!Number.isSafeInteger(bytes) || bytes < 1024) throw new BadInputError(`${what} must be a size of at least 1KB like 512KB, 10MB or 1GB, got '${value.trim()}'.`)
+  if (!Number.isSafeInteger(bytes) || bytes < 1024) throw new UnitError(`${what} must be a size of at least 1KB like 512KB, 10MB or 1GB, got '${value.trim()}'.`)
   return {amount: Number(m![1]), unit, bytes}
 }
 
@@ -79,7 +83,7 @@ function parseSizeParts(value: string, what: string): {amount: number; unit: str
 export function parseCount(value: string | number, what: string): number {
   const text = String(value).trim()
   const n = /^\d+$/.test(text) ? Number(text) : Number.NaN
-  if (!(n >= 1 && n <= 1_000_000)) throw new BadInputError(`${what} must be a whole number from 1 to 1000000, got '${text}'.`)
+  if (!(n >= 1 && n <= 1_000_000)) throw new UnitError(`${what} must be a whole number from 1 to 1000000, got '${text}'.`)
   return n
 }
 
@@ -92,7 +96,7 @@ export function parsePort(value: string | number, what: string, {allowZero = tru
   const text = String(value).trim()
   const n = /^\d+$/.test(text) ? Number(text) : Number.NaN
   const min = allowZero ? 0 : 1
-  if (!Number.isInteger(n) || n < min || n > 65535) throw new BadInputError(`${what} must be a port number from ${min} to 65535, got '${text}'.`)
+  if (!Number.isInteger(n) || n < min || n > 65535) throw new UnitError(`${what} must be a port number from ${min} to 65535, got '${text}'.`)
   return n
 }
 
@@ -102,11 +106,11 @@ export const MIN_RTC_PORT = 1024
 /** "X-Y" with 1024 <= X <= Y <= 65535, e.g. "40000-40199": the UDP ports the node uses for media. */
 export function parsePortRange(value: string, what: string): PortRange {
   const m = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(value)
-  if (!m) throw new BadInputError(`${what} must be a port range like 40000-40199, got '${value.trim()}'.`)
+  if (!m) throw new UnitError(`${what} must be a port range like 40000-40199, got '${value.trim()}'.`)
   const from = Number(m[1])
   const to = Number(m[2])
   if (from < MIN_RTC_PORT || to > 65535 || from > to) {
-    throw new BadInputError(`${what} must be a range X-Y with ${MIN_RTC_PORT} <= X <= Y <= 65535, got '${value.trim()}'.`)
+    throw new UnitError(`${what} must be a range X-Y with ${MIN_RTC_PORT} <= X <= Y <= 65535, got '${value.trim()}'.`)
   }
   return [from, to]
 }
@@ -124,7 +128,7 @@ export function parseDay(value: string, what: string): Date {
   const text = value.trim()
   const m = DAY.exec(text)
   const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined
-  if (!date || date.toISOString().slice(0, 10) !== text) throw new BadInputError(`${what} must be a date like 2025-12-31, got '${text}'.`)
+  if (!date || date.toISOString().slice(0, 10) !== text) throw new UnitError(`${what} must be a date like 2025-12-31, got '${text}'.`)
   return date
 }
 
@@ -133,6 +137,6 @@ export function parseTime(value: string, what: string): Date {
   const text = value.trim()
   if (DAY.test(text)) return parseDay(text, what)
   const ok = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(text) && !Number.isNaN(Date.parse(text))
-  if (!ok) throw new BadInputError(`${what} must be an ISO 8601 time like 2025-12-31T23:00:00Z or a date like 2025-12-31, got '${text}'.`)
+  if (!ok) throw new UnitError(`${what} must be an ISO 8601 time like 2025-12-31T23:00:00Z or a date like 2025-12-31, got '${text}'.`)
   return new Date(text)
 }

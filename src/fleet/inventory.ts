@@ -13,7 +13,7 @@ import {parseCodecList} from '../sfu/codecs.js'
 import {writeFileAtomic} from './atomic-write.js'
 import {withFileLock} from './file-lock.js'
 import {inventoryPath} from './paths.js'
-import {formatPortRange, parseCount, parsePort, parsePortRange, parseSize, type PortRange} from './units.js'
+import {formatPortRange, normalizeSize as parseSize, parseCount, parseDurationSeconds, parsePort, parsePortRange, type PortRange} from '../units.js'
 
 export const INVENTORY_VERSION = 1
 
@@ -252,7 +252,7 @@ function ip(this: InventoryValidator, node: YamlNode, what: string): string {
 }
 function duration(this: InventoryValidator, node: YamlNode, what: string): string {
   const v = this.string(node, what)
-  if (!/^\d+[smhd]$/.test(v) || Number.parseInt(v, 10) <= 0) throw new BadInputError(`${what} must be a duration like 10s, 15m, 1h or 7d, got '${v}'.`)
+  parseDurationSeconds(v, what) // kept as written: the node parses the same syntax
   return v
 }
 function count(this: InventoryValidator, node: YamlNode, what: string): number {

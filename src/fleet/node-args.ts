@@ -1,7 +1,7 @@
 // The node program's command line (src/sfu/node-config.ts parses it), built in one place for
 // the local supervisor and the remote (systemd / pidfile) supervisor alike.
 import type {LocalNodeEntry} from './inventory.js'
-import {formatPortRange} from './units.js'
+import {formatPortRange} from '../units.js'
 
 /** What the node program needs to start: a local entry's settings with its directory
  *  (for a remote node, the directory on the host). */

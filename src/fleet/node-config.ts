@@ -10,7 +10,7 @@ import {parseCodecList} from '../sfu/codecs.js'
 import {BadInputError} from '../errors.js'
 import {checkNodeName, type LocalNodeEntry, type NodeEntry} from './inventory.js'
 import {nodeDir} from './paths.js'
-import {parseCount, parseDurationSeconds, parsePort, parsePortRange, parseSize} from './units.js'
+import {normalizeSize as parseSize, parseCount, parseDurationSeconds, parsePort, parsePortRange} from '../units.js'
 
 export const LOCAL_DEFAULTS = {
   name: 'local',
@@ -125,7 +125,7 @@ function optional<T>(flag: string | undefined, recorded: T | undefined, check: (
   return flag === '' ? undefined : check(flag)
 }
 
-/** The node takes whole units (10s, 15m, 1h, 7d); normalised so fleet.yaml shows one form. */
+/** The node takes whole seconds (10s, 15m, 1h, 7d); normalised so fleet.yaml shows one form. */
 function checkDuration(value: string, what: string): string {
   return `${parseDurationSeconds(value, what)}s`
 }

@@ -11,7 +11,7 @@
 // the rooms' packet counters (for packets per second) and, per stream of the focused room,
 // the bitrate samples of the last 60 s (for the sparklines; they start when a room is
 // focused).
-import {BadInputError} from '../errors.js'
+import {parseDurationMs} from '../units.js'
 import type {RoomDetail} from '../api/node-api.js'
 import {
   answeredState,
@@ -337,13 +337,10 @@ function formatMs(ms: number): string {
 
 // ---- flag values -----------------------------------------------------------------------------
 
-/** "500ms", "1s", "1.5s", "2m" or a bare number of seconds -> milliseconds, from 100 ms to 1 h. */
+/** How often `top` may poll: faster floods the nodes, slower is no longer a live view. */
+export const POLL_INTERVAL_BOUNDS = {minMs: 100, maxMs: 3_600_000}
+
+/** "500ms", "1s", "1.5s", "2m" or a bare number of seconds -> milliseconds, from 100 ms to 1 h (src/units.ts). */
 export function parseIntervalMs(value: string, what: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/i.exec(value)
-  const unit = (m?.[2] ?? 's').toLowerCase()
-  const ms = m ? Math.round(Number(m[1]) * (unit === 'ms' ? 1 : unit === 's' ? 1000 : 60_000)) : Number.NaN
-  if (!Number.isFinite(ms) || ms < 100 || ms > 3_600_000) {
-    throw new BadInputError(`${what} must be a duration from 100ms to 1h like 500ms, 1s or 2s, got '${value}'.`)
-  }
-  return ms
+  return parseDurationMs(value, what, POLL_INTERVAL_BOUNDS)
 }

@@ -3,6 +3,7 @@
 import {adminExposureProblem} from '../api/admin-exposure.js'
 import {IceServerError, parseIceServer, type IceServer} from '../api/ice-servers.js'
 import {ALL_CODECS, parseCodecList, type CodecName} from './codecs.js'
+import * as units from '../units.js'
 
 export interface NodeConfig {
   dir: string
@@ -44,48 +45,25 @@ export interface NodeConfig {
 
 export class ConfigError extends Error {}
 
-const DURATION = /^(\d+)(s|m|h|d)$/
-const UNIT: Record<string, number> = {s: 1, m: 60, h: 3600, d: 86400}
-
-export function parseDurationSeconds(value: string, flag: string): number {
-  const m = DURATION.exec(value)
-  if (!m) throw new ConfigError(`${flag} must be a duration like 30s, 15m, 1h or 7d, not '${value}'`)
-  return Number(m[1]) * UNIT[m[2]!]!
-}
-
-export function parsePort(value: string, flag: string): number {
-  const n = Number(value)
-  if (!/^\d+$/.test(value) || n > 65535) throw new ConfigError(`${flag} must be a port number 0-65535, not '${value}'`)
-  return n
-}
-
-export function parsePortRange(value: string, flag: string): [number, number] {
-  const m = /^(\d+)-(\d+)$/.exec(value)
-  if (!m) throw new ConfigError(`${flag} must be a range like 40000-40199, not '${value}'`)
-  const lo = Number(m[1])
-  const hi = Number(m[2])
-  if (lo < 1024 || hi > 65535 || lo > hi) throw new ConfigError(`${flag} must lie within 1024-65535 with the lower port first, not '${value}'`)
-  return [lo, hi]
-}
-
-/** A whole number of at least 1, or `fallback` when the flag is absent. */
-function parseCount(value: string | undefined, flag: string, fallback: number): number {
-  if (value === undefined) return fallback
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1_000_000) {
-    throw new ConfigError(`${flag} must be a whole number from 1 to 1000000, not '${value}'`)
+// The value syntaxes are shared with the CLI and fleet.yaml (src/units.ts), so whatever
+// `confctl node up` accepts the node accepts too; their UnitError becomes a ConfigError here.
+function shared<T>(parse: () => T): T {
+  try {
+    return parse()
+  } catch (err) {
+    if (err instanceof units.UnitError) throw new ConfigError(err.message)
+    throw err
   }
-  return Number(value)
 }
 
-const SIZE = /^(\d+)(B|KB|MB|GB)$/i
-const SIZE_UNIT: Record<string, number> = {B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3}
+const parseDurationSeconds = (value: string, flag: string): number => shared(() => units.parseDurationSeconds(value, flag))
+const parsePort = (value: string, flag: string): number => shared(() => units.parsePort(value, flag))
+const parsePortRange = (value: string, flag: string): [number, number] => shared(() => units.parsePortRange(value, flag))
+const parseSizeBytes = (value: string, flag: string): number => shared(() => units.parseSizeBytes(value, flag))
 
-/** A size like 512KB, 10MB or 1GB (binary units), at least 1 KB. */
-export function parseSizeBytes(value: string, flag: string): number {
-  const m = SIZE.exec(value)
-  const bytes = m ? Number(m[1]) * SIZE_UNIT[m[2]!.toUpperCase()]! : NaN
-  if (!(bytes >= 1024)) throw new ConfigError(`${flag} must be a size of at least 1KB like 512KB, 10MB or 1GB, not '${value}'`)
-  return bytes
+/** A whole number from 1 to 1000000, or `fallback` when the flag is absent. */
+function parseCount(value: string | undefined, flag: string, fallback: number): number {
+  return value === undefined ? fallback : shared(() => units.parseCount(value, flag))
 }
 
 /** Options that take no value. */

@@ -182,7 +182,9 @@ test('node up --name N alone restarts the recorded node with its recorded settin
 test('bad flags: exit 2, one line on stderr, fleet.yaml untouched', async () => {
   const before = readFileSync(join(home, 'fleet.yaml'), 'utf8')
   const cases: [string[], string][] = [
-    [['node', 'up', '--name', 'x', '--rtc-ports', '5-3'], "--rtc-ports must be a range X-Y with 1 <= X <= Y <= 65535, got '5-3'"],
+    [['node', 'up', '--name', 'x', '--rtc-ports', '5-3'], "--rtc-ports must be a range X-Y with 1024 <= X <= Y <= 65535, got '5-3'"],
+    // below 1024: the node refuses it, so the CLI must too (it used to write the entry and exit 3)
+    [['node', 'up', '--name', 'x', '--rtc-ports', '500-600'], "--rtc-ports must be a range X-Y with 1024 <= X <= Y <= 65535, got '500-600'"],
     [['node', 'up', '--name', 'x', '--rtc-ports', 'lots'], '--rtc-ports must be a port range'],
     [['node', 'up', '--name', 'x', '--port', 'abc'], "--port must be a port number from 0 to 65535, got 'abc'"],
     [['node', 'up', '--name', 'x', '--admin-port', '70000'], '--admin-port'],
@@ -190,7 +192,7 @@ test('bad flags: exit 2, one line on stderr, fleet.yaml untouched', async () => 
     [['node', 'up', '--name', 'bad/name'], '--name'],
     [['node', 'up', '--bogus'], '--bogus'],
     [['node', 'logs', 'itest', '-n', 'many'], '--lines'],
-    [['token', 'create', '--room', 'r', '--identity', 'i', '--ttl', '3w'], "--ttl must be a duration like 30s, 15m, 1h or 2d, got '3w'"],
+    [['token', 'create', '--room', 'r', '--identity', 'i', '--ttl', '3w'], "--ttl must be a duration of at most 7d like 500ms, 10s, 5m, 1h or 7d (a bare number means seconds), got '3w'"],
     [['token', 'create', '--room', 'r'], ''],
     [['room', 'show'], ''],
     [['room', 'list', '--node', 'nosuchnode'], "no node named 'nosuchnode'"],

@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {DEFAULT_STOP_TIMEOUT_MS} from '../../fleet/local-supervisor.js'
 import {bringDownNode} from '../../fleet/node-lifecycle.js'
-import {parseDurationSeconds} from '../../fleet/units.js'
+import {parseDurationSeconds} from '../../units.js'
 
 export default class NodeDown extends BaseCommand {
   static override summary = 'Stop a local node (SIGTERM, then SIGKILL after --timeout).'

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {formatPortRange, parseDurationSeconds} from '../../fleet/units.js'
+import {formatPortRange, parseDurationSeconds} from '../../units.js'
 import {PROVISION_DEFAULTS, provisionNode} from '../../fleet/ssh/provision.js'
 import {DEFAULT_HEALTH_TIMEOUT_MS} from '../../fleet/ssh/remote-node.js'
 

@@ -3,7 +3,7 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {bringUpLocalNode, runUpLocalNode} from '../../fleet/node-lifecycle.js'
 import {LOCAL_DEFAULTS} from '../../fleet/node-config.js'
 import {DEFAULT_START_TIMEOUT_MS, type StartedNode} from '../../fleet/local-supervisor.js'
-import {formatPortRange, parseDurationSeconds} from '../../fleet/units.js'
+import {formatPortRange, parseDurationSeconds} from '../../units.js'
 
 export default class NodeUp extends BaseCommand {
   static override summary = 'Start a local SFU node (recorded in fleet.yaml) and wait until it is healthy.'

@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {renderTable} from '../../cli/text-table.js'
 import {UnreachableError} from '../../errors.js'
-import {parseDurationSeconds} from '../../fleet/units.js'
+import {parseDurationSeconds} from '../../units.js'
 import {DEFAULT_HEALTH_TIMEOUT_MS} from '../../fleet/ssh/remote-node.js'
 import {DEFAULT_DRAIN_TIMEOUT_MS, upgradeNodes} from '../../fleet/ssh/upgrade.js'
 

@@ -6,7 +6,7 @@ import {importDump} from '../../qoe/import/index.js'
 import {SUMMARY_TABLE_HEADERS, summaryRow} from '../../qoe/summary.js'
 import {DEFAULT_THRESHOLDS, evaluate, parseThresholds, type SummaryScope, type Thresholds, type Violation} from '../../qoe/thresholds.js'
 import {nodeQoe} from '../../fleet/node-qoe.js'
-import {parseDurationSeconds} from '../../fleet/units.js'
+import {parseDurationSeconds} from '../../units.js'
 
 export default class QoeCheck extends BaseCommand {
   static override summary = 'Check the call quality in a stats dump against thresholds; exit 1 if a stream breaks one.'

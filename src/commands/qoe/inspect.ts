@@ -3,7 +3,7 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {renderTable} from '../../cli/text-table.js'
 import {BadInputError} from '../../errors.js'
 import {nodeQoe} from '../../fleet/node-qoe.js'
-import {parseDurationSeconds} from '../../fleet/units.js'
+import {parseDurationSeconds} from '../../units.js'
 import {formatNumber, worstBand, type Pct} from '../../qoe/summary.js'
 
 export default class QoeInspect extends BaseCommand {

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {BadInputError} from '../../errors.js'
 import {connectNode} from '../../fleet/resolve-node.js'
-import {parseDurationSeconds} from '../../fleet/units.js'
+import {parseDurationSeconds} from '../../units.js'
 
 export default class TokenCreate extends BaseCommand {
   static override summary = 'Issue a join token (JWT) for a room, signed by the node.'
@@ -32,7 +32,7 @@ Grants: by default the token may publish and subscribe, with at most 2 sessions 
   async run(): Promise<void> {
     const {flags} = await this.parse(TokenCreate)
     // Validate before any network traffic, so a typo is exit 2 even when the node is down.
-    const ttlSeconds = flags.ttl === undefined ? undefined : parseDurationSeconds(flags.ttl, '--ttl')
+    const ttlSeconds = flags.ttl === undefined ? undefined : parseDurationSeconds(flags.ttl, '--ttl', {maxMs: 7 * 86_400_000})
     const maxSessions = flags['max-sessions'] === undefined ? undefined : parseMaxSessions(flags['max-sessions'])
     if (flags.publish === false && flags.subscribe === false) {
       throw new BadInputError('--no-publish and --no-subscribe together leave the token allowing nothing; drop one of them.')

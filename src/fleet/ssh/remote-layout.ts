@@ -11,7 +11,7 @@
 // data/ holds the personal data (node.db, access.log, node.log); deprovision keeps it
 // unless --purge.
 import {posix} from 'node:path'
-import type {PortRange} from '../units.js'
+import type {PortRange} from '../../units.js'
 
 export interface RemoteLayout {
   base: string
