@@ -2,8 +2,9 @@
 // exec, transaction, close. Two drivers implement it: node-db-driver.ts (better-sqlite3,
 // native; what `confctl node up` runs from the package) and node-db-driver-wasm.ts
 // (node-sqlite3-wasm, WebAssembly; what the single-file bundle for remote hosts runs, where
-// nothing native may be needed). scripts/bundle-node.js swaps the first for the second.
-import {openDriver} from './node-db-driver.js'
+// nothing native may be needed). Callers open the file with openDriver from
+// './node-db-driver.js', which scripts/bundle-node.js swaps for the second; this file holds only
+// the interface, so the drivers and their callers import it without a cycle.
 
 export type SqlRow = Record<string, unknown>
 
@@ -21,8 +22,4 @@ export interface NodeDb {
   /** Wraps fn in BEGIN/COMMIT (ROLLBACK when it throws), like better-sqlite3's transaction(). */
   transaction<T>(fn: () => T): () => T
   close(): void
-}
-
-export function openNodeDb(path: string): NodeDb {
-  return openDriver(path)
 }

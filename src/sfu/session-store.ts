@@ -3,7 +3,8 @@
 // agent) that data-subject requests search, so the columns are exactly what the privacy
 // notices name and nothing more.
 import {Heartbeat} from './heartbeat.js'
-import {openNodeDb, type NodeDb, type SqlStatement} from './node-db.js'
+import type {NodeDb, SqlStatement} from './node-db.js'
+import {openDriver} from './node-db-driver.js'
 
 export interface SessionRecord {
   id: string
@@ -23,7 +24,7 @@ export class SessionStore {
   private readonly heartbeat: Heartbeat
 
   constructor(path: string) {
-    this.db = openNodeDb(path) // the journal mode is the driver's choice (see node-db-driver*.ts)
+    this.db = openDriver(path) // the journal mode is the driver's choice (see node-db-driver*.ts)
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS sessions (
         id TEXT PRIMARY KEY,

@@ -11,7 +11,7 @@ import {generateKeyPair, SignJWT} from 'jose'
 import {FLEET_AUDIENCE, signJoinToken, TokenError, type JoinKey} from '../../src/sfu/join-token.js'
 import {joinKey} from '../../src/sfu/join-keys.js'
 import {JoinTokenVerifier} from '../../src/sfu/join-token-verifier.js'
-import {openNodeDb} from '../../src/sfu/node-db.js'
+import {openDriver} from '../../src/sfu/node-db-driver.js'
 import {TokenRevocations} from '../../src/sfu/token-revocations.js'
 import {b64url, rawJwt} from '../helpers/raw-jwt.js'
 
@@ -20,7 +20,7 @@ const key = joinKey(Buffer.alloc(32, 1), 'node')
 const oldKey = joinKey(Buffer.alloc(32, 2), 'node')
 const fleetKey = joinKey(Buffer.alloc(32, 3), 'fleet')
 const dir = mkdtempSync(join(tmpdir(), 'confctl-jwt-'))
-const db = openNodeDb(join(dir, 'node.db'))
+const db = openDriver(join(dir, 'node.db'))
 const revocations = new TokenRevocations(db)
 const verifier = new JoinTokenVerifier({keys: [key], nodeId: NODE, revocations})
 const now = () => Math.floor(Date.now() / 1000)
@@ -157,7 +157,7 @@ test('a revoked jti is refused, also after node.db is reopened; the row is prune
   await verifier.verify(signed.token)
   revocations.revoke(signed.jti, new Date(signed.exp * 1000))
   await refused(signed.token, /revoked/)
-  const reopenedDb = openNodeDb(join(dir, 'node.db'))
+  const reopenedDb = openDriver(join(dir, 'node.db'))
   const reopened = new TokenRevocations(reopenedDb)
   try {
     assert.ok(reopened.isRevoked(signed.jti))
