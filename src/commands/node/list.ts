@@ -1,4 +1,5 @@
 import {BaseCommand} from '../../cli/base-command.js'
+import {defaultNode} from '../../fleet/default-node.js'
 import {readInventory} from '../../fleet/inventory.js'
 import {probeNodes} from '../../fleet/node-probe.js'
 import {inventoryPath} from '../../fleet/paths.js'
@@ -6,16 +7,17 @@ import {renderTable} from '../../cli/text-table.js'
 
 export default class NodeList extends BaseCommand {
   static override summary = 'List the nodes in fleet.yaml with their state: up, down or unreachable.'
-  static override description = `"down" means no process runs the node; "unreachable" means it runs (or is remote) but its admin API does not answer. For a node that is not up, the URLs are the last ones it reported (with port 0 they change at each start). Exit 0 whatever the states are.
+  static override description = `The default node (\`confctl node use\` or $CONFCTL_NODE), which commands use when --node is left out, is marked with a * in the DEFAULT column. "down" means no process runs the node; "unreachable" means it runs (or is remote) but its admin API does not answer. For a node that is not up, the URLs are the last ones it reported (with port 0 they change at each start). Exit 0 whatever the states are.
 
---json prints: {"nodes": [{"name": string, "kind": "local"|"ssh", "state": "up"|"down"|"unreachable", "health": "ok"|"draining"|null, "pid": number|null, "publicUrl": string|null, "adminUrl": string|null, "problem": string|null}]}.`
+--json prints: {"nodes": [{"name": string, "kind": "local"|"ssh", "state": "up"|"down"|"unreachable", "health": "ok"|"draining"|null, "pid": number|null, "publicUrl": string|null, "adminUrl": string|null, "problem": string|null, "default": boolean}]}.`
 
   static override examples = ['<%= config.bin %> node list', '<%= config.bin %> node list --json']
 
   async run(): Promise<void> {
     const {flags} = await this.parse(NodeList)
     const inv = await readInventory()
-    const nodes = await probeNodes(inv.nodes)
+    const chosen = defaultNode()?.name
+    const nodes = (await probeNodes(inv.nodes)).map((n) => ({...n, default: n.name === chosen}))
     if (flags.json) {
       this.printJson({nodes})
       return
@@ -26,8 +28,8 @@ export default class NodeList extends BaseCommand {
     }
     this.log(
       renderTable(
-        ['name', 'kind', 'state', 'pid', 'public url', 'admin url'],
-        nodes.map((n) => [n.name, n.kind, n.health === 'draining' ? 'up (draining)' : n.state, n.pid, n.publicUrl, n.adminUrl]),
+        ['name', 'kind', 'state', 'default', 'pid', 'public url', 'admin url'],
+        nodes.map((n) => [n.name, n.kind, n.health === 'draining' ? 'up (draining)' : n.state, n.default ? '*' : ' ', n.pid, n.publicUrl, n.adminUrl]),
       ),
     )
     for (const n of nodes.filter((x) => x.state === 'unreachable')) this.logToStderr(`${n.name}: ${n.problem}`)
