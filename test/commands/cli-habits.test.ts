@@ -89,4 +89,15 @@ test('shell completion: the bash and zsh scripts name confctl, and the cache kno
   for (const id of ['node:up', 'dsar:access', 'room:show']) assert.match(text, id)
 })
 
+test('without CONFCTL_HOME the state lives in $XDG_CONFIG_HOME/confctl', async () => {
+  const xdg = mkdtempSync(join(tmpdir(), 'confctl-xdg-'))
+  try {
+    const r = await cli(home, ['node', 'list'], {env: {CONFCTL_HOME: '', XDG_CONFIG_HOME: xdg, XDG_CACHE_HOME: cache, NO_COLOR: '1'}})
+    assert.is(r.exitCode, 0, r.stderr)
+    assert.match(r.stdout, `no nodes in ${join(xdg, 'confctl', 'fleet.yaml')}`)
+  } finally {
+    rmSync(xdg, {recursive: true, force: true})
+  }
+})
+
 test.run()
