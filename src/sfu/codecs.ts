@@ -2,12 +2,10 @@
 // never decodes: a publisher keeps the codec it negotiated, and each of its subscribers must
 // be able to receive exactly that codec (same profile), because there is no transcoding.
 // Naming follows the rtpmap encoding names browsers use (opus, VP8, VP9, H264, AV1).
+import {canonicalName, type CodecName} from '../api/codec-names.js'
 import {DEFAULT_PROFILE_LEVEL_ID, levelName, parseProfileLevelId} from './h264-profile.js'
 
-export type CodecName = 'opus' | 'VP8' | 'VP9' | 'H264' | 'AV1'
 export type MediaKind = 'audio' | 'video'
-
-export const ALL_CODECS: readonly CodecName[] = ['opus', 'VP8', 'VP9', 'H264', 'AV1']
 
 const KIND: Record<CodecName, MediaKind> = {opus: 'audio', VP8: 'video', VP9: 'video', H264: 'video', AV1: 'video'}
 
@@ -20,23 +18,6 @@ export interface OfferedCodec {
   channels?: number
   /** The fmtp parameters, e.g. "profile-level-id=42e01f;packetization-mode=1". */
   fmtp: string
-}
-
-/** Parses the --codecs value: a comma-separated subset of ALL_CODECS, any case; throws with one sentence. */
-export function parseCodecList(value: string, flag: string): CodecName[] {
-  const names = value.split(',').map((s) => s.trim())
-  const out: CodecName[] = []
-  for (const name of names) {
-    const codec = canonicalName(name)
-    if (!codec) throw new Error(`${flag} must list codecs out of ${ALL_CODECS.join(',')}, not '${name || value}'`)
-    if (!out.includes(codec)) out.push(codec)
-  }
-  return out
-}
-
-/** opus/VP8/VP9/H264/AV1 for any spelling of those names, else undefined. */
-export function canonicalName(encoding: string): CodecName | undefined {
-  return ALL_CODECS.find((c) => c.toLowerCase() === encoding.toLowerCase())
 }
 
 export function fmtpParams(fmtp: string): Map<string, string> {

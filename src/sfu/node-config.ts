@@ -2,7 +2,7 @@
 // (or a systemd unit), never by hand, so errors here are one line and exit code 2.
 import {adminExposureProblem} from '../api/admin-exposure.js'
 import {IceServerError, parseIceServer, type IceServer} from '../api/ice-servers.js'
-import {ALL_CODECS, parseCodecList, type CodecName} from './codecs.js'
+import {ALL_CODECS, parseCodecList, type CodecName} from '../api/codec-names.js'
 import * as units from '../units.js'
 
 export interface NodeConfig {

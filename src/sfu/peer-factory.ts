@@ -1,7 +1,7 @@
 // Creates the node's werift peer connections and runs the non-trickle offer/answer that
 // WHIP and WHEP use: the client's offer in, a complete answer (all candidates) out.
 import {RTCPeerConnection, RTCRtpCodecParameters, useFIR, useNACK, usePLI, useOPUS} from 'werift'
-import {ALL_CODECS, type CodecName} from './codecs.js'
+import {ALL_CODECS, type CodecName} from '../api/codec-names.js'
 import {offerForWerift, parseOffer, restoreRejected, type ParsedOffer, type SectionPlan} from './sdp-sections.js'
 import {congestionControlFeedback, headerExtensions} from './header-extensions.js'
 

@@ -12,10 +12,10 @@ import {
   describeCodecs,
   fmtpParams,
   isAuxiliary,
-  type CodecName,
   type MediaKind,
   type OfferedCodec,
 } from './codecs.js'
+import type {CodecName} from '../api/codec-names.js'
 import {CodecMismatchError} from './codec-mismatch.js'
 import type {ParsedOffer, SdpSection, SectionPlan} from './sdp-sections.js'
 

@@ -3,7 +3,7 @@
 // failure on the way closes the half-made peer connection and gives the slot back, so a
 // rejected offer leaves nothing behind: no room, no session row, no UDP port.
 import type {JoinClaims} from './join-token.js'
-import {ALL_CODECS} from './codecs.js'
+import {ALL_CODECS} from '../api/codec-names.js'
 import {answerOffer, createPeer, NoPortsError, type PeerOptions, type PeerRole, type PlanSections} from './peer-factory.js'
 import {newParticipantId, type Identity, type Participant} from './participant.js'
 import {Publisher} from './publisher.js'

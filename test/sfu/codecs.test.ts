@@ -4,7 +4,8 @@
 // once, rejected sections restored with port 0).
 import {suite} from 'uvu'
 import * as assert from 'uvu/assert'
-import {canReceive, choosePublishCodec, describeCodec, parseCodecList, type OfferedCodec} from '../../src/sfu/codecs.js'
+import {parseCodecList} from '../../src/api/codec-names.js'
+import {canReceive, choosePublishCodec, describeCodec, type OfferedCodec} from '../../src/sfu/codecs.js'
 import {CodecMismatchError} from '../../src/sfu/codec-mismatch.js'
 import {parseProfileLevelId} from '../../src/sfu/h264-profile.js'
 import {parseNodeArgs} from '../../src/sfu/node-config.js'

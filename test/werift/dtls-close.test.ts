@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert'
 import {waitForConnection} from '../../src/client/peer-state.js'
 import {createCompleteOffer} from '../../src/client/signalling.js'
 import {RTCPeerConnection, releaseNativeObjects} from '../../src/client/wrtc.js'
-import {ALL_CODECS} from '../../src/sfu/codecs.js'
+import {ALL_CODECS} from '../../src/api/codec-names.js'
 import {answerOffer, createPeer} from '../../src/sfu/peer-factory.js'
 import {planPublisher} from '../../src/sfu/section-plan.js'
 
