@@ -92,12 +92,25 @@ function writeTree(dir: string, scope: RequestScope, hits: StoreHits[]): AccessR
   return files
 }
 
-export async function exportAccess(ctx: PrivacyContext, scope: RequestScope, out: string): Promise<AccessResult> {
+/** Refuses an --out that cannot be written as asked, before anything is opened or created:
+ *  an existing file or non-empty directory, or a parent directory that does not exist (a
+ *  typo in the path must not silently grow a directory tree). Returns the absolute path. */
+export function checkAccessOut(out: string): string {
   const target = resolve(out)
   const zip = target.toLowerCase().endsWith('.zip')
   if (existsSync(target) && (zip || !statSync(target).isDirectory() || readdirSync(target).length > 0)) {
     throw new BadInputError(`--out ${out} already exists${zip ? '' : ' and is not an empty directory'}; choose a new path.`)
   }
+  const parent = dirname(target)
+  if (!existsSync(parent) || !statSync(parent).isDirectory()) {
+    throw new BadInputError(`--out ${out}: the directory ${parent} does not exist; create it first or choose another path.`)
+  }
+  return target
+}
+
+export async function exportAccess(ctx: PrivacyContext, scope: RequestScope, out: string): Promise<AccessResult> {
+  const target = checkAccessOut(out)
+  const zip = target.toLowerCase().endsWith('.zip')
   const hits = await searchSubject(scope.map, scope.ids, scope.conns)
   // Built under a temp name beside the target: a crash leaves no half export under the real name.
   const work = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`)

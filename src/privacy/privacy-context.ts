@@ -1,7 +1,7 @@
 // What every privacy command needs, opened once and closed on every path: confctl's own
 // store, the secret key and who is running it (for the audit log).
 import {confctlHome} from '../fleet/paths.js'
-import {openStore} from '../store/open-store.js'
+import {openStore, storeExists} from '../store/open-store.js'
 import type {StoreDb} from '../store/store-db.js'
 import {currentActor} from './audit-log.js'
 import {SecretKey} from './secret-key.js'
@@ -22,4 +22,11 @@ export async function withPrivacy<T>(fn: (ctx: PrivacyContext) => Promise<T>, en
   } finally {
     await db.close()
   }
+}
+
+/** withPrivacy for read-only commands (dsar list): `nothing` when this machine has no privacy
+ *  store yet, so a first look creates no key and no database. */
+export async function withPrivacyIfPresent<T>(fn: (ctx: PrivacyContext) => Promise<T>, nothing: T, env: NodeJS.ProcessEnv = process.env): Promise<T> {
+  if (!storeExists(confctlHome(env), env)) return nothing
+  return withPrivacy(fn, env)
 }
