@@ -7,7 +7,7 @@ import {pickNode} from '../fleet/resolve-node.js'
 import {adminActions} from '../fleet/snapshot-actions.js'
 import {parseIntervalMs, SnapshotPoller} from '../fleet/snapshot-poller.js'
 import {inventoryTargets} from '../fleet/snapshot-targets.js'
-import {snapshotProblems, snapshotText} from '../tui/snapshot-text.js'
+import {snapshotProblems, snapshotText} from '../cli/snapshot-text.js'
 
 export default class Top extends BaseCommand {
   static override summary = 'Live dashboard of nodes, rooms and participants (full screen), or one snapshot of them.'

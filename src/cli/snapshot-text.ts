@@ -1,8 +1,8 @@
 // One snapshot as plain tables, for `confctl top --once` and for top without a terminal:
 // the fleet (one row per node) and the rooms (one row per room). No colour, no IP addresses.
-import {renderTable} from '../cli/text-table.js'
+import {renderTable} from './text-table.js'
 import {secondsSince, type FleetSnapshot} from '../fleet/snapshot.js'
-import {fmtAge, fmtBitrate, fmtClock, fmtCount, fmtLoss, fmtMos, fmtMs, fmtPercent, sanitize} from './text.js'
+import {fmtAge, fmtBitrate, fmtClock, fmtCount, fmtLoss, fmtMos, fmtMs, fmtPercent, sanitize} from '../tui/text.js'
 
 export function snapshotText(snap: FleetSnapshot): string {
   const out: string[] = []
