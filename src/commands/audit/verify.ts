@@ -6,6 +6,7 @@ import {withPrivacy} from '../../privacy/privacy-context.js'
 export default class AuditVerify extends BaseCommand {
   static override summary = 'Check the audit log\'s hash chain: any edited, removed or reordered entry fails.'
   static override description = '--json prints {"ok": boolean, "entries": number, "problems": [{"seq": number, "problem": string}]}. Exit 1 when the chain is broken.'
+  static override examples = ['<%= config.bin %> audit verify', '<%= config.bin %> audit verify --json']
 
   async run(): Promise<void> {
     const {flags} = await this.parse(AuditVerify)

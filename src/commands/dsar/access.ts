@@ -8,6 +8,7 @@ import {withRequestScope} from '../../privacy/request-scope.js'
 export default class DsarAccess extends BaseCommand {
   static override summary = 'Export everything found about the subject (Art. 15) to a directory or a .zip.'
   static override description = '--json prints {"request", "out", "status": "done"|"partial", "stores": [{"store","reachable","message"?,"records","files"}], "files": [{"path","bytes","sha256"}]}. Exit 3 (after writing what was found) when a store is down; exit 2 for an unknown id, an existing --out or one whose directory does not exist (nothing is created then).'
+  static override examples = ['<%= config.bin %> dsar access dsr-20260110-3f9a2c --out anna-export.zip', '<%= config.bin %> dsar access dsr-20260110-3f9a2c --out ./anna-export --json']
   static override args = {id: Args.string({required: true, description: 'Request id.'})}
   static override flags = {
     out: Flags.string({required: true, description: 'A new directory, or a file ending in .zip.'}),

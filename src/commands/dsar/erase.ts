@@ -9,6 +9,7 @@ import {withRequestScope} from '../../privacy/request-scope.js'
 export default class DsarErase extends BaseCommand {
   static override summary = 'Show the erasure plan for a request; with --execute, carry it out (journaled, resumable).'
   static override description = 'Without --execute nothing changes; --json prints {"request","execute":false,"stores":[{"store","reachable","message"?,"collections":[{"collection","strategy","records","keys","kept"?:{"reason","hold"?},"steps"}]}]}. With --execute: {"request","execute":true,"status":"done"|"partial","applied":[{"seq","store","collection","summary","changed"}],"stores":[{"store","status","message"?,"changed","kept"}]}. Exit 3 when a store is down (the request stays partial; run again to finish).'
+  static override examples = ['<%= config.bin %> dsar erase dsr-20260110-3f9a2c', '<%= config.bin %> dsar erase dsr-20260110-3f9a2c --execute']
   static override args = {id: Args.string({required: true, description: 'Request id (an erasure request).'})}
   static override flags = {
     execute: Flags.boolean({default: false, description: 'Carry the plan out.'}),

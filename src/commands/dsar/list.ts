@@ -6,6 +6,7 @@ import {daysLeft, listRequests} from '../../privacy/request-register.js'
 export default class DsarList extends BaseCommand {
   static override summary = 'List data-subject requests: open ones first, the most urgent (overdue) at the top.'
   static override description = 'Read-only: on a machine with no privacy store yet it lists nothing and creates nothing (no key, no database). --json prints {"requests": [request + "daysLeft": number]} (request shape as in dsar show).'
+  static override examples = ['<%= config.bin %> dsar list', '<%= config.bin %> dsar list --json']
 
   async run(): Promise<void> {
     const {flags} = await this.parse(DsarList)

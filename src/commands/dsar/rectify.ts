@@ -8,6 +8,7 @@ import {withRequestScope} from '../../privacy/request-scope.js'
 export default class DsarRectify extends BaseCommand {
   static override summary = 'Correct the subject\'s data (Art. 16): set a field on every record found.'
   static override description = '--json prints {"request","status","changes":[{"store","collection","field","records","changed","skipped"?}],"unreachable":[{"store","message"}]}. Exit 3 when a store is down, 2 for an unknown field or id.'
+  static override examples = ['<%= config.bin %> dsar rectify dsr-20260110-3f9a2c --set display_name="Anna Schmidt"', '<%= config.bin %> dsar rectify dsr-20260110-3f9a2c --set accounts.email=anna@example.org']
   static override args = {id: Args.string({required: true, description: 'Request id (a rectification request).'})}
   static override flags = {
     set: Flags.string({required: true, multiple: true, description: 'FIELD=VALUE or COLLECTION.FIELD=VALUE; repeatable.'}),

@@ -8,6 +8,7 @@ import {liftRestriction, restrict} from '../../privacy/restriction.js'
 export default class DsarRestrict extends BaseCommand {
   static override summary = 'Restrict processing of the subject\'s records (Art. 18), or lift it with --lift.'
   static override description = '--json prints {"request","lifted","records":[{"store","collection","count"}],"unreachable":[store]}. Exit 3 when a store is down.'
+  static override examples = ['<%= config.bin %> dsar restrict dsr-20260110-3f9a2c', '<%= config.bin %> dsar restrict dsr-20260110-3f9a2c --lift']
   static override args = {id: Args.string({required: true, description: 'Request id (a restriction request).'})}
   static override flags = {
     lift: Flags.boolean({default: false, description: 'Lift the restriction.'}),

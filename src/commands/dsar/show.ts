@@ -9,6 +9,7 @@ import {daysLeft, getRequest} from '../../privacy/request-register.js'
 export default class DsarShow extends BaseCommand {
   static override summary = 'Show one request: dates, status per store, erasure journal and audit events.'
   static override description = '--json prints {"request": {...,"daysLeft"}, "journal": [{"seq","store","collection","summary","status","changed"}], "events": [{"seq","at","actor","event"}]}. Exit 2 for an unknown id.'
+  static override examples = ['<%= config.bin %> dsar show dsr-20260110-3f9a2c', '<%= config.bin %> dsar show dsr-20260110-3f9a2c --json']
   static override args = {id: Args.string({required: true, description: 'Request id.'})}
 
   async run(): Promise<void> {

@@ -9,6 +9,7 @@ import {withRequestScope} from '../../privacy/request-scope.js'
 export default class DsarVerify extends BaseCommand {
   static override summary = 'Search every store again after an erasure and prove nothing remains but held/kept data.'
   static override description = '--json prints {"request","ok","pendingSteps","stores":[{"store","reachable","message"?,"remaining":[{"collection","key","via"}],"kept":[{"collection","key","reason","hold"?}]}]}. Exit 1 when something remains or steps are pending, 3 when a store is down.'
+  static override examples = ['<%= config.bin %> dsar verify dsr-20260110-3f9a2c']
   static override args = {id: Args.string({required: true, description: 'Request id (an erasure request).'})}
   static override flags = {datamap: Flags.string({description: 'Datamap file (default: the one the request was opened with).'})}
 

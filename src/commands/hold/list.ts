@@ -7,6 +7,7 @@ import {withPrivacy} from '../../privacy/privacy-context.js'
 export default class HoldList extends BaseCommand {
   static override summary = 'List legal holds in force (--all: also released and expired ones).'
   static override description = '--json prints {"holds": [hold]} (hold shape as in hold add).'
+  static override examples = ['<%= config.bin %> hold list', '<%= config.bin %> hold list --all --json']
   static override flags = {all: Flags.boolean({default: false, description: 'Include released and expired holds.'})}
 
   async run(): Promise<void> {

@@ -7,6 +7,7 @@ import {withPrivacy} from '../../privacy/privacy-context.js'
 export default class HoldRelease extends BaseCommand {
   static override summary = 'Release a legal hold; erasure no longer keeps what it covered.'
   static override description = '--json prints the released hold. Exit 2 for an unknown or already released id.'
+  static override examples = ['<%= config.bin %> hold release hold-8b21e0c4']
   static override args = {id: Args.string({required: true, description: 'Hold id.'})}
 
   async run(): Promise<void> {

@@ -9,6 +9,7 @@ import {applyLines} from '../../privacy/retention-render.js'
 export default class RetentionApply extends BaseCommand {
   static override summary = 'Show what retention would erase; with --execute, erase records past retention (holds and restrictions keep theirs).'
   static override description = 'Without --execute nothing changes. --json prints {"appliedAt","execute","status":"planned"|"done"|"partial","stores":[{"store","reachable","message"?,"collections":[{"collection","retention","countsFrom","cutoff","strategy","action","records","steps","changed"?,"skipped":[{"reason","hold"?,"records","keys"?}],"unchecked"?}]}]}. Exit 3 when a store could not be reached (run again to finish).'
+  static override examples = ['<%= config.bin %> retention apply', '<%= config.bin %> retention apply --execute --datamap /etc/confctl/datamap.yaml']
   static override flags = {
     execute: Flags.boolean({default: false, description: 'Carry the plan out.'}),
     datamap: Flags.string({description: 'Datamap file (default: $CONFCTL_HOME/datamap.yaml; local nodes are always added).'}),
