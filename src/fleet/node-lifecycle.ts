@@ -15,7 +15,8 @@ import {
   type StopResult,
 } from './local-supervisor.js'
 import {LOCAL_DEFAULTS, localEntryFromFlags, type LocalNodeFlags} from './node-config.js'
-import {confctlHome, inventoryPath} from './paths.js'
+import {inventoryPath} from './paths.js'
+import {confctlHome} from '../store/home.js'
 import {pickNode} from './resolve-node.js'
 
 export interface UpResult {

@@ -2,20 +2,9 @@
 // $CONFCTL_HOME (default $XDG_CONFIG_HOME/confctl, else ~/.config/confctl, DESIGN.md), so
 // one variable moves or isolates all of it: tests point it at a temp dir, operators at a
 // shared volume.
-import {homedir} from 'node:os'
-import {dirname, isAbsolute, join, resolve} from 'node:path'
+import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-
-/** $CONFCTL_HOME resolved to an absolute path (a relative value is taken from the cwd);
- *  without it $XDG_CONFIG_HOME/confctl, else ~/.config/confctl. The XDG base-directory spec
- *  says a relative $XDG_CONFIG_HOME is invalid and must be ignored, so it is. */
-export function confctlHome(env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env.CONFCTL_HOME?.trim()
-  if (fromEnv) return resolve(fromEnv)
-  const xdg = env.XDG_CONFIG_HOME?.trim()
-  if (xdg && isAbsolute(xdg)) return join(xdg, 'confctl')
-  return join(homedir(), '.config', 'confctl')
-}
+import {confctlHome} from '../store/home.js'
 
 /** The fleet inventory: $CONFCTL_HOME/fleet.yaml. */
 export function inventoryPath(home: string = confctlHome()): string {

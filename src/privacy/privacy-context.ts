@@ -1,6 +1,6 @@
 // What every privacy command needs, opened once and closed on every path: confctl's own
 // store, the secret key and who is running it (for the audit log).
-import {confctlHome} from '../fleet/paths.js'
+import {confctlHome} from '../store/home.js'
 import {openStore, storeExists} from '../store/open-store.js'
 import type {StoreDb} from '../store/store-db.js'
 import {currentActor} from './audit-log.js'

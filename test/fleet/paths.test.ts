@@ -1,10 +1,11 @@
 // Where confctl keeps its state: $CONFCTL_HOME, else $XDG_CONFIG_HOME/confctl, else
-// ~/.config/confctl (src/fleet/paths.ts).
+// ~/.config/confctl (src/store/home.ts), and the paths under it (src/fleet/paths.ts).
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {homedir} from 'node:os'
 import {join, resolve} from 'node:path'
-import {confctlHome, inventoryPath, nodeDir} from '../../src/fleet/paths.js'
+import {inventoryPath, nodeDir} from '../../src/fleet/paths.js'
+import {confctlHome} from '../../src/store/home.js'
 
 test('CONFCTL_HOME wins, also over XDG_CONFIG_HOME; a relative one is taken from the cwd', () => {
   assert.is(confctlHome({CONFCTL_HOME: '/srv/confctl', XDG_CONFIG_HOME: '/x'}), '/srv/confctl')
