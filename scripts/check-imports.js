@@ -9,8 +9,9 @@ import {dirname, join, relative, resolve, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import ts from 'typescript'
 
-// Each layer (a folder or file under src/, '/'-separated) and what it may import besides itself.
-// A layer not listed here may import anything; commands/ is the top and is listed by no one.
+// Each layer (a folder or file under src/, '/'-separated) and what it may import besides itself
+// (mayImport: only these) or must not (forbidden). A layer not listed may import anything:
+// commands/ and hooks/ (oclif's entry points) are the top, and nothing below imports them.
 // errors.ts (the error classes, importing nothing) is a leaf every layer but api/ may use.
 export const LAYER_RULES = [
   {layer: 'api', mayImport: []},
@@ -18,9 +19,12 @@ export const LAYER_RULES = [
   {layer: 'units.ts', mayImport: ['errors.ts']},
   {layer: 'qoe', mayImport: ['api', 'units.ts', 'errors.ts']},
   {layer: 'sfu', mayImport: ['api', 'qoe', 'units.ts', 'errors.ts']},
-  {layer: 'tui', forbidden: ['cli', 'commands']},
-  {layer: 'privacy', forbidden: ['fleet', 'commands']},
-  {layer: 'fleet', forbidden: ['sfu', 'commands', 'tui']},
+  {layer: 'store', mayImport: ['units.ts', 'errors.ts']},
+  {layer: 'privacy', mayImport: ['store', 'api', 'units.ts', 'errors.ts']},
+  {layer: 'fleet', forbidden: ['sfu', 'cli', 'tui', 'client', 'privacy', 'commands', 'hooks']},
+  {layer: 'client', forbidden: ['sfu', 'cli', 'tui', 'privacy', 'commands', 'hooks']},
+  {layer: 'tui', forbidden: ['sfu', 'cli', 'client', 'privacy', 'commands', 'hooks']},
+  {layer: 'cli', forbidden: ['sfu', 'commands', 'hooks']},
 ]
 
 function listSources(dir) {
