@@ -10,8 +10,8 @@ import {fileURLToPath} from 'node:url'
 import ts from 'typescript'
 
 // Each layer (a folder or file under src/, '/'-separated) and what it may import besides itself
-// (mayImport: only these) or must not (forbidden). A layer not listed may import anything:
-// commands/ and hooks/ (oclif's entry points) are the top, and nothing below imports them.
+// (mayImport: only these) or must not (forbidden). commands/ and hooks/ (oclif's entry points)
+// are the top: nothing below imports them, and they import anything but sfu/.
 // errors.ts (the error classes, importing nothing) is a leaf every layer but api/ may use.
 export const LAYER_RULES = [
   {layer: 'api', mayImport: []},
@@ -25,6 +25,9 @@ export const LAYER_RULES = [
   {layer: 'client', forbidden: ['sfu', 'cli', 'tui', 'privacy', 'commands', 'hooks']},
   {layer: 'tui', forbidden: ['sfu', 'cli', 'client', 'privacy', 'commands', 'hooks']},
   {layer: 'cli', forbidden: ['sfu', 'commands', 'hooks']},
+  // The CLI reaches nodes only through their admin API (fleet/), never the node's own code.
+  {layer: 'commands', forbidden: ['sfu']},
+  {layer: 'hooks', forbidden: ['sfu']},
 ]
 
 function listSources(dir) {
