@@ -3,11 +3,14 @@
 // (test/helpers/in-isolated-netns.ts, as the browser tests run), and its own getStats() says
 // how long it takes from "connected" until its encoder's target bitrate (outbound-rtp
 // targetBitrate, what its bandwidth estimate allows the camera) reaches 1 Mbit/s, and what it
-// really sends: the fake camera's simple picture needs only ~200 kbit/s at any target, so the
-// send rate is no measure of the ramp-up here. The target needs the test page (webrtc-page.ts)
-// to report targetBitrate; without it the figure is null. Run by bench:sfu when
+// really sends. Its built-in fake picture needs only ~200 kbit/s at any target, so the camera
+// plays a generated clip of noise instead (as hard to compress as video gets): then the send
+// rate follows what the estimate allows. Run by bench:sfu when
 // BENCH_SFU_CHROMIUM=1 as a separate process (the namespace wrapper re-runs this file inside
 // it and exits); prints one JSON line. Bounded: LIMIT_S.
+import {openSync, rmSync, writeSync, closeSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {insideIsolatedNetns} from '../test/helpers/in-isolated-netns.js'
 import {startHarness} from '../test/helpers/browser-harness.js'
 import {launchChromium} from '../test/helpers/browsers.js'
@@ -22,8 +25,24 @@ interface Outbound {
   targetBitrate?: number
 }
 
+/** A 640x360 YUV4MPEG2 clip of random noise, 30 frames at 30 fps (Chromium loops it). */
+function noiseClip(): string {
+  const file = join(tmpdir(), `confctl-noise-${process.pid}.y4m`)
+  const fd = openSync(file, 'w')
+  writeSync(fd, 'YUV4MPEG2 W640 H360 F30:1 Ip A1:1 C420jpeg\n')
+  const frame = Buffer.alloc((640 * 360 * 3) / 2)
+  for (let i = 0; i < 30; i++) {
+    for (let j = 0; j < frame.length; j++) frame[j] = (Math.random() * 256) | 0
+    writeSync(fd, 'FRAME\n')
+    writeSync(fd, frame)
+  }
+  closeSync(fd)
+  return file
+}
+
+const clip = noiseClip()
 const h = await startHarness(NS_IP)
-const chrome = await launchChromium()
+const chrome = await launchChromium({fakeVideoFile: clip})
 let rampS: number | null = null
 let sendingS: number | null = null
 let targetSeen = false
@@ -55,6 +74,7 @@ try {
 } finally {
   await chrome.close()
   await h.close()
+  rmSync(clip, {force: true})
 }
 console.log(JSON.stringify({chromiumTargetRampS: targetSeen ? rampS : null, targetReported: targetSeen, sendingS, limitS: LIMIT_S, sendingKbpsAt: kbpsAt}))
 console.log('Duration: done') // the namespace wrapper ends the file once it prints this

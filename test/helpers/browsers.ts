@@ -63,9 +63,13 @@ function bounded<T>(what: string, p: Promise<T>, ms = CALL_TIMEOUT_MS): Promise<
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
 }
 
-/** Chromium with a fresh profile (playwright makes a temporary --user-data-dir itself). */
-export async function launchChromium(): Promise<Browser> {
-  const browser = await chromium.launch({executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, timeout: LAUNCH_TIMEOUT_MS})
+/**
+ * Chromium with a fresh profile (playwright makes a temporary --user-data-dir itself).
+ * `fakeVideoFile`: a .y4m file its fake camera plays instead of its simple test picture.
+ */
+export async function launchChromium(opts: {fakeVideoFile?: string} = {}): Promise<Browser> {
+  const args = opts.fakeVideoFile ? [...CHROMIUM_ARGS, `--use-file-for-fake-video-capture=${opts.fakeVideoFile}`] : CHROMIUM_ARGS
+  const browser = await chromium.launch({executablePath: CHROMIUM_PATH, headless: true, args, timeout: LAUNCH_TIMEOUT_MS})
   const context = await browser.newContext()
   return {
     name: 'chromium',

@@ -260,7 +260,8 @@ cc.stats = async (name) => {
     }
     if (r.type === 'outbound-rtp') {
       out.outbound.push({kind: r.kind, rid: r.rid, packetsSent: r.packetsSent, bytesSent: r.bytesSent, framesEncoded: r.framesEncoded,
-        frameWidth: r.frameWidth, codec: codecs[r.codecId], active: r.active, qualityLimitationReason: r.qualityLimitationReason, pliCount: r.pliCount})
+        frameWidth: r.frameWidth, codec: codecs[r.codecId], active: r.active, qualityLimitationReason: r.qualityLimitationReason, pliCount: r.pliCount,
+        targetBitrate: r.targetBitrate})
     }
     if (r.type === 'transport' && r.selectedCandidatePairId) out.selectedPairId = r.selectedCandidatePairId
   })
