@@ -1,5 +1,5 @@
-// Privacy commands that must leave the disk alone: `dsar list` on a fresh home (no key, no
-// database created by looking) and `dsar access --out` into a directory that does not exist
+// Privacy commands that must leave the disk alone: `dsar list`, `hold list` and `audit verify`
+// on a fresh home (no key, no database created by looking) and `dsar access --out` into a directory that does not exist
 // (refused with exit 2 before anything is opened, instead of growing the directory tree).
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
@@ -21,6 +21,17 @@ test('dsar list on a fresh home prints no requests and creates nothing', async (
   const json = await cli(home, ['dsar', 'list', '--json'], env(home))
   assert.equal(JSON.parse(json.stdout), {requests: []})
   assert.not.ok(existsSync(home), `dsar list created ${home}: ${existsSync(home) ? readdirSync(home).join(', ') : ''}`)
+})
+
+test('hold list and audit verify on a fresh home: empty answers, nothing created', async () => {
+  const home = join(base, 'fresh3')
+  const holds = await cli(home, ['hold', 'list', '--json'], env(home))
+  assert.is(holds.exitCode, 0, holds.stderr)
+  assert.equal(JSON.parse(holds.stdout), {holds: []})
+  const audit = await cli(home, ['audit', 'verify', '--json'], env(home))
+  assert.is(audit.exitCode, 0, audit.stderr)
+  assert.equal(JSON.parse(audit.stdout), {ok: true, entries: 0, problems: []})
+  assert.not.ok(existsSync(home))
 })
 
 test('dsar access --out into a missing directory: exit 2, one sentence, nothing created', async () => {

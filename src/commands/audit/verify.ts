@@ -1,7 +1,7 @@
 import {BaseCommand} from '../../cli/base-command.js'
 import {EXIT} from '../../errors.js'
 import {verifyAudit} from '../../privacy/audit-log.js'
-import {withPrivacy} from '../../privacy/privacy-context.js'
+import {withPrivacyIfPresent} from '../../privacy/privacy-context.js'
 
 export default class AuditVerify extends BaseCommand {
   static override summary = 'Check the audit log\'s hash chain: any edited, removed or reordered entry fails.'
@@ -10,7 +10,7 @@ export default class AuditVerify extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(AuditVerify)
-    const r = await withPrivacy((ctx) => verifyAudit(ctx.db, ctx.key))
+    const r = await withPrivacyIfPresent((ctx) => verifyAudit(ctx.db, ctx.key), {entries: 0, problems: []})
     const ok = r.problems.length === 0
     if (flags.json) this.printJson({ok, ...r})
     else {

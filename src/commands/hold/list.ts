@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {renderTable} from '../../cli/text-table.js'
 import {listHolds} from '../../privacy/holds.js'
-import {withPrivacy} from '../../privacy/privacy-context.js'
+import {withPrivacyIfPresent} from '../../privacy/privacy-context.js'
 
 export default class HoldList extends BaseCommand {
   static override summary = 'List legal holds in force (--all: also released and expired ones).'
@@ -12,7 +12,7 @@ export default class HoldList extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(HoldList)
-    const holds = await withPrivacy((ctx) => listHolds(ctx.db, flags.all))
+    const holds = await withPrivacyIfPresent((ctx) => listHolds(ctx.db, flags.all), [])
     if (flags.json) return this.printJson({holds})
     if (holds.length === 0) return this.log('no holds.')
     this.log(renderTable(['id', 'store', 'collection', 'subject', 'reason', 'until', 'released'], holds.map((h) => [h.id, h.store, h.collection, h.subjectHash?.slice(0, 12), h.reason, h.until?.slice(0, 10), h.releasedAt?.slice(0, 10)])))
