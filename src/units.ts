@@ -16,7 +16,7 @@ const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i
 const UNIT_MS: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000}
 
 export interface DurationBounds {
-  /** Smallest accepted value in milliseconds (default: anything above 0). */
+  /** Smallest accepted value in milliseconds (default: anything above 0; 0 admits "0" itself, e.g. "no limit"). */
   minMs?: number
   /** Largest accepted value in milliseconds (default: no limit). */
   maxMs?: number
@@ -28,7 +28,7 @@ export function parseDurationMs(value: string | number, what: string, bounds: Du
   const m = DURATION.exec(text)
   const ms = m ? Number(m[1]) * UNIT_MS[(m[2] ?? 's').toLowerCase()]! : Number.NaN
   const {minMs, maxMs} = bounds
-  const ok = Number.isSafeInteger(ms) && ms > 0 && (minMs === undefined || ms >= minMs) && (maxMs === undefined || ms <= maxMs)
+  const ok = Number.isSafeInteger(ms) && (ms > 0 || minMs === 0) && (minMs === undefined || ms >= minMs) && (maxMs === undefined || ms <= maxMs)
   if (!ok) throw new UnitError(`${what} must be a duration${rangeText(bounds)} like 500ms, 10s, 5m, 1h or 7d (a bare number means seconds), got '${text.trim()}'.`)
   return ms
 }
@@ -47,6 +47,7 @@ export function formatDuration(ms: number): string {
 }
 
 function rangeText({minMs, maxMs}: DurationBounds): string {
+  if (minMs === 0) return rangeText({maxMs}) + ' (0 for none)'
   if (minMs !== undefined && maxMs !== undefined) return ` from ${formatDuration(minMs)} to ${formatDuration(maxMs)}`
   if (minMs !== undefined) return ` of at least ${formatDuration(minMs)}`
   if (maxMs !== undefined) return ` of at most ${formatDuration(maxMs)}`

@@ -47,10 +47,11 @@ test('runSmoke: 2 publishers x 2 subscribers for 8 s on a throwaway node all pas
 
 test('CLI: smoke --json exits 0 with only the report on stdout', async () => {
   const junit = join(home, 'smoke.xml')
-  const r = await cli(['smoke', '--json', '--duration', '5', '--junit', junit])
+  const r = await cli(['smoke', '--json', '--duration', '5s', '--junit', junit]) // a duration like every other
   assert.is(r.exitCode, 0, `exit ${r.exitCode} (${r.signal ?? 'no signal'}): ${r.stderr}`)
   const report = JSON.parse(String(r.stdout)) as SmokeReport
   assert.is(report.passed, true)
+  assert.is(report.durationSeconds, 5)
   assert.equal(Object.keys(report), ['passed', 'node', 'room', 'durationSeconds', 'thresholds', 'streams'])
   assert.is(report.streams.length, 4) // 2 publishers x 1 subscriber x {audio, video}
   assert.is(String(r.stderr), '') // no progress: not a TTY, and --json

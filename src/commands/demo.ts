@@ -4,7 +4,8 @@ import {renderRoomText} from '../cli/room-text.js'
 import {BadInputError} from '../errors.js'
 import {AdminClient} from '../fleet/admin-client.js'
 import {clientActions} from '../fleet/snapshot-actions.js'
-import {SnapshotPoller} from '../fleet/snapshot-poller.js'
+import {POLL_INTERVAL_BOUNDS, SnapshotPoller} from '../fleet/snapshot-poller.js'
+import {durationFlag} from '../cli/flags.js'
 import {clientTarget} from '../fleet/snapshot-targets.js'
 import {joinDemoRoom} from '../client/demo-room.js'
 import {startThrowawayNode, type LocalNode} from '../client/local-node.js'
@@ -17,19 +18,17 @@ On a terminal (stdin and stdout) it then runs the \`confctl top\` dashboard on t
 
 Without a terminal it prints one line per --interval (participants, bitrates) until Ctrl-C or the end of --duration. --json (requires --duration) prints the room at the end: {"node": string, "room": RoomDetail}.`
 
-  static override examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --participants 4 --duration 30 --json']
+  static override examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --participants 4 --duration 30s --json']
 
   static override flags = {
     participants: Flags.integer({description: 'How many synthetic participants join (1-8).', default: 3}),
-    duration: Flags.integer({description: 'Stop after this many seconds (0: run until q / Ctrl-C).', default: 0}),
-    interval: Flags.integer({description: 'Refresh the view every this many milliseconds.', default: 1000}),
+    duration: durationFlag({description: 'Stop after this long, e.g. 30s or 5m (a bare number means seconds; 0: run until q / Ctrl-C).', default: '0', unit: 's', bounds: {minMs: 0}}),
+    interval: durationFlag({description: 'Refresh the view this often, e.g. 500ms or 2s, 100ms to 1h, as for `top --interval` (a bare number means seconds; it used to mean milliseconds).', default: '1s', bounds: POLL_INTERVAL_BOUNDS}),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Demo)
     if (flags.participants < 1 || flags.participants > 8) throw new BadInputError(`--participants must be from 1 to 8, not ${flags.participants}.`)
-    if (flags.duration < 0) throw new BadInputError(`--duration must be 0 or more seconds, not ${flags.duration}.`)
-    if (flags.interval < 100) throw new BadInputError(`--interval must be at least 100 ms, not ${flags.interval}.`)
     if (flags.json && flags.duration === 0) throw new BadInputError('--json needs --duration, so that the demo ends and prints one document.')
 
     const dashboard = !flags.json && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY)

@@ -1,6 +1,7 @@
 import {writeFile} from 'node:fs/promises'
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
+import {durationFlag} from '../cli/flags.js'
 import {BadInputError, CheckFailedError, ConfctlError, EXIT} from '../errors.js'
 import {smokeJunitXml} from '../client/junit.js'
 import {targetFromAdminUrl, targetFromInventory, type SmokeTarget} from '../client/node-target.js'
@@ -27,7 +28,7 @@ Exit 0 when every stream passes, 1 when one fails, 2 on bad flags, 3 when the no
     'admin-token-file': Flags.string({description: "File holding the node's admin token (with --url)."}),
     publishers: Flags.string({description: 'Synthetic publishers.', default: String(SMOKE_DEFAULTS.publishers)}),
     subscribers: Flags.string({description: 'Synthetic subscribers (each receives every publisher).', default: String(SMOKE_DEFAULTS.subscribers)}),
-    duration: Flags.string({description: 'Seconds of media to measure.', default: String(SMOKE_DEFAULTS.durationSeconds)}),
+    duration: durationFlag({description: 'How long to measure media, e.g. 10s or 1m (a bare number means seconds).', default: `${SMOKE_DEFAULTS.durationSeconds}s`}),
     'max-loss': Flags.string({description: 'Highest packet loss per stream, percent.', default: String(SMOKE_DEFAULTS.maxLossPercent)}),
     'max-jitter': Flags.string({description: 'Highest interarrival jitter per stream, milliseconds.', default: String(SMOKE_DEFAULTS.maxJitterMs)}),
     junit: Flags.string({description: 'Also write the result as JUnit XML to this file.'}),
@@ -39,7 +40,7 @@ Exit 0 when every stream passes, 1 when one fails, 2 on bad flags, 3 when the no
     const settings = {
       publishers: parseNumberFlag('--publishers', flags.publishers),
       subscribers: parseNumberFlag('--subscribers', flags.subscribers),
-      durationSeconds: parseNumberFlag('--duration', flags.duration),
+      durationSeconds: flags.duration / 1000,
       maxLossPercent: parseNumberFlag('--max-loss', flags['max-loss']),
       maxJitterMs: parseNumberFlag('--max-jitter', flags['max-jitter']),
     }

@@ -5,7 +5,8 @@ import {readInventory} from '../fleet/inventory.js'
 import {inventoryPath} from '../fleet/paths.js'
 import {pickNode} from '../fleet/resolve-node.js'
 import {adminActions} from '../fleet/snapshot-actions.js'
-import {parseIntervalMs, SnapshotPoller} from '../fleet/snapshot-poller.js'
+import {POLL_INTERVAL_BOUNDS, SnapshotPoller} from '../fleet/snapshot-poller.js'
+import {durationFlag} from '../cli/flags.js'
 import {inventoryTargets} from '../fleet/snapshot-targets.js'
 import {snapshotProblems, snapshotText} from '../cli/snapshot-text.js'
 
@@ -25,17 +26,17 @@ Exit 0; 3 when --once/--json found a node unreachable (the snapshot is printed a
   ]
 
   static override flags = {
-    interval: Flags.string({description: 'Time between polls, e.g. 500ms, 1s, 5s.', default: '1s'}),
+    interval: durationFlag({description: 'Time between polls, e.g. 500ms, 1s, 5s (100ms to 1h).', default: '1s', bounds: POLL_INTERVAL_BOUNDS}),
     node: Flags.string({description: 'Only this node (repeatable); default: every node in fleet.yaml.', multiple: true}),
-    timeout: Flags.string({description: 'How long one node may take to answer a poll before it shows as unreachable (default: the interval, at least 1s).'}),
+    timeout: durationFlag({description: 'How long one node may take to answer a poll before it shows as unreachable (default: the interval, at least 1s).', bounds: POLL_INTERVAL_BOUNDS}),
     once: Flags.boolean({description: 'Print one snapshot as tables and exit.', default: false}),
     'show-ip': Flags.boolean({description: "Show participants' IP addresses (hidden by default: personal data).", default: false}),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Top)
-    const intervalMs = parseIntervalMs(flags.interval, '--interval')
-    const timeoutMs = flags.timeout === undefined ? Math.min(5000, Math.max(1000, intervalMs)) : parseIntervalMs(flags.timeout, '--timeout')
+    const intervalMs = flags.interval
+    const timeoutMs = flags.timeout ?? Math.min(5000, Math.max(1000, intervalMs))
     const file = inventoryPath()
     const inv = await readInventory(file)
     if (inv.nodes.length === 0) throw new BadInputError(`there are no nodes in ${file}; start one with \`confctl node up\`.`)

@@ -1,8 +1,8 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {DEFAULT_STOP_TIMEOUT_MS} from '../../fleet/local-supervisor.js'
 import {bringDownNode} from '../../fleet/node-lifecycle.js'
-import {parseDurationSeconds} from '../../units.js'
+import {durationFlag} from '../../cli/flags.js'
 
 export default class NodeDown extends BaseCommand {
   static override summary = 'Stop a local node (SIGTERM, then SIGKILL after --timeout).'
@@ -17,12 +17,12 @@ export default class NodeDown extends BaseCommand {
   }
 
   static override flags = {
-    timeout: Flags.string({description: `How long to wait after SIGTERM before SIGKILL (default ${DEFAULT_STOP_TIMEOUT_MS / 1000}s).`}),
+    timeout: durationFlag({description: `How long to wait after SIGTERM before SIGKILL (default ${DEFAULT_STOP_TIMEOUT_MS / 1000}s).`}),
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(NodeDown)
-    const timeoutMs = flags.timeout === undefined ? undefined : parseDurationSeconds(flags.timeout, '--timeout') * 1000
+    const timeoutMs = flags.timeout
     const r = await bringDownNode(args.name, {timeoutMs})
     if (flags.json) {
       this.printJson({name: r.name, wasRunning: r.wasRunning, pid: r.pid ?? null, forced: r.forced, staleFilesRemoved: r.staleFilesRemoved})

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {formatPortRange, parseDurationSeconds} from '../../units.js'
+import {formatPortRange} from '../../units.js'
+import {durationFlag, portFlag, portRangeFlag} from '../../cli/flags.js'
 import {PROVISION_DEFAULTS, provisionNode} from '../../fleet/ssh/provision.js'
 import {DEFAULT_HEALTH_TIMEOUT_MS} from '../../fleet/ssh/remote-node.js'
 
@@ -29,19 +30,19 @@ Exit 2 for bad usage; exit 3 when the host cannot be reached, refuses the key, h
     'known-hosts': Flags.string({description: 'known_hosts file to check the host key against (default ~/.ssh/known_hosts).'}),
     'accept-new': Flags.boolean({description: 'Accept and record a host key not seen before (a changed key is still refused).', default: false}),
     'remote-dir': Flags.string({description: 'Node directory on the host (default /var/lib/confctl/NAME as root, else ~/.local/share/confctl/NAME).'}),
-    port: Flags.string({description: `Public (WHIP/WHEP) TCP port (default ${PROVISION_DEFAULTS.port}).`}),
-    'admin-port': Flags.string({description: `Admin API TCP port on the host's 127.0.0.1 (default ${PROVISION_DEFAULTS.adminPort}).`}),
-    'rtc-ports': Flags.string({description: `UDP port range for media, X-Y (default ${formatPortRange(PROVISION_DEFAULTS.rtcPorts)}).`}),
+    port: portFlag({allowZero: false, description: `Public (WHIP/WHEP) TCP port (default ${PROVISION_DEFAULTS.port}).`}),
+    'admin-port': portFlag({allowZero: false, description: `Admin API TCP port on the host's 127.0.0.1 (default ${PROVISION_DEFAULTS.adminPort}).`}),
+    'rtc-ports': portRangeFlag({description: `UDP port range for media, X-Y with X >= 1024 (default ${formatPortRange(PROVISION_DEFAULTS.rtcPorts)}).`}),
     'announce-ip': Flags.string({description: 'IP address announced in ICE candidates (the public IP behind NAT).'}),
     'public-url': Flags.string({description: 'URL clients use for WHIP/WHEP (default http://ANNOUNCE_IP_OR_HOST:PORT).'}),
     supervisor: Flags.string({description: 'How the node is run: systemd, pidfile, or auto (systemd as root where it runs).', options: ['auto', 'systemd', 'pidfile'], default: 'auto'}),
     bundle: Flags.string({description: 'Node bundle to install: a directory with manifest.json, a manifest, or the .mjs (default: the one built with confctl).'}),
-    timeout: Flags.string({description: `How long to wait for /healthz after the start (default ${DEFAULT_HEALTH_TIMEOUT_MS / 1000}s).`}),
+    timeout: durationFlag({description: `How long to wait for /healthz after the start (default ${DEFAULT_HEALTH_TIMEOUT_MS / 1000}s).`}),
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(NodeProvision)
-    const healthTimeoutMs = flags.timeout === undefined ? undefined : parseDurationSeconds(flags.timeout, '--timeout') * 1000
+    const healthTimeoutMs = flags.timeout
     const showProgress = !flags.json && Boolean(process.stderr.isTTY)
     const r = await provisionNode({
       target: args.target,
@@ -50,8 +51,8 @@ Exit 2 for bad usage; exit 3 when the host cannot be reached, refuses the key, h
       knownHosts: flags['known-hosts'],
       acceptNew: flags['accept-new'],
       remoteDir: flags['remote-dir'],
-      port: flags.port,
-      adminPort: flags['admin-port'],
+      port: flags.port === undefined ? undefined : String(flags.port),
+      adminPort: flags['admin-port'] === undefined ? undefined : String(flags['admin-port']),
       rtcPorts: flags['rtc-ports'],
       announceIp: flags['announce-ip'],
       publicUrl: flags['public-url'],

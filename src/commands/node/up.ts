@@ -3,7 +3,8 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {bringUpLocalNode, runUpLocalNode} from '../../fleet/node-lifecycle.js'
 import {LOCAL_DEFAULTS} from '../../fleet/node-config.js'
 import {DEFAULT_START_TIMEOUT_MS, type StartedNode} from '../../fleet/local-supervisor.js'
-import {formatPortRange, parseDurationSeconds} from '../../units.js'
+import {formatPortRange} from '../../units.js'
+import {durationFlag, portFlag, portRangeFlag} from '../../cli/flags.js'
 
 export default class NodeUp extends BaseCommand {
   static override summary = 'Start a local SFU node (recorded in fleet.yaml) and wait until it is healthy.'
@@ -21,9 +22,9 @@ Refuses (exit 2) if a node of that name is already running or a port is taken; e
 
   static override flags = {
     name: Flags.string({description: `Node name (default "${LOCAL_DEFAULTS.name}").`}),
-    port: Flags.string({description: `Public (WHIP/WHEP) TCP port, 0 = any free port (default ${LOCAL_DEFAULTS.port}).`}),
-    'admin-port': Flags.string({description: `Admin API TCP port, 0 = any free port (default ${LOCAL_DEFAULTS.adminPort}).`}),
-    'rtc-ports': Flags.string({description: `UDP port range for media, X-Y (default ${formatPortRange(LOCAL_DEFAULTS.rtcPorts)}).`}),
+    port: portFlag({description: `Public (WHIP/WHEP) TCP port, 0 = any free port (default ${LOCAL_DEFAULTS.port}).`}),
+    'admin-port': portFlag({description: `Admin API TCP port, 0 = any free port (default ${LOCAL_DEFAULTS.adminPort}).`}),
+    'rtc-ports': portRangeFlag({description: `UDP port range for media, X-Y with X >= 1024 (default ${formatPortRange(LOCAL_DEFAULTS.rtcPorts)}).`}),
     'announce-ip': Flags.string({description: 'IP address announced in ICE candidates (the public IP behind NAT); "" clears it.'}),
     host: Flags.string({description: `Address the public port listens on (default ${LOCAL_DEFAULTS.host}).`}),
     'admin-host': Flags.string({description: `Address the admin API listens on (default ${LOCAL_DEFAULTS.adminHost}). Anything but loopback needs --admin-tls-cert/--admin-tls-key or --insecure-admin.`}),
@@ -42,15 +43,16 @@ Refuses (exit 2) if a node of that name is already running or a port is taken; e
     codecs: Flags.string({description: 'Codecs publishers may send, comma-separated out of opus,vp8,vp9,h264,av1 (default all; passed through, never transcoded); "" clears it.'}),
     'access-log-max-age': Flags.string({description: 'Age of its first line at which the node rotates access.log, e.g. 1d (default); "" clears it. Rotated files are deleted after 30 days.'}),
     foreground: Flags.boolean({description: 'Run attached to this terminal until Ctrl-C (forwarded as SIGTERM).', default: false}),
-    timeout: Flags.string({description: `How long to wait for the node to become healthy (default ${DEFAULT_START_TIMEOUT_MS / 1000}s).`}),
+    timeout: durationFlag({description: `How long to wait for the node to become healthy (default ${DEFAULT_START_TIMEOUT_MS / 1000}s).`}),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(NodeUp)
     const nodeFlags = {
       name: flags.name,
-      port: flags.port,
-      adminPort: flags['admin-port'],
+      // checked at parse time (exit 2 before anything is written); fleet.yaml keeps them as text
+      port: flags.port === undefined ? undefined : String(flags.port),
+      adminPort: flags['admin-port'] === undefined ? undefined : String(flags['admin-port']),
       rtcPorts: flags['rtc-ports'],
       announceIp: flags['announce-ip'],
       host: flags.host,
@@ -70,7 +72,7 @@ Refuses (exit 2) if a node of that name is already running or a port is taken; e
       iceServers: flags['ice-server'],
       codecs: flags.codecs,
     }
-    const timeoutMs = flags.timeout === undefined ? undefined : parseDurationSeconds(flags.timeout, '--timeout') * 1000
+    const timeoutMs = flags.timeout
 
     if (flags.foreground) {
       const result = await runUpLocalNode(nodeFlags, {

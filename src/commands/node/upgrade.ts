@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {renderTable} from '../../cli/text-table.js'
 import {UnreachableError} from '../../errors.js'
-import {parseDurationSeconds} from '../../units.js'
+import {durationFlag} from '../../cli/flags.js'
 import {DEFAULT_HEALTH_TIMEOUT_MS} from '../../fleet/ssh/remote-node.js'
 import {DEFAULT_DRAIN_TIMEOUT_MS, upgradeNodes} from '../../fleet/ssh/upgrade.js'
 
@@ -22,15 +22,15 @@ Exit 3 if a node failed (after its rollback); exit 2 for bad usage.
 
   static override flags = {
     all: Flags.boolean({description: 'Every ssh node in fleet.yaml, one at a time.', default: false}),
-    timeout: Flags.string({description: `How long to wait for rooms to empty after the drain (default ${DEFAULT_DRAIN_TIMEOUT_MS / 60_000}m).`}),
-    'health-timeout': Flags.string({description: `How long to wait for /healthz after the start (default ${DEFAULT_HEALTH_TIMEOUT_MS / 1000}s).`}),
+    timeout: durationFlag({description: `How long to wait for rooms to empty after the drain (default ${DEFAULT_DRAIN_TIMEOUT_MS / 60_000}m).`}),
+    'health-timeout': durationFlag({description: `How long to wait for /healthz after the start (default ${DEFAULT_HEALTH_TIMEOUT_MS / 1000}s).`}),
     bundle: Flags.string({description: 'Node bundle to install (default: the one built with confctl).'}),
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(NodeUpgrade)
-    const drainTimeoutMs = flags.timeout === undefined ? undefined : parseDurationSeconds(flags.timeout, '--timeout') * 1000
-    const healthTimeoutMs = flags['health-timeout'] === undefined ? undefined : parseDurationSeconds(flags['health-timeout'], '--health-timeout') * 1000
+    const drainTimeoutMs = flags.timeout
+    const healthTimeoutMs = flags['health-timeout']
     const showProgress = !flags.json && Boolean(process.stderr.isTTY)
     const report = await upgradeNodes(
       {name: args.name, all: flags.all},

@@ -6,7 +6,7 @@ import {importDump} from '../../qoe/import/index.js'
 import {SUMMARY_TABLE_HEADERS, summaryRow} from '../../qoe/summary.js'
 import {DEFAULT_THRESHOLDS, evaluate, parseThresholds, type SummaryScope, type Thresholds, type Violation} from '../../qoe/thresholds.js'
 import {nodeQoe} from '../../fleet/node-qoe.js'
-import {parseDurationSeconds} from '../../units.js'
+import {durationFlag} from '../../cli/flags.js'
 
 export default class QoeCheck extends BaseCommand {
   static override summary = 'Check the call quality in a stats dump against thresholds; exit 1 if a stream breaks one.'
@@ -24,9 +24,9 @@ export default class QoeCheck extends BaseCommand {
     file: Flags.string({description: 'A webrtc-internals dump or RTCStatsDump (plain or gzipped) to check.', exclusive: ['node']}),
     node: Flags.string({description: "Check a node's streams instead (its stored samples for --since, or --live)."}),
     room: Flags.string({description: 'With --node: only this room.'}),
-    since: Flags.string({description: 'With --node: window of stored samples (30s, 15m, 1h).', default: '15m'}),
+    since: durationFlag({description: 'With --node: window of stored samples (30s, 15m, 1h).', default: '15m', unit: 's'}),
     live: Flags.boolean({description: 'With --node: poll current counters for --duration instead.', default: false}),
-    duration: Flags.string({description: 'With --node --live: how long to poll.', default: '10s'}),
+    duration: durationFlag({description: 'With --node --live: how long to poll.', default: '10s', unit: 's'}),
     'max-jitter': Flags.string({description: `Highest acceptable p95 jitter, ms [default: ${DEFAULT_THRESHOLDS.maxJitterMs}]`}),
     'max-loss': Flags.string({description: `Highest acceptable p95 packet loss per interval, percent [default: ${DEFAULT_THRESHOLDS.maxLossPercent}]`}),
     'max-rtt': Flags.string({description: `Highest acceptable p95 round-trip time, ms [default: ${DEFAULT_THRESHOLDS.maxRttMs}]`}),
@@ -60,12 +60,12 @@ export default class QoeCheck extends BaseCommand {
   }
 
   /** --node: the node's streams, one scope per participant. */
-  private async checkNode(flags: {node?: string; room?: string; since: string; live: boolean; duration: string; json: boolean}, thresholds: Thresholds): Promise<void> {
+  private async checkNode(flags: {node?: string; room?: string; since: number; live: boolean; duration: number; json: boolean}, thresholds: Thresholds): Promise<void> {
     const result = await nodeQoe({
       node: flags.node,
       room: flags.room,
-      sinceSeconds: parseDurationSeconds(flags.since, '--since'),
-      liveSeconds: flags.live ? parseDurationSeconds(flags.duration, '--duration') : undefined,
+      sinceSeconds: flags.since,
+      liveSeconds: flags.live ? flags.duration : undefined,
     })
     const scopes: SummaryScope[] = result.streams.map((s) => ({source: `${s.room} / ${s.identity}`, streams: [s.summary]}))
     const violations = evaluate(scopes, thresholds)

@@ -3,7 +3,7 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {renderTable} from '../../cli/text-table.js'
 import {BadInputError} from '../../errors.js'
 import {nodeQoe} from '../../fleet/node-qoe.js'
-import {parseDurationSeconds} from '../../units.js'
+import {durationFlag} from '../../cli/flags.js'
 import {formatNumber, worstBand, type Pct} from '../../qoe/summary.js'
 
 export default class QoeInspect extends BaseCommand {
@@ -23,16 +23,16 @@ Exit 2 for an unknown room or participant (no samples) or a bad flag, 3 if the n
     node: Flags.string({description: 'Node to inspect (optional when fleet.yaml has exactly one node).'}),
     room: Flags.string({description: 'Only this room.'}),
     participant: Flags.string({description: 'Only this participant (session id or identity).'}),
-    since: Flags.string({description: 'Window of stored samples: 30s, 15m, 1h, 2d.', default: '15m', exclusive: ['live']}),
+    since: durationFlag({description: 'Window of stored samples: 30s, 15m, 1h, 2d.', default: '15m', unit: 's', exclusive: ['live']}),
     live: Flags.boolean({description: 'Poll the current counters instead of reading stored samples.', default: false}),
-    duration: Flags.string({description: 'With --live: how long to poll.', default: '10s'}),
+    duration: durationFlag({description: 'With --live: how long to poll, at most 10m.', default: '10s', unit: 's'}),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(QoeInspect)
-    const since = parseDurationSeconds(flags.since, '--since')
-    const duration = parseDurationSeconds(flags.duration, '--duration')
-    if (flags.live && duration > 600) throw new BadInputError(`--duration must be at most 10m with --live, got '${flags.duration}'.`)
+    const since = flags.since
+    const duration = flags.duration
+    if (flags.live && duration > 600) throw new BadInputError(`--duration must be at most 10m with --live, got ${duration}s.`)
     const tty = Boolean(process.stderr.isTTY) && !flags.json
     const result = await nodeQoe({
       node: flags.node,

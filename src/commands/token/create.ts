@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {BadInputError} from '../../errors.js'
 import {connectNode} from '../../fleet/resolve-node.js'
-import {parseDurationSeconds} from '../../units.js'
+import {durationFlag} from '../../cli/flags.js'
 
 export default class TokenCreate extends BaseCommand {
   static override summary = 'Issue a join token (JWT) for a room, signed by the node.'
@@ -22,7 +22,7 @@ Grants: by default the token may publish and subscribe, with at most 2 sessions 
     room: Flags.string({description: 'Room the token admits to.', required: true}),
     identity: Flags.string({description: 'Stable identity of the participant (recorded in session logs).', required: true}),
     name: Flags.string({description: 'Display name shown to others.'}),
-    ttl: Flags.string({description: 'Validity: 30s, 15m, 1h, 2d, at most 7d (default: 1h).'}),
+    ttl: durationFlag({description: 'Validity: 30s, 15m, 1h, 2d, at most 7d (default: 1h).', unit: 's', bounds: {maxMs: 7 * 86_400_000}}),
     publish: Flags.boolean({description: 'Allow publishing (WHIP); --no-publish for a viewer-only token (default: allowed).', allowNo: true}),
     subscribe: Flags.boolean({description: 'Allow subscribing (WHEP); --no-subscribe for a send-only token (default: allowed).', allowNo: true}),
     'max-sessions': Flags.string({description: 'Sessions the token may hold at once on the node, 1-100 (default 2).'}),
@@ -32,7 +32,7 @@ Grants: by default the token may publish and subscribe, with at most 2 sessions 
   async run(): Promise<void> {
     const {flags} = await this.parse(TokenCreate)
     // Validate before any network traffic, so a typo is exit 2 even when the node is down.
-    const ttlSeconds = flags.ttl === undefined ? undefined : parseDurationSeconds(flags.ttl, '--ttl', {maxMs: 7 * 86_400_000})
+    const ttlSeconds = flags.ttl
     const maxSessions = flags['max-sessions'] === undefined ? undefined : parseMaxSessions(flags['max-sessions'])
     if (flags.publish === false && flags.subscribe === false) {
       throw new BadInputError('--no-publish and --no-subscribe together leave the token allowing nothing; drop one of them.')
