@@ -105,6 +105,7 @@ export async function startNode(config: NodeConfig) {
     nodeInfo,
     qoe,
     health: () => nodeHealth(registry, budget),
+    sessionCounters: () => ({ended: registry.ended, refused: budget.refusals}),
   })
   const publicServer = createServer(serverOptions(limits), (req, res) => {
     logAccess(accessLog, 'public', req, res)

@@ -63,6 +63,8 @@ export type SessionLog = (line: string) => void
 
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>()
+  /** Sessions ended since start, by reason (for /metrics). */
+  readonly ended = new Map<EndReason, number>()
   draining = false
   private readonly ticker: NodeJS.Timeout
 
@@ -138,6 +140,7 @@ export class RoomRegistry {
 
   private left(room: Room, p: Participant, reason: EndReason): void {
     this.sessions.left(p.id, reason)
+    this.ended.set(reason, (this.ended.get(reason) ?? 0) + 1)
     // The session id and room only: identities and addresses are personal data (see the store).
     this.log(`session ${p.id} (${p.role}) in room ${room.name} ended: ${reason}`)
     if (room.size === 0 && this.rooms.get(room.name) === room) this.rooms.delete(room.name)

@@ -46,6 +46,8 @@ export class SessionBudget {
   readonly #perIp = new Map<string, number>()
   #total = 0
   #portsExhausted = false
+  /** Refusals since start, by BudgetError code (for /metrics). */
+  readonly refusals = new Map<BudgetError['code'], number>()
 
   constructor(options: SessionBudgetOptions) {
     if (options.maxSessions < 1) throw new TypeError('maxSessions must be at least 1')
@@ -63,6 +65,15 @@ export class SessionBudget {
 
   /** Reserves a slot or throws BudgetError saying which cap was reached. */
   reserve(claim: SessionClaim): Reservation {
+    try {
+      return this.#reserve(claim)
+    } catch (err) {
+      if (err instanceof BudgetError) this.refusals.set(err.code, (this.refusals.get(err.code) ?? 0) + 1)
+      throw err
+    }
+  }
+
+  #reserve(claim: SessionClaim): Reservation {
     const {maxSessions, maxSessionsPerIp} = this.#options
     if (this.#total >= maxSessions) {
       throw new BudgetError(503, 'node_full', `the node is at its limit of ${maxSessions} sessions; try again later or another node`, RETRY_AFTER_FULL_S)
@@ -100,6 +111,7 @@ export class SessionBudget {
   /** Called when a peer connection got no UDP port: the range is used up (by us or others). */
   markPortsExhausted(): void {
     this.#portsExhausted = true
+    this.refusals.set('no_ports', (this.refusals.get('no_ports') ?? 0) + 1)
   }
 
   /** Called when a peer connection did get a port: the range has room again. */

@@ -98,6 +98,13 @@ caps('one address holds at most --max-sessions-per-ip sessions, whatever the tok
   assert.ok(Number(fourth.retryAfter) > 0)
 })
 
+caps('/metrics counts the refusals by cap', async () => {
+  const res = await fetch(`${capNode.state.adminUrl}/metrics`, {headers: {authorization: `Bearer ${capNode.adminToken}`}})
+  const text = await res.text()
+  assert.match(text, /^confctl_sessions_refused_total\{reason="too_many_sessions_for_token"\} 1$/m)
+  assert.match(text, /^confctl_sessions_refused_total\{reason="too_many_sessions_for_ip"\} 1$/m)
+})
+
 caps('closing the room frees every slot at once', async () => {
   assert.is((await admin(capNode, '/v1/rooms/cap1', {method: 'DELETE'})).status, 200)
   assert.equal(await rooms(capNode), [], 'no room left')
@@ -168,6 +175,9 @@ abandoned('200 abandoned POSTs: 503 once full, ports freed within 35 s, then a p
   const freedAfter = Date.now() - lastAdmitted
   assert.ok(freedAfter < 35_000, `ports freed ${freedAfter} ms after the last abandoned offer`)
   assert.is((await health(node)).status, 'ok', '/healthz is ok again')
+  const metrics = await (await fetch(`${node.state.adminUrl}/metrics`, {headers: {authorization: `Bearer ${node.adminToken}`}})).text()
+  assert.match(metrics, /^confctl_sessions_ended_total\{reason="connect-timeout"\} 20$/m, '/metrics counts the ends by reason')
+  assert.match(metrics, /^confctl_sessions_refused_total\{reason="node_full"\} 180$/m)
   assert.match(node.output(), /ended: connect-timeout/, 'the node log names the reason')
   const db = new Database(join(node.dir, 'node.db'), {readonly: true})
   try {

@@ -46,6 +46,7 @@ budget('the node cap is a 503 and release() frees exactly one slot, once', () =>
   const err = refusal(() => b.reserve(claim('c', '192.0.2.3')))
   assert.is(err.status, 503)
   assert.is(err.code, 'node_full')
+  assert.is(b.refusals.get('node_full'), 1, 'the refusal is counted')
   r1.release()
   r1.release() // idempotent: must not free a second slot
   assert.is(b.total, 1, 'one slot in use after a double release')

@@ -8,7 +8,7 @@ import type {QoeRecorder} from '../qoe-recorder.js'
 import type {RoomRegistry} from '../room-registry.js'
 import {issueToken, listRevocations, revokeToken, type AdminTokenDeps} from './admin-tokens.js'
 import {HttpError, answeringErrors, bearerToken, matchPath, sendJson} from './http-kit.js'
-import {renderMetrics} from './metrics.js'
+import {renderMetrics, type SessionCounters} from './metrics.js'
 
 export interface AdminApiDeps {
   registry: RoomRegistry
@@ -17,6 +17,7 @@ export interface AdminApiDeps {
   nodeInfo: () => NodeInfo
   qoe: QoeRecorder
   health: () => HealthResponse
+  sessionCounters: () => SessionCounters
 }
 
 export function createAdminHandler(deps: AdminApiDeps) {
@@ -54,7 +55,7 @@ async function route(deps: AdminApiDeps, req: IncomingMessage, res: ServerRespon
   if (key === 'POST /v1/tokens/revocations') return sendJson(res, 201, await revokeToken(deps.tokens, req))
   if (key === 'GET /v1/tokens/revocations') return sendJson(res, 200, listRevocations(deps.tokens))
   if (key === 'GET /metrics') {
-    const text = renderMetrics(deps.nodeInfo(), deps.registry)
+    const text = renderMetrics(deps.nodeInfo(), deps.registry, deps.sessionCounters())
     res.writeHead(200, {'content-type': 'text/plain; version=0.0.4'})
     res.end(text)
     return

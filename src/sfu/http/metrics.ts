@@ -6,7 +6,13 @@ const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace
 const labels = (l: Record<string, string>) =>
   '{' + Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`).join(',') + '}'
 
-export function renderMetrics(node: NodeInfo, registry: RoomRegistry): string {
+/** Counters of how sessions ended and why new ones were refused, each by reason. */
+export interface SessionCounters {
+  ended: ReadonlyMap<string, number>
+  refused: ReadonlyMap<string, number>
+}
+
+export function renderMetrics(node: NodeInfo, registry: RoomRegistry, sessions: SessionCounters): string {
   const lines: string[] = []
   const family = (name: string, type: 'gauge' | 'counter', help: string) => {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`)
@@ -26,6 +32,11 @@ export function renderMetrics(node: NodeInfo, registry: RoomRegistry): string {
   family('confctl_participants', 'gauge', 'Sessions on this node by role.')
   lines.push(`confctl_participants${labels({role: 'publisher'})} ${node.counts.publishers}`)
   lines.push(`confctl_participants${labels({role: 'subscriber'})} ${node.counts.subscribers}`)
+  // An attack or a misconfiguration shows here first: refusals by cap, ends by reason.
+  family('confctl_sessions_ended_total', 'counter', 'Sessions ended since the node started, by reason (left, kicked, connect-timeout, ...).')
+  for (const [reason, n] of sessions.ended) lines.push(`confctl_sessions_ended_total${labels({reason})} ${n}`)
+  family('confctl_sessions_refused_total', 'counter', 'WHIP/WHEP requests refused by a session cap since the node started, by error code.')
+  for (const [reason, n] of sessions.refused) lines.push(`confctl_sessions_refused_total${labels({reason})} ${n}`)
 
   const streamFamilies: Array<[string, 'gauge' | 'counter', string, (s: ReturnType<typeof streamsOf>[number]['s']) => number | null]> = [
     ['confctl_stream_packets_total', 'counter', 'RTP packets received (uplink) or sent (downlink).', (s) => s.packets],
