@@ -1,10 +1,10 @@
-// The typed flag kinds commands declare for durations, ports, port ranges and sizes, built on
+// The typed flag kinds commands declare for durations, ports, port ranges, sizes and days, built on
 // oclif's Flags.custom over src/units.ts, so every command spells and checks a value the same
 // way (`--duration 10s` works wherever a duration is asked for) and a bad value is exit 2 with
 // one sentence, before the command runs.
 import {Flags} from '@oclif/core'
 import type {OptionFlag} from '@oclif/core/interfaces'
-import {parseDurationMs, parseDurationSeconds, parsePort, parsePortRange, parseSizeBytes, UnitError, formatPortRange, type DurationBounds} from '../units.js'
+import {parseDay, parseDurationMs, parseDurationSeconds, parsePort, parsePortRange, parseSizeBytes, UnitError, formatPortRange, type DurationBounds} from '../units.js'
 
 /** What every flag kind here takes besides its own options (oclif's names and meaning). */
 export interface FlagOptions {
@@ -90,3 +90,7 @@ export function sizeFlag(o: FlagOptions): OptionFlag<number> | OptionFlag<number
   return build(o, 'SIZE', (input, name) => parseSizeBytes(input, name))
 }
 
+/** A calendar day YYYY-MM-DD that exists, as midnight UTC of that day. */
+export function dayFlag(o: FlagOptions): OptionFlag<Date | undefined> {
+  return build(o, 'YYYY-MM-DD', (input, name) => parseDay(input, name)) as OptionFlag<Date | undefined>
+}

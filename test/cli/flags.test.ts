@@ -8,7 +8,7 @@ import {join} from 'node:path'
 import {Parser} from '@oclif/core'
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
-import {durationFlag, portFlag, portRangeFlag, sizeFlag} from '../../src/cli/flags.js'
+import {dayFlag, durationFlag, portFlag, portRangeFlag, sizeFlag} from '../../src/cli/flags.js'
 import {BadInputError} from '../../src/errors.js'
 import {cli} from '../commands/helpers.js'
 
@@ -21,6 +21,7 @@ const flags = {
   'ssh-port': portFlag({description: 'port, not 0', allowZero: false}),
   'rtc-ports': portRangeFlag({description: 'range'}),
   size: sizeFlag({description: 'size', default: '10MB'}),
+  until: dayFlag({description: 'day'}),
 }
 
 async function parse(...argv: string[]) {
@@ -79,7 +80,7 @@ test('durations: bad values refused with the flag and the value', async () => {
   await refused(['--stop', '-1'], "'-1'")
 })
 
-test('ports, port ranges, sizes', async () => {
+test('ports, port ranges, sizes, days', async () => {
   const f = await parse('--port', '0', '--ssh-port', '22', '--rtc-ports', '40000-40199', '--size', '512kb')
   assert.is(f.port, 0)
   assert.is(f['ssh-port'], 22)
@@ -91,6 +92,8 @@ test('ports, port ranges, sizes', async () => {
   await refused(['--rtc-ports', '500-600'], '1024 <= X <= Y <= 65535', "'500-600'")
   await refused(['--rtc-ports', 'lots'], 'like 40000-40199')
   await refused(['--size', '10'], 'at least 1KB', "'10'")
+  assert.is((await parse('--until', '2026-12-31')).until?.toISOString(), '2026-12-31T00:00:00.000Z')
+  await refused(['--until', '2026-02-30'], 'a date like 2025-12-31', "'2026-02-30'")
 })
 
 // Through the built CLI: one run per command and flag kind, each refused at parse time
@@ -108,6 +111,7 @@ test('CLI: bad values of each kind exit 2 with one sentence on stderr', async ()
     [['node', 'up', '--name', 'x', '--port', '70000'], "--port must be a port number from 0 to 65535, got '70000'."],
     [['node', 'up', '--name', 'x', '--rtc-ports', '500-600'], "--rtc-ports must be a range X-Y with 1024 <= X <= Y <= 65535, got '500-600'."],
     [['node', 'down', 'x', '--timeout', 'soon'], "--timeout must be a duration"],
+    [['hold', 'add', '--store', 's', '--reason', 'r', '--until', '2026-02-30'], "--until must be a date like 2025-12-31, got '2026-02-30'."],
   ]
   for (const [args, sentence] of cases) {
     const r = await cli(home, args)

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {BadInputError} from '../../errors.js'
+import {dayFlag} from '../../cli/flags.js'
 import {appendAudit} from '../../privacy/audit-log.js'
 import {loadDatamap} from '../../privacy/datamap-load.js'
 import {addHold} from '../../privacy/holds.js'
@@ -16,14 +16,13 @@ export default class HoldAdd extends BaseCommand {
     collection: Flags.string({description: 'Only this collection.'}),
     subject: Flags.string({description: 'Only this subject (TYPE=VALUE; stored as a keyed hash).'}),
     reason: Flags.string({required: true, description: 'Why the data must be kept.'}),
-    until: Flags.string({description: 'Date (YYYY-MM-DD) after which the hold no longer applies.'}),
+    until: dayFlag({description: 'Date (YYYY-MM-DD) after which the hold no longer applies.'}),
     datamap: Flags.string({description: 'Datamap file to check store/collection against.'}),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(HoldAdd)
-    const until = flags.until ? new Date(flags.until) : undefined
-    if (until && Number.isNaN(until.getTime())) throw new BadInputError(`--until '${flags.until}' is not a date (YYYY-MM-DD).`)
+    const until = flags.until
     const subject = flags.subject ? parseIdentifier(flags.subject) : undefined
     const hold = await withPrivacy(async (ctx) => {
       const h = await addHold(ctx.db, loadDatamap(ctx.home, flags.datamap).map, {store: flags.store, collection: flags.collection, subjectHash: subject && subjectHash(ctx.key, subject), reason: flags.reason, until})
