@@ -1,7 +1,8 @@
 // The full-screen runner in-process, against fake terminal streams replayed into a small
 // terminal emulator: the alternate screen is entered and left (on q, Ctrl-C, and on a crash,
 // with the error on stderr), frames rewrite only the lines that changed, and a resize repaints
-// a clean screen at the new size.
+// a clean screen at the new size. Every step waits on what it needs (the frame on screen, Ink
+// listening to the keyboard) with a deadline, never a fixed time: a loaded machine only slows it.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {EventEmitter} from 'node:events'
@@ -10,6 +11,7 @@ import type {SnapshotTick} from '../../src/fleet/snapshot-poller.js'
 import {staticSource} from '../../src/tui/app.js'
 import {ScreenPainter} from '../../src/tui/painter.js'
 import {LEAVE_ALT_SCREEN, runTop} from '../../src/tui/run.js'
+import {until} from '../helpers/until.js'
 import {fixtureTick} from './fixtures.js'
 import {VirtualTerminal} from './vt.js'
 
@@ -18,7 +20,6 @@ test.before(async () => {
   tick = await fixtureTick()
 })
 
-const wait = (ms = 40) => new Promise((r) => setTimeout(r, ms))
 
 class FakeTty extends EventEmitter {
   isTTY = true
@@ -51,7 +52,11 @@ function start(source = staticSource(tick)) {
   let err = ''
   const stderr = {write: (s: string) => ((err += s), true)} as unknown as NodeJS.WriteStream
   const done = runTop({source, stdout: stdout as unknown as NodeJS.WriteStream, stdin, stderr, colorLevel: 2, handleProcessEvents: false})
-  return {stdout, stdin, done, stderr: () => err, screen: () => stdout.vt.text()}
+  const screen = () => stdout.vt.text()
+  /** The dashboard is drawn and Ink reads the keyboard (its useInput listener is attached after
+   *  the first frame, so a key written earlier would be lost). */
+  const ready = () => until('the first frame and the keyboard listener', () => /3 nodes: /.test(screen()) && stdin.listenerCount('readable') > 0)
+  return {stdout, stdin, done, stderr: () => err, screen, ready}
 }
 
 test('the painter rewrites only the lines that changed, each at its place', () => {
@@ -79,7 +84,7 @@ test('the painter rewrites only the lines that changed, each at its place', () =
 
 test('q: the alternate screen is entered, the dashboard drawn, then left; exit code 0', async () => {
   const t = start()
-  await wait(100)
+  await t.ready()
   assert.is(t.stdout.vt.altActive, true)
   assert.match(t.screen(), /3 nodes: 1 up, 1 draining, 1 unreachable/)
   assert.match(t.screen(), /› edge1\s+up/)
@@ -93,7 +98,7 @@ test('q: the alternate screen is entered, the dashboard drawn, then left; exit c
 
 test('Ctrl-C quits the same way', async () => {
   const t = start()
-  await wait()
+  await t.ready()
   t.stdin.write('\u0003')
   assert.is(await t.done, 0)
   assert.ok(t.stdout.out.endsWith(LEAVE_ALT_SCREEN))
@@ -102,7 +107,7 @@ test('Ctrl-C quits the same way', async () => {
 test('a crash while rendering restores the terminal first, then reports the error; exit code 1', async () => {
   const source = staticSource(tick)
   const t = start(source)
-  await wait()
+  await t.ready()
   source.set({snapshot: {...tick.snapshot, nodes: null as never}, history: tick.history})
   assert.is(await t.done, 1)
   assert.ok(t.stdout.out.endsWith(LEAVE_ALT_SCREEN))
@@ -112,19 +117,18 @@ test('a crash while rendering restores the terminal first, then reports the erro
 
 test('a resize repaints the whole screen at the new size, and keeps the view', async () => {
   const t = start()
-  await wait()
+  await t.ready()
   t.stdin.write('\t')
-  await wait()
-  assert.match(t.screen(), /^Rooms/m)
+  await until('the rooms view', () => /^Rooms/m.test(t.screen()))
   t.stdout.resizeTo(120, 30)
-  await wait()
+  await until('the repaint at 120x30', () => /q quit/.test(t.stdout.vt.lines()[29] ?? ''))
   const lines = t.stdout.vt.lines()
   assert.is(lines.length, 30)
   assert.match(lines[0], /confctl top │ 3 nodes/, 'the wide title')
   assert.match(t.screen(), /^Rooms/m)
   assert.match(lines[29], /q quit/, 'the key bar on the new last line')
   t.stdout.resizeTo(60, 20)
-  await wait()
+  await until('the repaint at 60x20', () => /q quit/.test(t.stdout.vt.lines()[19] ?? ''))
   const small = t.stdout.vt.lines()
   assert.is(small.length, 20)
   assert.ok(small.every((l) => l.length <= 59), 'nothing of the wider layout is left')
