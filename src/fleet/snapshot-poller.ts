@@ -76,6 +76,15 @@ export class StreamHistory {
   }
 }
 
+/** Calls `fire` after `ms`; returns what cancels that. The poller waits between ticks through
+ *  one of these so a test can hand out the intervals itself instead of sleeping through them. */
+export type Scheduler = (fire: () => void, ms: number) => () => void
+
+export const timerScheduler: Scheduler = (fire, ms) => {
+  const timer = setTimeout(fire, ms)
+  return () => clearTimeout(timer)
+}
+
 /** What the poller publishes each tick. */
 export interface SnapshotTick {
   snapshot: FleetSnapshot
@@ -95,6 +104,8 @@ export interface SnapshotPollerOptions {
    *  every room (a one-off snapshot such as `top --once --json`). */
   details?: 'focused' | 'all'
   now?: () => number
+  /** How start() waits between ticks (default: setTimeout). */
+  schedule?: Scheduler
 }
 
 interface NodeMemory {
@@ -123,7 +134,8 @@ export class SnapshotPoller {
   private listeners = new Set<(tick: SnapshotTick) => void>()
   private current: SnapshotTick | undefined
   private running = false
-  private timer: NodeJS.Timeout | undefined
+  private readonly schedule: Scheduler
+  private cancelWait: (() => void) | undefined
   private wake: (() => void) | undefined
   private loopDone: Promise<void> | undefined
 
@@ -134,6 +146,7 @@ export class SnapshotPoller {
     this.allDetails = opts.details === 'all'
     this.windowMs = opts.historyWindowMs ?? HISTORY_WINDOW_MS
     this.now = opts.now ?? Date.now
+    this.schedule = opts.schedule ?? timerScheduler
     this.history = StreamHistory.empty(this.windowMs)
   }
 
@@ -277,11 +290,12 @@ export class SnapshotPoller {
         const wait = Math.max(0, this.intervalMs - (this.now() - started))
         await new Promise<void>((resolve) => {
           this.wake = () => {
-            clearTimeout(this.timer)
+            this.cancelWait?.()
+            this.cancelWait = undefined
             this.wake = undefined
             resolve()
           }
-          this.timer = setTimeout(this.wake, wait)
+          this.cancelWait = this.schedule(this.wake, wait)
         })
       }
     })()
@@ -289,7 +303,6 @@ export class SnapshotPoller {
 
   async stop(): Promise<void> {
     this.running = false
-    if (this.timer) clearTimeout(this.timer)
     this.wake?.()
     await this.loopDone
   }

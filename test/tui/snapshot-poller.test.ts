@@ -2,19 +2,40 @@
 // with a deadline each, unreachable nodes with the time of their last answer, one snapshot per
 // tick that never changes afterwards, room details only for the focused room, 60 s of history
 // per stream of that room, packets per second from the rooms' counters, IP addresses left out
-// unless asked for. (Kept beside the dashboard's tests, which it feeds.)
+// unless asked for. (Kept beside the dashboard's tests, which it feeds.) No test sleeps: time
+// is injected (now, and a scheduler that hands out the waits between ticks), and concurrency is
+// shown by nodes that answer only once all of them were asked.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {BadInputError} from '../../src/errors.js'
 import {AdminClient} from '../../src/fleet/admin-client.js'
-import {parseIntervalMs, SnapshotPoller, type DetailRequest, type PollTarget} from '../../src/fleet/snapshot-poller.js'
+import {parseIntervalMs, SnapshotPoller, type DetailRequest, type PollTarget, type Scheduler} from '../../src/fleet/snapshot-poller.js'
 import {clientTarget, inventoryTargets} from '../../src/fleet/snapshot-targets.js'
 import {streamKey} from '../../src/fleet/snapshot.js'
+import {until} from '../helpers/until.js'
 import {answers, serve, T0} from './fixtures.js'
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+/** The poller's waits between ticks, handed out by the test: each is recorded with its length,
+ *  and fires only when the test calls fire(). */
+function manualScheduler() {
+  const waits: Array<{ms: number; fire: () => void; state: 'open' | 'fired' | 'cancelled'}> = []
+  const schedule: Scheduler = (fire, ms) => {
+    const w = {ms, fire, state: 'open' as 'open' | 'fired' | 'cancelled'}
+    waits.push(w)
+    return () => {
+      if (w.state === 'open') w.state = 'cancelled'
+    }
+  }
+  const open = () => waits.filter((w) => w.state === 'open')
+  const fire = () => {
+    const w = open()[0]!
+    w.state = 'fired'
+    w.fire()
+  }
+  return {schedule, waits, open, fire}
+}
 
 /** A fake node serving edge1's fixture rooms (under its own name); `asked` records the
  *  detail request of each fetch. */
@@ -34,13 +55,20 @@ function target(name: string, behave: (n: number) => Promise<'ok' | Error | 'han
 }
 
 test('all nodes are asked at once; a node that does not answer in time is unreachable, the others are not held up', async () => {
-  const slow = (ms: number) => async () => (await sleep(ms), 'ok' as const)
-  const targets = [target('a', slow(150)), target('b', slow(150)), target('c', async () => 'hang'), target('d', async () => new Error('connection refused.'))]
+  // a and b answer only once both were asked: asked one after the other, a would miss its deadline.
+  let asked = 0
+  let bothAsked!: () => void
+  const both = new Promise<void>((r) => (bothAsked = r))
+  const together = async () => {
+    if (++asked === 2) bothAsked()
+    await both
+    return 'ok' as const
+  }
+  const targets = [target('a', together), target('b', together), target('c', async () => 'hang'), target('d', async () => new Error('connection refused.'))]
   const poller = new SnapshotPoller({targets: () => targets, timeoutMs: 300})
-  const started = Date.now()
-  const {snapshot} = await poller.tick()
-  const took = Date.now() - started
-  assert.ok(took < 450, `one tick took ${took} ms: nodes were asked one after the other, or the deadline did not hold`)
+  let timer: NodeJS.Timeout | undefined
+  const bounded = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the tick did not end within 10 s: the per-node deadline did not hold')), 10_000)))
+  const {snapshot} = await Promise.race([poller.tick(), bounded]).finally(() => clearTimeout(timer))
   assert.equal(
     snapshot.nodes.map((n) => [n.name, n.state, n.problem]),
     [
@@ -72,18 +100,19 @@ test('a node that stops answering keeps the time of its last answer; one that an
 
 test('one snapshot per tick to every subscriber, never changed afterwards', async () => {
   let t = 0
-  const poller = new SnapshotPoller({targets: () => [target('n1', async () => 'ok', () => t), target('n2', async () => 'ok', () => t)]})
+  let now = T0
+  const poller = new SnapshotPoller({targets: () => [target('n1', async () => 'ok', () => t), target('n2', async () => 'ok', () => t)], now: () => now})
   poller.focus({node: 'n1', room: 'standup'})
   const seen: string[] = []
   const unsubscribe = poller.subscribe((tick) => seen.push(tick.snapshot.time))
   const first = await poller.tick()
   const frozen = JSON.stringify(first.snapshot)
   t = 5
-  await sleep(5)
+  now += 1000
   const second = await poller.tick()
   unsubscribe()
   const third = await poller.tick()
-  assert.is(seen.length, 2)
+  assert.equal(seen, [new Date(T0).toISOString(), new Date(T0 + 1000).toISOString()])
   assert.is(JSON.stringify(first.snapshot), frozen, 'the first snapshot did not change when the second was taken')
   assert.ok(second !== third && poller.latest() === third)
   const s1 = first.history.get(streamKey('n1', 'standup', 'pa11ce', {id: 'pa11ce:audio', direction: 'uplink'}))!
@@ -186,16 +215,18 @@ test('room details are fetched only for the focused room, on its node; history o
 
 test('focus() brings the next tick forward when the poller sleeps', async () => {
   const asked: DetailRequest[] = []
-  const poller = new SnapshotPoller({targets: () => [target('n1', async () => 'ok', () => 0, asked)], intervalMs: 5000})
+  const clock = manualScheduler()
+  const poller = new SnapshotPoller({targets: () => [target('n1', async () => 'ok', () => 0, asked)], intervalMs: 5000, now: () => T0, schedule: clock.schedule})
   const ticks: number[] = []
   poller.subscribe(() => ticks.push(Date.now()))
   poller.start()
-  await sleep(100)
-  assert.is(ticks.length, 1)
+  await until('the first tick, then the wait for the next', () => ticks.length === 1 && clock.open().length === 1)
+  assert.is(clock.open()[0]!.ms, 5000)
   poller.focus({node: 'n1', room: 'standup'})
-  await sleep(100)
+  await until('a second tick', () => ticks.length === 2)
+  assert.is(clock.waits[0]!.state, 'cancelled', 'a second tick at once, not after the 5 s wait')
   await poller.stop()
-  assert.is(ticks.length, 2, 'a second tick at once, not after 5 s')
+  assert.is(ticks.length, 2)
   assert.equal(asked, [[], ['standup']])
   assert.ok(poller.latest()!.snapshot.nodes[0].rooms[0].participantsList)
 })
@@ -237,29 +268,38 @@ test("the admin API target asks GET /v1/rooms/{room} for the focused room only (
 test('start() polls at the interval until stop(); a failing target list keeps the last good one', async () => {
   let calls = 0
   let fail = false
+  let now = T0
+  const clock = manualScheduler()
   const poller = new SnapshotPoller({
     targets: () => {
       calls++
+      now += 30 // each tick takes 30 ms: the wait is what is left of the interval
       if (fail) throw new Error('fleet.yaml mid-edit')
       return [target('n1', async () => 'ok')]
     },
     intervalMs: 100,
+    now: () => now,
+    schedule: clock.schedule,
   })
   const ticks: number[] = []
   poller.subscribe((t) => ticks.push(t.snapshot.nodes.length))
   poller.start()
-  await sleep(250)
-  fail = true
-  await sleep(200)
-  const stopped = Date.now()
-  await poller.stop()
-  assert.ok(Date.now() - stopped < 100, 'stop() does not wait for the next interval')
-  const n = ticks.length
-  await sleep(250)
-  assert.is(ticks.length, n, 'no tick after stop()')
-  assert.ok(n >= 4 && n <= 6, `${n} ticks in 450 ms at 100 ms`)
-  assert.ok(ticks.every((x) => x === 1))
-  assert.ok(calls >= n)
+  for (let i = 1; i <= 4; i++) {
+    await until(`tick ${i}, then the wait for the next`, () => ticks.length === i && clock.open().length === 1)
+    assert.is(clock.open()[0]!.ms, 70, 'the interval is measured from the start of a tick')
+    assert.is(ticks.length, i, 'no tick before its wait has passed')
+    if (i === 2) fail = true
+    if (i < 4) clock.fire()
+  }
+  let stopped = false
+  void poller.stop().then(() => (stopped = true))
+  await until('stop() returning while the next wait is still open', () => stopped, 5000)
+  assert.is(clock.waits.at(-1)!.state, 'cancelled', 'stop() cancels the wait instead of sleeping through it')
+  clock.waits.at(-1)!.fire() // a timer that fires late anyway
+  await new Promise((r) => setImmediate(r))
+  assert.is(ticks.length, 4, 'no tick after stop()')
+  assert.ok(ticks.every((x) => x === 1), 'the failing target list kept the last good one')
+  assert.is(calls, 4)
 })
 
 test('--node names no longer in fleet.yaml are shown unreachable, with the reason', async () => {
