@@ -1,32 +1,51 @@
-// Errors that carry confctl's documented exit codes (DESIGN.md): domain modules throw
-// them, the command base class turns them into one sentence on stderr and the exit code.
+// Errors that carry confctl's documented exit codes (DESIGN.md): domain modules and commands
+// throw them, and the command base class (src/cli/base-command.ts) alone turns them into one
+// sentence on stderr and the exit code. Nothing else calls exit: one place decides the code.
 
-export const EXIT = {ok: 0, checkFailed: 1, badInput: 2, unreachable: 3} as const
+/** 70 is sysexits' EX_SOFTWARE: anything not thrown as a ConfctlError is a bug of ours, not a failed check. */
+export const EXIT = {ok: 0, checkFailed: 1, badInput: 2, unreachable: 3, internal: 70} as const
+
+export interface OutcomeOptions {
+  /** The command already printed its report (and any stderr line): the base prints nothing more. */
+  reported?: boolean
+}
 
 export class ConfctlError extends Error {
-  constructor(message: string, readonly exitCode: number) {
+  readonly reported: boolean
+  constructor(message: string, readonly exitCode: number, options: OutcomeOptions = {}) {
     super(message)
     this.name = new.target.name
+    this.reported = options.reported ?? false
   }
 }
 
 /** Bad usage or bad input: a flag, a file, an argument. Exit 2. */
 export class BadInputError extends ConfctlError {
-  constructor(message: string) {
-    super(message, EXIT.badInput)
+  constructor(message: string, options?: OutcomeOptions) {
+    super(message, EXIT.badInput, options)
   }
 }
 
 /** A node or a store could not be reached. Exit 3. */
 export class UnreachableError extends ConfctlError {
-  constructor(message: string) {
-    super(message, EXIT.unreachable)
+  constructor(message: string, options?: OutcomeOptions) {
+    super(message, EXIT.unreachable, options)
   }
 }
 
 /** A check ran and did not pass (smoke, thresholds, verify). Exit 1. */
 export class CheckFailedError extends ConfctlError {
-  constructor(message: string) {
-    super(message, EXIT.checkFailed)
+  constructor(message: string, options?: OutcomeOptions) {
+    super(message, EXIT.checkFailed, options)
+  }
+}
+
+/**
+ * The command ends with a status decided outside confctl and already reported: a foreground
+ * node's own exit code, or 128 + the number of the signal that ended a dashboard.
+ */
+export class PassedOnExit extends ConfctlError {
+  constructor(message: string, exitCode: number) {
+    super(message, exitCode, {reported: true})
   }
 }

@@ -15,7 +15,7 @@ export abstract class BaseCommand extends Command {
 
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     if (err instanceof ConfctlError) {
-      process.stderr.write(`confctl: ${err.message}\n`)
+      if (!err.reported) process.stderr.write(`confctl: ${err.message}\n`)
       return this.exit(err.exitCode)
     }
     // oclif's own parse errors (unknown flag, missing arg) are bad usage: exit 2, one sentence.
@@ -24,10 +24,18 @@ export abstract class BaseCommand extends Command {
       return this.exit(EXIT.badInput)
     }
     if (err instanceof Errors.ExitError) throw err
-    process.stderr.write(`confctl: unexpected error: ${err.message}\n`)
-    if (process.env.CONFCTL_DEBUG) process.stderr.write(`${err.stack}\n`)
-    return this.exit(1)
+    // Anything else is a bug of ours: its own exit code (not 1, which says "a check failed"),
+    // one line, the stack only on request.
+    if (process.env.CONFCTL_DEBUG) process.stderr.write(`confctl: internal error: ${err.stack ?? err.message}\n`)
+    else process.stderr.write(`confctl: internal error: ${oneLine(err)} (CONFCTL_DEBUG=1 for the stack)\n`)
+    return this.exit(EXIT.internal)
   }
+}
+
+/** An unexpected error's message on one line (a non-Error throw has none: show its value). */
+function oneLine(err: unknown): string {
+  const text = err instanceof Error ? `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}` : String(err)
+  return text.replace(/\s*\n\s*/g, ' ').trim() || 'no message'
 }
 
 /**
