@@ -1,6 +1,7 @@
 // The node's own records, which data-subject requests search: sessions in node.db, the
 // JSON-lines access log, and QoE samples that the node deletes itself after the retention.
-// Real node process, real libwebrtc participants.
+// Real node process, real libwebrtc participants. Each step waits for what it checks (media
+// forwarded, samples written, sessions closed) with a deadline, never for a fixed time.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import Database from 'better-sqlite3'
@@ -10,6 +11,7 @@ import {SyntheticPublisher} from '../../src/client/publisher.js'
 import {SyntheticSubscription} from '../../src/client/subscriber.js'
 import {releaseNativeObjects} from '../../src/client/wrtc.js'
 import {startTestNode, type TestNode} from '../helpers/sfu-process.js'
+import {until} from '../helpers/until.js'
 
 let node: TestNode
 
@@ -46,29 +48,40 @@ test('a call leaves sessions, access-log lines and QoE samples; the node prunes 
     whepUrl: `${node.state.publicUrl}/whep/${room}/${pub.participantId}`,
     token: await token(room, 'bob@example.org', 'Bob B.'),
   })
-  await new Promise((r) => setTimeout(r, 4000))
-  assert.ok(sub.firstMediaMs.video !== undefined && sub.firstMediaMs.video < 3000, `first video frame after ${sub.firstMediaMs.video} ms`)
+  const firstVideo = await until('the first video frame at the subscriber', () => sub!.firstMediaMs.video, 15_000, 50)
+  assert.ok(firstVideo < 3000, `first video frame after ${firstVideo} ms`)
 
-  const detail = (await (await fetch(`${node.state.adminUrl}/v1/rooms/${room}`, {headers: {authorization: `Bearer ${node.adminToken}`}})).json()) as {
-    participantsList: Array<{role: string; streams: Array<{kind: string; direction: string; packets: number; pliCount: number; rttMs: number | null}>}>
+  type Detail = {participantsList: Array<{role: string; streams: Array<{kind: string; direction: string; packets: number; pliCount: number; rttMs: number | null}>}>}
+  const downlink = async () => {
+    const detail = (await (await fetch(`${node.state.adminUrl}/v1/rooms/${room}`, {headers: {authorization: `Bearer ${node.adminToken}`}})).json()) as Detail
+    return detail.participantsList.find((p) => p.role === 'subscriber')?.streams ?? []
   }
-  const down = detail.participantsList.find((p) => p.role === 'subscriber')!.streams
-  assert.ok(down.every((s) => s.packets > 0), 'media forwarded on both downlink streams')
+  // RTT needs a receiver report back from the subscriber (every few seconds in libwebrtc).
+  const down = await until('media forwarded on both downlink streams and an RTT from receiver reports', async () => {
+    const streams = await downlink()
+    return streams.length === 2 && streams.every((s) => s.packets > 0) && streams.some((s) => s.rttMs !== null) && streams
+  }, 15_000, 200)
   assert.ok(down.find((s) => s.kind === 'video')!.pliCount >= 0)
-  assert.ok(down.some((s) => s.rttMs !== null), 'RTT known from receiver reports')
 
-  const samples = rows<{identity: string; direction: string; user_agent: string}>('SELECT identity, direction, user_agent FROM qoe_samples')
-  assert.ok(samples.some((s) => s.identity === 'alice@example.org' && s.direction === 'uplink'), 'uplink samples of the publisher')
-  assert.ok(samples.some((s) => s.identity === 'bob@example.org' && s.direction === 'downlink'), 'downlink samples of the subscriber')
+  type Sample = {identity: string; direction: string; user_agent: string}
+  const hasSample = (samples: Sample[], identity: string, direction: string) => samples.some((s) => s.identity === identity && s.direction === direction)
+  await until('QoE samples of the publisher (uplink) and the subscriber (downlink)', () => {
+    const samples = rows<Sample>('SELECT identity, direction, user_agent FROM qoe_samples')
+    return hasSample(samples, 'alice@example.org', 'uplink') && hasSample(samples, 'bob@example.org', 'downlink')
+  }, 10_000, 200)
 
   await sub.close()
   await pub.close()
   sub = undefined
   pub = undefined
   await releaseNativeObjects()
-  await new Promise((r) => setTimeout(r, 500))
 
-  const sessions = rows<{identity: string; display_name: string; role: string; remote_ip: string; left_at: string | null}>('SELECT * FROM sessions WHERE room = ? ORDER BY role', room)
+  type Session = {identity: string; display_name: string; role: string; remote_ip: string; left_at: string | null}
+  const closed = () => rows<Session>('SELECT * FROM sessions WHERE room = ? ORDER BY role', room)
+  const sessions = await until('both sessions closed with a leave time', () => {
+    const s = closed()
+    return s.length === 2 && s.every((x) => x.left_at !== null) && s
+  }, 10_000, 50)
   assert.equal(
     sessions.map((s) => [s.role, s.identity, s.display_name, s.remote_ip]),
     [
@@ -78,7 +91,11 @@ test('a call leaves sessions, access-log lines and QoE samples; the node prunes 
   )
   assert.ok(sessions.every((s) => s.left_at !== null), 'both sessions closed with a leave time')
 
-  const log = readFileSync(join(node.dir, 'access.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+  const readLog = () => readFileSync(join(node.dir, 'access.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+  const log = await until('the leave in the access log', () => {
+    const lines = readLog()
+    return lines.some((e) => e.method === 'DELETE' && e.path.startsWith(`/whip/${room}/`)) && lines
+  }, 10_000, 50)
   const whip = log.find((e) => e.method === 'POST' && e.path === `/whip/${room}`)
   assert.ok(whip, 'the WHIP request is logged')
   assert.is(whip.status, 201)
@@ -87,11 +104,7 @@ test('a call leaves sessions, access-log lines and QoE samples; the node prunes 
   assert.ok(log.some((e) => e.method === 'DELETE' && e.path.startsWith(`/whip/${room}/`)), 'the leave is logged')
 
   // Nobody is left in a room; within retention + one interval every sample is gone.
-  const deadline = Date.now() + 8000
-  while (rows<{n: number}>('SELECT count(*) AS n FROM qoe_samples')[0]!.n > 0) {
-    assert.ok(Date.now() < deadline, 'QoE samples older than the retention were not deleted')
-    await new Promise((r) => setTimeout(r, 500))
-  }
+  await until('the deletion of QoE samples older than the retention', () => rows<{n: number}>('SELECT count(*) AS n FROM qoe_samples')[0]!.n === 0, 8000, 250)
 })
 
 test('node files holding personal data or secrets are readable by the owner only', () => {
