@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {renderRoomText} from '../cli/room-text.js'
-import {BadInputError} from '../errors.js'
+import {BadInputError, PassedOnExit} from '../errors.js'
 import {AdminClient} from '../fleet/admin-client.js'
 import {clientActions} from '../fleet/snapshot-actions.js'
 import {POLL_INTERVAL_BOUNDS, SnapshotPoller} from '../fleet/snapshot-poller.js'
@@ -56,7 +56,7 @@ Without a terminal it prints one line per --interval (participants, bitrates) un
       await node.stop()
       say('demo stopped; nothing left running.')
     }
-    if (code !== 0) this.exit(code)
+    if (code !== 0) throw new PassedOnExit(`the demo was ended by a signal (${code}).`, code)
   }
 
   /** Without a terminal for the dashboard: a line (or, on a terminal without stdin, the room

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
-import {BadInputError} from '../errors.js'
+import {BadInputError, PassedOnExit, UnreachableError} from '../errors.js'
 import {readInventory} from '../fleet/inventory.js'
 import {inventoryPath} from '../fleet/paths.js'
 import {pickNode} from '../fleet/resolve-node.js'
@@ -60,7 +60,8 @@ Exit 0; 3 when --once/--json found a node unreachable (the snapshot is printed a
         this.log(snapshotText(snapshot))
         for (const line of snapshotProblems(snapshot)) this.logToStderr(line)
       }
-      if (snapshot.nodes.some((n) => n.state === 'unreachable')) this.exit(3)
+      // The snapshot above shows which nodes (and the problems on stderr); the base class only sets the exit code.
+      if (snapshot.nodes.some((n) => n.state === 'unreachable')) throw new UnreachableError('a node is unreachable.', {reported: true})
       return
     }
 
@@ -70,6 +71,6 @@ Exit 0; 3 when --once/--json found a node unreachable (the snapshot is printed a
     poller.start()
     const code = await runTop({source: poller, actions: adminActions(file), showIp: flags['show-ip']})
     await poller.stop()
-    if (code !== 0) this.exit(code)
+    if (code !== 0) throw new PassedOnExit(`the dashboard ended with ${code}.`, code)
   }
 }

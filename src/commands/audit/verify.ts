@@ -1,5 +1,5 @@
 import {BaseCommand} from '../../cli/base-command.js'
-import {EXIT} from '../../errors.js'
+import {CheckFailedError} from '../../errors.js'
 import {verifyAudit} from '../../privacy/audit-log.js'
 import {withPrivacyIfPresent} from '../../privacy/privacy-context.js'
 
@@ -17,6 +17,7 @@ export default class AuditVerify extends BaseCommand {
       for (const p of r.problems) this.log(`entry ${p.seq}: ${p.problem}`)
       this.log(ok ? `audit log intact: ${r.entries} entries.` : `audit log BROKEN: ${r.problems.length} problem(s) in ${r.entries} entries.`)
     }
-    if (!ok) this.exit(EXIT.checkFailed)
+    // The report above lists the problems; the base class only sets the exit code.
+    if (!ok) throw new CheckFailedError('the audit log is broken.', {reported: true})
   }
 }

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {EXIT} from '../../errors.js'
+import {UnreachableError} from '../../errors.js'
 import {checkAccessOut, exportAccess} from '../../privacy/access-export.js'
 import {withPrivacy} from '../../privacy/privacy-context.js'
 import {withRequestScope} from '../../privacy/request-scope.js'
@@ -25,8 +25,8 @@ export default class DsarAccess extends BaseCommand {
       this.log(`wrote ${r.files.length} file(s) to ${r.out} (manifest.json lists their SHA-256).`)
     }
     if (r.status === 'partial') {
-      process.stderr.write(`confctl: request ${r.request} is partial: ${r.stores.filter((s) => !s.reachable).map((s) => s.store).join(', ')} could not be searched; run it again when they are up.\n`)
-      this.exit(EXIT.unreachable)
+      const down = r.stores.filter((s) => !s.reachable).map((s) => s.store)
+      throw new UnreachableError(`request ${r.request} is partial: ${down.join(', ')} could not be searched; run it again when they are up.`)
     }
   }
 }

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {EXIT} from '../../errors.js'
+import {UnreachableError} from '../../errors.js'
 import {erasureLines, planLines} from '../../privacy/dsar-render.js'
 import {executeErasure, planOnly} from '../../privacy/erasure-run.js'
 import {withPrivacy} from '../../privacy/privacy-context.js'
@@ -18,23 +18,24 @@ export default class DsarErase extends BaseCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(DsarErase)
-    await withPrivacy((ctx) =>
-      withRequestScope(ctx, args.id, flags.datamap, async (scope) => {
+    // The scope callback returns the outcome; it is thrown once the store and scope are closed.
+    const outcome = await withPrivacy((ctx) =>
+      withRequestScope(ctx, args.id, flags.datamap, async (scope): Promise<UnreachableError | undefined> => {
         if (!flags.execute) {
           const stores = await planOnly(ctx, scope)
           if (flags.json) this.printJson({request: args.id, execute: false, stores})
           else this.log([...planLines(stores), '(plan only: run again with --execute to carry it out)'].join('\n'))
-          if (stores.some((s) => !s.reachable)) this.exit(EXIT.unreachable)
-          return
+          // the plan above names the stores it could not reach
+          return stores.some((s) => !s.reachable) ? new UnreachableError('a store could not be reached.', {reported: true}) : undefined
         }
         const r = await executeErasure(ctx, scope)
         if (flags.json) this.printJson({...r, execute: true})
         else this.log(erasureLines(r).join('\n'))
-        if (r.status === 'partial') {
-          process.stderr.write(`confctl: request ${r.request} is partial: ${r.stores.filter((s) => s.status === 'unreachable').map((s) => `${s.store} (${s.message ?? 'steps pending'})`).join(', ')}; run the same command again to finish.\n`)
-          this.exit(EXIT.unreachable)
-        }
+        if (r.status !== 'partial') return undefined
+        const pending = r.stores.filter((s) => s.status === 'unreachable').map((s) => `${s.store} (${s.message ?? 'steps pending'})`)
+        return new UnreachableError(`request ${r.request} is partial: ${pending.join(', ')}; run the same command again to finish.`)
       }, ['erasure']),
     )
+    if (outcome) throw outcome
   }
 }

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {EXIT} from '../../errors.js'
+import {UnreachableError} from '../../errors.js'
 import {withPrivacy} from '../../privacy/privacy-context.js'
 import {parseSet, rectify} from '../../privacy/rectify.js'
 import {withRequestScope} from '../../privacy/request-scope.js'
@@ -21,9 +21,6 @@ export default class DsarRectify extends BaseCommand {
     const r = await withPrivacy((ctx) => withRequestScope(ctx, args.id, flags.datamap, (scope) => rectify(ctx, scope, sets), ['rectification']))
     if (flags.json) this.printJson(r)
     else for (const c of r.changes) this.log(`${c.store}/${c.collection}: ${c.field} ${c.skipped ? `skipped (${c.skipped})` : `set on ${c.changed} of ${c.records} record(s)`}`)
-    if (r.unreachable.length) {
-      process.stderr.write(`confctl: request ${r.request} is partial: ${r.unreachable.map((u) => u.message).join(' ')}\n`)
-      this.exit(EXIT.unreachable)
-    }
+    if (r.unreachable.length) throw new UnreachableError(`request ${r.request} is partial: ${r.unreachable.map((u) => u.message).join(' ')}`)
   }
 }

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {EXIT} from '../../errors.js'
+import {UnreachableError} from '../../errors.js'
 import {withPrivacy} from '../../privacy/privacy-context.js'
 import {withRequestScope} from '../../privacy/request-scope.js'
 import {liftRestriction, restrict} from '../../privacy/restriction.js'
@@ -20,9 +20,6 @@ export default class DsarRestrict extends BaseCommand {
     const r = await withPrivacy((ctx) => withRequestScope(ctx, args.id, flags.datamap, (scope) => (flags.lift ? liftRestriction(ctx, scope) : restrict(ctx, scope)), ['restriction']))
     if (flags.json) this.printJson(r)
     else for (const c of r.records) this.log(`${c.store}/${c.collection}: ${c.count} record(s) ${r.lifted ? 'no longer restricted' : 'restricted'}`)
-    if (r.unreachable.length) {
-      process.stderr.write(`confctl: request ${r.request} is partial: ${r.unreachable.join(', ')} could not be searched.\n`)
-      this.exit(EXIT.unreachable)
-    }
+    if (r.unreachable.length) throw new UnreachableError(`request ${r.request} is partial: ${r.unreachable.join(', ')} could not be searched.`)
   }
 }

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {EXIT} from '../../errors.js'
+import {CheckFailedError, UnreachableError} from '../../errors.js'
 import {verifyLines} from '../../privacy/dsar-render.js'
 import {verifyErasure} from '../../privacy/erasure-verify.js'
 import {withPrivacy} from '../../privacy/privacy-context.js'
@@ -18,7 +18,8 @@ export default class DsarVerify extends BaseCommand {
     const r = await withPrivacy((ctx) => withRequestScope(ctx, args.id, flags.datamap, (scope) => verifyErasure(ctx, scope), ['erasure']))
     if (flags.json) this.printJson(r)
     else this.log(verifyLines(r).join('\n'))
-    if (r.stores.some((s) => !s.reachable)) this.exit(EXIT.unreachable)
-    if (!r.ok) this.exit(EXIT.checkFailed)
+    // The report above says what remains; the base class only sets the exit code.
+    if (r.stores.some((s) => !s.reachable)) throw new UnreachableError('a store could not be reached.', {reported: true})
+    if (!r.ok) throw new CheckFailedError('data remains or steps are pending.', {reported: true})
   }
 }

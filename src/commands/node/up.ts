@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
+import {PassedOnExit} from '../../errors.js'
 import {bringUpLocalNode, runUpLocalNode} from '../../fleet/node-lifecycle.js'
 import {LOCAL_DEFAULTS} from '../../fleet/node-config.js'
 import {DEFAULT_START_TIMEOUT_MS, type StartedNode} from '../../fleet/local-supervisor.js'
@@ -81,7 +82,8 @@ Refuses (exit 2) if a node of that name is already running or a port is taken; e
         onReady: (node) => this.report(flags.json, node),
       })
       if (!result.ready) this.logToStderr(`confctl: node '${result.entry.name}' exited during startup with code ${result.exitCode}.`)
-      if (result.exitCode !== 0) this.exit(result.exitCode)
+      // the node's own exit code is the command's (its output said why)
+      if (result.exitCode !== 0) throw new PassedOnExit(`node '${result.entry.name}' exited with code ${result.exitCode}.`, result.exitCode)
       return
     }
     const {node} = await bringUpLocalNode(nodeFlags, {timeoutMs})

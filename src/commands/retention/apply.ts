@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {EXIT} from '../../errors.js'
+import {UnreachableError} from '../../errors.js'
 import {loadDatamap} from '../../privacy/datamap-load.js'
 import {withPrivacy} from '../../privacy/privacy-context.js'
 import {applyRetention} from '../../privacy/retention-apply.js'
@@ -20,6 +20,7 @@ export default class RetentionApply extends BaseCommand {
     const r = await withPrivacy((ctx) => applyRetention(ctx, loadDatamap(ctx.home, flags.datamap).map, flags.execute))
     if (flags.json) this.printJson(r)
     else this.log(applyLines(r).join('\n'))
-    if (r.stores.some((s) => !s.reachable)) this.exit(EXIT.unreachable)
+    // The report above names the stores; the base class only sets the exit code.
+    if (r.stores.some((s) => !s.reachable)) throw new UnreachableError('a store could not be reached.', {reported: true})
   }
 }
