@@ -79,11 +79,11 @@ try {
   console.log(`log scan: ${mbs(scanMs)} MB/s (${hits} lines) | grep -F: ${mbs(grepMs)} MB/s (${g.stdout.trim()} lines) | ratio ${(grepMs / scanMs).toFixed(2)}`)
 
   await withPrivacy(async (ctx) => {
-    const access = await openRequest(ctx.db, ctx.key, {type: 'access', subjects: [{type: 'user_id', value: 'subject'}, {type: 'ip', value: SUBJECT_IP}]})
+    const access = (await openRequest(ctx, {type: 'access', subjects: [{type: 'user_id', value: 'subject'}, {type: 'ip', value: SUBJECT_IP}]})).id
     t0 = t()
     const a = await withRequestScope(ctx, access, undefined, (scope) => exportAccess(ctx, scope, join(home, 'export')))
     console.log(`access: ${secs(t() - t0)} (${a.stores.map((s) => `${s.store} ${s.records}`).join(', ')})`)
-    const erasure = await openRequest(ctx.db, ctx.key, {type: 'erasure', subjects: [{type: 'user_id', value: 'subject'}, {type: 'ip', value: SUBJECT_IP}]})
+    const erasure = (await openRequest(ctx, {type: 'erasure', subjects: [{type: 'user_id', value: 'subject'}, {type: 'ip', value: SUBJECT_IP}]})).id
     t0 = t()
     const e = await withRequestScope(ctx, erasure, undefined, (scope) => executeErasure(ctx, scope))
     console.log(`erasure: ${secs(t() - t0)} (${e.applied.length} steps, ${e.applied.reduce((n, s) => n + s.changed, 0)} records changed, status ${e.status})`)

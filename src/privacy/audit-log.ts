@@ -30,6 +30,14 @@ export interface AuditProblem {
   problem: string
 }
 
+/** What a domain operation needs to record itself: the store, the key that chains the log,
+ *  and who runs it. PrivacyContext satisfies it. */
+export interface AuditContext {
+  db: StoreDb
+  key: SecretKey
+  actor: string
+}
+
 const GENESIS = 'genesis'
 
 export function currentActor(env: NodeJS.ProcessEnv = process.env): string {
@@ -46,6 +54,8 @@ function entryHash(key: SecretKey, prev: string, row: {seq: number; at: string; 
   return key.mac('audit', `${prev}\n${body}`)
 }
 
+/** Appends one entry. Called with a transaction's db (StoreDb.tx nests), the entry commits or
+ *  rolls back together with the change it records. */
 export async function appendAudit(db: StoreDb, key: SecretKey, actor: string, ev: AuditEvent): Promise<number> {
   return db.tx(async (t) => {
     const head = (await t.all<{seq: unknown; hash: string}>('SELECT seq, hash FROM audit_head WHERE id = 1'))[0]

@@ -4,6 +4,7 @@
 import {randomBytes} from 'node:crypto'
 import type {StoreDb} from '../store/store-db.js'
 import {BadInputError} from '../errors.js'
+import {appendAudit, type AuditContext} from './audit-log.js'
 import type {Datamap} from './datamap-types.js'
 
 export interface Hold {
@@ -20,7 +21,8 @@ export interface Hold {
 type Row = {id: string; store: string; collection: string | null; subject_hash: string | null; reason: string; until_at: string | null; created_at: string; released_at: string | null}
 const toHold = (r: Row): Hold => ({id: r.id, store: r.store, collection: r.collection, subjectHash: r.subject_hash, reason: r.reason, until: r.until_at, createdAt: r.created_at, releasedAt: r.released_at})
 
-export async function addHold(db: StoreDb, map: Datamap | undefined, input: {store: string; collection?: string; subjectHash?: string; reason: string; until?: Date}): Promise<Hold> {
+/** Records the hold and its 'hold.added' audit entry in one transaction: both or neither. */
+export async function addHold(ctx: AuditContext, map: Datamap | undefined, input: {store: string; collection?: string; subjectHash?: string; reason: string; until?: Date}): Promise<Hold> {
   if (!input.reason.trim()) throw new BadInputError('--reason must say why the data is held.')
   if (map) {
     const store = map.stores.find((s) => s.name === input.store)
@@ -28,10 +30,14 @@ export async function addHold(db: StoreDb, map: Datamap | undefined, input: {sto
     if (input.collection && !store.collections.some((c) => c.name === input.collection)) throw new BadInputError(`--collection '${input.collection}' is not a collection of store '${input.store}'.`)
   }
   const id = `hold-${randomBytes(4).toString('hex')}`
-  await db.run('INSERT INTO holds (id, store, collection, subject_hash, reason, until_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-    id, input.store, input.collection ?? null, input.subjectHash ?? null, input.reason.trim(), input.until?.toISOString() ?? null, new Date().toISOString(),
-  ])
-  return (await listHolds(db, true)).find((h) => h.id === id)!
+  return ctx.db.tx(async (t) => {
+    await t.run('INSERT INTO holds (id, store, collection, subject_hash, reason, until_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      id, input.store, input.collection ?? null, input.subjectHash ?? null, input.reason.trim(), input.until?.toISOString() ?? null, new Date().toISOString(),
+    ])
+    const h = (await listHolds(t, true)).find((x) => x.id === id)!
+    await appendAudit(t, ctx.key, ctx.actor, {event: 'hold.added', subjects: h.subjectHash ? [h.subjectHash] : [], details: {hold: h.id, store: h.store, collection: h.collection, reason: h.reason, until: h.until}})
+    return h
+  })
 }
 
 export async function listHolds(db: StoreDb, all = false): Promise<Hold[]> {
@@ -40,12 +46,17 @@ export async function listHolds(db: StoreDb, all = false): Promise<Hold[]> {
   return rows.map(toHold).filter((h) => all || (!h.releasedAt && (!h.until || h.until > now)))
 }
 
-export async function releaseHold(db: StoreDb, id: string): Promise<Hold> {
-  const h = (await listHolds(db, true)).find((x) => x.id === id)
-  if (!h) throw new BadInputError(`there is no hold '${id}' (see 'confctl hold list').`)
-  if (h.releasedAt) throw new BadInputError(`hold '${id}' was already released at ${h.releasedAt}.`)
-  await db.run('UPDATE holds SET released_at = ? WHERE id = ?', [new Date().toISOString(), id])
-  return {...h, releasedAt: new Date().toISOString()}
+/** Releases the hold with its 'hold.released' audit entry in the same transaction. */
+export async function releaseHold(ctx: AuditContext, id: string): Promise<Hold> {
+  return ctx.db.tx(async (t) => {
+    const h = (await listHolds(t, true)).find((x) => x.id === id)
+    if (!h) throw new BadInputError(`there is no hold '${id}' (see 'confctl hold list').`)
+    if (h.releasedAt) throw new BadInputError(`hold '${id}' was already released at ${h.releasedAt}.`)
+    const releasedAt = new Date().toISOString()
+    await t.run('UPDATE holds SET released_at = ? WHERE id = ?', [releasedAt, id])
+    await appendAudit(t, ctx.key, ctx.actor, {event: 'hold.released', subjects: h.subjectHash ? [h.subjectHash] : [], details: {hold: h.id}})
+    return {...h, releasedAt}
+  })
 }
 
 /** The active hold that covers a collection for these subjects, if any. */

@@ -5,6 +5,7 @@
 import {randomBytes} from 'node:crypto'
 import type {StoreDb} from '../store/store-db.js'
 import {BadInputError} from '../errors.js'
+import {appendAudit, type AuditContext} from './audit-log.js'
 import type {SecretKey} from './secret-key.js'
 import {subjectHash, type Identifier} from './subject.js'
 
@@ -49,18 +50,21 @@ export function daysLeft(r: Pick<DsarRequest, 'dueAt'>, now = new Date()): numbe
   return Math.ceil((Date.parse(r.dueAt) - now.getTime()) / 86_400_000)
 }
 
-export async function openRequest(db: StoreDb, key: SecretKey, input: {type: RequestType; subjects: Identifier[]; note?: string; datamap?: string; now?: Date}): Promise<string> {
+/** Records the request and its 'request.opened' audit entry in one transaction: both or neither. */
+export async function openRequest(ctx: AuditContext, input: {type: RequestType; subjects: Identifier[]; note?: string; datamap?: string; now?: Date}): Promise<DsarRequest> {
+  const {key} = ctx
   const now = input.now ?? new Date()
   const id = `dsr-${now.toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`
-  await db.tx(async (t) => {
+  return ctx.db.tx(async (t) => {
     await t.run('INSERT INTO dsar_requests (id, type, status, received_at, due_at, note, datamap, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
       id, input.type, 'open', now.toISOString(), addMonths(now, 1).toISOString(), input.note ?? null, input.datamap ?? null, now.toISOString(),
     ])
     for (const s of input.subjects) {
       await t.run('INSERT INTO dsar_subjects (request_id, type, hash, sealed) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', [id, s.type, subjectHash(key, s), key.seal(s.value)])
     }
+    await appendAudit(t, key, ctx.actor, {event: 'request.opened', requestId: id, subjects: input.subjects.map((s) => subjectHash(key, s)), details: {type: input.type}})
+    return getRequest(t, id)
   })
-  return id
 }
 
 type Row = {id: string; type: RequestType; status: RequestStatus; received_at: string; due_at: string; extended_reason: string | null; note: string | null; datamap: string | null; updated_at: string}
@@ -96,13 +100,17 @@ export async function listRequests(db: StoreDb): Promise<DsarRequest[]> {
   return all.sort((a, b) => Number(open(b)) - Number(open(a)) || a.dueAt.localeCompare(b.dueAt))
 }
 
-export async function extendRequest(db: StoreDb, id: string, reason: string): Promise<DsarRequest> {
-  const r = await getRequest(db, id)
-  if (r.extendedReason) throw new BadInputError(`request '${id}' was already extended (Art. 12(3) allows one extension of two months).`)
-  if (!reason.trim()) throw new BadInputError('--reason must say why the request needs more time.')
-  const due = addMonths(new Date(r.dueAt), 2).toISOString()
-  await db.run('UPDATE dsar_requests SET due_at = ?, extended_reason = ?, updated_at = ? WHERE id = ?', [due, reason.trim(), new Date().toISOString(), id])
-  return getRequest(db, id)
+/** Moves the due date two months on, once, with its 'request.extended' audit entry in the same transaction. */
+export async function extendRequest(ctx: AuditContext, id: string, reason: string): Promise<DsarRequest> {
+  return ctx.db.tx(async (t) => {
+    const r = await getRequest(t, id)
+    if (r.extendedReason) throw new BadInputError(`request '${id}' was already extended (Art. 12(3) allows one extension of two months).`)
+    if (!reason.trim()) throw new BadInputError('--reason must say why the request needs more time.')
+    const due = addMonths(new Date(r.dueAt), 2).toISOString()
+    await t.run('UPDATE dsar_requests SET due_at = ?, extended_reason = ?, updated_at = ? WHERE id = ?', [due, reason.trim(), new Date().toISOString(), id])
+    await appendAudit(t, ctx.key, ctx.actor, {event: 'request.extended', requestId: id, subjects: r.subjects.map((s) => s.hash), details: {dueAt: due, reason: reason.trim()}})
+    return getRequest(t, id)
+  })
 }
 
 export async function setRequestStatus(db: StoreDb, id: string, status: RequestStatus): Promise<void> {

@@ -1,6 +1,5 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {appendAudit} from '../../privacy/audit-log.js'
 import {requestLines} from '../../privacy/dsar-render.js'
 import {withPrivacy} from '../../privacy/privacy-context.js'
 import {extendRequest} from '../../privacy/request-register.js'
@@ -14,11 +13,7 @@ export default class DsarExtend extends BaseCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(DsarExtend)
-    const req = await withPrivacy(async (ctx) => {
-      const r = await extendRequest(ctx.db, args.id, flags.reason)
-      await appendAudit(ctx.db, ctx.key, ctx.actor, {event: 'request.extended', requestId: r.id, subjects: r.subjects.map((s) => s.hash), details: {dueAt: r.dueAt, reason: flags.reason}})
-      return r
-    })
+    const req = await withPrivacy((ctx) => extendRequest(ctx, args.id, flags.reason))
     if (flags.json) this.printJson(req)
     else this.log(requestLines(req).join('\n'))
   }

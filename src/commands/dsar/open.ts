@@ -1,11 +1,10 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {appendAudit} from '../../privacy/audit-log.js'
 import {loadDatamap} from '../../privacy/datamap-load.js'
 import {requestLines} from '../../privacy/dsar-render.js'
 import {withPrivacy} from '../../privacy/privacy-context.js'
-import {getRequest, openRequest, REQUEST_TYPES, type RequestType} from '../../privacy/request-register.js'
-import {parseIdentifier, subjectHash} from '../../privacy/subject.js'
+import {openRequest, REQUEST_TYPES, type RequestType} from '../../privacy/request-register.js'
+import {parseIdentifier} from '../../privacy/subject.js'
 
 export default class DsarOpen extends BaseCommand {
   static override summary = 'Record a data-subject request (due in one month, Art. 12(3)).'
@@ -23,9 +22,7 @@ export default class DsarOpen extends BaseCommand {
     const subjects = flags.subject.map(parseIdentifier)
     const req = await withPrivacy(async (ctx) => {
       const {file} = loadDatamap(ctx.home, flags.datamap) // a bad datamap is refused now, not at erasure time
-      const id = await openRequest(ctx.db, ctx.key, {type: flags.type as RequestType, subjects, note: flags.note, datamap: file})
-      await appendAudit(ctx.db, ctx.key, ctx.actor, {event: 'request.opened', requestId: id, subjects: subjects.map((s) => subjectHash(ctx.key, s)), details: {type: flags.type}})
-      return getRequest(ctx.db, id)
+      return openRequest(ctx, {type: flags.type as RequestType, subjects, note: flags.note, datamap: file})
     })
     if (flags.json) this.printJson(req)
     else this.log(requestLines(req).join('\n'))

@@ -1,7 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {dayFlag} from '../../cli/flags.js'
-import {appendAudit} from '../../privacy/audit-log.js'
 import {loadDatamap} from '../../privacy/datamap-load.js'
 import {addHold} from '../../privacy/holds.js'
 import {withPrivacy} from '../../privacy/privacy-context.js'
@@ -24,11 +23,9 @@ export default class HoldAdd extends BaseCommand {
     const {flags} = await this.parse(HoldAdd)
     const until = flags.until
     const subject = flags.subject ? parseIdentifier(flags.subject) : undefined
-    const hold = await withPrivacy(async (ctx) => {
-      const h = await addHold(ctx.db, loadDatamap(ctx.home, flags.datamap).map, {store: flags.store, collection: flags.collection, subjectHash: subject && subjectHash(ctx.key, subject), reason: flags.reason, until})
-      await appendAudit(ctx.db, ctx.key, ctx.actor, {event: 'hold.added', subjects: h.subjectHash ? [h.subjectHash] : [], details: {hold: h.id, store: h.store, collection: h.collection, reason: h.reason, until: h.until}})
-      return h
-    })
+    const hold = await withPrivacy((ctx) =>
+      addHold(ctx, loadDatamap(ctx.home, flags.datamap).map, {store: flags.store, collection: flags.collection, subjectHash: subject && subjectHash(ctx.key, subject), reason: flags.reason, until}),
+    )
     if (flags.json) this.printJson(hold)
     else this.log(`${hold.id}: holding ${hold.store}${hold.collection ? `/${hold.collection}` : ''}${hold.subjectHash ? ' for one subject' : ''} (${hold.reason})${hold.until ? ` until ${hold.until.slice(0, 10)}` : ''}.`)
   }

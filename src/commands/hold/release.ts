@@ -1,6 +1,5 @@
 import {Args} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {appendAudit} from '../../privacy/audit-log.js'
 import {releaseHold} from '../../privacy/holds.js'
 import {withPrivacy} from '../../privacy/privacy-context.js'
 
@@ -12,11 +11,7 @@ export default class HoldRelease extends BaseCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(HoldRelease)
-    const hold = await withPrivacy(async (ctx) => {
-      const h = await releaseHold(ctx.db, args.id)
-      await appendAudit(ctx.db, ctx.key, ctx.actor, {event: 'hold.released', subjects: h.subjectHash ? [h.subjectHash] : [], details: {hold: h.id}})
-      return h
-    })
+    const hold = await withPrivacy((ctx) => releaseHold(ctx, args.id))
     if (flags.json) this.printJson(hold)
     else this.log(`${hold.id} released.`)
   }
