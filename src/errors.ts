@@ -2,8 +2,12 @@
 // throw them, and the command base class (src/cli/base-command.ts) alone turns them into one
 // sentence on stderr and the exit code. Nothing else calls exit: one place decides the code.
 
-/** 70 is sysexits' EX_SOFTWARE: anything not thrown as a ConfctlError is a bug of ours, not a failed check. */
-export const EXIT = {ok: 0, checkFailed: 1, badInput: 2, unreachable: 3, internal: 70} as const
+/**
+ * Above 3, sysexits(3)'s codes: 69 EX_UNAVAILABLE (something this machine needs is missing or
+ * failing), 70 EX_SOFTWARE (anything not thrown as a ConfctlError is a bug of ours, not a
+ * failed check), 75 EX_TEMPFAIL (busy: try again).
+ */
+export const EXIT = {ok: 0, checkFailed: 1, badInput: 2, unreachable: 3, unavailable: 69, internal: 70, busy: 75} as const
 
 export interface OutcomeOptions {
   /** The command already printed its report (and any stderr line): the base prints nothing more. */
@@ -37,6 +41,21 @@ export class UnreachableError extends ConfctlError {
 export class CheckFailedError extends ConfctlError {
   constructor(message: string, options?: OutcomeOptions) {
     super(message, EXIT.checkFailed, options)
+  }
+}
+
+/** This machine cannot do it: the node program or the WebRTC library missing, a spawn failed,
+ *  a process that will not stop. Not a failed check (1): nothing was checked. Exit 69. */
+export class UnavailableError extends ConfctlError {
+  constructor(message: string, options?: OutcomeOptions) {
+    super(message, EXIT.unavailable, options)
+  }
+}
+
+/** Another confctl holds what this one needs (a lock); trying again later may work. Exit 75. */
+export class BusyError extends ConfctlError {
+  constructor(message: string, options?: OutcomeOptions) {
+    super(message, EXIT.busy, options)
   }
 }
 

@@ -2,7 +2,7 @@ import {writeFile} from 'node:fs/promises'
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {durationFlag} from '../cli/flags.js'
-import {BadInputError, CheckFailedError, ConfctlError, EXIT} from '../errors.js'
+import {BadInputError, CheckFailedError, UnavailableError} from '../errors.js'
 import {smokeJunitXml} from '../client/junit.js'
 import {targetFromAdminUrl, targetFromInventory, type SmokeTarget} from '../client/node-target.js'
 import {parseNumberFlag, SMOKE_DEFAULTS} from '../client/smoke-options.js'
@@ -75,6 +75,6 @@ async function loadSmokeRunner(): Promise<typeof import('../client/smoke.js')> {
   try {
     return await import('../client/smoke.js')
   } catch (err) {
-    throw new ConfctlError(`the WebRTC client library (@roamhq/wrtc) cannot be loaded on this machine: ${(err as Error).message.split('\n')[0]}`, EXIT.checkFailed)
+    throw new UnavailableError(`the WebRTC client library (@roamhq/wrtc) cannot be loaded on this machine: ${(err as Error).message.split('\n')[0]}`)
   }
 }

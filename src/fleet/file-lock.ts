@@ -4,7 +4,7 @@
 import {open, readFile, rm} from 'node:fs/promises'
 import {mkdir} from 'node:fs/promises'
 import {dirname} from 'node:path'
-import {ConfctlError, EXIT} from '../errors.js'
+import {BusyError} from '../errors.js'
 import {isProcessAlive} from './process-check.js'
 
 export async function withFileLock<T>(lockFile: string, fn: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
@@ -25,7 +25,7 @@ export async function withFileLock<T>(lockFile: string, fn: () => Promise<T>, ti
         continue
       }
       if (Date.now() > deadline) {
-        throw new ConfctlError(`${lockFile} is held by process ${owner || '(unknown)'}; try again, or delete the file if that process is gone.`, EXIT.checkFailed)
+        throw new BusyError(`${lockFile} is held by process ${owner || '(unknown)'}; try again, or delete the file if that process is gone.`)
       }
       await new Promise((r) => setTimeout(r, 50))
     }

@@ -10,7 +10,7 @@ import {mkdir} from 'node:fs/promises'
 import {join} from 'node:path'
 import {execa, type ResultPromise} from 'execa'
 import type {NodeStateFile} from '../api/node-api.js'
-import {BadInputError, ConfctlError, EXIT, UnreachableError} from '../errors.js'
+import {BadInputError, UnavailableError, UnreachableError} from '../errors.js'
 import {AdminClient, type HealthResponse} from './admin-client.js'
 import {withFileLock} from './file-lock.js'
 import type {LocalNodeEntry} from './inventory.js'
@@ -52,7 +52,7 @@ export async function checkCanStart(entry: LocalNodeEntry, script: string = sfuE
     )
   }
   if (!existsSync(script)) {
-    throw new ConfctlError(`the SFU node program is missing at ${script}; build it with \`npm run build\`.`, EXIT.checkFailed)
+    throw new UnavailableError(`the SFU node program is missing at ${script}; build it with \`npm run build\`.`)
   }
   await assertPortFree(entry.host, entry.port, 'the public port', '--port')
   await assertPortFree(entry.adminHost, entry.adminPort, 'the admin port', '--admin-port')
@@ -76,7 +76,7 @@ async function spawnExclusive(
     const sub = spawn()
     const pid = sub.pid
     if (pid === undefined) {
-      throw new ConfctlError(`could not start node '${entry.name}': ${(await sub).message ?? 'spawn failed'}.`, EXIT.checkFailed)
+      throw new UnavailableError(`could not start node '${entry.name}': ${(await sub).message ?? 'spawn failed'}.`)
     }
     await writePidfile(entry.dir, pid)
     return {sub, pid}
@@ -298,7 +298,7 @@ export async function stopLocalNode(entry: LocalNodeEntry, {timeoutMs = DEFAULT_
   }
   const forced = !(await signalAndWait(pid, 'SIGTERM', timeoutMs))
   if (forced && !(await signalAndWait(pid, 'SIGKILL', 5000))) {
-    throw new ConfctlError(`node '${entry.name}' (pid ${pid}) is still running after SIGKILL.`, EXIT.checkFailed)
+    throw new UnavailableError(`node '${entry.name}' (pid ${pid}) is still running after SIGKILL.`)
   }
   // After a SIGKILL the node could not remove its state.json; do it for it.
   await clearStaleFiles(entry.dir)

@@ -1,7 +1,7 @@
 // The two changes the dashboard can make, after the operator confirmed them: kick a
 // participant and close a room, through the node's admin API. Each answers one sentence for
 // the status line, and never throws: a failure is a sentence too.
-import {ConfctlError} from '../errors.js'
+import {BadInputError} from '../errors.js'
 import type {AdminClient} from './admin-client.js'
 import {adminClientFor} from './endpoint.js'
 import {findNode, readInventory} from './inventory.js'
@@ -21,7 +21,7 @@ export interface FleetActions {
 export function adminActions(file: string = inventoryPath()): FleetActions {
   return clientActions(async (node: string) => {
     const entry = findNode(await readInventory(file), node)
-    if (!entry) throw new ConfctlError(`node '${node}' is no longer in ${file}.`, 2)
+    if (!entry) throw new BadInputError(`node '${node}' is no longer in ${file}.`)
     return adminClientFor(entry)
   })
 }

@@ -2,7 +2,7 @@
 // than the retention period. It fails when a collection holds records past retention that
 // its strategy has not yet erased and that nothing keeps (a `keep` law, a hold or an
 // Art. 18 restriction; those are listed as kept). Changes nothing.
-import {UnreachableError} from '../errors.js'
+import {CheckFailedError, UnreachableError} from '../errors.js'
 import type {Datamap} from './datamap-types.js'
 import {listHolds} from './holds.js'
 import type {PrivacyContext} from './privacy-context.js'
@@ -71,9 +71,13 @@ export async function checkRetention(ctx: PrivacyContext, map: Datamap, now = ne
   return {checkedAt: now.toISOString(), passed, stores}
 }
 
-/** Exit code of a check: 1 when records are past retention, else 3 when a store was down, else 0. */
-export function checkExitCode(r: RetentionCheck): number {
-  if (r.stores.some((s) => s.collections.some((c) => (c.overdue ?? 0) > 0))) return 1
-  if (r.stores.some((s) => !s.reachable)) return 3
-  return 0
+/**
+ * What a check that did not pass comes to, for the command to throw once it has printed the
+ * report (which says what and where, hence `reported`): records past retention are a failed
+ * check (exit 1) even when a store was also down; else a store down is exit 3; else nothing.
+ */
+export function checkOutcome(r: RetentionCheck): CheckFailedError | UnreachableError | undefined {
+  if (r.stores.some((s) => s.collections.some((c) => (c.overdue ?? 0) > 0))) return new CheckFailedError('records are past retention.', {reported: true})
+  if (r.stores.some((s) => !s.reachable)) return new UnreachableError('a store could not be reached.', {reported: true})
+  return undefined
 }

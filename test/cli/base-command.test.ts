@@ -10,7 +10,7 @@ import {Config, Errors} from '@oclif/core'
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {BaseCommand} from '../../src/cli/base-command.js'
-import {BadInputError, CheckFailedError, EXIT, PassedOnExit, UnreachableError} from '../../src/errors.js'
+import {BadInputError, BusyError, CheckFailedError, EXIT, PassedOnExit, UnavailableError, UnreachableError} from '../../src/errors.js'
 
 // dist/test/cli/ -> the package root (package.json, src/)
 const root = fileURLToPath(new URL('../../..', import.meta.url))
@@ -88,6 +88,8 @@ test('each documented error class maps to its exit code with one sentence', asyn
     [() => new CheckFailedError('2 checks failed.'), 1, 'confctl: 2 checks failed.\n'],
     [() => new BadInputError('--x must be a number, not "y".'), 2, 'confctl: --x must be a number, not "y".\n'],
     [() => new UnreachableError('node edge1 is unreachable.'), 3, 'confctl: node edge1 is unreachable.\n'],
+    [() => new UnavailableError('the SFU node program is missing.'), 69, 'confctl: the SFU node program is missing.\n'],
+    [() => new BusyError('fleet.yaml.lock is held by process 7.'), 75, 'confctl: fleet.yaml.lock is held by process 7.\n'],
   ]
   for (const [make, code, stderr] of cases) {
     const r = await run(throwing(make))

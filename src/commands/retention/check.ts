@@ -1,9 +1,8 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {CheckFailedError, EXIT, UnreachableError} from '../../errors.js'
 import {loadDatamap} from '../../privacy/datamap-load.js'
 import {withPrivacy} from '../../privacy/privacy-context.js'
-import {checkExitCode, checkRetention} from '../../privacy/retention-check.js'
+import {checkOutcome, checkRetention} from '../../privacy/retention-check.js'
 import {checkLines} from '../../privacy/retention-render.js'
 
 export default class RetentionCheck extends BaseCommand {
@@ -20,8 +19,7 @@ export default class RetentionCheck extends BaseCommand {
     if (flags.json) this.printJson(r)
     else this.log(checkLines(r).join('\n'))
     // The report above says what failed; the base class only sets the exit code.
-    const code = checkExitCode(r)
-    if (code === EXIT.checkFailed) throw new CheckFailedError('records are past retention.', {reported: true})
-    if (code === EXIT.unreachable) throw new UnreachableError('a store could not be reached.', {reported: true})
+    const outcome = checkOutcome(r)
+    if (outcome) throw outcome
   }
 }
