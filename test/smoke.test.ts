@@ -1,5 +1,7 @@
 // End to end: real synthetic WebRTC clients (libwebrtc via @roamhq/wrtc) against a real,
 // throwaway SFU node (dist/src/sfu/main.js), through the library and through the built CLI.
+// Both outcomes are forced: a healthy run must exit 0, and a run whose publisher the node drops
+// mid-call (an admin kick) must exit 1 naming the streams that failed.
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -7,8 +9,11 @@ import {fileURLToPath} from 'node:url'
 import {execa} from 'execa'
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
+import type {KickResponse, RoomDetail, RoomSummary} from '../src/api/node-api.js'
 import {runSmoke} from '../src/client/smoke.js'
 import type {SmokeReport} from '../src/client/smoke-report.js'
+import {startTestNode} from './helpers/sfu-process.js'
+import {until} from './helpers/until.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url)) // dist/test -> repo
 const bin = join(root, 'bin', 'run.js')
@@ -60,13 +65,37 @@ test('CLI: smoke --json exits 0 with only the report on stdout', async () => {
   assert.not.match(xml, /<failure/)
 })
 
-test('CLI: a failed threshold prints the report, then exits 1', async () => {
-  const r = await cli(['smoke', '--json', '--duration', '2', '--publishers', '1', '--max-jitter', '0', '--max-loss', '0'])
-  // Jitter of exactly 0 ms on every stream for 2 s is possible on an idle loopback, but
-  // vanishingly rare for video; accept either outcome yet require consistency.
-  const report = JSON.parse(String(r.stdout)) as SmokeReport
-  assert.is(r.exitCode, report.passed ? 0 : 1, String(r.stderr))
-  if (!report.passed) assert.match(String(r.stderr), /^confctl: smoke check failed: \d of 2 streams/)
+test('CLI: a node that drops the publisher mid-call fails the check: the report names the streams, exit 1', async () => {
+  const node = await startTestNode([], '44700-44799')
+  try {
+    const tokenFile = join(node.dir, 'smoke-admin.token')
+    writeFileSync(tokenFile, node.adminToken)
+    const admin = async <T>(path: string, method = 'GET'): Promise<T> => {
+      const res = await fetch(`${node.state.adminUrl}${path}`, {method, headers: {authorization: `Bearer ${node.adminToken}`}})
+      return (await res.json()) as T
+    }
+    let ended = false
+    const run = cli(['smoke', '--duration', '8s', '--publishers', '1', '--subscribers', '1', '--url', node.state.adminUrl, '--admin-token-file', tokenFile]).finally(() => (ended = true))
+    // Once media reaches the subscriber, the node drops the publisher (an admin kick).
+    const room = await until('media forwarded to the smoke subscriber', async () => {
+      if (ended) throw new Error('smoke ended before media flowed')
+      const r = (await admin<{rooms: RoomSummary[]}>('/v1/rooms')).rooms.find((x) => x.name.startsWith('smoke-') && x.subscribers >= 1)
+      if (!r) return false
+      const detail = await admin<RoomDetail>(`/v1/rooms/${r.name}`)
+      const sub = detail.participantsList?.find((p) => p.role === 'subscriber')
+      return sub?.streams.some((s) => s.packets > 0) && detail
+    }, 60_000, 100)
+    const publisher = room.participantsList.find((p) => p.role === 'publisher')!
+    assert.equal((await admin<KickResponse>(`/v1/rooms/${room.name}/participants/${publisher.id}`, 'DELETE')).kicked, [publisher.id])
+    const r = await run
+    assert.is(r.exitCode, 1, `exit ${r.exitCode}: ${r.stderr}\n${r.stdout}`)
+    assert.match(String(r.stderr), /^confctl: smoke check failed: 2 of 2 streams on node 'test' missed the thresholds/)
+    const out = String(r.stdout)
+    for (const kind of ['audio', 'video']) assert.match(out, new RegExp(`^smoke-sub-1 <- smoke-pub-1 ${kind}: .*not connected`, 'm'), out)
+    assert.match(out, /^FAIL: 2 of 2 streams failed$/m)
+  } finally {
+    await node.stop()
+  }
 })
 
 test('CLI: bad flags exit 2 with one sentence, before any node is started', async () => {
