@@ -20,6 +20,9 @@ export async function restrict(ctx: PrivacyContext, scope: RequestScope): Promis
   const hits = await searchSubject(scope.map, scope.ids, scope.conns)
   const now = new Date().toISOString()
   const records: RestrictResult['records'] = []
+  const unreachable = hits.filter((s) => !s.reachable).map((s) => s.store)
+  // The search above reads the operator's stores; only confctl's own writes share the
+  // transaction, so the records, the request's status and the audit entry land together or not at all.
   await ctx.db.tx(async (t) => {
     for (const s of hits) for (const h of s.collections) {
       for (const r of h.records) {
@@ -30,20 +33,21 @@ export async function restrict(ctx: PrivacyContext, scope: RequestScope): Promis
       }
       if (h.records.length) records.push({store: s.store, collection: h.coll.name, count: h.records.length})
     }
+    await setRequestStatus(t, scope.req.id, unreachable.length ? 'partial' : 'restricted')
+    await appendAudit(t, ctx.key, ctx.actor, {event: 'restriction.set', requestId: scope.req.id, subjects: scope.hashes, details: {records, unreachable}})
   })
-  const unreachable = hits.filter((s) => !s.reachable).map((s) => s.store)
-  await setRequestStatus(ctx.db, scope.req.id, unreachable.length ? 'partial' : 'restricted')
-  await appendAudit(ctx.db, ctx.key, ctx.actor, {event: 'restriction.set', requestId: scope.req.id, subjects: scope.hashes, details: {records, unreachable}})
   return {request: scope.req.id, lifted: false, records, unreachable}
 }
 
 export async function liftRestriction(ctx: PrivacyContext, scope: RequestScope): Promise<RestrictResult> {
-  const rows = await ctx.db.all<{store: string; collection: string; n: unknown}>('SELECT store, collection, COUNT(*) AS n FROM restrictions WHERE request_id = ? AND lifted_at IS NULL GROUP BY store, collection', [scope.req.id])
-  await ctx.db.run('UPDATE restrictions SET lifted_at = ? WHERE request_id = ? AND lifted_at IS NULL', [new Date().toISOString(), scope.req.id])
-  const records = rows.map((r) => ({store: r.store, collection: r.collection, count: Number(r.n)}))
-  await setRequestStatus(ctx.db, scope.req.id, 'done')
-  await appendAudit(ctx.db, ctx.key, ctx.actor, {event: 'restriction.lifted', requestId: scope.req.id, subjects: scope.hashes, details: {records}})
-  return {request: scope.req.id, lifted: true, records, unreachable: []}
+  return ctx.db.tx(async (t) => {
+    const rows = await t.all<{store: string; collection: string; n: unknown}>('SELECT store, collection, COUNT(*) AS n FROM restrictions WHERE request_id = ? AND lifted_at IS NULL GROUP BY store, collection', [scope.req.id])
+    await t.run('UPDATE restrictions SET lifted_at = ? WHERE request_id = ? AND lifted_at IS NULL', [new Date().toISOString(), scope.req.id])
+    const records = rows.map((r) => ({store: r.store, collection: r.collection, count: Number(r.n)}))
+    await setRequestStatus(t, scope.req.id, 'done')
+    await appendAudit(t, ctx.key, ctx.actor, {event: 'restriction.lifted', requestId: scope.req.id, subjects: scope.hashes, details: {records}})
+    return {request: scope.req.id, lifted: true, records, unreachable: []}
+  })
 }
 
 /** For processing commands (retention, exports, ...): is this record restricted? */
