@@ -1,6 +1,8 @@
 // The Ink app with ink-testing-library: views rendered from a fixed snapshot, keys written to
 // stdin as a terminal would send them, kick / close going to the actions it was given, and
-// pause holding the screen while new snapshots arrive.
+// pause holding the screen while new snapshots arrive. No fixed waits: a key is pressed once Ink
+// listens to stdin and counts as done once the app has taken it; results that arrive later
+// (an action's answer, a new snapshot) are waited for on the screen, with a deadline.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {render} from 'ink-testing-library'
@@ -9,6 +11,7 @@ import type {SnapshotTick} from '../../src/fleet/snapshot-poller.js'
 import {TopApp, createUiStore, staticSource} from '../../src/tui/app.js'
 import {currentView} from '../../src/tui/state.js'
 import {makeTheme} from '../../src/tui/theme.js'
+import {until} from '../helpers/until.js'
 import {fixtureTick} from './fixtures.js'
 
 let tick: SnapshotTick
@@ -17,11 +20,19 @@ test.before(async () => {
 })
 
 const KEYS = {up: '\u001b[A', down: '\u001b[B', enter: '\r', esc: '\u001b', tab: '\t', backspace: '\u007f', ctrlC: '\u0003'}
-const settle = () => new Promise((r) => setTimeout(r, 30))
+/** One turn of the event loop: React (legacy root) renders a store update synchronously, so by
+ *  then the frame shows what the key or snapshot did; only for checks that nothing changed. */
+const nextTurn = () => new Promise((r) => setImmediate(r))
 
 function mount(opts: {actions?: FleetActions; source?: ReturnType<typeof staticSource>} = {}) {
   const source = opts.source ?? staticSource(tick)
   const store = createUiStore()
+  let keysTaken = 0
+  const dispatch = store.dispatch.bind(store)
+  store.dispatch = (action) => {
+    if (action.type === 'key') keysTaken++
+    dispatch(action)
+  }
   let quits = 0
   const app = render(<TopApp source={source} theme={makeTheme(0)} size={{columns: 80, rows: 24}} store={store} actions={opts.actions} onQuit={() => quits++} />)
   return {
@@ -30,10 +41,15 @@ function mount(opts: {actions?: FleetActions; source?: ReturnType<typeof staticS
     source,
     quits: () => quits,
     frame: () => app.lastFrame() ?? '',
+    /** The first frame is drawn and Ink's input listener attached (after the first render). */
+    ready: () => until('the first frame and the keyboard listener', () => (app.lastFrame() ?? '') !== '' && app.stdin.listenerCount('readable') > 0),
     async press(...keys: string[]) {
       for (const k of keys) {
+        await this.ready()
+        const before = keysTaken
         app.stdin.write(k)
-        await settle()
+        await until(`the app taking the key ${JSON.stringify(k)}`, () => keysTaken > before)
+        await nextTurn()
       }
     },
   }
@@ -41,7 +57,7 @@ function mount(opts: {actions?: FleetActions; source?: ReturnType<typeof staticS
 
 test('renders the fleet view at 80x24: 24 lines, none wider than 79 columns', async () => {
   const m = mount()
-  await settle()
+  await m.ready()
   const lines = m.frame().split('\n')
   assert.is(lines.length, 24)
   assert.ok(lines.every((l) => l.length <= 79))
@@ -90,7 +106,7 @@ test('keys from stdin: Tab to rooms, j and arrows, Enter into a room and a parti
 test('the app tells its source which room it shows in detail: the poller fetches no other', async () => {
   const source = staticSource(tick)
   const m = mount({source})
-  await settle()
+  await m.ready()
   assert.equal(source.focused, [null], 'fleet view: no room')
   await m.press(KEYS.tab, 'j', 'j')
   assert.equal(source.focused, [null], 'rooms view: no room (moving the cursor fetches nothing)')
@@ -131,13 +147,13 @@ test('K asks y/N and kicks through the actions; C closes a room; n cancels', asy
   await m.press('n')
   assert.match(m.frame(), /cancelled\./)
   await m.press('K', 'y')
-  await settle()
+  await until('the kick answer on screen', () => /kicked pb0b00/.test(m.frame()))
   assert.equal(calls, ['kick edge1 standup pb0b00'])
   assert.match(m.frame(), /kicked pb0b00 from room 'standup' on node 'edge1'\./)
   await m.press('C')
   assert.match(m.frame(), /Close room standup on edge1, disconnecting everyone\? \[y\/N\]/)
   await m.press('y')
-  await settle()
+  await until('the close answer on screen', () => /does not exist on node/.test(m.frame()))
   assert.equal(calls, ['kick edge1 standup pb0b00', 'close edge1 standup'])
   assert.match(m.frame(), /room 'standup' does not exist on node 'edge1'\./)
   await m.press(KEYS.ctrlC)
@@ -148,13 +164,13 @@ test('K asks y/N and kicks through the actions; C closes a room; n cancels', asy
 test('p pauses the screen on the snapshot it shows; new snapshots show again after p', async () => {
   const source = staticSource(tick)
   const m = mount({source})
-  await settle()
+  await m.ready()
   assert.match(m.frame(), /10:00:00Z/)
   await m.press('p')
   assert.match(m.frame(), /PAUSED/)
   const later: SnapshotTick = {...tick, snapshot: {...tick.snapshot, time: '2025-03-01T10:00:05.000Z'}}
   source.set(later)
-  await settle()
+  await nextTurn()
   assert.match(m.frame(), /10:00:00Z/)
   assert.not.match(m.frame(), /10:00:05Z/)
   await m.press('p')
@@ -166,11 +182,9 @@ test('p pauses the screen on the snapshot it shows; new snapshots show again aft
 test('before the first snapshot it says it is waiting', async () => {
   const source = staticSource(undefined)
   const m = mount({source})
-  await settle()
-  assert.match(m.frame(), /waiting for the first answers/)
+  await until('the waiting screen', () => /waiting for the first answers/.test(m.frame()))
   source.set(tick)
-  await settle()
-  assert.match(m.frame(), /edge1/)
+  await until('the first snapshot on screen', () => /edge1/.test(m.frame()))
   m.app.unmount()
 })
 
