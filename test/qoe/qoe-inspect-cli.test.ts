@@ -10,6 +10,7 @@ import {cli, killAll, processesMentioning, randomRtcRange} from '../commands/hel
 import {SyntheticPublisher} from '../../src/client/publisher.js'
 import {SyntheticSubscription} from '../../src/client/subscriber.js'
 import {releaseNativeObjects} from '../../src/client/wrtc.js'
+import {until} from '../helpers/until.js'
 
 const home = mkdtempSync(join(tmpdir(), 'confctl-qoe-cli-'))
 let publicUrl = ''
@@ -59,7 +60,8 @@ test('live inspect of a real call: uplink and downlink summaries, no loss to bla
     token: await token(room, 'listener@example.org'),
   })
   try {
-    await new Promise((r) => setTimeout(r, 2000))
+    // Media flowing both ways through the node before the window opens (waited for, not slept).
+    await until('audio and video at the subscriber', () => sub!.firstMediaMs.audio !== undefined && sub!.firstMediaMs.video !== undefined, 20_000, 50)
     const r = await cli(home, ['qoe', 'inspect', '--room', room, '--live', '--duration', '4s', '--json'])
     assert.is(r.exitCode, 0, r.stderr)
     const out = JSON.parse(r.stdout)
