@@ -1,19 +1,19 @@
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
-import {mkdtempSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {AccessLog} from '../../src/sfu/access-log.js'
+import {until} from '../helpers/until.js'
 
 const entry = (path: string) => ({time: 't', server: 'public' as const, method: 'GET', path, status: 200, bytes: 1, ip: '192.0.2.1', userAgent: 'ua'})
-const settle = () => new Promise((r) => setTimeout(r, 100))
 
 test('after the file is replaced by an atomic rewrite, new lines go to the new file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'confctl-alog-'))
   const path = join(dir, 'access.log')
   const log = new AccessLog(path)
   log.write(entry('/before'))
-  await settle()
+  await until('the first line on disk', () => existsSync(path) && /\/before.*\n$/.test(readFileSync(path, 'utf8')))
   // What an erasure does: write the kept lines to a temp file and rename it over the log.
   writeFileSync(join(dir, 'access.log.tmp'), readFileSync(path, 'utf8').replace('/before', '/rewritten'))
   renameSync(join(dir, 'access.log.tmp'), path)
