@@ -12,6 +12,7 @@ import {join} from 'node:path'
 import type {IPty} from 'node-pty'
 import {bin, cli, killAll, processesMentioning, randomRtcRange, root} from '../commands/helpers.js'
 import {publish, type Publisher} from '../commands/whip-publisher.js'
+import {until} from '../helpers/until.js'
 import {VirtualTerminal} from './vt.js'
 import {spawnInTerminal} from './pty-session.js'
 
@@ -82,7 +83,13 @@ test.before(async () => {
     assert.is(t.exitCode, 0, t.stderr)
     publishers.push(await publish(publicUrl, 'standup', JSON.parse(t.stdout).token))
   }
-  await sleep(1500) // some RTP for the node to measure
+  // RTP measured by the node (packets, jitter and a bitrate in its room figures) before any test reads them.
+  await until('the node measuring both publishers in standup', async () => {
+    const r = await run('top', '--once', '--json')
+    if (r.exitCode !== 0) return false
+    const room = JSON.parse(r.stdout).nodes[0]?.rooms.find((x: {name: string}) => x.name === 'standup')
+    return room?.participants === 2 && room.packets > 0 && typeof room.worstJitterMs === 'number' && room.bitrateInBps > 0
+  }, 30_000, 200)
 })
 
 test.after(async () => {
