@@ -6,7 +6,7 @@ import {SyntheticPublisher} from '../../src/client/publisher.js'
 import {SyntheticSubscription} from '../../src/client/subscriber.js'
 import {waitForConnection} from '../../src/client/peer-state.js'
 import {releaseNativeObjects} from '../../src/client/wrtc.js'
-import {startTestNode, type TestNode} from './sfu-process.js'
+import {startTestNode, tokenFor, type TestNode} from './sfu-process.js'
 
 export interface LiveRoom {
   node: TestNode
@@ -32,21 +32,13 @@ const CONNECT_TIMEOUT_MS = 15_000
 export async function startLiveRoom(room = 'attack'): Promise<LiveRoom> {
   const node = await startTestNode()
   const clients: Array<{close(): Promise<void>}> = []
-  const tokenFor = async (identity: string): Promise<string> => {
-    const res = await fetch(`${node.state.adminUrl}/v1/tokens`, {
-      method: 'POST',
-      headers: {authorization: `Bearer ${node.adminToken}`, 'content-type': 'application/json'},
-      body: JSON.stringify({room, identity}),
-    })
-    if (res.status !== 201) throw new Error(`POST /v1/tokens answered ${res.status}: ${await res.text()}`)
-    return ((await res.json()) as {token: string}).token
-  }
+  const token = (identity: string) => tokenFor(node, room, identity)
   try {
-    const publisher = await SyntheticPublisher.publish({whipUrl: `${node.state.publicUrl}/whip/${room}`, token: await tokenFor('alice')})
+    const publisher = await SyntheticPublisher.publish({whipUrl: `${node.state.publicUrl}/whip/${room}`, token: await token('alice')})
     clients.push(publisher)
     if (!(await waitForConnection(publisher.pc, CONNECT_TIMEOUT_MS))) throw new Error(`publisher not connected (${publisher.pc.connectionState})`)
     const subscribe = async (identity: string) => {
-      const sub = await SyntheticSubscription.subscribe({whepUrl: `${node.state.publicUrl}/whep/${room}/${publisher.participantId}`, token: await tokenFor(identity)})
+      const sub = await SyntheticSubscription.subscribe({whepUrl: `${node.state.publicUrl}/whep/${room}/${publisher.participantId}`, token: await token(identity)})
       clients.push(sub)
       if (!(await waitForConnection(sub.pc, CONNECT_TIMEOUT_MS))) throw new Error(`subscriber ${identity} not connected (${sub.pc.connectionState})`)
       return sub
@@ -59,7 +51,7 @@ export async function startLiveRoom(room = 'attack'): Promise<LiveRoom> {
       subscriber,
       publisherSession: sessionAddress(publisher.pc),
       subscriberSession: sessionAddress(subscriber.pc),
-      tokenFor,
+      tokenFor: token,
       subscribe,
       async close() {
         for (const c of clients) await c.close()

@@ -59,3 +59,14 @@ export async function startTestNode(extraArgs: string[] = [], rtcPorts = '42000-
       }),
   }
 }
+
+/** A join token for `identity` in `room`, issued by the node's admin API (default grants). */
+export async function tokenFor(node: TestNode, room: string, identity: string): Promise<string> {
+  const res = await fetch(`${node.state.adminUrl}/v1/tokens`, {
+    method: 'POST',
+    headers: {authorization: `Bearer ${node.adminToken}`, 'content-type': 'application/json'},
+    body: JSON.stringify({room, identity}),
+  })
+  if (res.status !== 201) throw new Error(`POST /v1/tokens answered ${res.status}: ${await res.text()}`)
+  return ((await res.json()) as {token: string}).token
+}

@@ -9,7 +9,6 @@ import {waitForConnection} from '../../src/client/peer-state.js'
 import {createCompleteOffer} from '../../src/client/signalling.js'
 import {inboundStreams, type InboundStreamStats} from '../../src/client/stats.js'
 import {nonstandard, RTCPeerConnection, RTCRtpReceiver, RTCRtpSender} from '../../src/client/wrtc.js'
-import type {TestNode} from './sfu-process.js'
 
 export interface SessionShape {
   /** m-sections in offer order, e.g. ['video', 'audio'] or ['audio', 'video', 'video']. */
@@ -39,15 +38,7 @@ export interface WrtcSession {
   close(): Promise<void>
 }
 
-export async function tokenFor(node: TestNode, room: string, identity: string): Promise<string> {
-  const res = await fetch(`${node.state.adminUrl}/v1/tokens`, {
-    method: 'POST',
-    headers: {authorization: `Bearer ${node.adminToken}`, 'content-type': 'application/json'},
-    body: JSON.stringify({room, identity}),
-  })
-  if (res.status !== 201) throw new Error(`POST /v1/tokens answered ${res.status}: ${await res.text()}`)
-  return ((await res.json()) as {token: string}).token
-}
+export {tokenFor} from './sfu-process.js'
 
 export async function postSdp(url: string, token: string, sdp: string): Promise<PostResult> {
   const res = await fetch(url, {method: 'POST', headers: {authorization: `Bearer ${token}`, 'content-type': 'application/sdp'}, body: sdp})

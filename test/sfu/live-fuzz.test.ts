@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert'
 import {classes, Message, methods} from 'werift'
 import {framesDecoded, framesKeepComing, healthzLatencyMs, startLiveRoom, type LiveRoom, type SessionAddress} from '../helpers/live-room.js'
 import {UdpProber} from '../helpers/udp-prober.js'
+import {prng} from '../../src/fleet/snapshot-synthetic.js'
 
 const PACKETS = 50_000
 const TIME_LIMIT_MS = 60_000
@@ -23,18 +24,6 @@ test.before(async () => {
 test.after(async () => {
   await live?.close()
 })
-
-/** mulberry32: small, fast, seedable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Packet shapes an attacker would try, each with random fields and lying lengths. */
 function packetFactory(random: () => number, sessions: SessionAddress[]) {

@@ -11,7 +11,7 @@ import {SyntheticSubscription} from '../../src/client/subscriber.js'
 import {waitForConnection} from '../../src/client/peer-state.js'
 import {releaseNativeObjects} from '../../src/client/wrtc.js'
 import {framesKeepComing} from '../helpers/live-room.js'
-import {startTestNode, type TestNode} from '../helpers/sfu-process.js'
+import {startTestNode, tokenFor, type TestNode} from '../helpers/sfu-process.js'
 
 const CONNECT_MS = 15_000
 /** libwebrtc's RTCP sender SSRC for a receive-only stream (kDefaultRtcpReceiverReportSsrc). */
@@ -30,15 +30,7 @@ test.after(async () => {
   await node?.stop()
 })
 
-async function token(room: string, identity: string): Promise<string> {
-  const res = await fetch(`${node.state.adminUrl}/v1/tokens`, {
-    method: 'POST',
-    headers: {authorization: `Bearer ${node.adminToken}`, 'content-type': 'application/json'},
-    body: JSON.stringify({room, identity}),
-  })
-  assert.is(res.status, 201, 'POST /v1/tokens')
-  return ((await res.json()) as {token: string}).token
-}
+const token = (room: string, identity: string) => tokenFor(node, room, identity)
 
 interface StreamRow {
   kind: string
