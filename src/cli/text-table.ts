@@ -31,7 +31,10 @@ export function formatBitrate(bps: number): string {
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
   let i = 0
-  while (n >= 1024 && i < units.length - 1) (n /= 1024), i++
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024
+    i++
+  }
   return `${i === 0 ? n : n.toFixed(1)} ${units[i]}`
 }
 

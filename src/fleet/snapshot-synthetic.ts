@@ -194,7 +194,11 @@ function recount(room: RoomDetail): void {
   room.subscribers = room.participants - room.publishers
   let inBps = 0
   let outBps = 0
-  for (const p of room.participantsList) for (const s of p.streams) s.direction === 'uplink' ? (inBps += s.bitrateBps) : (outBps += s.bitrateBps)
+  for (const p of room.participantsList)
+    for (const s of p.streams) {
+      if (s.direction === 'uplink') inBps += s.bitrateBps
+      else outBps += s.bitrateBps
+    }
   room.bitrateInBps = inBps
   room.bitrateOutBps = outBps
   Object.assign(room, roomStats(room.participantsList))

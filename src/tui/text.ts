@@ -72,7 +72,10 @@ export function fmtBitrate(bps: number | null | undefined): string {
   const units = ['b/s', 'kb/s', 'Mb/s', 'Gb/s', 'Tb/s']
   let v = Math.max(0, bps)
   let i = 0
-  while (v >= 999.5 && i < units.length - 1) (v /= 1000), i++
+  while (v >= 999.5 && i < units.length - 1) {
+    v /= 1000
+    i++
+  }
   const num = i > 0 && v < 9.95 ? v.toFixed(1) : String(Math.round(v))
   return `${num} ${units[i]}`
 }

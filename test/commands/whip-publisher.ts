@@ -5,7 +5,6 @@ import {createRequire} from 'node:module'
 import {request} from 'undici'
 
 const require = createRequire(import.meta.url)
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const wrtc: any = require('@roamhq/wrtc')
 
 export interface Publisher {

@@ -64,7 +64,7 @@ test('a period that is not one is refused', () => fails(GOOD.replace('6mo', 'hal
 test('keep needs the law', () => fails(GOOD.replace('strategy: delete', 'strategy: keep'), /erasure\.law' is missing/))
 test('an unset ${VAR} is named', () => fails(GOOD.replace('/tmp/x.db', '"${NOPE_DIR}/x.db"'), /uses \$\{NOPE_DIR\}, which is not set/))
 test('broken YAML names its line', () => fails('version: 1\nstores: [\n', /map\.yaml:\d+: not valid YAML/))
-test('a missing field list', () => fails(GOOD.replace(/      rooms:[\s\S]*?owner_id: \{category: identity.user_id\}\n/, '      rooms:\n        table: rooms\n'), /'stores\.db\.collections\.rooms\.fields' must be a mapping|is missing/))
+test('a missing field list', () => fails(GOOD.replace(/ {6}rooms:[\s\S]*?owner_id: \{category: identity.user_id\}\n/, '      rooms:\n        table: rooms\n'), /'stores\.db\.collections\.rooms\.fields' must be a mapping|is missing/))
 
 test('IPv6 canonical form and anonip-style truncation', () => {
   assert.is(canonicalIp('2001:DB8:0:0:0::7'), '2001:db8::7')

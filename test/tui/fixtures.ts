@@ -66,7 +66,11 @@ function person(id: string, identity: string, name: string, role: 'publisher' | 
 function room(name: string, createdAgoS: number, participantsList: ParticipantInfo[]): RoomDetail {
   let inBps = 0
   let outBps = 0
-  for (const p of participantsList) for (const s of p.streams) s.direction === 'uplink' ? (inBps += s.bitrateBps) : (outBps += s.bitrateBps)
+  for (const p of participantsList)
+    for (const s of p.streams) {
+      if (s.direction === 'uplink') inBps += s.bitrateBps
+      else outBps += s.bitrateBps
+    }
   const publishers = participantsList.filter((p) => p.role === 'publisher').length
   return {
     name,
