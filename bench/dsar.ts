@@ -33,12 +33,23 @@ function seedDb(): void {
     CREATE INDEX qoe_samples_time ON qoe_samples(time); CREATE INDEX qoe_samples_identity ON qoe_samples(identity);
     CREATE INDEX qoe_samples_participant ON qoe_samples(participant_id);`)
   const s = db.prepare('INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)')
-  const q = db.prepare("INSERT INTO qoe_samples VALUES (?, ?, ?, ?, 'inbound', 'audio', 'opus', NULL, 100, 1, 0.01, 5, 20, 32000, 4.3, 'UA')")
+  const q = db.prepare(
+    "INSERT INTO qoe_samples VALUES (?, ?, ?, ?, 'inbound', 'audio', 'opus', NULL, 100, 1, 0.01, 5, 20, 32000, 4.3, 'UA')",
+  )
   db.transaction(() => {
     for (let i = 0; i < ROWS; i++) {
       const who = i % 50_000 === 0 ? 'subject' : `user${i % 200_000}`
       const ip = who === 'subject' ? SUBJECT_IP : `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`
-      s.run(`s${i}`, `room${i % 5000}`, who, `Name ${i}`, 'publisher', ip, 'Firefox', new Date(1.7e12 + i * 1000).toISOString())
+      s.run(
+        `s${i}`,
+        `room${i % 5000}`,
+        who,
+        `Name ${i}`,
+        'publisher',
+        ip,
+        'Firefox',
+        new Date(1.7e12 + i * 1000).toISOString(),
+      )
       q.run(new Date(1.7e12 + i * 1000).toISOString(), `room${i % 5000}`, `s${i}`, who)
     }
   })()
@@ -50,7 +61,18 @@ function seedLog(): string {
   const lines: string[] = []
   for (let i = 0; i < 30_000; i++) {
     const ip = i === 12_345 ? SUBJECT_IP : `198.51.${(i >> 8) & 255}.${i & 255}`
-    lines.push(JSON.stringify({time: new Date(1.7e12 + i).toISOString(), server: 'public', method: 'POST', path: `/whip/room${i % 500}`, status: 201, bytes: 512 + i, ip, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0'}))
+    lines.push(
+      JSON.stringify({
+        time: new Date(1.7e12 + i).toISOString(),
+        server: 'public',
+        method: 'POST',
+        path: `/whip/room${i % 500}`,
+        status: 201,
+        bytes: 512 + i,
+        ip,
+        userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0',
+      }),
+    )
   }
   const block = Buffer.from(lines.join('\n') + '\n')
   const fd = openSync(file, 'w')
@@ -64,7 +86,9 @@ try {
   seedDb()
   const log = seedLog()
   const logBytes = statSync(log).size
-  console.log(`seeded ${ROWS} sessions, ${ROWS} QoE rows, ${(logBytes / 1048576).toFixed(0)} MB access log in ${secs(t() - t0)}`)
+  console.log(
+    `seeded ${ROWS} sessions, ${ROWS} QoE rows, ${(logBytes / 1048576).toFixed(0)} MB access log in ${secs(t() - t0)}`,
+  )
 
   // Log scan next to grep -F on the same (now cached) file.
   spawnSync('grep', ['-F', '-c', SUBJECT_IP, log]) // warm the page cache for both
@@ -76,17 +100,37 @@ try {
   const g = spawnSync('grep', ['-F', '-c', SUBJECT_IP, log], {encoding: 'utf8'})
   const grepMs = t() - t0
   const mbs = (ms: number) => (logBytes / 1048576 / (ms / 1000)).toFixed(0)
-  console.log(`log scan: ${mbs(scanMs)} MB/s (${hits} lines) | grep -F: ${mbs(grepMs)} MB/s (${g.stdout.trim()} lines) | ratio ${(grepMs / scanMs).toFixed(2)}`)
+  console.log(
+    `log scan: ${mbs(scanMs)} MB/s (${hits} lines) | grep -F: ${mbs(grepMs)} MB/s (${g.stdout.trim()} lines) | ratio ${(grepMs / scanMs).toFixed(2)}`,
+  )
 
   await withPrivacy(async (ctx) => {
-    const access = (await openRequest(ctx, {type: 'access', subjects: [{type: 'user_id', value: 'subject'}, {type: 'ip', value: SUBJECT_IP}]})).id
+    const access = (
+      await openRequest(ctx, {
+        type: 'access',
+        subjects: [
+          {type: 'user_id', value: 'subject'},
+          {type: 'ip', value: SUBJECT_IP},
+        ],
+      })
+    ).id
     t0 = t()
     const a = await withRequestScope(ctx, access, undefined, (scope) => exportAccess(ctx, scope, join(home, 'export')))
     console.log(`access: ${secs(t() - t0)} (${a.stores.map((s) => `${s.store} ${s.records}`).join(', ')})`)
-    const erasure = (await openRequest(ctx, {type: 'erasure', subjects: [{type: 'user_id', value: 'subject'}, {type: 'ip', value: SUBJECT_IP}]})).id
+    const erasure = (
+      await openRequest(ctx, {
+        type: 'erasure',
+        subjects: [
+          {type: 'user_id', value: 'subject'},
+          {type: 'ip', value: SUBJECT_IP},
+        ],
+      })
+    ).id
     t0 = t()
     const e = await withRequestScope(ctx, erasure, undefined, (scope) => executeErasure(ctx, scope))
-    console.log(`erasure: ${secs(t() - t0)} (${e.applied.length} steps, ${e.applied.reduce((n, s) => n + s.changed, 0)} records changed, status ${e.status})`)
+    console.log(
+      `erasure: ${secs(t() - t0)} (${e.applied.length} steps, ${e.applied.reduce((n, s) => n + s.changed, 0)} records changed, status ${e.status})`,
+    )
   })
   // Indexed-store lookup alone (the < 1 s target): the SQLite part of a search.
   const db = new Database(join(dir, 'node.db'), {readonly: true})

@@ -15,7 +15,16 @@
 // Usage: node dist/bench/qoe.js [--sizes 50,100,200] [--no-gzip]
 //        node dist/bench/qoe.js --import FILE      (one measurement; prints JSON)
 import {spawnSync} from 'node:child_process'
-import {closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, rmSync, statSync, writeSync} from 'node:fs'
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {pipeline} from 'node:stream/promises'
@@ -263,12 +272,31 @@ function pcStats(pc: number): StatDef[] {
   const codec = (dir: 'I' | 'O', pt: number, mime: string): StatDef => ({
     id: `C${dir}T01_${pt}`,
     type: 'codec',
-    attrs: {transportId: () => 'T01', payloadType: () => pt, mimeType: () => mime, clockRate: () => (pt === 111 ? 48000 : 90000)},
+    attrs: {
+      transportId: () => 'T01',
+      payloadType: () => pt,
+      mimeType: () => mime,
+      clockRate: () => (pt === 111 ? 48000 : 90000),
+    },
   })
   const source = (kind: 'A' | 'V', k: number): StatDef => ({
     id: `S${kind}${k}`,
     type: 'media-source',
-    attrs: kind === 'V' ? {kind: () => 'video', width: () => 1280, height: () => 720, frames: cumulative(30, 1), framesPerSecond: () => 30} : {kind: () => 'audio', audioLevel: () => +rand().toFixed(4), totalAudioEnergy: cumulative(0.02, 0.01), totalSamplesDuration: cumulative(1, 0)},
+    attrs:
+      kind === 'V'
+        ? {
+            kind: () => 'video',
+            width: () => 1280,
+            height: () => 720,
+            frames: cumulative(30, 1),
+            framesPerSecond: () => 30,
+          }
+        : {
+            kind: () => 'audio',
+            audioLevel: () => +rand().toFixed(4),
+            totalAudioEnergy: cumulative(0.02, 0.01),
+            totalSamplesDuration: cumulative(1, 0),
+          },
   })
   return [
     codec('I', 111, 'audio/opus'),
@@ -302,10 +330,20 @@ function pcJson(pc: number, start: number): string {
     parts.push(entry(`${s.id}-timestamp`, s.type, timestamps))
     for (const [attr, f] of Object.entries(s.attrs)) parts.push(entry(`${s.id}-${attr}`, s.type, series(POINTS, f)))
     if (s.type === 'inbound-rtp' || s.type === 'outbound-rtp') {
-      parts.push(entry(`${s.id}-[bytesReceived_in_bits/s]`, s.type, series(POINTS, () => Math.round(rand() * 1e6))))
+      parts.push(
+        entry(
+          `${s.id}-[bytesReceived_in_bits/s]`,
+          s.type,
+          series(POINTS, () => Math.round(rand() * 1e6)),
+        ),
+      )
     }
   }
-  const log = series(30, (i) => `   {\n    "timestamp": ${start - 5000 + i * 100},\n    "type": "${i % 2 ? 'setLocalDescription' : 'icecandidate'}",\n    "value": "${i % 2 ? `{\\"type\\":\\"offer\\",\\"sdp\\":\\"${SDP}\\"}` : 'candidate:1 1 udp 2122260223 192.0.2.1 50000 typ host'}"\n   }`)
+  const log = series(
+    30,
+    (i) =>
+      `   {\n    "timestamp": ${start - 5000 + i * 100},\n    "type": "${i % 2 ? 'setLocalDescription' : 'icecandidate'}",\n    "value": "${i % 2 ? `{\\"type\\":\\"offer\\",\\"sdp\\":\\"${SDP}\\"}` : 'candidate:1 1 udp 2122260223 192.0.2.1 50000 typ host'}"\n   }`,
+  )
   return `  "${pc}-1": {\n   "pid": ${pc},\n   "constraints": "",\n   "rtcConfiguration": "{ iceServers: [], iceTransportPolicy: all, bundlePolicy: balanced }",\n   "stats": {\n${parts.join(',\n')}\n   },\n   "updateLog": [\n${log.join(',\n')}\n   ],\n   "url": "https://meet.example.org/room-${pc}"\n  }`
 }
 
@@ -339,7 +377,15 @@ function runChild(file: string): Measurement {
 
 function row(label: string, m: Measurement): string {
   const mb = m.bytes / MB
-  return [label.padEnd(16), mb.toFixed(1).padStart(8), (m.ms / 1000).toFixed(2).padStart(8), (mb / (m.ms / 1000)).toFixed(1).padStart(8), m.maxRssMb.toFixed(0).padStart(10), String(m.peerConnections).padStart(5), String(m.streams).padStart(8)].join('  ')
+  return [
+    label.padEnd(16),
+    mb.toFixed(1).padStart(8),
+    (m.ms / 1000).toFixed(2).padStart(8),
+    (mb / (m.ms / 1000)).toFixed(1).padStart(8),
+    m.maxRssMb.toFixed(0).padStart(10),
+    String(m.peerConnections).padStart(5),
+    String(m.streams).padStart(8),
+  ].join('  ')
 }
 
 async function main(): Promise<void> {
@@ -350,7 +396,8 @@ async function main(): Promise<void> {
   }
   const sizesArg = args.includes('--sizes') ? args[args.indexOf('--sizes') + 1]! : '50,100,200'
   const sizes = sizesArg.split(',').map(Number)
-  if (sizes.some((s) => !Number.isFinite(s) || s <= 0 || s > MAX_SIZE_MB)) throw new Error(`--sizes takes MB values between 1 and ${MAX_SIZE_MB}, not ${sizesArg}`)
+  if (sizes.some((s) => !Number.isFinite(s) || s <= 0 || s > MAX_SIZE_MB))
+    throw new Error(`--sizes takes MB values between 1 and ${MAX_SIZE_MB}, not ${sizesArg}`)
   const withGzip = !args.includes('--no-gzip')
   const dir = mkdtempSync(join(tmpdir(), 'confctl-bench-qoe-'))
   const cleanup = () => rmSync(dir, {recursive: true, force: true})
@@ -360,15 +407,30 @@ async function main(): Promise<void> {
   })
   try {
     const fixture = fileURLToPath(new URL('../../fixtures/webrtc-internals/chrome-new.json', import.meta.url))
-    console.log(`confctl qoe import: webrtc-internals dumps of ${POINTS}-point series, one Node.js ${process.version} process per import\n`)
-    console.log(['dump'.padEnd(16), 'MB'.padStart(8), 'seconds'.padStart(8), 'MB/s'.padStart(8), 'peak RSS MB'.padStart(10), 'PCs'.padStart(5), 'streams'.padStart(8)].join('  '))
+    console.log(
+      `confctl qoe import: webrtc-internals dumps of ${POINTS}-point series, one Node.js ${process.version} process per import\n`,
+    )
+    console.log(
+      [
+        'dump'.padEnd(16),
+        'MB'.padStart(8),
+        'seconds'.padStart(8),
+        'MB/s'.padStart(8),
+        'peak RSS MB'.padStart(10),
+        'PCs'.padStart(5),
+        'streams'.padStart(8),
+      ].join('  '),
+    )
     console.log(row('fixture', runChild(fixture)))
     let largest = ''
     for (const size of sizes) {
       const file = join(dir, `dump-${size}mb.json`)
       const pcs = generate(file, size)
       const m = runChild(file)
-      if (m.peerConnections !== pcs || m.streams !== pcs * 4) throw new Error(`${file}: expected ${pcs} peer connections and ${pcs * 4} streams, got ${m.peerConnections} and ${m.streams}`)
+      if (m.peerConnections !== pcs || m.streams !== pcs * 4)
+        throw new Error(
+          `${file}: expected ${pcs} peer connections and ${pcs * 4} streams, got ${m.peerConnections} and ${m.streams}`,
+        )
       console.log(row(`${size} MB`, m))
       if (largest) rmSync(largest, {force: true})
       largest = file
@@ -379,7 +441,10 @@ async function main(): Promise<void> {
       await pipeline(createReadStream(largest), createGzip({level: 1}), createWriteStream(gz))
       rmSync(largest, {force: true})
       const m = runChild(gz)
-      console.log(row(`${sizes[sizes.length - 1]} MB gzipped`, {...m, bytes: rawBytes}) + `   (${(m.bytes / MB).toFixed(1)} MB on disk; MB and MB/s of the gunzipped data)`)
+      console.log(
+        row(`${sizes[sizes.length - 1]} MB gzipped`, {...m, bytes: rawBytes}) +
+          `   (${(m.bytes / MB).toFixed(1)} MB on disk; MB and MB/s of the gunzipped data)`,
+      )
     }
   } finally {
     cleanup()

@@ -76,6 +76,14 @@ try {
   await h.close()
   rmSync(clip, {force: true})
 }
-console.log(JSON.stringify({chromiumTargetRampS: targetSeen ? rampS : null, targetReported: targetSeen, sendingS, limitS: LIMIT_S, sendingKbpsAt: kbpsAt}))
+console.log(
+  JSON.stringify({
+    chromiumTargetRampS: targetSeen ? rampS : null,
+    targetReported: targetSeen,
+    sendingS,
+    limitS: LIMIT_S,
+    sendingKbpsAt: kbpsAt,
+  }),
+)
 console.log('Duration: done') // the namespace wrapper ends the file once it prints this
 process.exit(0)

@@ -30,8 +30,16 @@ export async function measureRampUp(script: string | undefined): Promise<RampUp>
   let pub: SyntheticPublisher | undefined
   try {
     const {token} = await admin.createToken({room: 'ramp', identity: 'ramp-pub'})
-    pub = await SyntheticPublisher.publish({whipUrl: `${node.publicUrl}/whip/ramp`, token, width: 1280, height: 720, fps: 30, maxBitrateBps: 2_500_000})
-    if (!(await waitForConnection(pub.pc, 15_000))) throw new Error(`the ramp-up publisher did not connect (${pub.pc.connectionState})`)
+    pub = await SyntheticPublisher.publish({
+      whipUrl: `${node.publicUrl}/whip/ramp`,
+      token,
+      width: 1280,
+      height: 720,
+      fps: 30,
+      maxBitrateBps: 2_500_000,
+    })
+    if (!(await waitForConnection(pub.pc, 15_000)))
+      throw new Error(`the ramp-up publisher did not connect (${pub.pc.connectionState})`)
     const t0 = performance.now()
     const sent: Array<{t: number; bytes: number}> = []
     const result: RampUp = {estimateS: null, sendingS: null, estimateAt1sKbps: 0, sendingAt5sKbps: 0, limitS: LIMIT_S}

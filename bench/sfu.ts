@@ -71,12 +71,20 @@ async function runK(k: number, build: string, script: string | undefined): Promi
   let pub: SyntheticPublisher | undefined
   try {
     const token = async (id: string) => (await admin.createToken({room, identity: id})).token
-    pub = await SyntheticPublisher.publish({whipUrl: `${node.publicUrl}/whip/${room}`, token: await token('bench-pub'), width: 640, height: 480, fps: 30, maxBitrateBps: 1_200_000})
+    pub = await SyntheticPublisher.publish({
+      whipUrl: `${node.publicUrl}/whip/${room}`,
+      token: await token('bench-pub'),
+      width: 640,
+      height: 480,
+      fps: 30,
+      maxBitrateBps: 1_200_000,
+    })
     // libwebrtc's bandwidth estimate starts low and ramps up; measure at ~1 Mbit/s.
     const warmupEnd = Date.now() + WARMUP_MAX_S * 1000
     while (Date.now() < warmupEnd && (await uplinkVideoBps(admin, room)) < TARGET_BPS * 0.8) await sleep(1000)
     const whepUrl = `${node.publicUrl}/whep/${room}/${pub.participantId}`
-    for (let i = 0; i < k; i++) subs.push(await SyntheticSubscription.subscribe({whepUrl, token: await token(`bench-sub-${i}`)}))
+    for (let i = 0; i < k; i++)
+      subs.push(await SyntheticSubscription.subscribe({whepUrl, token: await token(`bench-sub-${i}`)}))
     await sleep(3000) // connect, first keyframe
     const before = await Promise.all(subs.map((s) => s.pc.getStats()))
     const cpu0 = cpuMicros(node.pid)
@@ -139,7 +147,8 @@ for (const k of KS) {
   }
 }
 if (rows.length) console.log('\nbench:sfu — one publisher (640x480 VP8 + Opus) to K subscribers, window %d s', WINDOW_S)
-if (rows.length) console.log('build K   video kb/s  node CPU %  CPU us/packet  packets/s fwd  loss % p50/max  jitter ms p50/max')
+if (rows.length)
+  console.log('build K   video kb/s  node CPU %  CPU us/packet  packets/s fwd  loss % p50/max  jitter ms p50/max')
 for (const r of rows) {
   console.log(
     [
@@ -159,7 +168,8 @@ if (BASE) {
   // ratio of the base build's, per K, from the median of the rounds.
   console.log('\nCPU us/packet, this build / base build (median of %d rounds each):', ROUNDS)
   for (const k of KS) {
-    const median = (build: string) => percentiles(rows.filter((r) => r.k === k && r.build === build).map((r) => r.cpuUsPerPacket))!.p50
+    const median = (build: string) =>
+      percentiles(rows.filter((r) => r.k === k && r.build === build).map((r) => r.cpuUsPerPacket))!.p50
     console.log(`K=${k}: ${median('this')} / ${median('base')} = ${(median('this') / median('base')).toFixed(3)}`)
   }
 }
@@ -177,13 +187,27 @@ if (ramps.length) {
   console.log('build  to estimate >= 1 Mbit/s  to sending >= 1 Mbit/s  estimate at 1 s kb/s  sending at 5 s kb/s')
   for (const r of ramps) {
     const s = (v: number | null) => (v === null ? `> ${r.limitS}` : v.toFixed(1))
-    console.log([r.build.padEnd(5), s(r.estimateS).padStart(24), s(r.sendingS).padStart(23), String(r.estimateAt1sKbps).padStart(21), String(r.sendingAt5sKbps).padStart(20)].join(' '))
+    console.log(
+      [
+        r.build.padEnd(5),
+        s(r.estimateS).padStart(24),
+        s(r.sendingS).padStart(23),
+        String(r.estimateAt1sKbps).padStart(21),
+        String(r.sendingAt5sKbps).padStart(20),
+      ].join(' '),
+    )
   }
 }
 if (process.env.BENCH_SFU_CHROMIUM === '1') {
   // Needs root (a network namespace) and Debian's chromium; this build's node only.
-  const child = spawnSync(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'ramp-chromium.js')], {encoding: 'utf8', timeout: 120_000})
+  const child = spawnSync(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'ramp-chromium.js')], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  })
   const line = child.stdout.split('\n').find((l) => l.startsWith('{"chromium'))
-  console.log('\nramp-up — Chromium (fake camera 640x360), this build:', line ?? `no result (exit ${child.status}): ${child.stderr.slice(-400)}`)
+  console.log(
+    '\nramp-up — Chromium (fake camera 640x360), this build:',
+    line ?? `no result (exit ${child.status}): ${child.stderr.slice(-400)}`,
+  )
 }
 if (process.env.BENCH_JSON) console.log(JSON.stringify({rows, ramps}))

@@ -13,4 +13,6 @@ const run = () => {
 for (let i = 0; i < 3; i++) run()
 const times = Array.from({length: 20}, run).sort((a, b) => a - b)
 const f = (n: number) => `${n.toFixed(0)} ms`
-console.log(`confctl --version: median ${f(nearestRank(times, 50))}, p95 ${f(nearestRank(times, 95))}, min ${f(times[0]!)} (20 runs)`)
+console.log(
+  `confctl --version: median ${f(nearestRank(times, 50))}, p95 ${f(nearestRank(times, 95))}, min ${f(times[0]!)} (20 runs)`,
+)

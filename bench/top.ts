@@ -45,7 +45,8 @@ function pct(values: number[], p: number): number {
 }
 const ms = (v: number) => `${v.toFixed(1)} ms`
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0)
-const kib = (bytes: number) => (bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(0)} KiB`)
+const kib = (bytes: number) =>
+  bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(0)} KiB`
 
 async function main(): Promise<void> {
   const setupStart = performance.now()
@@ -102,7 +103,14 @@ async function main(): Promise<void> {
   delete bytesPerTick[view]
   const setupMs = performance.now() - setupStart
 
-  const done = runTop({source: poller, stdout: stdout as unknown as NodeJS.WriteStream, stdin, stderr, colorLevel: 3, handleProcessEvents: false})
+  const done = runTop({
+    source: poller,
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin,
+    stderr,
+    colorLevel: 3,
+    handleProcessEvents: false,
+  })
   poller.start()
   const cpu0 = process.cpuUsage()
   const wall0 = performance.now()
@@ -140,7 +148,10 @@ async function main(): Promise<void> {
       .map(([v, b]) => `${v} ${kib(sum(b) / b.length)}`)
       .join(', ')}`,
     `frame (snapshot published -> written to the terminal), ${all.length} frames: p50 ${ms(pct(all, 50))}, p95 ${ms(pct(all, 95))}, max ${ms(Math.max(...all))}`,
-    ...Object.entries(frames).map(([v, f]) => `  ${v.padEnd(12)} ${String(f.length).padStart(3)} frames: p50 ${ms(pct(f, 50))}, p95 ${ms(pct(f, 95))}, max ${ms(Math.max(...f))}`),
+    ...Object.entries(frames).map(
+      ([v, f]) =>
+        `  ${v.padEnd(12)} ${String(f.length).padStart(3)} frames: p50 ${ms(pct(f, 50))}, p95 ${ms(pct(f, 95))}, max ${ms(Math.max(...f))}`,
+    ),
     `terminal output: ${stdout.writes} writes, ${(stdout.bytes / 1024).toFixed(1)} KiB (${(stdout.bytes / 1024 / (wall / 1000)).toFixed(1)} KiB/s)`,
     `memory: rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, heap used ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`,
   ]

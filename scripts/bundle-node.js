@@ -46,8 +46,12 @@ const wasmBinary = join(dirname(wasmJs), 'node-sqlite3-wasm.wasm')
 const nativeFree = {
   name: 'confctl-native-free',
   setup(b) {
-    b.onResolve({filter: /^\.\/node-db-driver\.js$/}, (args) => ({path: join(args.resolveDir, 'node-db-driver-wasm.ts')}))
-    b.onResolve({filter: /^better-sqlite3$/}, () => ({errors: [{text: 'better-sqlite3 (native) must not end up in the node bundle'}]}))
+    b.onResolve({filter: /^\.\/node-db-driver\.js$/}, (args) => ({
+      path: join(args.resolveDir, 'node-db-driver-wasm.ts'),
+    }))
+    b.onResolve({filter: /^better-sqlite3$/}, () => ({
+      errors: [{text: 'better-sqlite3 (native) must not end up in the node bundle'}],
+    }))
     b.onLoad({filter: /node-sqlite3-wasm[\\/]dist[\\/]node-sqlite3-wasm\.js$/}, (args) => {
       const wasm = readFileSync(wasmBinary).toString('base64')
       const preamble = `var __dirname = "/";\nvar Module = {wasmBinary: Buffer.from(${JSON.stringify(wasm)}, "base64")};\n`
@@ -101,4 +105,6 @@ const manifest = {
   builtAt: new Date().toISOString(),
 }
 writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n')
-console.log(`node bundle: ${join(out, file)} (${(code.length / 1024 / 1024).toFixed(1)} MiB, sha256 ${sha256.slice(0, 16)}...)`)
+console.log(
+  `node bundle: ${join(out, file)} (${(code.length / 1024 / 1024).toFixed(1)} MiB, sha256 ${sha256.slice(0, 16)}...)`,
+)

@@ -45,11 +45,18 @@ function specifiersOf(file) {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true)
   const found = []
   const visit = (node) => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier &&
-        ts.isStringLiteral(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       found.push(node.moduleSpecifier.text)
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword &&
-        node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    ) {
       found.push(node.arguments[0].text)
     }
     ts.forEachChild(node, visit)
@@ -86,18 +93,31 @@ export function buildGraph(root) {
 /** Strongly connected components with more than one file (or a file importing itself), each sorted. */
 export function findCycles(graph) {
   let index = 0
-  const indexOf = new Map(), low = new Map(), onStack = new Set(), stack = [], cycles = []
+  const indexOf = new Map(),
+    low = new Map(),
+    onStack = new Set(),
+    stack = [],
+    cycles = []
   const connect = (v) => {
-    indexOf.set(v, index); low.set(v, index); index++
-    stack.push(v); onStack.add(v)
+    indexOf.set(v, index)
+    low.set(v, index)
+    index++
+    stack.push(v)
+    onStack.add(v)
     for (const w of graph.get(v) ?? []) {
-      if (!indexOf.has(w)) { connect(w); low.set(v, Math.min(low.get(v), low.get(w))) }
-      else if (onStack.has(w)) low.set(v, Math.min(low.get(v), indexOf.get(w)))
+      if (!indexOf.has(w)) {
+        connect(w)
+        low.set(v, Math.min(low.get(v), low.get(w)))
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v), indexOf.get(w)))
     }
     if (low.get(v) === indexOf.get(v)) {
       const component = []
       let w
-      do { w = stack.pop(); onStack.delete(w); component.push(w) } while (w !== v)
+      do {
+        w = stack.pop()
+        onStack.delete(w)
+        component.push(w)
+      } while (w !== v)
       if (component.length > 1 || (graph.get(v) ?? []).includes(v)) cycles.push(component.sort())
     }
   }
@@ -134,7 +154,9 @@ export function findViolations(graph, rules = LAYER_RULES) {
       const allowed = rule.mayImport ? rule.mayImport.includes(target) : !rule.forbidden.includes(target)
       if (!allowed) {
         const why = rule.mayImport
-          ? (rule.mayImport.length ? `${rule.layer}/ may import only ${rule.mayImport.join(', ')}` : `${rule.layer}/ imports nothing else from src/`)
+          ? rule.mayImport.length
+            ? `${rule.layer}/ may import only ${rule.mayImport.join(', ')}`
+            : `${rule.layer}/ imports nothing else from src/`
           : `${rule.layer}/ must not import ${rule.forbidden.join(', ')}`
         violations.push(`${from} -> ${to} (${why})`)
       }
@@ -146,7 +168,9 @@ export function findViolations(graph, rules = LAYER_RULES) {
 const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)
 if (isMain) {
   const rootFlag = process.argv.indexOf('--root')
-  const root = resolve(rootFlag >= 0 ? process.argv[rootFlag + 1] : join(dirname(fileURLToPath(import.meta.url)), '..', 'src'))
+  const root = resolve(
+    rootFlag >= 0 ? process.argv[rootFlag + 1] : join(dirname(fileURLToPath(import.meta.url)), '..', 'src'),
+  )
   const graph = buildGraph(root)
   const cycles = findCycles(graph)
   const layerCycles = findCycles(layerGraph(graph))
@@ -154,7 +178,9 @@ if (isMain) {
   for (const cycle of cycles) console.log(`cycle: ${cycle.join(' <-> ')}`)
   for (const cycle of layerCycles) console.log(`layer cycle: ${cycle.join(' <-> ')}`)
   for (const violation of violations) console.log(`layering: ${violation}`)
-  console.log(`${graph.size} files, ${cycles.length} cycles, ${layerCycles.length} layer cycles, ` +
-    `${violations.length} layering violations`)
+  console.log(
+    `${graph.size} files, ${cycles.length} cycles, ${layerCycles.length} layer cycles, ` +
+      `${violations.length} layering violations`,
+  )
   process.exitCode = cycles.length || layerCycles.length || violations.length ? 1 : 0
 }

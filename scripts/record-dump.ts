@@ -150,7 +150,8 @@ function startMedia(pc: InstanceType<typeof wrtc.RTCPeerConnection>, phase: numb
   let frame = 0
   const videoTimer = setInterval(() => {
     const data = new Uint8Array(width * height * 1.5)
-    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = ((x + frame * 4) ^ (y + phase)) & 0xff
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) data[y * width + x] = ((x + frame * 4) ^ (y + phase)) & 0xff
     data.fill(128, width * height)
     video.onFrame({width, height, data})
     frame++
@@ -158,7 +159,8 @@ function startMedia(pc: InstanceType<typeof wrtc.RTCPeerConnection>, phase: numb
   let t = 0
   const audioTimer = setInterval(() => {
     const samples = new Int16Array(480)
-    for (let i = 0; i < 480; i++, t++) samples[i] = Math.round(Math.sin((2 * Math.PI * (440 + phase) * t) / 48000) * 6000)
+    for (let i = 0; i < 480; i++, t++)
+      samples[i] = Math.round(Math.sin((2 * Math.PI * (440 + phase) * t) / 48000) * 6000)
     audio.onData({samples, sampleRate: 48000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480})
   }, 10)
   return () => {
@@ -177,13 +179,23 @@ function logEvents(pc: InstanceType<typeof wrtc.RTCPeerConnection>, log: LogEven
   pc.addEventListener('iceconnectionstatechange', () => add('iceconnectionstatechange', pc.iceConnectionState))
   pc.addEventListener('connectionstatechange', () => add('connectionstatechange', pc.connectionState))
   pc.addEventListener('icegatheringstatechange', () => add('icegatheringstatechange', pc.iceGatheringState))
-  pc.addEventListener('track', (e) => add('ontrack', `${(e as unknown as {track: {kind: string; id: string}}).track.kind}, ${(e as unknown as {track: {id: string}}).track.id}`))
+  pc.addEventListener('track', (e) =>
+    add(
+      'ontrack',
+      `${(e as unknown as {track: {kind: string; id: string}}).track.kind}, ${(e as unknown as {track: {id: string}}).track.id}`,
+    ),
+  )
 }
 
 async function record(): Promise<{a: Recorded; b: Recorded; relays: ImpairingRelay[]}> {
   const a = new wrtc.RTCPeerConnection()
   const b = new wrtc.RTCPeerConnection()
-  const rec = (id: string, pc: InstanceType<typeof wrtc.RTCPeerConnection>): Recorded => ({id, config: pc.getConfiguration(), polls: [], log: []})
+  const rec = (id: string, pc: InstanceType<typeof wrtc.RTCPeerConnection>): Recorded => ({
+    id,
+    config: pc.getConfiguration(),
+    polls: [],
+    log: [],
+  })
   const ra = rec('7-1', a)
   const rb = rec('7-2', b)
   logEvents(a, ra.log)
@@ -278,7 +290,8 @@ function keep(polls: Poll[], withTracks: boolean): Poll[] {
 /** Chrome's current id scheme, from libwebrtc's old-style ids. */
 function newStyleIds(polls: Poll[]): Map<string, string> {
   const map = new Map<string, string>()
-  const transportOf = (id: unknown) => (typeof id === 'string' ? `T${id.replace(/^RTCTransport_/, '').replace(/_/g, '')}` : 'T01')
+  const transportOf = (id: unknown) =>
+    typeof id === 'string' ? `T${id.replace(/^RTCTransport_/, '').replace(/_/g, '')}` : 'T01'
   for (const p of polls) {
     for (const s of p.stats) {
       if (map.has(s.id)) continue
@@ -338,7 +351,16 @@ function toNewStyle(polls: Poll[]): Poll[] {
       .map((s) => {
         const out: Stats = {id: ids.get(s.id)!, type: s.type, timestamp: s.timestamp}
         for (const [k, v] of Object.entries(s)) {
-          if (k === 'id' || k === 'type' || k === 'timestamp' || k === 'mediaType' || k === 'trackId' || k === 'isRemote' || k === 'ip') continue
+          if (
+            k === 'id' ||
+            k === 'type' ||
+            k === 'timestamp' ||
+            k === 'mediaType' ||
+            k === 'trackId' ||
+            k === 'isRemote' ||
+            k === 'ip'
+          )
+            continue
           out[k] = k.endsWith('Id') && typeof v === 'string' && ids.has(v) ? ids.get(v) : v
         }
         return out
@@ -375,7 +397,12 @@ function internalsStats(polls: Poll[], timestamps: boolean): Record<string, unkn
   }
   const out: Record<string, unknown> = {}
   for (const [key, s] of series) {
-    out[key] = {startTime: new Date(s.start).toISOString(), endTime: new Date(s.end).toISOString(), statsType: s.type, values: JSON.stringify(s.values)}
+    out[key] = {
+      startTime: new Date(s.start).toISOString(),
+      endTime: new Date(s.end).toISOString(),
+      statsType: s.type,
+      values: JSON.stringify(s.values),
+    }
   }
   return out
 }
@@ -385,7 +412,11 @@ function internalsDump(recs: Recorded[], style: 'new' | 'old', timestamps: boole
   for (const r of recs) {
     const kept = keep(r.polls, style === 'old')
     const polls = style === 'new' ? toNewStyle(kept) : kept
-    const updateLog = r.log.map((e) => (style === 'new' ? {timestamp: e.time, type: e.type, value: e.value} : {time: new Date(e.time).toString(), type: e.type, value: e.value}))
+    const updateLog = r.log.map((e) =>
+      style === 'new'
+        ? {timestamp: e.time, type: e.type, value: e.value}
+        : {time: new Date(e.time).toString(), type: e.type, value: e.value},
+    )
     pcs[r.id] = {
       pid: 4242,
       constraints: '',
@@ -415,7 +446,8 @@ function rtcStatsEvents(recs: Recorded[], compress: boolean): TimedEvent[] {
     const polls = toNewStyle(keep(r.polls, false))
     const first = Math.min(r.log[0]?.time ?? Infinity, polls[0]!.time) - 1
     events.push({time: first, event: compress ? ['create', r.id, r.config] : ['create', r.id, r.config, URL_LABEL]})
-    for (const e of r.log) events.push({time: e.time, event: [e.type, r.id, e.value.startsWith('{') ? JSON.parse(e.value) : e.value]})
+    for (const e of r.log)
+      events.push({time: e.time, event: [e.type, r.id, e.value.startsWith('{') ? JSON.parse(e.value) : e.value]})
     let base: Record<string, Stats> = {}
     const idMap: Record<string, string> = {}
     for (const p of polls) {
@@ -445,16 +477,46 @@ function rtcStatsDump(recs: Recorded[], compress: boolean): string {
 // rtcstats-js compression (file format 3): ids to numbers, unchanged properties dropped,
 // the newest timestamp lifted to "t", known property names and types to their numbers.
 const PROPERTY_NUMBERS: Record<string, number> = {
-  transportId: 5, mimeType: 6, ssrc: 10, kind: 11, codecId: 12, packetsReceived: 14, packetsLost: 15, jitter: 16, remoteId: 19,
-  bytesReceived: 41, localId: 74, roundTripTime: 75, fractionLost: 77, roundTripTimeMeasurements: 78, packetsSent: 79, bytesSent: 80,
-  state: 118, selectedCandidatePairId: 125, nominated: 150, currentRoundTripTime: 152,
+  transportId: 5,
+  mimeType: 6,
+  ssrc: 10,
+  kind: 11,
+  codecId: 12,
+  packetsReceived: 14,
+  packetsLost: 15,
+  jitter: 16,
+  remoteId: 19,
+  bytesReceived: 41,
+  localId: 74,
+  roundTripTime: 75,
+  fractionLost: 77,
+  roundTripTimeMeasurements: 78,
+  packetsSent: 79,
+  bytesSent: 80,
+  state: 118,
+  selectedCandidatePairId: 125,
+  nominated: 150,
+  currentRoundTripTime: 152,
 }
 const TYPE_NUMBERS: Record<string, number> = {
-  'inbound-rtp': 1, 'outbound-rtp': 2, 'remote-inbound-rtp': 3, 'remote-outbound-rtp': 4, transport: 5, 'candidate-pair': 6,
-  'local-candidate': 7, 'remote-candidate': 8, 'peer-connection': 10, 'media-source': 12, codec: 14,
+  'inbound-rtp': 1,
+  'outbound-rtp': 2,
+  'remote-inbound-rtp': 3,
+  'remote-outbound-rtp': 4,
+  transport: 5,
+  'candidate-pair': 6,
+  'local-candidate': 7,
+  'remote-candidate': 8,
+  'peer-connection': 10,
+  'media-source': 12,
+  codec: 14,
 }
 
-function compressStats(base: Record<string, Stats>, now: Record<string, Stats>, idMap: Record<string, string>): Record<string, unknown> {
+function compressStats(
+  base: Record<string, Stats>,
+  now: Record<string, Stats>,
+  idMap: Record<string, string>,
+): Record<string, unknown> {
   const delta: Record<string, Record<string, unknown>> = {}
   for (const [id, s] of Object.entries(now)) {
     const prev = base[id]
@@ -467,7 +529,8 @@ function compressStats(base: Record<string, Stats>, now: Record<string, Stats>, 
     delta[id] = d
   }
   let newest = -Infinity
-  for (const d of Object.values(delta)) if (typeof d.timestamp === 'number' && d.timestamp > newest) newest = d.timestamp
+  for (const d of Object.values(delta))
+    if (typeof d.timestamp === 'number' && d.timestamp > newest) newest = d.timestamp
   for (const [id, d] of Object.entries(delta)) {
     if (d.timestamp === newest) delete d.timestamp
     if (Object.keys(d).length === 0) delete delta[id]
@@ -477,7 +540,12 @@ function compressStats(base: Record<string, Stats>, now: Record<string, Stats>, 
   for (const [id, d] of Object.entries(delta)) {
     const r: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(d)) {
-      const value = k.endsWith('Id') && typeof v === 'string' && idMap[v] !== undefined ? idMap[v] : k === 'type' && typeof v === 'string' ? (TYPE_NUMBERS[v] ?? v) : v
+      const value =
+        k.endsWith('Id') && typeof v === 'string' && idMap[v] !== undefined
+          ? idMap[v]
+          : k === 'type' && typeof v === 'string'
+            ? (TYPE_NUMBERS[v] ?? v)
+            : v
       r[String(PROPERTY_NUMBERS[k] ?? k)] = value
     }
     out[idMap[id]!] = r
@@ -520,7 +588,8 @@ const facts = {
           ssrc: s.ssrc,
           packetsReceived: s.packetsReceived,
           packetsSent: s.packetsSent,
-          packetsLost: s.packetsLost ?? last.find((x) => x.type === 'remote-inbound-rtp' && x.localId === s.id)?.packetsLost,
+          packetsLost:
+            s.packetsLost ?? last.find((x) => x.type === 'remote-inbound-rtp' && x.localId === s.id)?.packetsLost,
         })),
     }
   }),

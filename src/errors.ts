@@ -7,7 +7,15 @@
  * failing), 70 EX_SOFTWARE (anything not thrown as a ConfctlError is a bug of ours, not a
  * failed check), 75 EX_TEMPFAIL (busy: try again).
  */
-export const EXIT = {ok: 0, checkFailed: 1, badInput: 2, unreachable: 3, unavailable: 69, internal: 70, busy: 75} as const
+export const EXIT = {
+  ok: 0,
+  checkFailed: 1,
+  badInput: 2,
+  unreachable: 3,
+  unavailable: 69,
+  internal: 70,
+  busy: 75,
+} as const
 
 export interface OutcomeOptions {
   /** The command already printed its report (and any stderr line): the base prints nothing more. */
@@ -16,7 +24,11 @@ export interface OutcomeOptions {
 
 export class ConfctlError extends Error {
   readonly reported: boolean
-  constructor(message: string, readonly exitCode: number, options: OutcomeOptions = {}) {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    options: OutcomeOptions = {},
+  ) {
     super(message)
     this.name = new.target.name
     this.reported = options.reported ?? false

@@ -28,21 +28,32 @@ export function parseDurationMs(value: string | number, what: string, bounds: Du
   const m = DURATION.exec(text)
   const ms = m ? Number(m[1]) * UNIT_MS[(m[2] ?? 's').toLowerCase()]! : Number.NaN
   const {minMs, maxMs} = bounds
-  const ok = Number.isSafeInteger(ms) && (ms > 0 || minMs === 0) && (minMs === undefined || ms >= minMs) && (maxMs === undefined || ms <= maxMs)
-  if (!ok) throw new UnitError(`${what} must be a duration${rangeText(bounds)} like 500ms, 10s, 5m, 1h or 7d (a bare number means seconds), got '${text.trim()}'.`)
+  const ok =
+    Number.isSafeInteger(ms) &&
+    (ms > 0 || minMs === 0) &&
+    (minMs === undefined || ms >= minMs) &&
+    (maxMs === undefined || ms <= maxMs)
+  if (!ok)
+    throw new UnitError(
+      `${what} must be a duration${rangeText(bounds)} like 500ms, 10s, 5m, 1h or 7d (a bare number means seconds), got '${text.trim()}'.`,
+    )
   return ms
 }
 
 /** As parseDurationMs, for values kept in whole seconds ("1500ms" is refused, "1.5m" is 90). */
 export function parseDurationSeconds(value: string | number, what: string, bounds: DurationBounds = {}): number {
   const ms = parseDurationMs(value, what, bounds)
-  if (ms % 1000 !== 0) throw new UnitError(`${what} must be a whole number of seconds like 10s, 5m, 1h or 7d, got '${String(value).trim()}'.`)
+  if (ms % 1000 !== 0)
+    throw new UnitError(
+      `${what} must be a whole number of seconds like 10s, 5m, 1h or 7d, got '${String(value).trim()}'.`,
+    )
   return ms / 1000
 }
 
 /** The shortest spelling of a duration: 500ms, 10s, 5m, 1h, 7d. */
 export function formatDuration(ms: number): string {
-  for (const unit of ['d', 'h', 'm', 's'] as const) if (ms >= UNIT_MS[unit]! && ms % UNIT_MS[unit]! === 0) return `${ms / UNIT_MS[unit]!}${unit}`
+  for (const unit of ['d', 'h', 'm', 's'] as const)
+    if (ms >= UNIT_MS[unit]! && ms % UNIT_MS[unit]! === 0) return `${ms / UNIT_MS[unit]!}${unit}`
   return `${ms}ms`
 }
 
@@ -74,7 +85,8 @@ function parseSizeParts(value: string, what: string): {amount: number; unit: str
   const m = SIZE.exec(value)
   const unit = m ? m[2]!.toUpperCase() : ''
   const bytes = m ? Number(m[1]) * SIZE_UNIT[unit]! : Number.NaN
-  if (!Number.isSafeInteger(bytes) || bytes < 1024) throw new UnitError(`${what} must be a size of at least 1KB like 512KB, 10MB or 1GB, got '${value.trim()}'.`)
+  if (!Number.isSafeInteger(bytes) || bytes < 1024)
+    throw new UnitError(`${what} must be a size of at least 1KB like 512KB, 10MB or 1GB, got '${value.trim()}'.`)
   return {amount: Number(m![1]), unit, bytes}
 }
 
@@ -84,7 +96,8 @@ function parseSizeParts(value: string, what: string): {amount: number; unit: str
 export function parseCount(value: string | number, what: string): number {
   const text = String(value).trim()
   const n = /^\d+$/.test(text) ? Number(text) : Number.NaN
-  if (!(n >= 1 && n <= 1_000_000)) throw new UnitError(`${what} must be a whole number from 1 to 1000000, got '${text}'.`)
+  if (!(n >= 1 && n <= 1_000_000))
+    throw new UnitError(`${what} must be a whole number from 1 to 1000000, got '${text}'.`)
   return n
 }
 
@@ -97,7 +110,8 @@ export function parsePort(value: string | number, what: string, {allowZero = tru
   const text = String(value).trim()
   const n = /^\d+$/.test(text) ? Number(text) : Number.NaN
   const min = allowZero ? 0 : 1
-  if (!Number.isInteger(n) || n < min || n > 65535) throw new UnitError(`${what} must be a port number from ${min} to 65535, got '${text}'.`)
+  if (!Number.isInteger(n) || n < min || n > 65535)
+    throw new UnitError(`${what} must be a port number from ${min} to 65535, got '${text}'.`)
   return n
 }
 
@@ -129,7 +143,8 @@ export function parseDay(value: string, what: string): Date {
   const text = value.trim()
   const m = DAY.exec(text)
   const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined
-  if (!date || date.toISOString().slice(0, 10) !== text) throw new UnitError(`${what} must be a date like 2025-12-31, got '${text}'.`)
+  if (!date || date.toISOString().slice(0, 10) !== text)
+    throw new UnitError(`${what} must be a date like 2025-12-31, got '${text}'.`)
   return date
 }
 
@@ -137,7 +152,11 @@ export function parseDay(value: string, what: string): Date {
 export function parseTime(value: string, what: string): Date {
   const text = value.trim()
   if (DAY.test(text)) return parseDay(text, what)
-  const ok = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(text) && !Number.isNaN(Date.parse(text))
-  if (!ok) throw new UnitError(`${what} must be an ISO 8601 time like 2025-12-31T23:00:00Z or a date like 2025-12-31, got '${text}'.`)
+  const ok =
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(text) && !Number.isNaN(Date.parse(text))
+  if (!ok)
+    throw new UnitError(
+      `${what} must be an ISO 8601 time like 2025-12-31T23:00:00Z or a date like 2025-12-31, got '${text}'.`,
+    )
   return new Date(text)
 }

@@ -14,7 +14,10 @@ const ROOT = new URL('../..', import.meta.url).pathname
 const SCRIPT = join(ROOT, 'scripts', 'check-imports.js')
 
 function check(root?: string): {status: number | null; problems: string[]; summary: string} {
-  const run = spawnSync(process.execPath, [SCRIPT, ...(root ? ['--root', root] : [])], {encoding: 'utf8', timeout: 60_000})
+  const run = spawnSync(process.execPath, [SCRIPT, ...(root ? ['--root', root] : [])], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
   const lines = run.stdout.trim().split('\n')
   return {status: run.status, problems: lines.slice(0, -1), summary: lines.at(-1) ?? ''}
 }
@@ -57,7 +60,8 @@ test('a folder cycle and upward imports fail, each naming the rule it breaks', (
   const dir = tree({
     'api/node-api.ts': "import {x} from '../qoe/x.js'\nexport const y = x\n",
     'qoe/x.ts': "import type {S} from '../sfu/s.js'\nexport const x = 1 as unknown as S\n",
-    'sfu/s.ts': "import {x} from '../qoe/x.js'\nimport {p} from '../fleet/paths.js'\nexport type S = typeof x | typeof p\n",
+    'sfu/s.ts':
+      "import {x} from '../qoe/x.js'\nimport {p} from '../fleet/paths.js'\nexport type S = typeof x | typeof p\n",
     'fleet/paths.ts': 'export const p = 2\n',
     'tui/view.tsx': "import {t} from '../cli/text-table.js'\nexport const v = t\n",
     'cli/text-table.ts': 'export const t = 3\n',
@@ -84,12 +88,15 @@ test('a clean tree passes', () => {
   const dir = tree({
     'api/node-api.ts': 'export type N = number\n',
     'sfu/main.ts': "import type {N} from '../api/node-api.js'\nexport const n: N = 1\n",
-    'fleet/client.ts': "import type {N} from '../api/node-api.js'\nimport {n} from '../sfu/main.js'\nexport const m: N = n\n",
+    'fleet/client.ts':
+      "import type {N} from '../api/node-api.js'\nimport {n} from '../sfu/main.js'\nexport const m: N = n\n",
   })
   try {
     const result = check(dir)
     // fleet/ importing sfu/ runtime code is an upward import too; without it the tree is clean.
-    assert.equal(result.problems, ['layering: fleet/client.ts -> sfu/main.ts (fleet/ must not import sfu, cli, tui, client, privacy, commands, hooks)'])
+    assert.equal(result.problems, [
+      'layering: fleet/client.ts -> sfu/main.ts (fleet/ must not import sfu, cli, tui, client, privacy, commands, hooks)',
+    ])
     writeFileSync(join(dir, 'fleet/client.ts'), "import type {N} from '../api/node-api.js'\nexport const m: N = 1\n")
     const clean = check(dir)
     assert.is(clean.status, 0)

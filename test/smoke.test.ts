@@ -20,12 +20,20 @@ const bin = join(root, 'bin', 'run.js')
 const home = mkdtempSync(join(tmpdir(), 'confctl-smoke-test-'))
 
 const cli = (args: string[]) =>
-  execa(process.execPath, [bin, ...args], {cwd: root, reject: false, timeout: 90_000, env: {CONFCTL_HOME: home, FORCE_COLOR: '0', NO_COLOR: '1'}})
+  execa(process.execPath, [bin, ...args], {
+    cwd: root,
+    reject: false,
+    timeout: 90_000,
+    env: {CONFCTL_HOME: home, FORCE_COLOR: '0', NO_COLOR: '1'},
+  })
 
 test('runSmoke: 2 publishers x 2 subscribers for 8 s on a throwaway node all pass', async () => {
   const progress: string[] = []
   const r = await runSmoke({publishers: 2, subscribers: 2, durationSeconds: 8, onProgress: (m) => progress.push(m)})
-  const summary = r.streams.map((s) => `${s.subscriber}<-${s.publisher} ${s.kind}: ${s.packetsReceived} pkts, ${s.lossPercent}% lost, ${s.jitterMs} ms jitter ${s.failures.join('; ')}`)
+  const summary = r.streams.map(
+    (s) =>
+      `${s.subscriber}<-${s.publisher} ${s.kind}: ${s.packetsReceived} pkts, ${s.lossPercent}% lost, ${s.jitterMs} ms jitter ${s.failures.join('; ')}`,
+  )
   console.log(summary.join('\n'))
   assert.ok(r.passed, summary.join('\n'))
   assert.match(r.room, /^smoke-[0-9a-f]{8}$/)
@@ -43,7 +51,10 @@ test('runSmoke: 2 publishers x 2 subscribers for 8 s on a throwaway node all pas
       for (const s of [audio, video]) {
         assert.ok(s.packetsReceived > 100, `${s.kind}: ${s.packetsReceived} packets`)
         assert.ok(s.lossPercent < 1, `${s.kind}: ${s.lossPercent}% lost`)
-        assert.ok(s.timeToFirstFrameMs! > 0 && s.timeToFirstFrameMs! < 8000, `${s.kind}: first frame after ${s.timeToFirstFrameMs} ms`)
+        assert.ok(
+          s.timeToFirstFrameMs! > 0 && s.timeToFirstFrameMs! < 8000,
+          `${s.kind}: first frame after ${s.timeToFirstFrameMs} ms`,
+        )
       }
     }
   }
@@ -71,27 +82,52 @@ test('CLI: a node that drops the publisher mid-call fails the check: the report 
     const tokenFile = join(node.dir, 'smoke-admin.token')
     writeFileSync(tokenFile, node.adminToken)
     const admin = async <T>(path: string, method = 'GET'): Promise<T> => {
-      const res = await fetch(`${node.state.adminUrl}${path}`, {method, headers: {authorization: `Bearer ${node.adminToken}`}})
+      const res = await fetch(`${node.state.adminUrl}${path}`, {
+        method,
+        headers: {authorization: `Bearer ${node.adminToken}`},
+      })
       return (await res.json()) as T
     }
     let ended = false
-    const run = cli(['smoke', '--duration', '8s', '--publishers', '1', '--subscribers', '1', '--url', node.state.adminUrl, '--admin-token-file', tokenFile]).finally(() => (ended = true))
+    const run = cli([
+      'smoke',
+      '--duration',
+      '8s',
+      '--publishers',
+      '1',
+      '--subscribers',
+      '1',
+      '--url',
+      node.state.adminUrl,
+      '--admin-token-file',
+      tokenFile,
+    ]).finally(() => (ended = true))
     // Once media reaches the subscriber, the node drops the publisher (an admin kick).
-    const room = await until('media forwarded to the smoke subscriber', async () => {
-      if (ended) throw new Error('smoke ended before media flowed')
-      const r = (await admin<{rooms: RoomSummary[]}>('/v1/rooms')).rooms.find((x) => x.name.startsWith('smoke-') && x.subscribers >= 1)
-      if (!r) return false
-      const detail = await admin<RoomDetail>(`/v1/rooms/${r.name}`)
-      const sub = detail.participantsList?.find((p) => p.role === 'subscriber')
-      return sub?.streams.some((s) => s.packets > 0) && detail
-    }, 60_000, 100)
+    const room = await until(
+      'media forwarded to the smoke subscriber',
+      async () => {
+        if (ended) throw new Error('smoke ended before media flowed')
+        const r = (await admin<{rooms: RoomSummary[]}>('/v1/rooms')).rooms.find(
+          (x) => x.name.startsWith('smoke-') && x.subscribers >= 1,
+        )
+        if (!r) return false
+        const detail = await admin<RoomDetail>(`/v1/rooms/${r.name}`)
+        const sub = detail.participantsList?.find((p) => p.role === 'subscriber')
+        return sub?.streams.some((s) => s.packets > 0) && detail
+      },
+      60_000,
+      100,
+    )
     const publisher = room.participantsList.find((p) => p.role === 'publisher')!
-    assert.equal((await admin<KickResponse>(`/v1/rooms/${room.name}/participants/${publisher.id}`, 'DELETE')).kicked, [publisher.id])
+    assert.equal((await admin<KickResponse>(`/v1/rooms/${room.name}/participants/${publisher.id}`, 'DELETE')).kicked, [
+      publisher.id,
+    ])
     const r = await run
     assert.is(r.exitCode, 1, `exit ${r.exitCode}: ${r.stderr}\n${r.stdout}`)
     assert.match(String(r.stderr), /^confctl: smoke check failed: 2 of 2 streams on node 'test' missed the thresholds/)
     const out = String(r.stdout)
-    for (const kind of ['audio', 'video']) assert.match(out, new RegExp(`^smoke-sub-1 <- smoke-pub-1 ${kind}: .*not connected`, 'm'), out)
+    for (const kind of ['audio', 'video'])
+      assert.match(out, new RegExp(`^smoke-sub-1 <- smoke-pub-1 ${kind}: .*not connected`, 'm'), out)
     assert.match(out, /^FAIL: 2 of 2 streams failed$/m)
   } finally {
     await node.stop()
@@ -127,7 +163,11 @@ test('library: a process that ran runSmoke exits by itself, cleanly (no native c
 const r = await runSmoke({publishers: 1, subscribers: 1, durationSeconds: 2})
 console.log(r.passed ? 'passed' : 'failed')`
   const started = Date.now()
-  const r = await execa(process.execPath, ['--input-type=module', '-e', script], {cwd: root, reject: false, timeout: 60_000})
+  const r = await execa(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: root,
+    reject: false,
+    timeout: 60_000,
+  })
   assert.is(r.signal, undefined, `killed by ${r.signal}: ${r.stderr}`)
   assert.is(r.exitCode, 0, String(r.stderr))
   assert.is(String(r.stdout).trim(), 'passed')

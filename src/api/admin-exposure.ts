@@ -28,7 +28,8 @@ export function adminExposureProblem(c: AdminExposureConfig): string | undefined
   if (Boolean(c.adminTlsCert) !== Boolean(c.adminTlsKey)) {
     return '--admin-tls-cert and --admin-tls-key go together: give both (the certificate and its private key, PEM) or neither'
   }
-  if (c.adminTlsCert && c.insecureAdmin) return '--insecure-admin contradicts --admin-tls-cert: choose HTTPS or plain HTTP for the admin API'
+  if (c.adminTlsCert && c.insecureAdmin)
+    return '--insecure-admin contradicts --admin-tls-cert: choose HTTPS or plain HTTP for the admin API'
   if (!isLoopback(c.adminHost) && !c.adminTlsCert && !c.insecureAdmin) {
     return `--admin-host ${c.adminHost} is not a loopback address, so the admin API needs --admin-tls-cert and --admin-tls-key (HTTPS), or --insecure-admin to accept plain HTTP on the network`
   }
@@ -69,6 +70,16 @@ export function readAdminTls(c: AdminExposureConfig): {cert: Buffer; key: Buffer
 export function adminUrlOf(c: AdminExposureConfig, port: number): {url: string; listening: string} {
   const scheme = c.adminTlsCert ? 'https' : 'http'
   const wildcard = WILDCARDS.has(c.adminHost)
-  const dial = c.adminHost === '0.0.0.0' ? '127.0.0.1' : wildcard ? '[::1]' : c.adminHost.includes(':') ? `[${c.adminHost}]` : c.adminHost
-  return {url: `${scheme}://${dial}:${port}`, listening: wildcard ? `listening on all interfaces (${c.adminHost})` : `listening on ${c.adminHost}`}
+  const dial =
+    c.adminHost === '0.0.0.0'
+      ? '127.0.0.1'
+      : wildcard
+        ? '[::1]'
+        : c.adminHost.includes(':')
+          ? `[${c.adminHost}]`
+          : c.adminHost
+  return {
+    url: `${scheme}://${dial}:${port}`,
+    listening: wildcard ? `listening on all interfaces (${c.adminHost})` : `listening on ${c.adminHost}`,
+  }
 }

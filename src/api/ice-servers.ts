@@ -19,13 +19,24 @@ const QUOTABLE = /^[^\s"\\,]+$/
 /** Parses one flag value: `stun:host:port` or `turn:host:port?transport=udp,username,credential`. */
 export function parseIceServer(value: string, flag = '--ice-server'): IceServer {
   const [url = '', username, credential, ...rest] = value.split(',')
-  if (!URI.test(url)) throw new IceServerError(`${flag} must start with a stun:, stuns:, turn: or turns: URI without spaces, quotes, commas or angle brackets, not '${url}'`)
+  if (!URI.test(url))
+    throw new IceServerError(
+      `${flag} must start with a stun:, stuns:, turn: or turns: URI without spaces, quotes, commas or angle brackets, not '${url}'`,
+    )
   const turn = url.startsWith('turn')
   if (rest.length > 0) throw new IceServerError(`${flag} takes URL[,username,credential]; '${value}' has more parts`)
-  if (!turn && username !== undefined) throw new IceServerError(`${flag} ${url} is a STUN server; only TURN servers take a username and credential`)
-  if (turn && (username === undefined || credential === undefined)) throw new IceServerError(`${flag} ${url} is a TURN server: give it as URL,username,credential`)
-  for (const [what, v] of [['username', username], ['credential', credential]] as const) {
-    if (v !== undefined && !QUOTABLE.test(v)) throw new IceServerError(`${flag} ${what} of ${url} must be non-empty, without spaces, quotes, commas or backslashes`)
+  if (!turn && username !== undefined)
+    throw new IceServerError(`${flag} ${url} is a STUN server; only TURN servers take a username and credential`)
+  if (turn && (username === undefined || credential === undefined))
+    throw new IceServerError(`${flag} ${url} is a TURN server: give it as URL,username,credential`)
+  for (const [what, v] of [
+    ['username', username],
+    ['credential', credential],
+  ] as const) {
+    if (v !== undefined && !QUOTABLE.test(v))
+      throw new IceServerError(
+        `${flag} ${what} of ${url} must be non-empty, without spaces, quotes, commas or backslashes`,
+      )
   }
   return turn ? {url, username, credential} : {url}
 }

@@ -4,7 +4,17 @@
 // one sentence, before the command runs.
 import {Flags} from '@oclif/core'
 import type {OptionFlag} from '@oclif/core/interfaces'
-import {parseDay, parseDurationMs, parseDurationSeconds, parsePort, parsePortRange, parseSizeBytes, UnitError, formatPortRange, type DurationBounds} from '../units.js'
+import {
+  parseDay,
+  parseDurationMs,
+  parseDurationSeconds,
+  parsePort,
+  parsePortRange,
+  parseSizeBytes,
+  UnitError,
+  formatPortRange,
+  type DurationBounds,
+} from '../units.js'
 
 /** What every flag kind here takes besides its own options (oclif's names and meaning). */
 export interface FlagOptions {
@@ -40,12 +50,19 @@ function checked<T>(parse: () => T): T {
 // through this one signature; the overloads of each flag kind below give commands exact types.
 const customFlag = Flags.custom as unknown as (options: object) => (overrides?: object) => unknown
 
-
-function build<T>(o: FlagOptions, helpValue: string, parse: (input: string, name: string) => T): OptionFlag<T> | OptionFlag<T | undefined> {
+function build<T>(
+  o: FlagOptions,
+  helpValue: string,
+  parse: (input: string, name: string) => T,
+): OptionFlag<T> | OptionFlag<T | undefined> {
   const {default: typed, ...rest} = o
   // The flag's name is only known at parse time (oclif passes the flag); the default is
   // parsed once here, under the name the help shows, so a bad default fails at load, loudly.
-  const definition = customFlag({...rest, helpValue, parse: async (input: string, _ctx: unknown, flag: {name: string}) => checked(() => parse(input, `--${flag.name}`))})
+  const definition = customFlag({
+    ...rest,
+    helpValue,
+    parse: async (input: string, _ctx: unknown, flag: {name: string}) => checked(() => parse(input, `--${flag.name}`)),
+  })
   if (typed === undefined) return definition() as OptionFlag<T | undefined>
   return definition({default: parse(typed, 'the default'), defaultHelp: async () => typed}) as OptionFlag<T>
 }
@@ -61,7 +78,9 @@ export function durationFlag(o: DurationFlagOptions & {default: string}): Option
 export function durationFlag(o: DurationFlagOptions): OptionFlag<number | undefined>
 export function durationFlag(o: DurationFlagOptions): OptionFlag<number> | OptionFlag<number | undefined> {
   const {unit = 'ms', bounds, ...rest} = o
-  return build(rest, 'DURATION', (input, name) => (unit === 's' ? parseDurationSeconds(input, name, bounds) : parseDurationMs(input, name, bounds)))
+  return build(rest, 'DURATION', (input, name) =>
+    unit === 's' ? parseDurationSeconds(input, name, bounds) : parseDurationMs(input, name, bounds),
+  )
 }
 
 /** A TCP/UDP port 0..65535 (0 = any free port unless allowZero is false). */

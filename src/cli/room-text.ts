@@ -23,7 +23,22 @@ export function renderRoomText(room: RoomDetail, nodeName: string): string {
   out.push('')
   out.push(
     renderTable(
-      ['participant', 'identity', 'dir', 'kind', 'codec', 'bitrate', 'packets', 'lost', 'loss %', 'jitter ms', 'rtt ms', 'mos', 'nack', 'pli'],
+      [
+        'participant',
+        'identity',
+        'dir',
+        'kind',
+        'codec',
+        'bitrate',
+        'packets',
+        'lost',
+        'loss %',
+        'jitter ms',
+        'rtt ms',
+        'mos',
+        'nack',
+        'pli',
+      ],
       streams.map(({p, s}) => [
         p.id,
         p.identity,

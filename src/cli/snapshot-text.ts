@@ -15,7 +15,11 @@ export function snapshotText(snap: FleetSnapshot): string {
       ['node', 'state', 'rooms', 'participants', 'in', 'out', 'pkt/s', 'cpu', 'worst loss'],
       snap.nodes.map((n) => [
         sanitize(n.name),
-        n.state === 'unreachable' ? (n.lastSeen ? `unreachable (${fmtAge(secondsSince(snap, n.lastSeen))})` : 'unreachable') : n.state,
+        n.state === 'unreachable'
+          ? n.lastSeen
+            ? `unreachable (${fmtAge(secondsSince(snap, n.lastSeen))})`
+            : 'unreachable'
+          : n.state,
         n.totals?.rooms,
         n.totals?.participants,
         n.totals ? fmtBitrate(n.totals.bitrateInBps) : null,
@@ -32,7 +36,18 @@ export function snapshotText(snap: FleetSnapshot): string {
   else {
     out.push(
       renderTable(
-        ['room', 'node', 'participants', 'publishers', 'in', 'out', 'worst jitter ms', 'worst loss', 'worst mos', 'age'],
+        [
+          'room',
+          'node',
+          'participants',
+          'publishers',
+          'in',
+          'out',
+          'worst jitter ms',
+          'worst loss',
+          'worst mos',
+          'age',
+        ],
         roomRows.map(({n, r}) => [
           sanitize(r.name),
           sanitize(n.name),

@@ -11,7 +11,9 @@ const isEmpty = (c: Cell) => c === null || c === undefined || c === ''
 export function renderTable(headers: string[], rows: Cell[][]): string {
   const text = rows.map((r) => r.map((c) => (isEmpty(c) ? '-' : String(c))))
   const numeric = headers.map(
-    (_, i) => rows.some((r) => !isEmpty(r[i])) && rows.every((r) => isEmpty(r[i]) || typeof r[i] === 'number' || NUMBER.test(String(r[i]))),
+    (_, i) =>
+      rows.some((r) => !isEmpty(r[i])) &&
+      rows.every((r) => isEmpty(r[i]) || typeof r[i] === 'number' || NUMBER.test(String(r[i]))),
   )
   const widths = headers.map((h, i) => Math.max(h.length, ...text.map((r) => r[i].length)))
   const line = (cells: string[]) =>

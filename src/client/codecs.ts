@@ -10,7 +10,11 @@ const WANTED: Record<'send' | 'recv', Record<'audio' | 'video', RegExp>> = {
   recv: {audio: /^audio\/opus$/i, video: /^video\/(vp8|vp9|av1|h264|rtx)$/i},
 }
 
-export function preferSfuCodecs(transceiver: RTCRtpTransceiver, kind: 'audio' | 'video', direction: 'send' | 'recv'): void {
+export function preferSfuCodecs(
+  transceiver: RTCRtpTransceiver,
+  kind: 'audio' | 'video',
+  direction: 'send' | 'recv',
+): void {
   const caps = (direction === 'send' ? RTCRtpSender : RTCRtpReceiver).getCapabilities(kind)
   const codecs = caps?.codecs.filter((c) => WANTED[direction][kind].test(c.mimeType)) ?? []
   // Without the wanted codec (an unusual libwebrtc build) keep the defaults rather than fail here:

@@ -33,10 +33,27 @@ export async function joinDemoRoom(target: SmokeTarget, room: string, participan
       identity: `demo-${i + 1}@example.invalid`,
       name: `${NAMES[i % NAMES.length]} (demo)`,
     }))
-    const tokens = await Promise.all(people.map((p) => admin.createToken({room, identity: p.identity, name: p.name, ttlSeconds: 86400, grants: {maxSessions: Math.max(2, participants)}})))
+    const tokens = await Promise.all(
+      people.map((p) =>
+        admin.createToken({
+          room,
+          identity: p.identity,
+          name: p.name,
+          ttlSeconds: 86400,
+          grants: {maxSessions: Math.max(2, participants)},
+        }),
+      ),
+    )
     for (const [i, t] of tokens.entries()) {
       // A modest bitrate: several encoders and decoders share this machine with the node.
-      publishers.push(await SyntheticPublisher.publish({whipUrl: `${target.publicUrl}/whip/${encodeURIComponent(room)}`, token: t.token, maxBitrateBps: 300_000, toneHz: 330 + 110 * i}))
+      publishers.push(
+        await SyntheticPublisher.publish({
+          whipUrl: `${target.publicUrl}/whip/${encodeURIComponent(room)}`,
+          token: t.token,
+          maxBitrateBps: 300_000,
+          toneHz: 330 + 110 * i,
+        }),
+      )
     }
     for (const [i, t] of tokens.entries()) {
       for (const [j, pub] of publishers.entries()) {

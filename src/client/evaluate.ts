@@ -41,8 +41,19 @@ export interface StreamContext {
 const round2 = (n: number) => Math.round(n * 100) / 100
 
 /** `stats` undefined means the subscriber has no inbound stream of this kind at all. */
-export function evaluateStream(ctx: StreamContext, stats: InboundStreamStats | undefined, t: SmokeThresholds): StreamResult {
-  const s = stats ?? {kind: ctx.kind, codec: 'unknown', packetsReceived: 0, packetsLost: 0, lossPercent: 0, jitterMs: null}
+export function evaluateStream(
+  ctx: StreamContext,
+  stats: InboundStreamStats | undefined,
+  t: SmokeThresholds,
+): StreamResult {
+  const s = stats ?? {
+    kind: ctx.kind,
+    codec: 'unknown',
+    packetsReceived: 0,
+    packetsLost: 0,
+    lossPercent: 0,
+    jitterMs: null,
+  }
   const result: StreamResult = {
     subscriber: ctx.subscriber,
     publisher: ctx.publisher,
@@ -63,13 +74,15 @@ export function evaluateStream(ctx: StreamContext, stats: InboundStreamStats | u
   if (ctx.publisherConnectionState && ctx.publisherConnectionState !== 'connected') {
     f.push(`publisher connection state is ${ctx.publisherConnectionState}, not connected`)
   }
-  if (ctx.connectionState && ctx.connectionState !== 'connected') f.push(`connection state is ${ctx.connectionState}, not connected`)
+  if (ctx.connectionState && ctx.connectionState !== 'connected')
+    f.push(`connection state is ${ctx.connectionState}, not connected`)
   if (!stats) f.push(`no inbound ${ctx.kind} stream`)
   else if (result.packetsReceived <= 0) f.push('no packets received')
   else if (ctx.kind === 'video' && !result.framesDecoded) f.push('no video frames decoded')
   else if (ctx.kind === 'audio' && !result.samplesReceived) f.push('no audio samples received')
   if (result.lossPercent > t.maxLossPercent) f.push(`packet loss ${result.lossPercent}% is above ${t.maxLossPercent}%`)
-  if (result.jitterMs !== null && result.jitterMs > t.maxJitterMs) f.push(`jitter ${result.jitterMs} ms is above ${t.maxJitterMs} ms`)
+  if (result.jitterMs !== null && result.jitterMs > t.maxJitterMs)
+    f.push(`jitter ${result.jitterMs} ms is above ${t.maxJitterMs} ms`)
   result.passed = f.length === 0
   return result
 }

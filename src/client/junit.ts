@@ -6,14 +6,19 @@ import type {SmokeReport} from './smoke-report.js'
 
 /** Escapes text for XML content and attribute values (double or single quoted). */
 export function xmlEscape(value: unknown): string {
-  return String(value)
-    // Not allowed in XML 1.0 in any form: C0 controls other than tab/LF/CR, lone surrogates, U+FFFE/U+FFFF.
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
+  return (
+    String(value)
+      // Not allowed in XML 1.0 in any form: C0 controls other than tab/LF/CR, lone surrogates, U+FFFE/U+FFFF.
+      .replace(
+        /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+        '',
+      )
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+  )
 }
 
 const attrs = (a: Record<string, string | number>) =>
@@ -31,7 +36,10 @@ export function smokeJunitXml(report: SmokeReport, timestamp = new Date()): stri
     time: report.durationSeconds,
     timestamp: timestamp.toISOString().replace(/\.\d+Z$/, ''),
   }
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites${attrs({name: 'confctl smoke', tests: suite.tests, failures, errors: 0, time: suite.time})}>`]
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites${attrs({name: 'confctl smoke', tests: suite.tests, failures, errors: 0, time: suite.time})}>`,
+  ]
   lines.push(`  <testsuite${attrs(suite)}>`)
   lines.push('    <properties>')
   const props: Record<string, string | number> = {
@@ -55,7 +63,9 @@ export function smokeJunitXml(report: SmokeReport, timestamp = new Date()): stri
     ].join(' ')
     lines.push(`    <testcase${attrs({classname: `smoke.${report.room}`, name, time: report.durationSeconds})}>`)
     if (!s.passed) {
-      lines.push(`      <failure${attrs({message: s.failures.join('; '), type: 'SmokeThreshold'})}>${xmlEscape(s.failures.join('\n'))}</failure>`)
+      lines.push(
+        `      <failure${attrs({message: s.failures.join('; '), type: 'SmokeThreshold'})}>${xmlEscape(s.failures.join('\n'))}</failure>`,
+      )
     }
     lines.push(`      <system-out>${xmlEscape(measured)}</system-out>`)
     lines.push('    </testcase>')

@@ -33,15 +33,20 @@ const STOP_TIMEOUT_MS = 5000
 
 export async function startThrowawayNode(opts: LocalNodeOptions = {}): Promise<LocalNode> {
   const script = opts.script ?? sfuEntryPath()
-  if (!existsSync(script)) throw new UnreachableError(`cannot start a local node: ${script} does not exist (run \`npm run build\`).`)
+  if (!existsSync(script))
+    throw new UnreachableError(`cannot start a local node: ${script} does not exist (run \`npm run build\`).`)
   const dir = await mkdtemp(join(tmpdir(), 'confctl-smoke-'))
   const name = `${opts.name ?? 'smoke'}-${process.pid}`
   const rtcPorts = opts.rtcPorts ?? randomPortBlock()
-  const child = spawn(process.execPath, [script, '--dir', dir, '--name', name, '--port', '0', '--admin-port', '0', '--rtc-ports', rtcPorts], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    // If this process dies without a chance to clean up (SIGKILL), the node notices and stops.
-    env: {...process.env, CONFCTL_EXIT_WITH_PARENT: String(process.pid)},
-  })
+  const child = spawn(
+    process.execPath,
+    [script, '--dir', dir, '--name', name, '--port', '0', '--admin-port', '0', '--rtc-ports', rtcPorts],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      // If this process dies without a chance to clean up (SIGKILL), the node notices and stops.
+      env: {...process.env, CONFCTL_EXIT_WITH_PARENT: String(process.pid)},
+    },
+  )
   let stderr = ''
   child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)))
   // Last resorts: an exit without stop() (a crash, process.exit) still kills the node and
@@ -72,24 +77,40 @@ export async function startThrowawayNode(opts: LocalNodeOptions = {}): Promise<L
   try {
     const state = await waitForState(dir, child, opts.startTimeoutMs ?? 20_000, () => stderr)
     const adminToken = (await readFile(join(dir, 'admin.token'), 'utf8')).trim()
-    return {name: state.name, publicUrl: state.publicUrl, adminUrl: state.adminUrl, adminToken, dir, pid: child.pid!, stop}
+    return {
+      name: state.name,
+      publicUrl: state.publicUrl,
+      adminUrl: state.adminUrl,
+      adminToken,
+      dir,
+      pid: child.pid!,
+      stop,
+    }
   } catch (err) {
     await stop()
     throw err
   }
 }
 
-async function waitForState(dir: string, child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<NodeStateFile> {
+async function waitForState(
+  dir: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  stderr: () => string,
+): Promise<NodeStateFile> {
   const file = join(dir, 'state.json')
   const deadline = Date.now() + timeoutMs
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new UnreachableError(`the local node exited during startup (${child.exitCode ?? child.signalCode})${tail(stderr())}`)
+      throw new UnreachableError(
+        `the local node exited during startup (${child.exitCode ?? child.signalCode})${tail(stderr())}`,
+      )
     }
     try {
       return JSON.parse(readFileSync(file, 'utf8')) as NodeStateFile // written atomically by the node
     } catch {}
-    if (Date.now() > deadline) throw new UnreachableError(`the local node did not start within ${timeoutMs / 1000} s${tail(stderr())}`)
+    if (Date.now() > deadline)
+      throw new UnreachableError(`the local node did not start within ${timeoutMs / 1000} s${tail(stderr())}`)
     await new Promise((r) => setTimeout(r, 50))
   }
 }

@@ -14,9 +14,13 @@ export class VideoPattern {
   private n = 0
   private seed = 1
 
-  constructor(readonly width = 320, readonly height = 240) {
+  constructor(
+    readonly width = 320,
+    readonly height = 240,
+  ) {
     // I420 needs even dimensions (chroma is subsampled 2x2).
-    if (width % 2 || height % 2 || width < 16 || height < 16) throw new RangeError(`video size must be even and at least 16x16, not ${width}x${height}`)
+    if (width % 2 || height % 2 || width < 16 || height < 16)
+      throw new RangeError(`video size must be even and at least 16x16, not ${width}x${height}`)
     this.frame = {width, height, data: new Uint8Array(width * height * 1.5)}
   }
 
@@ -32,7 +36,7 @@ export class VideoPattern {
     // ...a bright box bouncing left and right...
     const box = Math.floor(h / 4)
     const span = w - box
-    const bx = Math.abs((t * 6) % (2 * span) - span)
+    const bx = Math.abs(((t * 6) % (2 * span)) - span)
     const by = Math.floor((h - box) / 2)
     for (let y = by; y < by + box; y++) data.fill(235, y * w + bx, y * w + bx + box)
     // ...and a small block of noise, so the encoder always has detail to spend bits on.
@@ -76,11 +80,22 @@ export class SineTone {
   private phase = 0
   private readonly chunk: AudioChunk
 
-  constructor(readonly frequencyHz = 440, readonly sampleRate = 48_000, readonly amplitude = 0.25) {
+  constructor(
+    readonly frequencyHz = 440,
+    readonly sampleRate = 48_000,
+    readonly amplitude = 0.25,
+  ) {
     // libwebrtc's audio source accepts exactly 10 ms per call.
     const frames = sampleRate / 100
-    if (!Number.isInteger(frames)) throw new RangeError(`sample rate ${sampleRate} Hz does not divide into 10 ms chunks`)
-    this.chunk = {samples: new Int16Array(frames), sampleRate, bitsPerSample: 16, channelCount: 1, numberOfFrames: frames}
+    if (!Number.isInteger(frames))
+      throw new RangeError(`sample rate ${sampleRate} Hz does not divide into 10 ms chunks`)
+    this.chunk = {
+      samples: new Int16Array(frames),
+      sampleRate,
+      bitsPerSample: 16,
+      channelCount: 1,
+      numberOfFrames: frames,
+    }
   }
 
   next(): AudioChunk {

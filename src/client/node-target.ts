@@ -30,17 +30,23 @@ export async function targetFromAdminUrl(adminUrl: string, tokenFile: string | u
   } catch {
     throw new BadInputError(`--url must be the node's admin URL such as http://127.0.0.1:8081, not '${adminUrl}'.`)
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BadInputError(`--url must be an http(s) URL, not '${adminUrl}'.`)
-  if (!tokenFile) throw new BadInputError('--url needs --admin-token-file, the file holding that node\'s admin token.')
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new BadInputError(`--url must be an http(s) URL, not '${adminUrl}'.`)
+  if (!tokenFile) throw new BadInputError("--url needs --admin-token-file, the file holding that node's admin token.")
   let token: string
   try {
     token = (await readFile(tokenFile, 'utf8')).trim()
   } catch (err) {
-    throw new BadInputError(`cannot read the admin token file ${tokenFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`)
+    throw new BadInputError(
+      `cannot read the admin token file ${tokenFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`,
+    )
   }
   if (!token) throw new BadInputError(`the admin token file ${tokenFile} is empty.`)
   // Goes into an HTTP header verbatim: a wrong file (JSON, a key pair) must not get that far.
-  if (/[\s\x00-\x1f\x7f]/.test(token)) throw new BadInputError(`the admin token file ${tokenFile} does not hold a single token (it contains spaces or several lines).`)
+  if (/[\s\x00-\x1f\x7f]/.test(token))
+    throw new BadInputError(
+      `the admin token file ${tokenFile} does not hold a single token (it contains spaces or several lines).`,
+    )
   const base = adminUrl.replace(/\/+$/, '')
   const info = await adminClient(url.host, base, token).node()
   return {name: info.name, publicUrl: info.publicUrl, adminUrl: base, adminToken: token}

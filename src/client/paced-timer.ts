@@ -12,15 +12,18 @@ export function startPaced(intervalMs: number, tick: () => void, maxBurst = 5): 
   const start = performance.now()
   let done = 0
   let stopped = false
-  const timer = setInterval(() => {
-    const due = Math.floor((performance.now() - start) / intervalMs)
-    // After a long stall (debugger, suspended VM) skip ahead instead of flooding the encoder.
-    if (due - done > maxBurst) done = due - maxBurst
-    while (!stopped && done < due) {
-      done++
-      tick()
-    }
-  }, Math.max(1, Math.floor(intervalMs / 2)))
+  const timer = setInterval(
+    () => {
+      const due = Math.floor((performance.now() - start) / intervalMs)
+      // After a long stall (debugger, suspended VM) skip ahead instead of flooding the encoder.
+      if (due - done > maxBurst) done = due - maxBurst
+      while (!stopped && done < due) {
+        done++
+        tick()
+      }
+    },
+    Math.max(1, Math.floor(intervalMs / 2)),
+  )
   return {
     stop() {
       stopped = true

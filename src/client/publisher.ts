@@ -63,7 +63,10 @@ export class SyntheticPublisher {
     this.tracks.push(audioTrack, videoTrack)
     const audio = this.pc.addTransceiver(audioTrack, {direction: 'sendonly'})
     // maxBitrate set at creation: libwebrtc has no encodings to edit before negotiation.
-    const video = this.pc.addTransceiver(videoTrack, {direction: 'sendonly', sendEncodings: encodings(o.maxBitrateBps, this.opts.simulcastRids)})
+    const video = this.pc.addTransceiver(videoTrack, {
+      direction: 'sendonly',
+      sendEncodings: encodings(o.maxBitrateBps, this.opts.simulcastRids),
+    })
     preferSfuCodecs(audio, 'audio', 'send')
     preferSfuCodecs(video, 'video', 'send')
 
@@ -88,7 +91,8 @@ export class SyntheticPublisher {
     for (const t of this.tracks) t.stop()
     // Leave before closing the peer, so the node ends the session cleanly rather than
     // waiting for ICE to time out; a node that does not answer must not hold us up long.
-    if (this.resourceUrl) await deleteSession(this.resourceUrl, this.opts.token, LEAVE_TIMEOUT_MS).catch(() => undefined)
+    if (this.resourceUrl)
+      await deleteSession(this.resourceUrl, this.opts.token, LEAVE_TIMEOUT_MS).catch(() => undefined)
     this.pc.close()
   }
 }

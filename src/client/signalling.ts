@@ -53,20 +53,33 @@ export async function createCompleteOffer(pc: RTCPeerConnection, gatherTimeoutMs
 }
 
 /** POSTs an SDP offer to a WHIP or WHEP endpoint; expects 201 + Location + SDP answer. */
-export async function postOffer(url: string, token: string, offerSdp: string, timeoutMs = DEFAULT_HTTP_TIMEOUT_MS): Promise<SignalledSession> {
+export async function postOffer(
+  url: string,
+  token: string,
+  offerSdp: string,
+  timeoutMs = DEFAULT_HTTP_TIMEOUT_MS,
+): Promise<SignalledSession> {
   const res = await send(url, 'POST', token, timeoutMs, offerSdp)
   const location = res.headers.location
   if (res.status !== 201 || typeof location !== 'string' || !res.text.trim()) {
-    const got = res.status === 201 ? `201 without ${typeof location === 'string' ? 'an SDP answer' : 'a Location header'}` : `HTTP ${res.status}${apiErrorDetail(res.text)}`
+    const got =
+      res.status === 201
+        ? `201 without ${typeof location === 'string' ? 'an SDP answer' : 'a Location header'}`
+        : `HTTP ${res.status}${apiErrorDetail(res.text)}`
     throw new CheckFailedError(`POST ${url} answered ${got}`)
   }
   return {answerSdp: res.text, resourceUrl: new URL(location, url).toString()}
 }
 
 /** DELETE on the session resource: leaves the room. 404 counts as gone already. */
-export async function deleteSession(resourceUrl: string, token: string, timeoutMs = DEFAULT_HTTP_TIMEOUT_MS): Promise<void> {
+export async function deleteSession(
+  resourceUrl: string,
+  token: string,
+  timeoutMs = DEFAULT_HTTP_TIMEOUT_MS,
+): Promise<void> {
   const res = await send(resourceUrl, 'DELETE', token, timeoutMs)
-  if (res.status >= 300 && res.status !== 404) throw new CheckFailedError(`DELETE ${resourceUrl} answered HTTP ${res.status}${apiErrorDetail(res.text)}`)
+  if (res.status >= 300 && res.status !== 404)
+    throw new CheckFailedError(`DELETE ${resourceUrl} answered HTTP ${res.status}${apiErrorDetail(res.text)}`)
 }
 
 interface RawResponse {
@@ -75,7 +88,13 @@ interface RawResponse {
   text: string
 }
 
-async function send(url: string, method: 'POST' | 'DELETE', token: string, timeoutMs: number, body?: string): Promise<RawResponse> {
+async function send(
+  url: string,
+  method: 'POST' | 'DELETE',
+  token: string,
+  timeoutMs: number,
+  body?: string,
+): Promise<RawResponse> {
   try {
     const res = await request(url, {
       method,

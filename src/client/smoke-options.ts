@@ -34,19 +34,25 @@ export function checkSmokeSettings(given: Partial<SmokeSettings>): SmokeSettings
   wholeNumber('--publishers', s.publishers, 1, MAX_PARTICIPANTS)
   wholeNumber('--subscribers', s.subscribers, 1, MAX_PARTICIPANTS)
   if (!(Number.isFinite(s.durationSeconds) && s.durationSeconds > 0 && s.durationSeconds <= MAX_DURATION_SECONDS)) {
-    throw new BadInputError(`--duration must be a number of seconds above 0 and at most ${MAX_DURATION_SECONDS}, not ${s.durationSeconds}.`)
+    throw new BadInputError(
+      `--duration must be a number of seconds above 0 and at most ${MAX_DURATION_SECONDS}, not ${s.durationSeconds}.`,
+    )
   }
   if (!(Number.isFinite(s.maxLossPercent) && s.maxLossPercent >= 0 && s.maxLossPercent <= 100)) {
     throw new BadInputError(`--max-loss must be a percentage from 0 to 100, not ${s.maxLossPercent}.`)
   }
-  if (!(Number.isFinite(s.maxJitterMs) && s.maxJitterMs >= 0)) throw new BadInputError(`--max-jitter must be 0 or more milliseconds, not ${s.maxJitterMs}.`)
-  if (!(Number.isFinite(s.maxBitrateBps) && s.maxBitrateBps >= 30_000)) throw new BadInputError(`the video bitrate must be at least 30000 bit/s, not ${s.maxBitrateBps}.`)
-  if (!(Number.isFinite(s.connectTimeoutMs) && s.connectTimeoutMs > 0)) throw new BadInputError(`the connect timeout must be above 0 ms, not ${s.connectTimeoutMs}.`)
+  if (!(Number.isFinite(s.maxJitterMs) && s.maxJitterMs >= 0))
+    throw new BadInputError(`--max-jitter must be 0 or more milliseconds, not ${s.maxJitterMs}.`)
+  if (!(Number.isFinite(s.maxBitrateBps) && s.maxBitrateBps >= 30_000))
+    throw new BadInputError(`the video bitrate must be at least 30000 bit/s, not ${s.maxBitrateBps}.`)
+  if (!(Number.isFinite(s.connectTimeoutMs) && s.connectTimeoutMs > 0))
+    throw new BadInputError(`the connect timeout must be above 0 ms, not ${s.connectTimeoutMs}.`)
   return s
 }
 
 function wholeNumber(flag: string, v: number, min: number, max: number): void {
-  if (!Number.isInteger(v) || v < min || v > max) throw new BadInputError(`${flag} must be a whole number from ${min} to ${max}, not ${v}.`)
+  if (!Number.isInteger(v) || v < min || v > max)
+    throw new BadInputError(`${flag} must be a whole number from ${min} to ${max}, not ${v}.`)
 }
 
 /** A numeric flag's text to a number, or one sentence naming the flag. */

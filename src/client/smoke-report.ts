@@ -14,7 +14,19 @@ type Cell = string | number
 
 /** A plain-text table of every stream plus a closing PASS/FAIL line. */
 export function renderSmokeReport(r: SmokeReport): string {
-  const headers = ['subscriber', 'publisher', 'kind', 'codec', 'packets', 'lost', 'loss %', 'jitter ms', 'frames/samples', 'first ms', 'result']
+  const headers = [
+    'subscriber',
+    'publisher',
+    'kind',
+    'codec',
+    'packets',
+    'lost',
+    'loss %',
+    'jitter ms',
+    'frames/samples',
+    'first ms',
+    'result',
+  ]
   const rows: Cell[][] = r.streams.map((s) => [
     s.subscriber,
     s.publisher,
@@ -35,7 +47,10 @@ export function renderSmokeReport(r: SmokeReport): string {
       .map((c, i) => (right[i] ? String(c).padStart(widths[i]!) : String(c).padEnd(widths[i]!)))
       .join('  ')
       .trimEnd()
-  const out = [`smoke: node ${r.node}, room ${r.room}, ${r.durationSeconds} s, max loss ${r.thresholds.maxLossPercent}%, max jitter ${r.thresholds.maxJitterMs} ms`, '']
+  const out = [
+    `smoke: node ${r.node}, room ${r.room}, ${r.durationSeconds} s, max loss ${r.thresholds.maxLossPercent}%, max jitter ${r.thresholds.maxJitterMs} ms`,
+    '',
+  ]
   out.push(line(headers.map((h) => h.toUpperCase())), ...rows.map(line))
   const failed = r.streams.filter((s) => !s.passed)
   if (failed.length) {

@@ -48,7 +48,15 @@ export async function runSmoke(opts: SmokeOptions = {}): Promise<SmokeReport> {
     const admin = adminClient(target.name, target.adminUrl, target.adminToken)
     // A subscriber's one token serves one session per publisher.
     const token = async (identity: string, name: string) =>
-      (await admin.createToken({room, identity, name, ttlSeconds: Math.ceil(settings.durationSeconds) + 300, grants: {maxSessions: Math.max(2, settings.publishers)}})).token
+      (
+        await admin.createToken({
+          room,
+          identity,
+          name,
+          ttlSeconds: Math.ceil(settings.durationSeconds) + 300,
+          grants: {maxSessions: Math.max(2, settings.publishers)},
+        })
+      ).token
 
     progress(`node ${target.name}: publishing ${settings.publishers} test streams into room ${room}`)
     await allOpened(
@@ -86,7 +94,12 @@ export async function runSmoke(opts: SmokeOptions = {}): Promise<SmokeReport> {
     await series.stop()
 
     const streams = (await Promise.all(subscriptions.map((s) => judge(s, settings, series)))).flat()
-    streams.sort((a, b) => a.subscriber.localeCompare(b.subscriber, 'en', {numeric: true}) || a.publisher.localeCompare(b.publisher, 'en', {numeric: true}) || a.kind.localeCompare(b.kind))
+    streams.sort(
+      (a, b) =>
+        a.subscriber.localeCompare(b.subscriber, 'en', {numeric: true}) ||
+        a.publisher.localeCompare(b.publisher, 'en', {numeric: true}) ||
+        a.kind.localeCompare(b.kind),
+    )
     return {
       passed: streams.length > 0 && streams.every((s) => s.passed),
       node: target.name,

@@ -42,7 +42,13 @@ export class StatsSeries {
         if (!series) this.series.set(item, (series = {audio: [], video: []}))
         for (const kind of ['audio', 'video'] as const) {
           const st = streamOfKind(inbound, kind)
-          if (st) series[kind].push({time, packetsReceived: st.packetsReceived, packetsLost: st.packetsLost, jitterMs: st.jitterMs})
+          if (st)
+            series[kind].push({
+              time,
+              packetsReceived: st.packetsReceived,
+              packetsLost: st.packetsLost,
+              jitterMs: st.jitterMs,
+            })
         }
       } catch {
         // A peer closed while being sampled: its series simply ends.

@@ -68,7 +68,8 @@ export class SyntheticSubscription {
     this.closed = true
     for (const sink of this.sinks) sink.stop()
     this.sinks.clear()
-    if (this.resourceUrl) await deleteSession(this.resourceUrl, this.opts.token, LEAVE_TIMEOUT_MS).catch(() => undefined)
+    if (this.resourceUrl)
+      await deleteSession(this.resourceUrl, this.opts.token, LEAVE_TIMEOUT_MS).catch(() => undefined)
     this.pc.close()
   }
 }

@@ -11,7 +11,8 @@ import {joinDemoRoom} from '../client/demo-room.js'
 import {startThrowawayNode, type LocalNode} from '../client/local-node.js'
 
 export default class Demo extends BaseCommand {
-  static override summary = 'Start a local node, put synthetic participants in a room and show it live in the confctl top dashboard.'
+  static override summary =
+    'Start a local node, put synthetic participants in a room and show it live in the confctl top dashboard.'
   static override description = `Runs on embedded defaults and touches nothing else: the node lives in a temporary directory that is deleted afterwards, and it is not added to fleet.yaml. Each participant publishes a moving test pattern (VP8) and a tone (Opus) and watches every other participant.
 
 On a terminal (stdin and stdout) it then runs the \`confctl top\` dashboard on the demo node alone, opened on the demo room: its participants x streams with a bitrate sparkline (see docs/top.md; Esc: the node's rooms, Tab: the node, K/C kick and close on the demo node). q or Ctrl-C quits the dashboard (or the end of --duration does), then the participants and the node are stopped; the terminal is restored first. Exit 0; 128 + the signal's number when a SIGTERM, SIGINT or SIGHUP ended it (after the same cleanup).
@@ -22,14 +23,26 @@ Without a terminal it prints one line per --interval (participants, bitrates) un
 
   static override flags = {
     participants: Flags.integer({description: 'How many synthetic participants join (1-8).', default: 3}),
-    duration: durationFlag({description: 'Stop after this long, e.g. 30s or 5m (a bare number means seconds; 0: run until q / Ctrl-C).', default: '0', unit: 's', bounds: {minMs: 0}}),
-    interval: durationFlag({description: 'Refresh the view this often, e.g. 500ms or 2s, 100ms to 1h, as for `top --interval` (a bare number means seconds; it used to mean milliseconds).', default: '1s', bounds: POLL_INTERVAL_BOUNDS}),
+    duration: durationFlag({
+      description: 'Stop after this long, e.g. 30s or 5m (a bare number means seconds; 0: run until q / Ctrl-C).',
+      default: '0',
+      unit: 's',
+      bounds: {minMs: 0},
+    }),
+    interval: durationFlag({
+      description:
+        'Refresh the view this often, e.g. 500ms or 2s, 100ms to 1h, as for `top --interval` (a bare number means seconds; it used to mean milliseconds).',
+      default: '1s',
+      bounds: POLL_INTERVAL_BOUNDS,
+    }),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Demo)
-    if (flags.participants < 1 || flags.participants > 8) throw new BadInputError(`--participants must be from 1 to 8, not ${flags.participants}.`)
-    if (flags.json && flags.duration === 0) throw new BadInputError('--json needs --duration, so that the demo ends and prints one document.')
+    if (flags.participants < 1 || flags.participants > 8)
+      throw new BadInputError(`--participants must be from 1 to 8, not ${flags.participants}.`)
+    if (flags.json && flags.duration === 0)
+      throw new BadInputError('--json needs --duration, so that the demo ends and prints one document.')
 
     const dashboard = !flags.json && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY)
     const tty = Boolean(process.stdout.isTTY) && !flags.json
@@ -61,7 +74,12 @@ Without a terminal it prints one line per --interval (participants, bitrates) un
 
   /** Without a terminal for the dashboard: a line (or, on a terminal without stdin, the room
    *  as text) per interval, until Ctrl-C / SIGTERM or the end of --duration. */
-  private async refresh(node: LocalNode, roomName: string, flags: {json: boolean; duration: number; interval: number}, tty: boolean): Promise<void> {
+  private async refresh(
+    node: LocalNode,
+    roomName: string,
+    flags: {json: boolean; duration: number; interval: number},
+    tty: boolean,
+  ): Promise<void> {
     const admin = new AdminClient({nodeName: node.name, adminUrl: node.adminUrl, token: node.adminToken})
     let stopped = false
     const finished = new Promise<void>((resolve) => {
@@ -75,8 +93,14 @@ Without a terminal it prints one line per --interval (participants, bitrates) un
     })
     while (!stopped) {
       const detail = await admin.room(roomName)
-      if (tty) process.stdout.write(`\x1b[H\x1b[2J${renderRoomText(detail, node.name)}\n\n(Ctrl-C stops the demo and the node)\n`)
-      else if (!flags.json) process.stdout.write(`${new Date().toISOString()} ${detail.participants} participants, in ${detail.bitrateInBps} b/s, out ${detail.bitrateOutBps} b/s\n`)
+      if (tty)
+        process.stdout.write(
+          `\x1b[H\x1b[2J${renderRoomText(detail, node.name)}\n\n(Ctrl-C stops the demo and the node)\n`,
+        )
+      else if (!flags.json)
+        process.stdout.write(
+          `${new Date().toISOString()} ${detail.participants} participants, in ${detail.bitrateInBps} b/s, out ${detail.bitrateOutBps} b/s\n`,
+        )
       await Promise.race([finished, new Promise((r) => setTimeout(r, flags.interval))])
     }
     if (flags.json) this.printJson({node: node.name, room: await admin.room(roomName)})
@@ -91,7 +115,8 @@ async function runDashboard(node: LocalNode, room: string, intervalMs: number, d
   // React's production build, as `confctl top` does (set before React is first loaded).
   process.env.NODE_ENV ??= 'production'
   const {runTop} = await import('../tui/run.js')
-  const client = (timeoutMs?: number) => new AdminClient({nodeName: node.name, adminUrl: node.adminUrl, token: node.adminToken, timeoutMs})
+  const client = (timeoutMs?: number) =>
+    new AdminClient({nodeName: node.name, adminUrl: node.adminUrl, token: node.adminToken, timeoutMs})
   const poller = new SnapshotPoller({
     targets: () => [clientTarget(node.name, client)],
     intervalMs,
@@ -105,7 +130,10 @@ async function runDashboard(node: LocalNode, room: string, intervalMs: number, d
     return await runTop({
       source: poller,
       actions: clientActions(() => client()),
-      initialView: [{kind: 'rooms', node: node.name}, {kind: 'room', node: node.name, room}],
+      initialView: [
+        {kind: 'rooms', node: node.name},
+        {kind: 'room', node: node.name, room},
+      ],
       exitOnSignal: false,
       signal: end.signal,
     })

@@ -24,19 +24,34 @@ Exit 0 when every stream passes, 1 when one fails, 2 on bad flags, 3 when the no
 
   static override flags = {
     node: Flags.string({description: 'Node from fleet.yaml to check.', exclusive: ['url']}),
-    url: Flags.string({description: "Admin URL of the node to check (with --admin-token-file).", exclusive: ['node']}),
+    url: Flags.string({description: 'Admin URL of the node to check (with --admin-token-file).', exclusive: ['node']}),
     'admin-token-file': Flags.string({description: "File holding the node's admin token (with --url)."}),
     publishers: Flags.string({description: 'Synthetic publishers.', default: String(SMOKE_DEFAULTS.publishers)}),
-    subscribers: Flags.string({description: 'Synthetic subscribers (each receives every publisher).', default: String(SMOKE_DEFAULTS.subscribers)}),
-    duration: durationFlag({description: 'How long to measure media, e.g. 10s or 1m (a bare number means seconds).', default: `${SMOKE_DEFAULTS.durationSeconds}s`}),
-    'max-loss': Flags.string({description: 'Highest packet loss per stream, percent.', default: String(SMOKE_DEFAULTS.maxLossPercent)}),
-    'max-jitter': Flags.string({description: 'Highest interarrival jitter per stream, milliseconds.', default: String(SMOKE_DEFAULTS.maxJitterMs)}),
+    subscribers: Flags.string({
+      description: 'Synthetic subscribers (each receives every publisher).',
+      default: String(SMOKE_DEFAULTS.subscribers),
+    }),
+    duration: durationFlag({
+      description: 'How long to measure media, e.g. 10s or 1m (a bare number means seconds).',
+      default: `${SMOKE_DEFAULTS.durationSeconds}s`,
+    }),
+    'max-loss': Flags.string({
+      description: 'Highest packet loss per stream, percent.',
+      default: String(SMOKE_DEFAULTS.maxLossPercent),
+    }),
+    'max-jitter': Flags.string({
+      description: 'Highest interarrival jitter per stream, milliseconds.',
+      default: String(SMOKE_DEFAULTS.maxJitterMs),
+    }),
     junit: Flags.string({description: 'Also write the result as JUnit XML to this file.'}),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Smoke)
-    if (flags['admin-token-file'] && !flags.url) throw new BadInputError('--admin-token-file goes with --url; with --node the token is read from the node directory.')
+    if (flags['admin-token-file'] && !flags.url)
+      throw new BadInputError(
+        '--admin-token-file goes with --url; with --node the token is read from the node directory.',
+      )
     const settings = {
       publishers: parseNumberFlag('--publishers', flags.publishers),
       subscribers: parseNumberFlag('--subscribers', flags.subscribers),
@@ -57,14 +72,18 @@ Exit 0 when every stream passes, 1 when one fails, 2 on bad flags, 3 when the no
       try {
         await writeFile(flags.junit, smokeJunitXml(report))
       } catch (err) {
-        throw new BadInputError(`cannot write the JUnit report to ${flags.junit}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`)
+        throw new BadInputError(
+          `cannot write the JUnit report to ${flags.junit}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`,
+        )
       }
     }
     if (flags.json) this.printJson(report)
     else this.log(renderSmokeReport(report))
     if (!report.passed) {
       const failed = report.streams.filter((s) => !s.passed).length
-      throw new CheckFailedError(`smoke check failed: ${failed} of ${report.streams.length} streams on node '${report.node}' missed the thresholds.`)
+      throw new CheckFailedError(
+        `smoke check failed: ${failed} of ${report.streams.length} streams on node '${report.node}' missed the thresholds.`,
+      )
     }
   }
 }
@@ -75,6 +94,8 @@ async function loadSmokeRunner(): Promise<typeof import('../client/smoke.js')> {
   try {
     return await import('../client/smoke.js')
   } catch (err) {
-    throw new UnavailableError(`the WebRTC client library (@roamhq/wrtc) cannot be loaded on this machine: ${(err as Error).message.split('\n')[0]}`)
+    throw new UnavailableError(
+      `the WebRTC client library (@roamhq/wrtc) cannot be loaded on this machine: ${(err as Error).message.split('\n')[0]}`,
+    )
   }
 }

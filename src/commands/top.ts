@@ -26,11 +26,25 @@ Exit 0; 3 when --once/--json found a node unreachable (the snapshot is printed a
   ]
 
   static override flags = {
-    interval: durationFlag({description: 'Time between polls, e.g. 500ms, 1s, 5s (100ms to 1h).', default: '1s', bounds: POLL_INTERVAL_BOUNDS}),
-    node: Flags.string({description: 'Only this node (repeatable); default: every node in fleet.yaml.', multiple: true}),
-    timeout: durationFlag({description: 'How long one node may take to answer a poll before it shows as unreachable (default: the interval, at least 1s).', bounds: POLL_INTERVAL_BOUNDS}),
+    interval: durationFlag({
+      description: 'Time between polls, e.g. 500ms, 1s, 5s (100ms to 1h).',
+      default: '1s',
+      bounds: POLL_INTERVAL_BOUNDS,
+    }),
+    node: Flags.string({
+      description: 'Only this node (repeatable); default: every node in fleet.yaml.',
+      multiple: true,
+    }),
+    timeout: durationFlag({
+      description:
+        'How long one node may take to answer a poll before it shows as unreachable (default: the interval, at least 1s).',
+      bounds: POLL_INTERVAL_BOUNDS,
+    }),
     once: Flags.boolean({description: 'Print one snapshot as tables and exit.', default: false}),
-    'show-ip': Flags.boolean({description: "Show participants' IP addresses (hidden by default: personal data).", default: false}),
+    'show-ip': Flags.boolean({
+      description: "Show participants' IP addresses (hidden by default: personal data).",
+      default: false,
+    }),
   }
 
   async run(): Promise<void> {
@@ -39,7 +53,8 @@ Exit 0; 3 when --once/--json found a node unreachable (the snapshot is printed a
     const timeoutMs = flags.timeout ?? Math.min(5000, Math.max(1000, intervalMs))
     const file = inventoryPath()
     const inv = await readInventory(file)
-    if (inv.nodes.length === 0) throw new BadInputError(`there are no nodes in ${file}; start one with \`confctl node up\`.`)
+    if (inv.nodes.length === 0)
+      throw new BadInputError(`there are no nodes in ${file}; start one with \`confctl node up\`.`)
     const names = [...new Set(flags.node ?? [])]
     for (const name of names) pickNode(inv, name, file) // an unknown name is exit 2, now
     const interactive = !flags.once && !flags.json && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY)
@@ -61,7 +76,8 @@ Exit 0; 3 when --once/--json found a node unreachable (the snapshot is printed a
         for (const line of snapshotProblems(snapshot)) this.logToStderr(line)
       }
       // The snapshot above shows which nodes (and the problems on stderr); the base class only sets the exit code.
-      if (snapshot.nodes.some((n) => n.state === 'unreachable')) throw new UnreachableError('a node is unreachable.', {reported: true})
+      if (snapshot.nodes.some((n) => n.state === 'unreachable'))
+        throw new UnreachableError('a node is unreachable.', {reported: true})
       return
     }
 

@@ -5,7 +5,17 @@ import {readFileSync} from 'node:fs'
 import {X509Certificate} from 'node:crypto'
 import {checkServerIdentity, type PeerCertificate} from 'node:tls'
 import {Agent, request, type Dispatcher} from 'undici'
-import type {ApiError, HealthResponse, NodeInfo, QoeSample, RoomDetail, RoomSummary, TokenRequest, TokenResponse, TokenRevocation} from '../api/node-api.js'
+import type {
+  ApiError,
+  HealthResponse,
+  NodeInfo,
+  QoeSample,
+  RoomDetail,
+  RoomSummary,
+  TokenRequest,
+  TokenResponse,
+  TokenRevocation,
+} from '../api/node-api.js'
 import {BadInputError, UnreachableError} from '../errors.js'
 
 export type {HealthResponse} from '../api/node-api.js'
@@ -116,7 +126,8 @@ export class AdminClient {
   }
 
   async revocations(): Promise<TokenRevocation[]> {
-    return (await this.json<{revocations: TokenRevocation[]}>({method: 'GET', path: '/v1/tokens/revocations'})).revocations
+    return (await this.json<{revocations: TokenRevocation[]}>({method: 'GET', path: '/v1/tokens/revocations'}))
+      .revocations
   }
 
   /** Stored QoE samples (GET /v1/qoe/samples): since an ISO time, optionally filtered. */
@@ -202,7 +213,9 @@ export class AdminClient {
       pinned = new X509Certificate(pem)
     } catch (err) {
       const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message
-      throw new BadInputError(`the admin TLS certificate of node '${this.nodeName}' (${this.caFile}) cannot be read as PEM: ${why}.`)
+      throw new BadInputError(
+        `the admin TLS certificate of node '${this.nodeName}' (${this.caFile}) cannot be read as PEM: ${why}.`,
+      )
     }
     this.agent = new Agent({
       connect: {
@@ -215,7 +228,13 @@ export class AdminClient {
   }
 
   private networkReason(err: unknown): string {
-    const e = err as {name?: string; code?: string; message?: string; cause?: {code?: string}; errors?: {code?: string}[]}
+    const e = err as {
+      name?: string
+      code?: string
+      message?: string
+      cause?: {code?: string}
+      errors?: {code?: string}[]
+    }
     if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${this.timeoutMs / 1000}s`
     const code = e?.code ?? e?.cause?.code ?? e?.errors?.[0]?.code
     const reasons: Record<string, string> = {
@@ -230,7 +249,8 @@ export class AdminClient {
       UND_ERR_BODY_TIMEOUT: 'the reply stalled',
       UND_ERR_SOCKET: 'the connection closed unexpectedly',
       // https: the node's certificate is not the one confctl was told to trust (or none was).
-      DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed and not the one recorded for this node (state.json adminTlsCert)',
+      DEPTH_ZERO_SELF_SIGNED_CERT:
+        'its TLS certificate is self-signed and not the one recorded for this node (state.json adminTlsCert)',
       SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate chain is not trusted',
       UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate is not the one recorded for this node',
       ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate does not name this host',

@@ -20,7 +20,10 @@ export interface DefaultNode {
 
 /** $CONFCTL_NODE if set, else the recorded default, else undefined. Synchronous: it is read
  *  while picking a node from an inventory already in memory. */
-export function defaultNode(inventoryFile: string = inventoryPath(), env: NodeJS.ProcessEnv = process.env): DefaultNode | undefined {
+export function defaultNode(
+  inventoryFile: string = inventoryPath(),
+  env: NodeJS.ProcessEnv = process.env,
+): DefaultNode | undefined {
   const fromEnv = env.CONFCTL_NODE?.trim()
   if (fromEnv) return {name: fromEnv, source: 'CONFCTL_NODE'}
   const file = defaultNodeFile(inventoryFile)

@@ -29,16 +29,26 @@ export async function nodeEndpoint(entry: NodeEntry): Promise<NodeEndpoint> {
 async function localEndpoint(entry: LocalNodeEntry): Promise<NodeEndpoint> {
   const pid = runningPid(entry.dir)
   if (pid === undefined) {
-    throw new UnreachableError(`node '${entry.name}' is down (no running process for ${entry.dir}); start it with \`confctl node up --name ${entry.name}\`.`)
+    throw new UnreachableError(
+      `node '${entry.name}' is down (no running process for ${entry.dir}); start it with \`confctl node up --name ${entry.name}\`.`,
+    )
   }
   const state = readStateFile(entry.dir)
   // Not entry.adminUrl: with port 0 the URL recorded from an earlier run is wrong now.
   const adminUrl = state?.adminUrl ?? configuredAdminUrl(entry)
   if (!adminUrl) {
-    throw new UnreachableError(`node '${entry.name}' (pid ${pid}) has not reported its admin URL yet; it may still be starting.`)
+    throw new UnreachableError(
+      `node '${entry.name}' (pid ${pid}) has not reported its admin URL yet; it may still be starting.`,
+    )
   }
   const adminCaFile = state?.adminTlsCert ?? entry.adminTlsCert
-  return {adminUrl, publicUrl: state?.publicUrl ?? entry.publicUrl, token: await readAdminToken(entry.dir, entry.name), pid, adminCaFile}
+  return {
+    adminUrl,
+    publicUrl: state?.publicUrl ?? entry.publicUrl,
+    token: await readAdminToken(entry.dir, entry.name),
+    pid,
+    adminCaFile,
+  }
 }
 
 /** The admin URL implied by fleet.yaml alone, when the port is fixed. */
@@ -59,5 +69,11 @@ export async function adminClientFor(
   opts: Pick<AdminClientOptions, 'timeoutMs'> = {},
 ): Promise<AdminClient> {
   const ep = await nodeEndpoint(entry)
-  return new AdminClient({nodeName: entry.name, adminUrl: ep.adminUrl, token: ep.token, caFile: ep.adminCaFile, ...opts})
+  return new AdminClient({
+    nodeName: entry.name,
+    adminUrl: ep.adminUrl,
+    token: ep.token,
+    caFile: ep.adminCaFile,
+    ...opts,
+  })
 }

@@ -25,7 +25,9 @@ export async function withFileLock<T>(lockFile: string, fn: () => Promise<T>, ti
         continue
       }
       if (Date.now() > deadline) {
-        throw new BusyError(`${lockFile} is held by process ${owner || '(unknown)'}; try again, or delete the file if that process is gone.`)
+        throw new BusyError(
+          `${lockFile} is held by process ${owner || '(unknown)'}; try again, or delete the file if that process is gone.`,
+        )
       }
       await new Promise((r) => setTimeout(r, 50))
     }

@@ -13,7 +13,15 @@ import {parseCodecList} from '../api/codec-names.js'
 import {writeFileAtomic} from './atomic-write.js'
 import {withFileLock} from './file-lock.js'
 import {inventoryPath} from './paths.js'
-import {formatPortRange, normalizeSize as parseSize, parseCount, parseDurationSeconds, parsePort, parsePortRange, type PortRange} from '../units.js'
+import {
+  formatPortRange,
+  normalizeSize as parseSize,
+  parseCount,
+  parseDurationSeconds,
+  parsePort,
+  parsePortRange,
+  type PortRange,
+} from '../units.js'
 
 export const INVENTORY_VERSION = 1
 
@@ -119,7 +127,10 @@ export function parseInventory(text: string, file: string): Inventory {
     const e = doc.errors[0]
     const line = lineCounter.linePos(e.pos[0]).line
     // yaml's messages end with "at line X, column Y:" plus a code frame; keep the first clause.
-    const reason = e.message.split('\n')[0].replace(/\s+at line \d+, column \d+:?$/, '').replace(/\.$/, '')
+    const reason = e.message
+      .split('\n')[0]
+      .replace(/\s+at line \d+, column \d+:?$/, '')
+      .replace(/\.$/, '')
     throw new BadInputError(`${file}, line ${line}: YAML syntax error: ${reason}.`)
   }
   if (doc.contents === null) return emptyInventory()

@@ -40,7 +40,6 @@ export interface StartedNode {
   logFile: string | null
 }
 
-
 /** Refuses a start that cannot work (already running, program missing, port taken) before
  *  anything is spawned or written; node-lifecycle also calls it before touching fleet.yaml. */
 export async function checkCanStart(entry: LocalNodeEntry, script: string = sfuEntryPath()): Promise<void> {
@@ -141,7 +140,10 @@ export interface ForegroundResult {
  * forwarded to the node as SIGTERM (its graceful stop); a second one sends SIGKILL. The node
  * runs in its own process group so the terminal's SIGINT reaches it only through us, once.
  */
-export async function runLocalNodeForeground(entry: LocalNodeEntry, opts: ForegroundOptions = {}): Promise<ForegroundResult> {
+export async function runLocalNodeForeground(
+  entry: LocalNodeEntry,
+  opts: ForegroundOptions = {},
+): Promise<ForegroundResult> {
   const script = opts.script ?? sfuEntryPath()
   const {sub, pid} = await spawnExclusive(entry, script, () =>
     execa(process.execPath, [script, ...nodeArgs(entry)], {
@@ -220,7 +222,13 @@ async function waitUntilReady(
     if (state && state.pid === pid) {
       try {
         const token = await readAdminToken(entry.dir, entry.name)
-        const client = new AdminClient({nodeName: entry.name, adminUrl: state.adminUrl, token, timeoutMs: 2000, caFile: state.adminTlsCert})
+        const client = new AdminClient({
+          nodeName: entry.name,
+          adminUrl: state.adminUrl,
+          token,
+          timeoutMs: 2000,
+          caFile: state.adminTlsCert,
+        })
         const health = await client.health()
         if (health.status) return {state, health} // ok, draining, or degraded: it answers
         lastProblem = `/healthz answered ${JSON.stringify(health)}`
@@ -265,7 +273,9 @@ async function startupError(
       ? `; last lines of ${logFile}:\n${lines.map((l) => `  | ${l}`).join('\n')}`
       : ` (${logFile} is empty)`
   if (lines.some((l) => l.includes('EADDRINUSE'))) {
-    return new BadInputError(`node '${entry.name}' could not listen because a port is already in use; choose others with --port, --admin-port or --rtc-ports${tail}`)
+    return new BadInputError(
+      `node '${entry.name}' could not listen because a port is already in use; choose others with --port, --admin-port or --rtc-ports${tail}`,
+    )
   }
   if (err instanceof StartupTimeout) {
     return new UnreachableError(
@@ -290,7 +300,10 @@ export interface StopResult {
 
 /** SIGTERM, wait, SIGKILL after `timeoutMs`; then remove the pidfile. Stopping a node that
  *  is not running is not an error (scripts can call it unconditionally). */
-export async function stopLocalNode(entry: LocalNodeEntry, {timeoutMs = DEFAULT_STOP_TIMEOUT_MS} = {}): Promise<StopResult> {
+export async function stopLocalNode(
+  entry: LocalNodeEntry,
+  {timeoutMs = DEFAULT_STOP_TIMEOUT_MS} = {},
+): Promise<StopResult> {
   const pid = runningPid(entry.dir)
   if (pid === undefined) {
     const removed = await clearStaleFiles(entry.dir)

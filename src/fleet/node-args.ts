@@ -5,17 +5,47 @@ import {formatPortRange} from '../units.js'
 
 /** What the node program needs to start: a local entry's settings with its directory
  *  (for a remote node, the directory on the host). */
-export type NodeLaunch = Pick<LocalNodeEntry, 'name' | 'host' | 'port' | 'adminHost' | 'adminPort' | 'rtcPorts' | 'announceIp' | 'qoeInterval' | 'qoeRetention' | 'adminTlsCert' | 'adminTlsKey' | 'insecureAdmin' | 'maxConnections' | 'maxConnectionsPerIp' | 'maxSessions' | 'maxSessionsPerIp' | 'connectTimeout' | 'accessLogMaxSize' | 'accessLogMaxAge' | 'iceServers' | 'codecs'> & {dir: string}
+export type NodeLaunch = Pick<
+  LocalNodeEntry,
+  | 'name'
+  | 'host'
+  | 'port'
+  | 'adminHost'
+  | 'adminPort'
+  | 'rtcPorts'
+  | 'announceIp'
+  | 'qoeInterval'
+  | 'qoeRetention'
+  | 'adminTlsCert'
+  | 'adminTlsKey'
+  | 'insecureAdmin'
+  | 'maxConnections'
+  | 'maxConnectionsPerIp'
+  | 'maxSessions'
+  | 'maxSessionsPerIp'
+  | 'connectTimeout'
+  | 'accessLogMaxSize'
+  | 'accessLogMaxAge'
+  | 'iceServers'
+  | 'codecs'
+> & {dir: string}
 
 export function nodeArgs(n: NodeLaunch): string[] {
   return [
-    '--dir', n.dir,
-    '--name', n.name,
-    '--host', n.host,
-    '--port', String(n.port),
-    '--admin-host', n.adminHost,
-    '--admin-port', String(n.adminPort),
-    '--rtc-ports', formatPortRange(n.rtcPorts),
+    '--dir',
+    n.dir,
+    '--name',
+    n.name,
+    '--host',
+    n.host,
+    '--port',
+    String(n.port),
+    '--admin-host',
+    n.adminHost,
+    '--admin-port',
+    String(n.adminPort),
+    '--rtc-ports',
+    formatPortRange(n.rtcPorts),
     ...(n.announceIp ? ['--announce-ip', n.announceIp] : []),
     ...(n.qoeInterval ? ['--qoe-interval', n.qoeInterval] : []),
     ...(n.qoeRetention ? ['--qoe-retention', n.qoeRetention] : []),

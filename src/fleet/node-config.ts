@@ -51,10 +51,16 @@ export interface LocalNodeFlags {
   codecs?: string
 }
 
-export function localEntryFromFlags(flags: LocalNodeFlags, existing: NodeEntry | undefined, home?: string): LocalNodeEntry {
+export function localEntryFromFlags(
+  flags: LocalNodeFlags,
+  existing: NodeEntry | undefined,
+  home?: string,
+): LocalNodeEntry {
   const name = checkNodeName(flags.name ?? LOCAL_DEFAULTS.name, '--name')
   if (existing && existing.kind !== 'local') {
-    throw new BadInputError(`node '${name}' is recorded in fleet.yaml as a ${existing.kind} node; choose another --name.`)
+    throw new BadInputError(
+      `node '${name}' is recorded in fleet.yaml as a ${existing.kind} node; choose another --name.`,
+    )
   }
   const prev = existing as LocalNodeEntry | undefined
   const entry: LocalNodeEntry = {
@@ -63,23 +69,49 @@ export function localEntryFromFlags(flags: LocalNodeFlags, existing: NodeEntry |
     dir: prev?.dir ?? nodeDir(name, home),
     host: flags.host === undefined ? (prev?.host ?? LOCAL_DEFAULTS.host) : checkIp(flags.host, '--host'),
     port: flags.port === undefined ? (prev?.port ?? LOCAL_DEFAULTS.port) : parsePort(flags.port, '--port'),
-    adminHost: flags.adminHost === undefined ? (prev?.adminHost ?? LOCAL_DEFAULTS.adminHost) : checkIp(flags.adminHost, '--admin-host'),
-    adminPort: flags.adminPort === undefined ? (prev?.adminPort ?? LOCAL_DEFAULTS.adminPort) : parsePort(flags.adminPort, '--admin-port'),
-    rtcPorts: flags.rtcPorts === undefined ? (prev?.rtcPorts ?? LOCAL_DEFAULTS.rtcPorts) : parsePortRange(flags.rtcPorts, '--rtc-ports'),
+    adminHost:
+      flags.adminHost === undefined
+        ? (prev?.adminHost ?? LOCAL_DEFAULTS.adminHost)
+        : checkIp(flags.adminHost, '--admin-host'),
+    adminPort:
+      flags.adminPort === undefined
+        ? (prev?.adminPort ?? LOCAL_DEFAULTS.adminPort)
+        : parsePort(flags.adminPort, '--admin-port'),
+    rtcPorts:
+      flags.rtcPorts === undefined
+        ? (prev?.rtcPorts ?? LOCAL_DEFAULTS.rtcPorts)
+        : parsePortRange(flags.rtcPorts, '--rtc-ports'),
     // '' clears a recorded announce IP.
-    announceIp: flags.announceIp === undefined ? prev?.announceIp : flags.announceIp === '' ? undefined : checkIp(flags.announceIp, '--announce-ip'),
-    qoeInterval: flags.qoeInterval === undefined ? prev?.qoeInterval : checkDuration(flags.qoeInterval, '--qoe-interval'),
-    qoeRetention: flags.qoeRetention === undefined ? prev?.qoeRetention : checkDuration(flags.qoeRetention, '--qoe-retention'),
-    adminTlsCert: flags.adminTlsCert === undefined ? prev?.adminTlsCert : checkPemFile(flags.adminTlsCert, '--admin-tls-cert'),
-    adminTlsKey: flags.adminTlsKey === undefined ? prev?.adminTlsKey : checkPemFile(flags.adminTlsKey, '--admin-tls-key'),
+    announceIp:
+      flags.announceIp === undefined
+        ? prev?.announceIp
+        : flags.announceIp === ''
+          ? undefined
+          : checkIp(flags.announceIp, '--announce-ip'),
+    qoeInterval:
+      flags.qoeInterval === undefined ? prev?.qoeInterval : checkDuration(flags.qoeInterval, '--qoe-interval'),
+    qoeRetention:
+      flags.qoeRetention === undefined ? prev?.qoeRetention : checkDuration(flags.qoeRetention, '--qoe-retention'),
+    adminTlsCert:
+      flags.adminTlsCert === undefined ? prev?.adminTlsCert : checkPemFile(flags.adminTlsCert, '--admin-tls-cert'),
+    adminTlsKey:
+      flags.adminTlsKey === undefined ? prev?.adminTlsKey : checkPemFile(flags.adminTlsKey, '--admin-tls-key'),
     insecureAdmin: (flags.insecureAdmin ?? prev?.insecureAdmin) || undefined,
     maxConnections: optional(flags.maxConnections, prev?.maxConnections, (v) => parseCount(v, '--max-connections')),
-    maxConnectionsPerIp: optional(flags.maxConnectionsPerIp, prev?.maxConnectionsPerIp, (v) => parseCount(v, '--max-connections-per-ip')),
+    maxConnectionsPerIp: optional(flags.maxConnectionsPerIp, prev?.maxConnectionsPerIp, (v) =>
+      parseCount(v, '--max-connections-per-ip'),
+    ),
     maxSessions: optional(flags.maxSessions, prev?.maxSessions, (v) => parseCount(v, '--max-sessions')),
-    maxSessionsPerIp: optional(flags.maxSessionsPerIp, prev?.maxSessionsPerIp, (v) => parseCount(v, '--max-sessions-per-ip')),
+    maxSessionsPerIp: optional(flags.maxSessionsPerIp, prev?.maxSessionsPerIp, (v) =>
+      parseCount(v, '--max-sessions-per-ip'),
+    ),
     connectTimeout: optional(flags.connectTimeout, prev?.connectTimeout, (v) => checkDuration(v, '--connect-timeout')),
-    accessLogMaxSize: optional(flags.accessLogMaxSize, prev?.accessLogMaxSize, (v) => parseSize(v, '--access-log-max-size')),
-    accessLogMaxAge: optional(flags.accessLogMaxAge, prev?.accessLogMaxAge, (v) => checkDuration(v, '--access-log-max-age')),
+    accessLogMaxSize: optional(flags.accessLogMaxSize, prev?.accessLogMaxSize, (v) =>
+      parseSize(v, '--access-log-max-size'),
+    ),
+    accessLogMaxAge: optional(flags.accessLogMaxAge, prev?.accessLogMaxAge, (v) =>
+      checkDuration(v, '--access-log-max-age'),
+    ),
     iceServers: flags.iceServers === undefined ? prev?.iceServers : checkIceServers(flags.iceServers),
     codecs: optional(flags.codecs, prev?.codecs, checkCodecs),
     publicUrl: prev?.publicUrl,
@@ -92,7 +124,8 @@ export function localEntryFromFlags(flags: LocalNodeFlags, existing: NodeEntry |
   const exposureProblem = adminExposureProblem({...entry, insecureAdmin: entry.insecureAdmin ?? false})
   if (exposureProblem) throw new BadInputError(`${exposureProblem}.`)
   if (flags.port !== undefined || flags.host !== undefined) entry.publicUrl = undefined
-  if (flags.adminPort !== undefined || flags.adminHost !== undefined || flags.adminTlsCert !== undefined) entry.adminUrl = undefined
+  if (flags.adminPort !== undefined || flags.adminHost !== undefined || flags.adminTlsCert !== undefined)
+    entry.adminUrl = undefined
   return entry
 }
 

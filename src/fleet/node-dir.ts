@@ -74,7 +74,9 @@ export async function readAdminToken(dir: string, nodeName: string): Promise<str
   try {
     token = (await readFile(file, 'utf8')).trim()
   } catch (err) {
-    throw new BadInputError(`cannot read the admin token of node '${nodeName}' at ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`)
+    throw new BadInputError(
+      `cannot read the admin token of node '${nodeName}' at ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`,
+    )
   }
   if (!token) throw new BadInputError(`the admin token file of node '${nodeName}' (${file}) is empty.`)
   return token

@@ -54,7 +54,11 @@ async function recordLocalNode(flags: LocalNodeFlags, script?: string): Promise<
   const home = confctlHome()
   // Validate and refuse (running already, port taken) *before* writing: a refused start
   // leaves fleet.yaml as it was, and a running node's entry keeps describing that process.
-  const preview = localEntryFromFlags(flags, findNode(await readInventory(file), flags.name ?? LOCAL_DEFAULTS.name), home)
+  const preview = localEntryFromFlags(
+    flags,
+    findNode(await readInventory(file), flags.name ?? LOCAL_DEFAULTS.name),
+    home,
+  )
   await checkCanStart(preview, script)
   let entry = preview
   await updateInventory((inv) => {
@@ -69,7 +73,9 @@ async function recordUrls(entry: LocalNodeEntry, node: StartedNode): Promise<Loc
   await updateInventory((inv) => {
     const current = findNode(inv, entry.name)
     // Someone may have edited the entry meanwhile; only touch the URLs of a local node.
-    return current?.kind === 'local' ? upsertNode(inv, {...current, publicUrl: updated.publicUrl, adminUrl: updated.adminUrl}) : inv
+    return current?.kind === 'local'
+      ? upsertNode(inv, {...current, publicUrl: updated.publicUrl, adminUrl: updated.adminUrl})
+      : inv
   })
   return updated
 }

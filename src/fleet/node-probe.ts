@@ -40,7 +40,11 @@ export async function probeNode(entry: NodeEntry, timeoutMs = PROBE_TIMEOUT_MS):
     const pid = runningPid(entry.dir)
     if (pid === undefined) return {...base, problem: 'no process is running'}
     const state = readStateFile(entry.dir)
-    Object.assign(base, {pid, publicUrl: state?.publicUrl ?? base.publicUrl, adminUrl: state?.adminUrl ?? base.adminUrl})
+    Object.assign(base, {
+      pid,
+      publicUrl: state?.publicUrl ?? base.publicUrl,
+      adminUrl: state?.adminUrl ?? base.adminUrl,
+    })
   }
   try {
     const client = await adminClientFor(entry, {timeoutMs})
@@ -71,5 +75,13 @@ export async function nodeStatus(entry: NodeEntry, timeoutMs?: number): Promise<
   const client = await adminClientFor(entry, {timeoutMs})
   const [health, info] = await Promise.all([client.health(), client.node()])
   if (!health?.status) throw new UnreachableError(`node '${entry.name}' answered /healthz without a status.`)
-  return {name: entry.name, kind: entry.kind, state: 'up', health: health.status, pid: ep.pid ?? null, adminUrl: client.adminUrl, info}
+  return {
+    name: entry.name,
+    kind: entry.kind,
+    state: 'up',
+    health: health.status,
+    pid: ep.pid ?? null,
+    adminUrl: client.adminUrl,
+    info,
+  }
 }

@@ -29,11 +29,24 @@ export async function nodeQoe(req: NodeQoeRequest): Promise<NodeQoeResult> {
   const filter: QoeFilter = {room: req.room, participant: req.participant}
   const live = req.liveSeconds !== undefined
   const windowSeconds = live ? req.liveSeconds! : (req.sinceSeconds ?? 900)
-  const rows = live ? await liveSamples(client, windowSeconds, filter, req.onLiveTick) : await storedSamples(client, windowSeconds * 1000, filter)
+  const rows = live
+    ? await liveSamples(client, windowSeconds, filter, req.onLiveTick)
+    : await storedSamples(client, windowSeconds * 1000, filter)
   if (rows.length === 0 && (req.room || req.participant)) {
-    const what = [req.room && `room '${req.room}'`, req.participant && `participant '${req.participant}'`].filter(Boolean).join(' / ')
-    const when = live ? 'right now' : `in the last ${windowSeconds} s (samples are written every --qoe-interval; try --live)`
+    const what = [req.room && `room '${req.room}'`, req.participant && `participant '${req.participant}'`]
+      .filter(Boolean)
+      .join(' / ')
+    const when = live
+      ? 'right now'
+      : `in the last ${windowSeconds} s (samples are written every --qoe-interval; try --live)`
     throw new BadInputError(`${what} has no QoE samples on node '${entry.name}' ${when}.`)
   }
-  return {node: entry.name, mode: live ? 'live' : 'stored', windowSeconds, room: req.room ?? null, participant: req.participant ?? null, streams: summarizeNodeStreams(rows)}
+  return {
+    node: entry.name,
+    mode: live ? 'live' : 'stored',
+    windowSeconds,
+    room: req.room ?? null,
+    participant: req.participant ?? null,
+    streams: summarizeNodeStreams(rows),
+  }
 }

@@ -18,7 +18,9 @@ export async function assertPortFree(host: string, port: number, what: string, f
       throw new BadInputError(`${what} ${host}:${port} is already in use; choose another with ${flag}.`)
     }
     if (code === 'EACCES') {
-      throw new BadInputError(`${what} ${host}:${port} needs privileges this user does not have; choose a port above 1023 with ${flag}.`)
+      throw new BadInputError(
+        `${what} ${host}:${port} needs privileges this user does not have; choose a port above 1023 with ${flag}.`,
+      )
     }
     if (code === 'EADDRNOTAVAIL') {
       throw new BadInputError(`${host} (for ${what}) is not an address of this machine.`)

@@ -25,7 +25,12 @@ export function roomToSamples(room: RoomDetail, time: string, filter: QoeFilter)
 }
 
 /** Polls the rooms once a second for `seconds`; onTick reports progress (TTY only). */
-export async function liveSamples(client: AdminClient, seconds: number, filter: QoeFilter, onTick?: (n: number) => void): Promise<QoeSample[]> {
+export async function liveSamples(
+  client: AdminClient,
+  seconds: number,
+  filter: QoeFilter,
+  onTick?: (n: number) => void,
+): Promise<QoeSample[]> {
   const out: QoeSample[] = []
   for (let i = 0; i <= seconds; i++) {
     const names = filter.room ? [filter.room] : (await client.rooms()).map((r) => r.name)

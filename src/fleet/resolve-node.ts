@@ -14,7 +14,9 @@ export function pickNode(inv: Inventory, name: string | undefined, file: string 
   if (name !== undefined) {
     const entry = findNode(inv, name)
     if (!entry) {
-      const hint = known.length ? `known nodes: ${known.join(', ')}` : 'it has no nodes yet; start one with `confctl node up`'
+      const hint = known.length
+        ? `known nodes: ${known.join(', ')}`
+        : 'it has no nodes yet; start one with `confctl node up`'
       throw new BadInputError(`there is no node named '${name}' in ${file} (${hint}).`)
     }
     return entry
@@ -27,8 +29,11 @@ export function pickNode(inv: Inventory, name: string | undefined, file: string 
     // recorded by `node use` may outlive its node (deprovision); with one node left, use it.
     if (preset.source === 'CONFCTL_NODE' || inv.nodes.length > 1) {
       const hint = known.length ? `known nodes: ${known.join(', ')}` : 'it has no nodes yet'
-      const fix = preset.source === 'CONFCTL_NODE' ? 'unset it or pass --node' : 'pass --node or run `confctl node use NAME`'
-      throw new BadInputError(`the default node '${preset.name}' (from ${preset.source}) is not in ${file} (${hint}); ${fix}.`)
+      const fix =
+        preset.source === 'CONFCTL_NODE' ? 'unset it or pass --node' : 'pass --node or run `confctl node use NAME`'
+      throw new BadInputError(
+        `the default node '${preset.name}' (from ${preset.source}) is not in ${file} (${hint}); ${fix}.`,
+      )
     }
   }
   if (inv.nodes.length === 1) return inv.nodes[0]

@@ -33,7 +33,10 @@ export function clientActions(client: (node: string) => AdminClient | Promise<Ad
     async kick(node, room, participantId) {
       try {
         const r = await (await client(node)).kick(room, participantId)
-        return {ok: true, message: `kicked ${r.kicked.join(', ') || participantId} from room '${room}' on node '${node}'.`}
+        return {
+          ok: true,
+          message: `kicked ${r.kicked.join(', ') || participantId} from room '${room}' on node '${node}'.`,
+        }
       } catch (err) {
         return {ok: false, message: messageOf(err)}
       }

@@ -165,7 +165,8 @@ export class SnapshotPoller {
    *  A change wakes the polling loop, so the room's participants show without waiting for
    *  the interval. */
   focus(room: FocusedRoom | null): void {
-    const same = room === null ? this.focused === null : this.focused?.node === room.node && this.focused.room === room.room
+    const same =
+      room === null ? this.focused === null : this.focused?.node === room.node && this.focused.room === room.room
     if (same) return
     this.focused = room && {node: room.node, room: room.room}
     this.refocused = true

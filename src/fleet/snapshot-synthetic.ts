@@ -180,7 +180,8 @@ function advance(n: SynthNode, rnd: () => number): void {
         s.packetsLost += Math.round(pkts * s.fractionLost)
         s.jitterMs = Math.max(0.1, (s.jitterMs ?? 2) * 0.8 + (bad ? 40 : 3) * rnd())
         if (s.rttMs !== null) s.rttMs = 20 + rnd() * (bad ? 400 : 60)
-        if (s.kind === 'audio') s.mos = Math.max(1, Math.min(4.5, 4.4 - s.fractionLost * 20 - (s.jitterMs > 30 ? 0.5 : 0)))
+        if (s.kind === 'audio')
+          s.mos = Math.max(1, Math.min(4.5, 4.4 - s.fractionLost * 20 - (s.jitterMs > 30 ? 0.5 : 0)))
       }
     }
     recount(room)

@@ -23,7 +23,10 @@ export function adminTarget(entry: NodeEntry): PollTarget {
  *  tick's deadline): GET /v1/node and /v1/rooms, and GET /v1/rooms/{room} for the rooms asked
  *  for in detail — the named ones at the same time as the rest, or, for 'all', each room of
  *  the list, a few at a time. A room that closed meanwhile is left out of the details. */
-export function clientTarget(name: string, connect: (timeoutMs: number) => AdminClient | Promise<AdminClient>): PollTarget {
+export function clientTarget(
+  name: string,
+  connect: (timeoutMs: number) => AdminClient | Promise<AdminClient>,
+): PollTarget {
   return {
     name,
     async fetch(timeoutMs: number, details: DetailRequest): Promise<NodeAnswer> {

@@ -123,7 +123,8 @@ export function roomWorst(participants: readonly {streams: readonly StreamStats[
 
 /** Worst figures from the aggregates of a room's summary; null when the node sent none. */
 export function summaryWorst(room: Partial<RoomSummary>): RoomWorst | null {
-  if (room.worstLossPercent === undefined && room.worstJitterMs === undefined && room.worstMos === undefined) return null
+  if (room.worstLossPercent === undefined && room.worstJitterMs === undefined && room.worstMos === undefined)
+    return null
   const pct = room.worstLossPercent
   return {
     jitterMs: room.worstJitterMs ?? null,
@@ -137,7 +138,11 @@ export function summaryWorst(room: Partial<RoomSummary>): RoomWorst | null {
 /** The room as the snapshot keeps it: its summary, or its detail when it was fetched in
  *  detail; IP addresses dropped unless kept; worst figures added. Takes the answer over
  *  (changes it in place: it is the poller's own, freshly decoded). */
-export function toRoomSnapshot(summary: RoomSummary, detail: RoomDetail | undefined, keepRemoteIp: boolean): RoomSnapshot {
+export function toRoomSnapshot(
+  summary: RoomSummary,
+  detail: RoomDetail | undefined,
+  keepRemoteIp: boolean,
+): RoomSnapshot {
   const r = (detail ?? summary) as RoomSnapshot
   if (detail) {
     r.participantsList ??= []
@@ -149,7 +154,11 @@ export function toRoomSnapshot(summary: RoomSummary, detail: RoomDetail | undefi
   return r
 }
 
-export function nodeTotals(info: NodeInfo, rooms: readonly RoomSnapshot[], packetsPerSecond: number | null): NodeTotals {
+export function nodeTotals(
+  info: NodeInfo,
+  rooms: readonly RoomSnapshot[],
+  packetsPerSecond: number | null,
+): NodeTotals {
   let bitrateInBps = 0
   let bitrateOutBps = 0
   let participants = 0
@@ -185,7 +194,12 @@ export function answeredState(info: NodeInfo): SnapshotNodeState {
 // ---- keys ------------------------------------------------------------------------------------
 
 /** Identifies one stream across ticks (for its history): node, room, session, stream, direction. */
-export function streamKey(node: string, room: string, participantId: string, stream: Pick<StreamStats, 'id' | 'direction'>): string {
+export function streamKey(
+  node: string,
+  room: string,
+  participantId: string,
+  stream: Pick<StreamStats, 'id' | 'direction'>,
+): string {
   return `${node}\u0000${room}\u0000${participantId}\u0000${stream.id}\u0000${stream.direction}`
 }
 

@@ -4,7 +4,17 @@
 // storage period, source); and a manifest with the SHA-256 of every file. Written to a
 // directory, or to a ZIP built beside its final name and renamed into place.
 import {createHash, randomBytes} from 'node:crypto'
-import {copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import {basename, dirname, join, relative, resolve} from 'node:path'
 import {BadInputError} from '../errors.js'
 import {appendAudit} from './audit-log.js'
@@ -23,7 +33,8 @@ export interface AccessResult {
   files: Array<{path: string; bytes: number; sha256: string}>
 }
 
-const jsonValue = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v)
+const jsonValue = (_k: string, v: unknown) =>
+  typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v
 
 function summary(scope: RequestScope, hits: StoreHits[]): string {
   const lines = [
@@ -47,7 +58,11 @@ function summary(scope: RequestScope, hits: StoreHits[]): string {
     )
   }
   const down = hits.filter((s) => !s.reachable)
-  if (down.length) lines.push(`Not yet searched (the system was unavailable; we will complete this answer): ${down.map((s) => s.store).join(', ')}.`, '')
+  if (down.length)
+    lines.push(
+      `Not yet searched (the system was unavailable; we will complete this answer): ${down.map((s) => s.store).join(', ')}.`,
+      '',
+    )
   lines.push(
     'You may ask for rectification (Art. 16), erasure (Art. 17), restriction of processing (Art. 18) and object (Art. 21),',
     'and you may lodge a complaint with a supervisory authority (Art. 77).',
@@ -57,7 +72,9 @@ function summary(scope: RequestScope, hits: StoreHits[]): string {
 }
 
 function listFiles(dir: string): string[] {
-  return readdirSync(dir, {withFileTypes: true}).flatMap((d) => (d.isDirectory() ? listFiles(join(dir, d.name)) : [join(dir, d.name)]))
+  return readdirSync(dir, {withFileTypes: true}).flatMap((d) =>
+    d.isDirectory() ? listFiles(join(dir, d.name)) : [join(dir, d.name)],
+  )
 }
 
 function writeTree(dir: string, scope: RequestScope, hits: StoreHits[]): AccessResult['files'] {
@@ -67,28 +84,35 @@ function writeTree(dir: string, scope: RequestScope, hits: StoreHits[]): AccessR
       store: s.store,
       reachable: s.reachable,
       ...(s.message ? {message: s.message} : {}),
-      collections: s.collections.filter((c) => c.records.length).map((c) => ({
-        collection: c.coll.name,
-        records: c.records.map((r) => {
-          let file: string | undefined
-          if (r.attachment) {
-            const target = join('files', s.store, c.coll.name, basename(r.attachment))
-            mkdirSync(join(dir, dirname(target)), {recursive: true})
-            copyFileSync(r.attachment, join(dir, target))
-            file = target
-          }
-          return {key: r.key, via: r.via, data: r.data, ...(file ? {file} : {})}
-        }),
-      })),
+      collections: s.collections
+        .filter((c) => c.records.length)
+        .map((c) => ({
+          collection: c.coll.name,
+          records: c.records.map((r) => {
+            let file: string | undefined
+            if (r.attachment) {
+              const target = join('files', s.store, c.coll.name, basename(r.attachment))
+              mkdirSync(join(dir, dirname(target)), {recursive: true})
+              copyFileSync(r.attachment, join(dir, target))
+              file = target
+            }
+            return {key: r.key, via: r.via, data: r.data, ...(file ? {file} : {})}
+          }),
+        })),
     }
     writeFileSync(join(dir, 'stores', `${s.store}.json`), JSON.stringify(doc, jsonValue, 2) + '\n')
   }
   writeFileSync(join(dir, 'summary.txt'), summary(scope, hits))
-  const files = listFiles(dir).sort().map((f) => {
-    const data = readFileSync(f)
-    return {path: relative(dir, f), bytes: data.length, sha256: createHash('sha256').update(data).digest('hex')}
-  })
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({request: scope.req.id, generatedAt: new Date().toISOString(), files}, null, 2) + '\n')
+  const files = listFiles(dir)
+    .sort()
+    .map((f) => {
+      const data = readFileSync(f)
+      return {path: relative(dir, f), bytes: data.length, sha256: createHash('sha256').update(data).digest('hex')}
+    })
+  writeFileSync(
+    join(dir, 'manifest.json'),
+    JSON.stringify({request: scope.req.id, generatedAt: new Date().toISOString(), files}, null, 2) + '\n',
+  )
   return files
 }
 
@@ -99,11 +123,15 @@ export function checkAccessOut(out: string): string {
   const target = resolve(out)
   const zip = target.toLowerCase().endsWith('.zip')
   if (existsSync(target) && (zip || !statSync(target).isDirectory() || readdirSync(target).length > 0)) {
-    throw new BadInputError(`--out ${out} already exists${zip ? '' : ' and is not an empty directory'}; choose a new path.`)
+    throw new BadInputError(
+      `--out ${out} already exists${zip ? '' : ' and is not an empty directory'}; choose a new path.`,
+    )
   }
   const parent = dirname(target)
   if (!existsSync(parent) || !statSync(parent).isDirectory()) {
-    throw new BadInputError(`--out ${out}: the directory ${parent} does not exist; create it first or choose another path.`)
+    throw new BadInputError(
+      `--out ${out}: the directory ${parent} does not exist; create it first or choose another path.`,
+    )
   }
   return target
 }
@@ -118,7 +146,9 @@ export async function exportAccess(ctx: PrivacyContext, scope: RequestScope, out
   try {
     files = writeTree(work, scope, hits)
     if (zip) {
-      const entries = listFiles(work).sort().map((f) => ({name: relative(work, f), file: f}))
+      const entries = listFiles(work)
+        .sort()
+        .map((f) => ({name: relative(work, f), file: f}))
       writeZip(`${work}.zip`, entries)
       renameSync(`${work}.zip`, target)
       rmSync(work, {recursive: true, force: true})
@@ -132,18 +162,26 @@ export async function exportAccess(ctx: PrivacyContext, scope: RequestScope, out
     throw err
   }
   const stores = hits.map((s) => ({
-    store: s.store, reachable: s.reachable, message: s.message,
+    store: s.store,
+    reachable: s.reachable,
+    message: s.message,
     records: s.collections.reduce((n, c) => n + c.records.length, 0),
     files: s.collections.reduce((n, c) => n + c.records.filter((r) => r.attachment).length, 0),
   }))
   const status = stores.every((s) => s.reachable) ? 'done' : 'partial'
-  for (const s of stores) await setStoreStatus(ctx.db, scope.req.id, s.store, s.reachable ? 'done' : 'unreachable', s.message ?? null)
+  for (const s of stores)
+    await setStoreStatus(ctx.db, scope.req.id, s.store, s.reachable ? 'done' : 'unreachable', s.message ?? null)
   await setRequestStatus(ctx.db, scope.req.id, status)
   await appendAudit(ctx.db, ctx.key, ctx.actor, {
     event: status === 'done' ? 'access.exported' : 'access.partial',
     requestId: scope.req.id,
     subjects: scope.hashes,
-    details: {files: files.length, stores: Object.fromEntries(stores.map((s) => [s.store, {reachable: s.reachable, records: s.records, files: s.files}]))},
+    details: {
+      files: files.length,
+      stores: Object.fromEntries(
+        stores.map((s) => [s.store, {reachable: s.reachable, records: s.records, files: s.files}]),
+      ),
+    },
   })
   return {request: scope.req.id, out: target, status, stores, files}
 }

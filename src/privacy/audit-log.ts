@@ -49,7 +49,19 @@ export function currentActor(env: NodeJS.ProcessEnv = process.env): string {
   }
 }
 
-function entryHash(key: SecretKey, prev: string, row: {seq: number; at: string; actor: string; event: string; request_id: string | null; subjects: string; details: string}): string {
+function entryHash(
+  key: SecretKey,
+  prev: string,
+  row: {
+    seq: number
+    at: string
+    actor: string
+    event: string
+    request_id: string | null
+    subjects: string
+    details: string
+  },
+): string {
   const body = JSON.stringify([row.seq, row.at, row.actor, row.event, row.request_id, row.subjects, row.details])
   return key.mac('audit', `${prev}\n${body}`)
 }
@@ -70,20 +82,43 @@ export async function appendAudit(db: StoreDb, key: SecretKey, actor: string, ev
       details: JSON.stringify(ev.details ?? {}),
     }
     const hash = entryHash(key, prev, row)
-    await t.run('INSERT INTO audit_log (seq, at, actor, event, request_id, subjects, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-      row.seq, row.at, row.actor, row.event, row.request_id, row.subjects, row.details, prev, hash,
-    ])
+    await t.run(
+      'INSERT INTO audit_log (seq, at, actor, event, request_id, subjects, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [row.seq, row.at, row.actor, row.event, row.request_id, row.subjects, row.details, prev, hash],
+    )
     if (head) await t.run('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1', [row.seq, hash])
     else await t.run('INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)', [row.seq, hash])
     return row.seq
   })
 }
 
-type AuditRow = {seq: unknown; at: string; actor: string; event: string; request_id: string | null; subjects: string; details: string; prev_hash: string; hash: string}
+type AuditRow = {
+  seq: unknown
+  at: string
+  actor: string
+  event: string
+  request_id: string | null
+  subjects: string
+  details: string
+  prev_hash: string
+  hash: string
+}
 
 export async function readAudit(db: StoreDb, requestId?: string): Promise<AuditEntry[]> {
-  const rows = await db.all<AuditRow>(`SELECT * FROM audit_log ${requestId ? 'WHERE request_id = ?' : ''} ORDER BY seq`, requestId ? [requestId] : [])
-  return rows.map((r) => ({seq: Number(r.seq), at: r.at, actor: r.actor, event: r.event, requestId: r.request_id, subjects: JSON.parse(r.subjects), details: JSON.parse(r.details), hash: r.hash}))
+  const rows = await db.all<AuditRow>(
+    `SELECT * FROM audit_log ${requestId ? 'WHERE request_id = ?' : ''} ORDER BY seq`,
+    requestId ? [requestId] : [],
+  )
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    at: r.at,
+    actor: r.actor,
+    event: r.event,
+    requestId: r.request_id,
+    subjects: JSON.parse(r.subjects),
+    details: JSON.parse(r.details),
+    hash: r.hash,
+  }))
 }
 
 /** Walks the chain; every inconsistency is one problem naming the entry where it shows. */
@@ -95,8 +130,10 @@ export async function verifyAudit(db: StoreDb, key: SecretKey): Promise<{entries
   let expected = 1
   for (const r of rows) {
     const seq = Number(r.seq)
-    if (seq !== expected) problems.push({seq, problem: `expected entry ${expected} here: entries were removed or renumbered`})
-    if (r.prev_hash !== prev) problems.push({seq, problem: 'does not follow the entry before it (removed or reordered)'})
+    if (seq !== expected)
+      problems.push({seq, problem: `expected entry ${expected} here: entries were removed or renumbered`})
+    if (r.prev_hash !== prev)
+      problems.push({seq, problem: 'does not follow the entry before it (removed or reordered)'})
     const hash = entryHash(key, r.prev_hash, {...r, seq})
     if (hash !== r.hash) problems.push({seq, problem: 'its content does not match its hash (edited)'})
     prev = r.hash
@@ -104,7 +141,11 @@ export async function verifyAudit(db: StoreDb, key: SecretKey): Promise<{entries
   }
   const head = (await db.all<{seq: unknown; hash: string}>('SELECT seq, hash FROM audit_head WHERE id = 1'))[0]
   const lastSeq = rows.length ? Number(rows[rows.length - 1].seq) : 0
-  if (head && (Number(head.seq) !== lastSeq || head.hash !== prev)) problems.push({seq: Number(head.seq), problem: `the log ends at entry ${lastSeq}, but its head says ${head.seq}: entries were cut off the end`})
+  if (head && (Number(head.seq) !== lastSeq || head.hash !== prev))
+    problems.push({
+      seq: Number(head.seq),
+      problem: `the log ends at entry ${lastSeq}, but its head says ${head.seq}: entries were cut off the end`,
+    })
   if (!head && rows.length) problems.push({seq: lastSeq, problem: 'the head record is missing'})
   return {entries: rows.length, problems}
 }

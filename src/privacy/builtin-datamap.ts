@@ -8,7 +8,12 @@ import {stringify} from 'yaml'
 import type {Datamap} from './datamap-types.js'
 import {parseDatamap} from './datamap-parse.js'
 
-const ACCESS = {purpose: 'operating and securing the conference service', legal_basis: 'e', recipients: ['the operator\'s administrators'], source: 'the participant\'s device'}
+const ACCESS = {
+  purpose: 'operating and securing the conference service',
+  legal_basis: 'e',
+  recipients: ["the operator's administrators"],
+  source: "the participant's device",
+}
 
 function nodeStores(name: string, dir: string): Record<string, unknown> {
   return {
@@ -17,7 +22,9 @@ function nodeStores(name: string, dir: string): Record<string, unknown> {
       connection: {path: join(dir, 'node.db')},
       collections: {
         sessions: {
-          table: 'sessions', key: 'id', ...ACCESS,
+          table: 'sessions',
+          key: 'id',
+          ...ACCESS,
           retention: {period: '30d', from: 'joined_at'},
           erasure: {strategy: 'delete'},
           fields: {
@@ -33,7 +40,8 @@ function nodeStores(name: string, dir: string): Record<string, unknown> {
         },
         qoe_samples: {
           // No key: a sample has no unique column, so SQLite's rowid addresses it.
-          table: 'qoe_samples', ...ACCESS,
+          table: 'qoe_samples',
+          ...ACCESS,
           purpose: 'measuring and fixing call quality',
           retention: {period: '7d', from: 'time'},
           erasure: {strategy: 'delete'},
@@ -56,7 +64,8 @@ function nodeStores(name: string, dir: string): Record<string, unknown> {
       collections: {
         access_log: {
           // access.log and the files the node rotates it into (access.log.<time of first line>).
-          path: join(dir, 'access.log*'), ...ACCESS,
+          path: join(dir, 'access.log*'),
+          ...ACCESS,
           // The node deletes rotated files after the same period (ACCESS_LOG_RETENTION_SECONDS in src/sfu/access-log.ts).
           retention: {period: '30d', from: 'time'},
           // The line stays for traffic statistics; without its last octet / 80 bits the IP no longer points at one person.
@@ -76,7 +85,12 @@ function nodeStores(name: string, dir: string): Record<string, unknown> {
 /** The built-in datamap of every node directory under `home` (none when there are no nodes). */
 export function builtinDatamap(home: string): Datamap {
   const nodesDir = join(home, 'nodes')
-  const names = existsSync(nodesDir) ? readdirSync(nodesDir, {withFileTypes: true}).filter((d) => d.isDirectory()).map((d) => d.name).sort() : []
+  const names = existsSync(nodesDir)
+    ? readdirSync(nodesDir, {withFileTypes: true})
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort()
+    : []
   const stores: Record<string, unknown> = {}
   const references: string[] = []
   for (const name of names) {
@@ -84,5 +98,9 @@ export function builtinDatamap(home: string): Datamap {
     references.push(`node-${name}.qoe_samples.participant_id -> node-${name}.sessions.id`)
   }
   if (names.length === 0) return {sources: [], stores: [], references: []}
-  return parseDatamap(stringify({version: 1, stores, references}, {aliasDuplicateObjects: false}), `(built-in datamap of ${nodesDir})`, {})
+  return parseDatamap(
+    stringify({version: 1, stores, references}, {aliasDuplicateObjects: false}),
+    `(built-in datamap of ${nodesDir})`,
+    {},
+  )
 }

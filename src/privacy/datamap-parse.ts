@@ -4,14 +4,27 @@
 import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap} from 'yaml'
 import {BadInputError} from '../errors.js'
 import {
-  ERASURE_STRATEGIES, IDENTIFIER_TYPES, STORE_KINDS,
-  type CollectionDef, type Datamap, type ErasureStrategy, type FieldDef, type IdentifierType, type Locator, type Reference, type StoreDef, type StoreKind,
+  ERASURE_STRATEGIES,
+  IDENTIFIER_TYPES,
+  STORE_KINDS,
+  type CollectionDef,
+  type Datamap,
+  type ErasureStrategy,
+  type FieldDef,
+  type IdentifierType,
+  type Locator,
+  type Reference,
+  type StoreDef,
+  type StoreKind,
 } from './datamap-types.js'
 import {periodDays} from './retention-period.js'
 
 class Reader {
   readonly lines = new LineCounter()
-  constructor(readonly file: string, readonly env: NodeJS.ProcessEnv) {}
+  constructor(
+    readonly file: string,
+    readonly env: NodeJS.ProcessEnv,
+  ) {}
 
   at(node: Node | null | undefined): string {
     const offset = node?.range?.[0] ?? 0
@@ -31,7 +44,8 @@ class Reader {
   only(map: YAMLMap, path: string, allowed: string[]): void {
     for (const pair of map.items) {
       const k = isScalar(pair.key) ? String(pair.key.value) : '?'
-      if (!allowed.includes(k)) this.fail(pair.key as Node, `${path}.${k}`, `is not a known key (expected one of: ${allowed.join(', ')})`)
+      if (!allowed.includes(k))
+        this.fail(pair.key as Node, `${path}.${k}`, `is not a known key (expected one of: ${allowed.join(', ')})`)
     }
   }
 
@@ -62,7 +76,8 @@ class Reader {
 
   oneOf<T extends string>(map: YAMLMap, key: string, path: string, allowed: readonly T[]): T {
     const value = this.str(map, key, path)!
-    if (!allowed.includes(value as T)) this.fail(this.get(map, key), `${path}.${key}`, `is '${value}', expected one of: ${allowed.join(', ')}`)
+    if (!allowed.includes(value as T))
+      this.fail(this.get(map, key), `${path}.${key}`, `is '${value}', expected one of: ${allowed.join(', ')}`)
     return value as T
   }
 
@@ -76,13 +91,40 @@ class Reader {
   }
 }
 
-const COLLECTION_KEYS = ['table', 'key', 'pattern', 'type', 'path', 'directory', 'name', 'fields', 'purpose', 'legal_basis', 'legal_note', 'recipients', 'source', 'retention', 'erasure']
+const COLLECTION_KEYS = [
+  'table',
+  'key',
+  'pattern',
+  'type',
+  'path',
+  'directory',
+  'name',
+  'fields',
+  'purpose',
+  'legal_basis',
+  'legal_note',
+  'recipients',
+  'source',
+  'retention',
+  'erasure',
+]
 const LOCATOR_KEYS: Record<StoreKind, string[]> = {
-  sqlite: ['table', 'key'], postgres: ['table', 'key'], mysql: ['table', 'key'],
-  redis: ['pattern', 'type'], jsonl: ['path'], 'combined-log': ['path'], directory: ['directory', 'name'],
+  sqlite: ['table', 'key'],
+  postgres: ['table', 'key'],
+  mysql: ['table', 'key'],
+  redis: ['pattern', 'type'],
+  jsonl: ['path'],
+  'combined-log': ['path'],
+  directory: ['directory', 'name'],
 }
 const REQUIRED_LOCATOR: Record<StoreKind, string[]> = {
-  sqlite: ['table'], postgres: ['table'], mysql: ['table'], redis: ['pattern', 'type'], jsonl: ['path'], 'combined-log': ['path'], directory: ['directory', 'name'],
+  sqlite: ['table'],
+  postgres: ['table'],
+  mysql: ['table'],
+  redis: ['pattern', 'type'],
+  jsonl: ['path'],
+  'combined-log': ['path'],
+  directory: ['directory', 'name'],
 }
 /** The fields a combined access log line has; its datamap may only name these. */
 export const COMBINED_FIELDS = ['ip', 'ident', 'user', 'time', 'request', 'status', 'bytes', 'referer', 'userAgent']
@@ -90,7 +132,12 @@ export const COMBINED_FIELDS = ['ip', 'ident', 'user', 'time', 'request', 'statu
 function parseLegalBasis(r: Reader, map: YAMLMap, path: string): string {
   const text = r.str(map, 'legal_basis', path)!
   const m = /^(?:art\.?\s*)?(?:6\s*\(\s*1\s*\)\s*)?(?:lit\.?\s*)?\(?([a-f])\)?$/i.exec(text.trim())
-  if (!m) r.fail(r.get(map, 'legal_basis'), `${path}.legal_basis`, `is '${text}', expected an Art. 6(1) letter such as 'e' or '6(1)(e)'`)
+  if (!m)
+    r.fail(
+      r.get(map, 'legal_basis'),
+      `${path}.legal_basis`,
+      `is '${text}', expected an Art. 6(1) letter such as 'e' or '6(1)(e)'`,
+    )
   return m[1].toLowerCase()
 }
 
@@ -102,8 +149,11 @@ function parseFields(r: Reader, map: YAMLMap, path: string, kind: StoreKind): Fi
     const fpath = `${path}.fields.${name}`
     const fmap = r.map(pair.value, fpath, pair.key as Node)
     r.only(fmap, fpath, ['category', 'identifies'])
-    const identifies = r.get(fmap, 'identifies') ? r.oneOf<IdentifierType>(fmap, 'identifies', fpath, IDENTIFIER_TYPES) : undefined
-    if (kind === 'combined-log' && !COMBINED_FIELDS.includes(name)) r.fail(pair.key as Node, fpath, `is not a field of a combined access log line (${COMBINED_FIELDS.join(', ')})`)
+    const identifies = r.get(fmap, 'identifies')
+      ? r.oneOf<IdentifierType>(fmap, 'identifies', fpath, IDENTIFIER_TYPES)
+      : undefined
+    if (kind === 'combined-log' && !COMBINED_FIELDS.includes(name))
+      r.fail(pair.key as Node, fpath, `is not a field of a combined access log line (${COMBINED_FIELDS.join(', ')})`)
     fields.push({name, category: r.str(fmap, 'category', fpath)!, identifies})
   }
   if (fields.length === 0) r.fail(node, `${path}.fields`, 'must list at least one field')
@@ -113,7 +163,15 @@ function parseFields(r: Reader, map: YAMLMap, path: string, kind: StoreKind): Fi
 function parseCollection(r: Reader, store: StoreDef, name: string, node: unknown, keyNode: Node): CollectionDef {
   const path = `stores.${store.name}.collections.${name}`
   const map = r.map(node, path, keyNode)
-  r.only(map, path, COLLECTION_KEYS.filter((k) => !['table', 'key', 'pattern', 'type', 'path', 'directory', 'name'].includes(k) || LOCATOR_KEYS[store.kind].includes(k)))
+  r.only(
+    map,
+    path,
+    COLLECTION_KEYS.filter(
+      (k) =>
+        !['table', 'key', 'pattern', 'type', 'path', 'directory', 'name'].includes(k) ||
+        LOCATOR_KEYS[store.kind].includes(k),
+    ),
+  )
   const locator: Locator = {}
   for (const k of REQUIRED_LOCATOR[store.kind]) r.str(map, k, path) // presence check, with the line
   if (map.has('table')) locator.table = r.str(map, 'table', path)
@@ -129,28 +187,51 @@ function parseCollection(r: Reader, store: StoreDef, name: string, node: unknown
   r.only(retMap, `${path}.retention`, ['period', 'from'])
   const period = r.str(retMap, 'period', `${path}.retention`)!
   const days = periodDays(period)
-  if (days === undefined) r.fail(r.get(retMap, 'period'), `${path}.retention.period`, `is '${period}', expected a period such as 7d, 6mo, 1y or 365d+90d`)
+  if (days === undefined)
+    r.fail(
+      r.get(retMap, 'period'),
+      `${path}.retention.period`,
+      `is '${period}', expected a period such as 7d, 6mo, 1y or 365d+90d`,
+    )
 
   const erMap = r.map(r.get(map, 'erasure'), `${path}.erasure`, map)
   r.only(erMap, `${path}.erasure`, ['strategy', 'fields', 'law'])
   const strategy = r.oneOf<ErasureStrategy>(erMap, 'strategy', `${path}.erasure`, ERASURE_STRATEGIES)
   let erFields = r.strList(erMap, 'fields', `${path}.erasure`)
   for (const f of erFields) {
-    if (!fields.some((d) => d.name === f)) r.fail(r.get(erMap, 'fields'), `${path}.erasure.fields`, `names '${f}', which is not in ${path}.fields`)
+    if (!fields.some((d) => d.name === f))
+      r.fail(r.get(erMap, 'fields'), `${path}.erasure.fields`, `names '${f}', which is not in ${path}.fields`)
   }
   if (erFields.length === 0 && strategy !== 'delete' && strategy !== 'keep') {
     // Defaults: truncate-ip changes the IP fields, null/pseudonymise every identifying field.
-    erFields = fields.filter((f) => (strategy === 'truncate-ip' ? f.identifies === 'ip' : f.identifies)).map((f) => f.name)
-    if (erFields.length === 0) r.fail(erMap, `${path}.erasure.fields`, `is needed: no field is marked to be changed by '${strategy}'`)
+    erFields = fields
+      .filter((f) => (strategy === 'truncate-ip' ? f.identifies === 'ip' : f.identifies))
+      .map((f) => f.name)
+    if (erFields.length === 0)
+      r.fail(erMap, `${path}.erasure.fields`, `is needed: no field is marked to be changed by '${strategy}'`)
   }
   const law = r.str(erMap, 'law', `${path}.erasure`, strategy === 'keep')
-  if (store.kind === 'directory' && !['delete', 'keep'].includes(strategy)) r.fail(r.get(erMap, 'strategy'), `${path}.erasure.strategy`, `is '${strategy}', but files in a directory can only be deleted or kept`)
-  if (['sqlite', 'postgres', 'mysql'].includes(store.kind) && strategy !== 'keep' && strategy !== 'delete' && !locator.key?.length && store.kind !== 'sqlite') {
+  if (store.kind === 'directory' && !['delete', 'keep'].includes(strategy))
+    r.fail(
+      r.get(erMap, 'strategy'),
+      `${path}.erasure.strategy`,
+      `is '${strategy}', but files in a directory can only be deleted or kept`,
+    )
+  if (
+    ['sqlite', 'postgres', 'mysql'].includes(store.kind) &&
+    strategy !== 'keep' &&
+    strategy !== 'delete' &&
+    !locator.key?.length &&
+    store.kind !== 'sqlite'
+  ) {
     r.fail(map, `${path}.key`, `is needed to ${strategy} rows of a ${store.kind} table`)
   }
 
   return {
-    store: store.name, name, locator, fields,
+    store: store.name,
+    name,
+    locator,
+    fields,
     purpose: r.str(map, 'purpose', path)!,
     legalBasis: parseLegalBasis(r, map, path),
     legalNote: r.str(map, 'legal_note', path, false),
@@ -166,12 +247,29 @@ function parseReference(r: Reader, map: Datamap, item: Node, i: number): Referen
   const text = isScalar(item) ? String(item.value) : ''
   const m = /^\s*([\w-]+)\.(\w+)\.(\w+)\s*->\s*([\w-]+)\.(\w+)\.(\w+)\s*$/.exec(text)
   if (!m) r.fail(item, `references[${i}]`, `is '${text}', expected 'store.collection.field -> store.collection.field'`)
-  const ref: Reference = {from: {store: m[1], collection: m[2], field: m[3]}, to: {store: m[4], collection: m[5], field: m[6]}, text: text.trim()}
+  const ref: Reference = {
+    from: {store: m[1], collection: m[2], field: m[3]},
+    to: {store: m[4], collection: m[5], field: m[6]},
+    text: text.trim(),
+  }
   for (const side of [ref.from, ref.to]) {
     const coll = map.stores.find((s) => s.name === side.store)?.collections.find((c) => c.name === side.collection)
-    if (!coll) r.fail(item, `references[${i}]`, `names ${side.store}.${side.collection}, which is not a collection of the datamap`)
-    if (coll.store && !coll.fields.some((f) => f.name === side.field) && !(coll.locator.key ?? []).includes(side.field)) {
-      r.fail(item, `references[${i}]`, `names field '${side.field}', which ${side.store}.${side.collection} does not list under fields or key`)
+    if (!coll)
+      r.fail(
+        item,
+        `references[${i}]`,
+        `names ${side.store}.${side.collection}, which is not a collection of the datamap`,
+      )
+    if (
+      coll.store &&
+      !coll.fields.some((f) => f.name === side.field) &&
+      !(coll.locator.key ?? []).includes(side.field)
+    ) {
+      r.fail(
+        item,
+        `references[${i}]`,
+        `names field '${side.field}', which ${side.store}.${side.collection} does not list under fields or key`,
+      )
     }
   }
   return ref
@@ -183,7 +281,9 @@ export function parseDatamap(text: string, file: string, env: NodeJS.ProcessEnv 
   const doc = parseDocument(text, {lineCounter: r.lines, uniqueKeys: true})
   if (doc.errors.length > 0) {
     const e = doc.errors[0]
-    throw new BadInputError(`datamap ${file}:${e.linePos?.[0]?.line ?? '?'}: not valid YAML (${e.message.split('\n')[0]}).`)
+    throw new BadInputError(
+      `datamap ${file}:${e.linePos?.[0]?.line ?? '?'}: not valid YAML (${e.message.split('\n')[0]}).`,
+    )
   }
   const root = r.map(doc.contents, '(top level)')
   r.only(root, '(top level)', ['version', 'stores', 'references'])
@@ -203,12 +303,21 @@ export function parseDatamap(text: string, file: string, env: NodeJS.ProcessEnv 
     if (conn) {
       const cmap = r.map(conn, `${path}.connection`)
       r.only(cmap, `${path}.connection`, ['url', 'path', 'schema'])
-      store.connection = {url: r.str(cmap, 'url', `${path}.connection`, false), path: r.str(cmap, 'path', `${path}.connection`, false), schema: r.str(cmap, 'schema', `${path}.connection`, false)}
+      store.connection = {
+        url: r.str(cmap, 'url', `${path}.connection`, false),
+        path: r.str(cmap, 'path', `${path}.connection`, false),
+        schema: r.str(cmap, 'schema', `${path}.connection`, false),
+      }
     }
-    if (['postgres', 'mysql', 'redis'].includes(kind) && !store.connection.url) r.fail(conn ?? smap, `${path}.connection.url`, `is needed for a ${kind} store`)
-    if (kind === 'sqlite' && !store.connection.path) r.fail(conn ?? smap, `${path}.connection.path`, 'is needed for a sqlite store')
+    if (['postgres', 'mysql', 'redis'].includes(kind) && !store.connection.url)
+      r.fail(conn ?? smap, `${path}.connection.url`, `is needed for a ${kind} store`)
+    if (kind === 'sqlite' && !store.connection.path)
+      r.fail(conn ?? smap, `${path}.connection.path`, 'is needed for a sqlite store')
     const colls = r.map(r.get(smap, 'collections'), `${path}.collections`, smap)
-    for (const c of colls.items) store.collections.push(parseCollection(r, store, String((c.key as {value?: unknown})?.value), c.value, c.key as Node))
+    for (const c of colls.items)
+      store.collections.push(
+        parseCollection(r, store, String((c.key as {value?: unknown})?.value), c.value, c.key as Node),
+      )
     map.stores.push(store)
   }
   const refs = r.get(root, 'references')

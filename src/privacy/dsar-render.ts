@@ -21,7 +21,10 @@ export function planLines(stores: PlanStore[]): string[] {
   for (const s of stores) {
     if (!s.reachable) out.push(`${s.store}: NOT REACHABLE (${s.message}); it will be planned when it answers`)
     for (const c of s.collections) {
-      if (c.kept) out.push(`${s.store}/${c.collection}: keep ${c.records} record(s): ${c.kept.reason}${c.kept.hold ? ` [${c.kept.hold}]` : ''}`)
+      if (c.kept)
+        out.push(
+          `${s.store}/${c.collection}: keep ${c.records} record(s): ${c.kept.reason}${c.kept.hold ? ` [${c.kept.hold}]` : ''}`,
+        )
       else for (const step of c.steps) out.push(`${s.store}/${c.collection}: ${step}`)
     }
   }
@@ -43,10 +46,18 @@ export function verifyLines(v: VerifyResult): string[] {
   const out: string[] = []
   for (const s of v.stores) {
     if (!s.reachable) out.push(`${s.store}: NOT REACHABLE (${s.message})`)
-    for (const r of s.remaining) out.push(`${s.store}/${r.collection}: STILL PRESENT ${r.key} (found via ${r.via.join(', ')})`)
+    for (const r of s.remaining)
+      out.push(`${s.store}/${r.collection}: STILL PRESENT ${r.key} (found via ${r.via.join(', ')})`)
     for (const k of s.kept) out.push(`${s.store}/${k.collection}: kept ${k.key}: ${k.reason}`)
   }
-  if (v.pendingSteps) out.push(`${v.pendingSteps} journaled step(s) not applied yet; run 'confctl dsar erase ${v.request} --execute' again.`)
-  out.push(v.ok ? `verified: nothing of the subject remains in request ${v.request} except what is listed as kept.` : `verification FAILED for request ${v.request}.`)
+  if (v.pendingSteps)
+    out.push(
+      `${v.pendingSteps} journaled step(s) not applied yet; run 'confctl dsar erase ${v.request} --execute' again.`,
+    )
+  out.push(
+    v.ok
+      ? `verified: nothing of the subject remains in request ${v.request} except what is listed as kept.`
+      : `verification FAILED for request ${v.request}.`,
+  )
   return out
 }

@@ -13,32 +13,72 @@ export interface JournalStep extends PlannedStep {
   changed: number | null
 }
 
-type Row = {seq: unknown; store: string; collection: string; summary: string; sealed_action: string; status: JournalStep['status']; changed: unknown}
+type Row = {
+  seq: unknown
+  store: string
+  collection: string
+  summary: string
+  sealed_action: string
+  status: JournalStep['status']
+  changed: unknown
+}
 
 export async function journalSteps(db: StoreDb, key: SecretKey, requestId: string): Promise<JournalStep[]> {
   const rows = await db.all<Row>('SELECT * FROM erasure_steps WHERE request_id = ? ORDER BY seq', [requestId])
   return rows.map((r) => ({
-    seq: Number(r.seq), store: r.store, collection: r.collection, summary: r.summary, status: r.status,
+    seq: Number(r.seq),
+    store: r.store,
+    collection: r.collection,
+    summary: r.summary,
+    status: r.status,
     changed: r.changed === null ? null : Number(r.changed),
     action: JSON.parse(key.unseal(r.sealed_action)) as StepAction,
   }))
 }
 
 /** Appends steps after the last one, all in one transaction. */
-export async function journalAppend(db: StoreDb, key: SecretKey, requestId: string, steps: PlannedStep[]): Promise<void> {
+export async function journalAppend(
+  db: StoreDb,
+  key: SecretKey,
+  requestId: string,
+  steps: PlannedStep[],
+): Promise<void> {
   await db.tx(async (t) => {
-    const last = Number((await t.all<{n: unknown}>('SELECT MAX(seq) AS n FROM erasure_steps WHERE request_id = ?', [requestId]))[0]?.n ?? 0)
+    const last = Number(
+      (await t.all<{n: unknown}>('SELECT MAX(seq) AS n FROM erasure_steps WHERE request_id = ?', [requestId]))[0]?.n ??
+        0,
+    )
     let seq = last
     for (const s of steps) {
-      await t.run('INSERT INTO erasure_steps (request_id, seq, store, collection, summary, sealed_action, status) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-        requestId, ++seq, s.store, s.collection, s.summary, key.seal(JSON.stringify(s.action)), 'planned',
-      ])
+      await t.run(
+        'INSERT INTO erasure_steps (request_id, seq, store, collection, summary, sealed_action, status) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [requestId, ++seq, s.store, s.collection, s.summary, key.seal(JSON.stringify(s.action)), 'planned'],
+      )
     }
   })
 }
 
-export async function journalMark(db: StoreDb, requestId: string, seq: number, status: 'applying' | 'done', changed?: number): Promise<void> {
+export async function journalMark(
+  db: StoreDb,
+  requestId: string,
+  seq: number,
+  status: 'applying' | 'done',
+  changed?: number,
+): Promise<void> {
   const now = new Date().toISOString()
-  if (status === 'applying') await db.run('UPDATE erasure_steps SET status = ?, started_at = ? WHERE request_id = ? AND seq = ?', [status, now, requestId, seq])
-  else await db.run('UPDATE erasure_steps SET status = ?, changed = ?, done_at = ? WHERE request_id = ? AND seq = ?', [status, changed ?? 0, now, requestId, seq])
+  if (status === 'applying')
+    await db.run('UPDATE erasure_steps SET status = ?, started_at = ? WHERE request_id = ? AND seq = ?', [
+      status,
+      now,
+      requestId,
+      seq,
+    ])
+  else
+    await db.run('UPDATE erasure_steps SET status = ?, changed = ?, done_at = ? WHERE request_id = ? AND seq = ?', [
+      status,
+      changed ?? 0,
+      now,
+      requestId,
+      seq,
+    ])
 }

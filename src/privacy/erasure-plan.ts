@@ -51,7 +51,13 @@ export function describe(action: StepAction): string {
   }
 }
 
-export async function planErasure(hits: StoreHits[], conns: Connectors, holds: Hold[], subjectHashes: string[], key: SecretKey): Promise<{stores: PlanStore[]; steps: PlannedStep[]}> {
+export async function planErasure(
+  hits: StoreHits[],
+  conns: Connectors,
+  holds: Hold[],
+  subjectHashes: string[],
+  key: SecretKey,
+): Promise<{stores: PlanStore[]; steps: PlannedStep[]}> {
   const stores: PlanStore[] = []
   const steps: PlannedStep[] = []
   for (const s of hits) {
@@ -60,7 +66,14 @@ export async function planErasure(hits: StoreHits[], conns: Connectors, holds: H
     for (const h of s.collections) {
       if (h.records.length === 0) continue
       const kept = keptReason(h.coll, holds, subjectHashes)
-      const pc: PlanCollection = {collection: h.coll.name, strategy: h.coll.erasure.strategy, records: h.records.length, keys: h.records.map((r) => r.key), kept, steps: []}
+      const pc: PlanCollection = {
+        collection: h.coll.name,
+        strategy: h.coll.erasure.strategy,
+        records: h.records.length,
+        keys: h.records.map((r) => r.key),
+        kept,
+        steps: [],
+      }
       ps.collections.push(pc)
       if (kept || !s.reachable) continue
       const conn = (await conns.get(s.store))!

@@ -17,7 +17,13 @@ export interface ErasureResult {
   request: string
   status: 'done' | 'partial'
   applied: Array<{seq: number; store: string; collection: string; summary: string; changed: number}>
-  stores: Array<{store: string; status: 'done' | 'unreachable' | 'nothing-found'; message?: string; changed: number; kept: Array<{collection: string; records: number; reason: string; hold?: string}>}>
+  stores: Array<{
+    store: string
+    status: 'done' | 'unreachable' | 'nothing-found'
+    message?: string
+    changed: number
+    kept: Array<{collection: string; records: number; reason: string; hold?: string}>
+  }>
 }
 
 /** Test hook (see docs/privacy.md): CONFCTL_TEST_KILL_AT=applying:N | done:N kills this process at that point of step N. */
@@ -63,7 +69,13 @@ export async function executeErasure(ctx: PrivacyContext, scope: RequestScope): 
     // 2. Search again; whatever erasable is still there becomes new journaled steps.
     const hits = await searchSubject(map, scope.ids, conns)
     const plan = await planErasure(hits, conns, holds, scope.hashes, ctx.key)
-    for (const s of plan.stores) kept.set(s.store, s.collections.filter((c) => c.kept).map((c) => ({collection: c.collection, records: c.records, reason: c.kept!.reason, hold: c.kept!.hold})))
+    for (const s of plan.stores)
+      kept.set(
+        s.store,
+        s.collections
+          .filter((c) => c.kept)
+          .map((c) => ({collection: c.collection, records: c.records, reason: c.kept!.reason, hold: c.kept!.hold})),
+      )
     if (plan.steps.length === 0 || round === 3) break // still found after 3 rounds: verify reports it
     await journalAppend(ctx.db, ctx.key, req.id, plan.steps)
   }
@@ -73,7 +85,8 @@ export async function executeErasure(ctx: PrivacyContext, scope: RequestScope): 
   for (const s of map.stores) {
     const down = conns.downReason(s.name)
     const changed = changedBy.get(s.name) ?? 0
-    const status = down || pending.some((p) => p.store === s.name) ? 'unreachable' : changed > 0 ? 'done' : 'nothing-found'
+    const status =
+      down || pending.some((p) => p.store === s.name) ? 'unreachable' : changed > 0 ? 'done' : 'nothing-found'
     stores.push({store: s.name, status, message: down, changed, kept: kept.get(s.name) ?? []})
     await setStoreStatus(ctx.db, req.id, s.name, status === 'unreachable' ? 'unreachable' : 'done', down ?? null)
   }
@@ -83,7 +96,14 @@ export async function executeErasure(ctx: PrivacyContext, scope: RequestScope): 
     event: status === 'done' ? 'erasure.done' : 'erasure.partial',
     requestId: req.id,
     subjects: scope.hashes,
-    details: {stores: Object.fromEntries(stores.map((s) => [s.store, {status: s.status, changed: s.changed, kept: s.kept.reduce((n, k) => n + k.records, 0)}]))},
+    details: {
+      stores: Object.fromEntries(
+        stores.map((s) => [
+          s.store,
+          {status: s.status, changed: s.changed, kept: s.kept.reduce((n, k) => n + k.records, 0)},
+        ]),
+      ),
+    },
   })
   return {request: req.id, status, applied, stores}
 }

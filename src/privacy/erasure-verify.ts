@@ -43,7 +43,12 @@ export async function verifyErasure(ctx: PrivacyContext, scope: RequestScope): P
     event: ok ? 'verify.passed' : 'verify.failed',
     requestId: scope.req.id,
     subjects: scope.hashes,
-    details: {pendingSteps, stores: Object.fromEntries(stores.map((s) => [s.store, {reachable: s.reachable, remaining: s.remaining.length, kept: s.kept.length}]))},
+    details: {
+      pendingSteps,
+      stores: Object.fromEntries(
+        stores.map((s) => [s.store, {reachable: s.reachable, remaining: s.remaining.length, kept: s.kept.length}]),
+      ),
+    },
   })
   return {request: scope.req.id, ok, pendingSteps, stores}
 }

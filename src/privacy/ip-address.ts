@@ -23,11 +23,17 @@ function v6Text(groups: number[]): string {
   // RFC 5952: the longest run (>= 2) of zero groups becomes '::', lower-case hex.
   let best = -1
   let bestLen = 0
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) { i++; continue }
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) {
+      i++
+      continue
+    }
     let j = i
     while (j < 8 && groups[j] === 0) j++
-    if (j - i > bestLen && j - i >= 2) { best = i; bestLen = j - i }
+    if (j - i > bestLen && j - i >= 2) {
+      best = i
+      bestLen = j - i
+    }
     i = j
   }
   const hex = groups.map((g) => g.toString(16))
@@ -39,7 +45,11 @@ function v6Text(groups: number[]): string {
 export function canonicalIp(text: string): string | undefined {
   const t = text.trim()
   const kind = isIP(t)
-  if (kind === 4) return t.split('.').map((o) => String(Number(o))).join('.')
+  if (kind === 4)
+    return t
+      .split('.')
+      .map((o) => String(Number(o)))
+      .join('.')
   if (kind === 6) {
     const g = v6Groups(t)
     return g ? v6Text(g) : undefined

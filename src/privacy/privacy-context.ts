@@ -13,7 +13,10 @@ export interface PrivacyContext {
   actor: string
 }
 
-export async function withPrivacy<T>(fn: (ctx: PrivacyContext) => Promise<T>, env: NodeJS.ProcessEnv = process.env): Promise<T> {
+export async function withPrivacy<T>(
+  fn: (ctx: PrivacyContext) => Promise<T>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<T> {
   const home = confctlHome(env)
   const key = SecretKey.load(home, env)
   const db = await openStore(home, env)
@@ -26,7 +29,11 @@ export async function withPrivacy<T>(fn: (ctx: PrivacyContext) => Promise<T>, en
 
 /** withPrivacy for read-only commands (dsar list): `nothing` when this machine has no privacy
  *  store yet, so a first look creates no key and no database. */
-export async function withPrivacyIfPresent<T>(fn: (ctx: PrivacyContext) => Promise<T>, nothing: T, env: NodeJS.ProcessEnv = process.env): Promise<T> {
+export async function withPrivacyIfPresent<T>(
+  fn: (ctx: PrivacyContext) => Promise<T>,
+  nothing: T,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<T> {
   if (!storeExists(confctlHome(env), env)) return nothing
   return withPrivacy(fn, env)
 }

@@ -18,30 +18,60 @@ export interface RectifyResult {
 export function parseSet(text: string): {collection?: string; field: string; value: string} {
   const eq = text.indexOf('=')
   const left = eq > 0 ? text.slice(0, eq).trim() : ''
-  if (!/^(\w+\.)?\w+$/.test(left)) throw new BadInputError(`--set '${text}' must be FIELD=VALUE or COLLECTION.FIELD=VALUE.`)
+  if (!/^(\w+\.)?\w+$/.test(left))
+    throw new BadInputError(`--set '${text}' must be FIELD=VALUE or COLLECTION.FIELD=VALUE.`)
   const [a, b] = left.split('.')
   return b ? {collection: a, field: b, value: text.slice(eq + 1)} : {field: a, value: text.slice(eq + 1)}
 }
 
-export async function rectify(ctx: PrivacyContext, scope: RequestScope, sets: Array<{collection?: string; field: string; value: string}>): Promise<RectifyResult> {
+export async function rectify(
+  ctx: PrivacyContext,
+  scope: RequestScope,
+  sets: Array<{collection?: string; field: string; value: string}>,
+): Promise<RectifyResult> {
   for (const s of sets) {
-    const known = scope.map.stores.some((st) => st.collections.some((c) => (!s.collection || c.name === s.collection) && c.fields.some((f) => f.name === s.field)))
-    if (!known) throw new BadInputError(`--set ${s.collection ? `${s.collection}.` : ''}${s.field}: no collection of the datamap has a field '${s.field}'.`)
+    const known = scope.map.stores.some((st) =>
+      st.collections.some(
+        (c) => (!s.collection || c.name === s.collection) && c.fields.some((f) => f.name === s.field),
+      ),
+    )
+    if (!known)
+      throw new BadInputError(
+        `--set ${s.collection ? `${s.collection}.` : ''}${s.field}: no collection of the datamap has a field '${s.field}'.`,
+      )
   }
   const hits = await searchSubject(scope.map, scope.ids, scope.conns)
   const changes: RectifyResult['changes'] = []
   for (const st of hits) {
     for (const h of st.collections) {
       for (const s of sets) {
-        if (h.records.length === 0 || (s.collection && s.collection !== h.coll.name) || !h.coll.fields.some((f) => f.name === s.field)) continue
+        if (
+          h.records.length === 0 ||
+          (s.collection && s.collection !== h.coll.name) ||
+          !h.coll.fields.some((f) => f.name === s.field)
+        )
+          continue
         const conn = await scope.conns.get(st.store)
         if (!conn) continue
         if (['jsonl', 'combined-log', 'directory'].includes(scope.map.stores.find((x) => x.name === st.store)!.kind)) {
-          changes.push({store: st.store, collection: h.coll.name, field: s.field, records: h.records.length, changed: 0, skipped: 'logs and files record events and are not rectified'})
+          changes.push({
+            store: st.store,
+            collection: h.coll.name,
+            field: s.field,
+            records: h.records.length,
+            changed: 0,
+            skipped: 'logs and files record events and are not rectified',
+          })
           continue
         }
         try {
-          changes.push({store: st.store, collection: h.coll.name, field: s.field, records: h.records.length, changed: await conn.rectify(h.coll, h.records, s.field, s.value)})
+          changes.push({
+            store: st.store,
+            collection: h.coll.name,
+            field: s.field,
+            records: h.records.length,
+            changed: await conn.rectify(h.coll, h.records, s.field, s.value),
+          })
         } catch (err) {
           if (!(err instanceof UnreachableError)) throw err
           scope.conns.markDown(st.store, err.message)
@@ -49,8 +79,17 @@ export async function rectify(ctx: PrivacyContext, scope: RequestScope, sets: Ar
       }
     }
   }
-  const unreachable = scope.map.stores.filter((s) => scope.conns.downReason(s.name)).map((s) => ({store: s.name, message: scope.conns.downReason(s.name)!}))
-  for (const s of scope.map.stores) await setStoreStatus(ctx.db, scope.req.id, s.name, scope.conns.downReason(s.name) ? 'unreachable' : 'done', scope.conns.downReason(s.name) ?? null)
+  const unreachable = scope.map.stores
+    .filter((s) => scope.conns.downReason(s.name))
+    .map((s) => ({store: s.name, message: scope.conns.downReason(s.name)!}))
+  for (const s of scope.map.stores)
+    await setStoreStatus(
+      ctx.db,
+      scope.req.id,
+      s.name,
+      scope.conns.downReason(s.name) ? 'unreachable' : 'done',
+      scope.conns.downReason(s.name) ?? null,
+    )
   const status = unreachable.length ? 'partial' : 'done'
   await setRequestStatus(ctx.db, scope.req.id, status)
   await appendAudit(ctx.db, ctx.key, ctx.actor, {
@@ -58,7 +97,9 @@ export async function rectify(ctx: PrivacyContext, scope: RequestScope, sets: Ar
     requestId: scope.req.id,
     subjects: scope.hashes,
     // Field names and counts only: the new values are personal data too.
-    details: {changes: changes.map((c) => ({store: c.store, collection: c.collection, field: c.field, changed: c.changed}))},
+    details: {
+      changes: changes.map((c) => ({store: c.store, collection: c.collection, field: c.field, changed: c.changed})),
+    },
   })
   return {request: scope.req.id, status, changes, unreachable}
 }

@@ -51,30 +51,76 @@ export function daysLeft(r: Pick<DsarRequest, 'dueAt'>, now = new Date()): numbe
 }
 
 /** Records the request and its 'request.opened' audit entry in one transaction: both or neither. */
-export async function openRequest(ctx: AuditContext, input: {type: RequestType; subjects: Identifier[]; note?: string; datamap?: string; now?: Date}): Promise<DsarRequest> {
+export async function openRequest(
+  ctx: AuditContext,
+  input: {type: RequestType; subjects: Identifier[]; note?: string; datamap?: string; now?: Date},
+): Promise<DsarRequest> {
   const {key} = ctx
   const now = input.now ?? new Date()
   const id = `dsr-${now.toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`
   return ctx.db.tx(async (t) => {
-    await t.run('INSERT INTO dsar_requests (id, type, status, received_at, due_at, note, datamap, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
-      id, input.type, 'open', now.toISOString(), addMonths(now, 1).toISOString(), input.note ?? null, input.datamap ?? null, now.toISOString(),
-    ])
+    await t.run(
+      'INSERT INTO dsar_requests (id, type, status, received_at, due_at, note, datamap, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        id,
+        input.type,
+        'open',
+        now.toISOString(),
+        addMonths(now, 1).toISOString(),
+        input.note ?? null,
+        input.datamap ?? null,
+        now.toISOString(),
+      ],
+    )
     for (const s of input.subjects) {
-      await t.run('INSERT INTO dsar_subjects (request_id, type, hash, sealed) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', [id, s.type, subjectHash(key, s), key.seal(s.value)])
+      await t.run(
+        'INSERT INTO dsar_subjects (request_id, type, hash, sealed) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        [id, s.type, subjectHash(key, s), key.seal(s.value)],
+      )
     }
-    await appendAudit(t, key, ctx.actor, {event: 'request.opened', requestId: id, subjects: input.subjects.map((s) => subjectHash(key, s)), details: {type: input.type}})
+    await appendAudit(t, key, ctx.actor, {
+      event: 'request.opened',
+      requestId: id,
+      subjects: input.subjects.map((s) => subjectHash(key, s)),
+      details: {type: input.type},
+    })
     return getRequest(t, id)
   })
 }
 
-type Row = {id: string; type: RequestType; status: RequestStatus; received_at: string; due_at: string; extended_reason: string | null; note: string | null; datamap: string | null; updated_at: string}
+type Row = {
+  id: string
+  type: RequestType
+  status: RequestStatus
+  received_at: string
+  due_at: string
+  extended_reason: string | null
+  note: string | null
+  datamap: string | null
+  updated_at: string
+}
 
 async function hydrate(db: StoreDb, r: Row): Promise<DsarRequest> {
-  const subjects = await db.all<{type: string; hash: string}>('SELECT type, hash FROM dsar_subjects WHERE request_id = ? ORDER BY type, hash', [r.id])
-  const stores = await db.all<{store: string; status: string; message: string | null; updated_at: string}>('SELECT * FROM dsar_store_status WHERE request_id = ? ORDER BY store', [r.id])
+  const subjects = await db.all<{type: string; hash: string}>(
+    'SELECT type, hash FROM dsar_subjects WHERE request_id = ? ORDER BY type, hash',
+    [r.id],
+  )
+  const stores = await db.all<{store: string; status: string; message: string | null; updated_at: string}>(
+    'SELECT * FROM dsar_store_status WHERE request_id = ? ORDER BY store',
+    [r.id],
+  )
   return {
-    id: r.id, type: r.type, status: r.status, receivedAt: r.received_at, dueAt: r.due_at, extendedReason: r.extended_reason, note: r.note, datamap: r.datamap, updatedAt: r.updated_at,
-    subjects, stores: stores.map((s) => ({store: s.store, status: s.status, message: s.message, updatedAt: s.updated_at})),
+    id: r.id,
+    type: r.type,
+    status: r.status,
+    receivedAt: r.received_at,
+    dueAt: r.due_at,
+    extendedReason: r.extended_reason,
+    note: r.note,
+    datamap: r.datamap,
+    updatedAt: r.updated_at,
+    subjects,
+    stores: stores.map((s) => ({store: s.store, status: s.status, message: s.message, updatedAt: s.updated_at})),
   }
 }
 
@@ -87,8 +133,12 @@ export async function getRequest(db: StoreDb, id: string): Promise<DsarRequest> 
 
 /** The subject's identifiers in clear, for searching the stores. */
 export async function requestSubjects(db: StoreDb, key: SecretKey, id: string): Promise<Identifier[]> {
-  const rows = await db.all<{type: Identifier['type']; sealed: string | null}>('SELECT type, sealed FROM dsar_subjects WHERE request_id = ?', [id])
-  if (rows.some((r) => r.sealed === null)) throw new BadInputError(`the subjects of request '${id}' were shredded; it can no longer be searched.`)
+  const rows = await db.all<{type: Identifier['type']; sealed: string | null}>(
+    'SELECT type, sealed FROM dsar_subjects WHERE request_id = ?',
+    [id],
+  )
+  if (rows.some((r) => r.sealed === null))
+    throw new BadInputError(`the subjects of request '${id}' were shredded; it can no longer be searched.`)
   return rows.map((r) => ({type: r.type, value: key.unseal(r.sealed!)}))
 }
 
@@ -104,20 +154,41 @@ export async function listRequests(db: StoreDb): Promise<DsarRequest[]> {
 export async function extendRequest(ctx: AuditContext, id: string, reason: string): Promise<DsarRequest> {
   return ctx.db.tx(async (t) => {
     const r = await getRequest(t, id)
-    if (r.extendedReason) throw new BadInputError(`request '${id}' was already extended (Art. 12(3) allows one extension of two months).`)
+    if (r.extendedReason)
+      throw new BadInputError(`request '${id}' was already extended (Art. 12(3) allows one extension of two months).`)
     if (!reason.trim()) throw new BadInputError('--reason must say why the request needs more time.')
     const due = addMonths(new Date(r.dueAt), 2).toISOString()
-    await t.run('UPDATE dsar_requests SET due_at = ?, extended_reason = ?, updated_at = ? WHERE id = ?', [due, reason.trim(), new Date().toISOString(), id])
-    await appendAudit(t, ctx.key, ctx.actor, {event: 'request.extended', requestId: id, subjects: r.subjects.map((s) => s.hash), details: {dueAt: due, reason: reason.trim()}})
+    await t.run('UPDATE dsar_requests SET due_at = ?, extended_reason = ?, updated_at = ? WHERE id = ?', [
+      due,
+      reason.trim(),
+      new Date().toISOString(),
+      id,
+    ])
+    await appendAudit(t, ctx.key, ctx.actor, {
+      event: 'request.extended',
+      requestId: id,
+      subjects: r.subjects.map((s) => s.hash),
+      details: {dueAt: due, reason: reason.trim()},
+    })
     return getRequest(t, id)
   })
 }
 
 export async function setRequestStatus(db: StoreDb, id: string, status: RequestStatus): Promise<void> {
-  await db.run('UPDATE dsar_requests SET status = ?, updated_at = ? WHERE id = ?', [status, new Date().toISOString(), id])
+  await db.run('UPDATE dsar_requests SET status = ?, updated_at = ? WHERE id = ?', [
+    status,
+    new Date().toISOString(),
+    id,
+  ])
 }
 
-export async function setStoreStatus(db: StoreDb, id: string, store: string, status: string, message: string | null = null): Promise<void> {
+export async function setStoreStatus(
+  db: StoreDb,
+  id: string,
+  store: string,
+  status: string,
+  message: string | null = null,
+): Promise<void> {
   const now = new Date().toISOString()
   await db.run(
     'INSERT INTO dsar_store_status (request_id, store, status, message, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (request_id, store) DO UPDATE SET status = excluded.status, message = excluded.message, updated_at = excluded.updated_at',

@@ -17,9 +17,18 @@ export interface RequestScope {
   conns: Connectors
 }
 
-export async function withRequestScope<T>(ctx: PrivacyContext, id: string, datamap: string | undefined, fn: (scope: RequestScope) => Promise<T>, types?: RequestType[]): Promise<T> {
+export async function withRequestScope<T>(
+  ctx: PrivacyContext,
+  id: string,
+  datamap: string | undefined,
+  fn: (scope: RequestScope) => Promise<T>,
+  types?: RequestType[],
+): Promise<T> {
   const req = await getRequest(ctx.db, id)
-  if (types && !types.includes(req.type)) throw new BadInputError(`request '${id}' is a ${req.type} request; this command applies to ${types.join(' or ')} requests.`)
+  if (types && !types.includes(req.type))
+    throw new BadInputError(
+      `request '${id}' is a ${req.type} request; this command applies to ${types.join(' or ')} requests.`,
+    )
   const {map} = loadDatamap(ctx.home, datamap ?? req.datamap ?? undefined)
   const ids = await requestSubjects(ctx.db, ctx.key, id)
   const conns = new Connectors(map)

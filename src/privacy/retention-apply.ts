@@ -20,7 +20,8 @@ import type {PrivacyContext} from './privacy-context.js'
 import {scanCollection, type CollectionScan, type KeptGroup} from './retention-scan.js'
 import {Connectors} from './subject-search.js'
 
-export const SHARED_TIME_REASON = 'has the same time as a held or restricted line of the same log, which a line rewrite cannot tell apart'
+export const SHARED_TIME_REASON =
+  'has the same time as a held or restricted line of the same log, which a line rewrite cannot tell apart'
 
 export interface RetentionApplyCollection {
   collection: string
@@ -54,7 +55,12 @@ const isLog = (conn: Connector) => conn.store.kind === 'jsonl' || conn.store.kin
  * value of each due line (newer lines cannot share it), leaving out times that a kept line
  * also has (those due lines are skipped and reported).
  */
-function plan(ctx: PrivacyContext, conn: Connector, coll: CollectionDef, scan: CollectionScan): {steps: StepAction[]; records: FoundRecord[]; skipped: KeptGroup[]} {
+function plan(
+  ctx: PrivacyContext,
+  conn: Connector,
+  coll: CollectionDef,
+  scan: CollectionScan,
+): {steps: StepAction[]; records: FoundRecord[]; skipped: KeptGroup[]} {
   let records = scan.due
   const skipped: KeptGroup[] = []
   let matches: Match[] = []
@@ -70,10 +76,20 @@ function plan(ctx: PrivacyContext, conn: Connector, coll: CollectionDef, scan: C
   return {steps, records, skipped}
 }
 
-export async function applyRetention(ctx: PrivacyContext, map: Datamap, execute: boolean, now = new Date()): Promise<RetentionApply> {
+export async function applyRetention(
+  ctx: PrivacyContext,
+  map: Datamap,
+  execute: boolean,
+  now = new Date(),
+): Promise<RetentionApply> {
   const holds = await listHolds(ctx.db)
   const conns = new Connectors(map)
-  const result: RetentionApply = {appliedAt: now.toISOString(), execute, status: execute ? 'done' : 'planned', stores: []}
+  const result: RetentionApply = {
+    appliedAt: now.toISOString(),
+    execute,
+    status: execute ? 'done' : 'planned',
+    stores: [],
+  }
   try {
     for (const s of map.stores) {
       const out: RetentionApply['stores'][number] = {store: s.name, reachable: true, collections: []}
@@ -85,8 +101,15 @@ export async function applyRetention(ctx: PrivacyContext, map: Datamap, execute:
           const scan = await scanCollection(ctx, conn, c, holds, now)
           const p = plan(ctx, conn, c, scan)
           const rc: RetentionApplyCollection = {
-            collection: c.name, retention: scan.period, countsFrom: scan.countsFrom, cutoff: scan.cutoff, strategy: c.erasure.strategy,
-            action: c.erasure.strategy, records: p.records.length, steps: p.steps.map(describe), skipped: [...scan.kept, ...p.skipped],
+            collection: c.name,
+            retention: scan.period,
+            countsFrom: scan.countsFrom,
+            cutoff: scan.cutoff,
+            strategy: c.erasure.strategy,
+            action: c.erasure.strategy,
+            records: p.records.length,
+            steps: p.steps.map(describe),
+            skipped: [...scan.kept, ...p.skipped],
             ...(scan.unchecked ? {unchecked: scan.unchecked} : {}),
           }
           out.collections.push(rc)
@@ -109,10 +132,20 @@ export async function applyRetention(ctx: PrivacyContext, map: Datamap, execute:
     await appendAudit(ctx.db, ctx.key, ctx.actor, {
       event: result.status === 'done' ? 'retention.applied' : 'retention.partial',
       details: {
-        stores: Object.fromEntries(result.stores.map((s) => [s.store, {
-          reachable: s.reachable,
-          collections: Object.fromEntries(s.collections.map((c) => [c.collection, {action: c.action, changed: c.changed ?? 0, skipped: c.skipped.reduce((n, k) => n + k.records, 0)}])),
-        }])),
+        stores: Object.fromEntries(
+          result.stores.map((s) => [
+            s.store,
+            {
+              reachable: s.reachable,
+              collections: Object.fromEntries(
+                s.collections.map((c) => [
+                  c.collection,
+                  {action: c.action, changed: c.changed ?? 0, skipped: c.skipped.reduce((n, k) => n + k.records, 0)},
+                ]),
+              ),
+            },
+          ]),
+        ),
       },
     })
   }

@@ -52,8 +52,14 @@ export async function checkRetention(ctx: PrivacyContext, map: Datamap, now = ne
         for (const c of s.collections) {
           const r = await scanCollection(ctx, conn, c, holds, now)
           out.collections.push({
-            collection: c.name, retention: r.period, countsFrom: r.countsFrom, cutoff: r.cutoff,
-            overdue: r.unchecked ? null : r.due.length, strategy: c.erasure.strategy, older: r.older, anonymised: r.anonymised,
+            collection: c.name,
+            retention: r.period,
+            countsFrom: r.countsFrom,
+            cutoff: r.cutoff,
+            overdue: r.unchecked ? null : r.due.length,
+            strategy: c.erasure.strategy,
+            older: r.older,
+            anonymised: r.anonymised,
             ...(r.kept.length ? {kept: r.kept.map(({keys: _k, ...g}) => g)} : {}),
             ...(r.unchecked ? {unchecked: r.unchecked} : {}),
           })
@@ -77,7 +83,8 @@ export async function checkRetention(ctx: PrivacyContext, map: Datamap, now = ne
  * check (exit 1) even when a store was also down; else a store down is exit 3; else nothing.
  */
 export function checkOutcome(r: RetentionCheck): CheckFailedError | UnreachableError | undefined {
-  if (r.stores.some((s) => s.collections.some((c) => (c.overdue ?? 0) > 0))) return new CheckFailedError('records are past retention.', {reported: true})
+  if (r.stores.some((s) => s.collections.some((c) => (c.overdue ?? 0) > 0)))
+    return new CheckFailedError('records are past retention.', {reported: true})
   if (r.stores.some((s) => !s.reachable)) return new UnreachableError('a store could not be reached.', {reported: true})
   return undefined
 }

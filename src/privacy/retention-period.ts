@@ -3,7 +3,20 @@
 // "older than the retention" is a date comparison. A month counts 30 days and a year 365:
 // rounding toward keeping less, never more, than the notice promises.
 
-const UNIT_DAYS: Record<string, number> = {d: 1, day: 1, days: 1, w: 7, week: 7, weeks: 7, mo: 30, month: 30, months: 30, y: 365, year: 365, years: 365}
+const UNIT_DAYS: Record<string, number> = {
+  d: 1,
+  day: 1,
+  days: 1,
+  w: 7,
+  week: 7,
+  weeks: 7,
+  mo: 30,
+  month: 30,
+  months: 30,
+  y: 365,
+  year: 365,
+  years: 365,
+}
 
 /** Days in a period, or undefined when the text is not a period. */
 export function periodDays(text: string): number | undefined {

@@ -4,7 +4,8 @@ import type {RetentionApply} from './retention-apply.js'
 import type {RetentionCheck} from './retention-check.js'
 import type {KeptGroup} from './retention-scan.js'
 
-const keptText = (k: Pick<KeptGroup, 'reason' | 'hold' | 'records'>) => `kept ${k.records} record(s): ${k.reason}${k.hold ? ` [${k.hold}]` : ''}`
+const keptText = (k: Pick<KeptGroup, 'reason' | 'hold' | 'records'>) =>
+  `kept ${k.records} record(s): ${k.reason}${k.hold ? ` [${k.hold}]` : ''}`
 
 export function checkLines(r: RetentionCheck): string[] {
   const out: string[] = []
@@ -13,7 +14,10 @@ export function checkLines(r: RetentionCheck): string[] {
     for (const c of s.collections) {
       const head = `${s.store}/${c.collection}: ${c.retention} from ${c.countsFrom}`
       if (c.unchecked) out.push(`${head}: not checked: ${c.unchecked}`)
-      else out.push(`${head} (before ${c.cutoff.slice(0, 10)}): ${c.overdue ? `${c.overdue} record(s) PAST RETENTION (${c.strategy})` : 'ok'}${c.anonymised ? `, ${c.anonymised} older record(s) already anonymised` : ''}`)
+      else
+        out.push(
+          `${head} (before ${c.cutoff.slice(0, 10)}): ${c.overdue ? `${c.overdue} record(s) PAST RETENTION (${c.strategy})` : 'ok'}${c.anonymised ? `, ${c.anonymised} older record(s) already anonymised` : ''}`,
+        )
       for (const k of c.kept ?? []) out.push(`  ${keptText(k)}`)
     }
   }
@@ -28,7 +32,10 @@ export function applyLines(r: RetentionApply): string[] {
     for (const c of s.collections) {
       const where = `${s.store}/${c.collection}`
       if (c.unchecked) out.push(`${where}: not checked: ${c.unchecked}`)
-      if (c.records) out.push(`${where}: ${c.records} record(s) past retention -> ${c.action}${c.changed === undefined ? '' : ` (${c.changed} changed)`}`)
+      if (c.records)
+        out.push(
+          `${where}: ${c.records} record(s) past retention -> ${c.action}${c.changed === undefined ? '' : ` (${c.changed} changed)`}`,
+        )
       for (const k of c.skipped) out.push(`${where}: skipped: ${keptText(k)}`)
     }
   }

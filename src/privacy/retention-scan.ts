@@ -94,11 +94,28 @@ function addKept(kept: KeptGroup[], reason: string, hold: string | undefined, ke
 }
 
 /** Scans one collection of a connected store. Throws UnreachableError when the store goes away. */
-export async function scanCollection(ctx: PrivacyContext, conn: Connector, coll: CollectionDef, holds: Hold[], now: Date): Promise<CollectionScan> {
+export async function scanCollection(
+  ctx: PrivacyContext,
+  conn: Connector,
+  coll: CollectionDef,
+  holds: Hold[],
+  now: Date,
+): Promise<CollectionScan> {
   const store = conn.store
   const cutoff = cutoffFor(coll, now)
   const field = countsFromField(store, coll)
-  const scan: CollectionScan = {coll, period: coll.retention.period, countsFrom: coll.retention.from, cutoff: cutoff.toISOString(), field, older: 0, due: [], anonymised: 0, kept: [], keptRecords: []}
+  const scan: CollectionScan = {
+    coll,
+    period: coll.retention.period,
+    countsFrom: coll.retention.from,
+    cutoff: cutoff.toISOString(),
+    field,
+    older: 0,
+    due: [],
+    anonymised: 0,
+    kept: [],
+    keptRecords: [],
+  }
   if (!field) {
     scan.unchecked = `retention counts from '${coll.retention.from}', which is not a field of the collection; check it by hand`
     return scan
@@ -106,8 +123,10 @@ export async function scanCollection(ctx: PrivacyContext, conn: Connector, coll:
   if (!conn.findOlderThan) {
     // Only counting is possible: every older record counts as due (or kept by law).
     scan.older = await conn.countOlderThan(coll, field, cutoff)
-    if (coll.erasure.strategy === 'keep') addKept(scan.kept, coll.erasure.law ?? 'kept by law', undefined, undefined, scan.older)
-    else scan.unchecked = `a ${store.kind} store cannot list its records by age; ${scan.older} record(s) are older than the period`
+    if (coll.erasure.strategy === 'keep')
+      addKept(scan.kept, coll.erasure.law ?? 'kept by law', undefined, undefined, scan.older)
+    else
+      scan.unchecked = `a ${store.kind} store cannot list its records by age; ${scan.older} record(s) are older than the period`
     return scan
   }
   const records = await conn.findOlderThan(coll, field, cutoff)
@@ -124,7 +143,8 @@ export async function scanCollection(ctx: PrivacyContext, conn: Connector, coll:
     }
     const hold = holdFor(holds, store.name, coll.name, recordSubjects(ctx, coll, r))
     if (hold) addKept(scan.kept, hold.reason, hold.id, r.key)
-    else if (await isRestricted(ctx.db, store.name, coll.name, r.key)) addKept(scan.kept, RESTRICTED_REASON, undefined, r.key)
+    else if (await isRestricted(ctx.db, store.name, coll.name, r.key))
+      addKept(scan.kept, RESTRICTED_REASON, undefined, r.key)
     else {
       scan.due.push(r)
       continue

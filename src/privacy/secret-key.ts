@@ -15,7 +15,8 @@ export class SecretKey {
   static load(home: string, env: NodeJS.ProcessEnv = process.env): SecretKey {
     const fromEnv = env.CONFCTL_PRIVACY_KEY?.trim()
     if (fromEnv) {
-      if (!/^[0-9a-f]{64}$/i.test(fromEnv)) throw new BadInputError('CONFCTL_PRIVACY_KEY must be 64 hexadecimal digits.')
+      if (!/^[0-9a-f]{64}$/i.test(fromEnv))
+        throw new BadInputError('CONFCTL_PRIVACY_KEY must be 64 hexadecimal digits.')
       return new SecretKey(Buffer.from(fromEnv, 'hex'))
     }
     const file = join(home, 'privacy.key')

@@ -71,7 +71,8 @@ export class Connectors {
 export async function searchSubject(map: Datamap, ids: Identifier[], conns: Connectors): Promise<StoreHits[]> {
   const hits = new Map<string, CollectionHits>()
   const keyOf = (store: string, coll: string) => `${store}.${coll}`
-  for (const s of map.stores) for (const c of s.collections) hits.set(keyOf(s.name, c.name), {coll: c, records: [], matches: []})
+  for (const s of map.stores)
+    for (const c of s.collections) hits.set(keyOf(s.name, c.name), {coll: c, records: [], matches: []})
 
   const add = async (coll: CollectionDef, matches: Match[], via: string): Promise<boolean> => {
     const conn = await conns.get(coll.store)
@@ -105,20 +106,32 @@ export async function searchSubject(map: Datamap, ids: Identifier[], conns: Conn
       for (const f of c.fields) {
         if (!f.identifies) continue
         const values = matchValues(ids, f.identifies)
-        if (values.length) await add(c, [{field: f.name, values, fold: f.identifies === 'email', ip: f.identifies === 'ip'}], f.identifies)
+        if (values.length)
+          await add(
+            c,
+            [{field: f.name, values, fold: f.identifies === 'email', ip: f.identifies === 'ip'}],
+            f.identifies,
+          )
       }
     }
   }
   // 2. The walk along references, each value asked for once.
   const asked = new Map<string, Set<string>>()
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false
     for (const ref of map.references) {
       const parent = hits.get(keyOf(ref.to.store, ref.to.collection))!
       const child = hits.get(keyOf(ref.from.store, ref.from.collection))!
       const seen = asked.get(ref.text) ?? new Set<string>()
       asked.set(ref.text, seen)
-      const values = [...new Set(parent.records.map((r) => r.data[ref.to.field]).filter((v) => v !== null && v !== undefined).map(String))].filter((v) => !seen.has(v))
+      const values = [
+        ...new Set(
+          parent.records
+            .map((r) => r.data[ref.to.field])
+            .filter((v) => v !== null && v !== undefined)
+            .map(String),
+        ),
+      ].filter((v) => !seen.has(v))
       if (values.length === 0) continue
       values.forEach((v) => seen.add(v))
       if (await add(child.coll, [{field: ref.from.field, values}], ref.text)) changed = true
@@ -128,7 +141,12 @@ export async function searchSubject(map: Datamap, ids: Identifier[], conns: Conn
   const out: StoreHits[] = []
   for (const s of map.stores) {
     const reason = conns.downReason(s.name)
-    out.push({store: s.name, reachable: !reason, message: reason, collections: s.collections.map((c) => hits.get(keyOf(s.name, c.name))!)})
+    out.push({
+      store: s.name,
+      reachable: !reason,
+      message: reason,
+      collections: s.collections.map((c) => hits.get(keyOf(s.name, c.name))!),
+    })
   }
   return out
 }

@@ -27,8 +27,10 @@ export function parseIdentifier(text: string): Identifier {
   if (eq < 0 || !IDENTIFIER_TYPES.includes(type) || value === '') {
     throw new BadInputError(`--subject '${text}' must be TYPE=VALUE with TYPE one of ${IDENTIFIER_TYPES.join(', ')}.`)
   }
-  if (type === 'ip' && !canonicalIp(value)) throw new BadInputError(`--subject '${text}' is not an IPv4 or IPv6 address.`)
-  if (type === 'email' && !/^[^@\s]+@[^@\s]+$/.test(value)) throw new BadInputError(`--subject '${text}' is not an e-mail address.`)
+  if (type === 'ip' && !canonicalIp(value))
+    throw new BadInputError(`--subject '${text}' is not an IPv4 or IPv6 address.`)
+  if (type === 'email' && !/^[^@\s]+@[^@\s]+$/.test(value))
+    throw new BadInputError(`--subject '${text}' is not an e-mail address.`)
   return {type, value: normaliseIdentifier(type, value)}
 }
 

@@ -24,7 +24,8 @@ export function writeZip(zipPath: string, entries: Array<{name: string; file: st
     for (const e of entries) {
       const data = readFileSync(e.file)
       const packed = deflateRawSync(data)
-      if (data.length > LIMIT || offset + packed.length > LIMIT) throw new BadInputError(`the export is too large for a ZIP without ZIP64 (${e.name}); use --out DIR.`)
+      if (data.length > LIMIT || offset + packed.length > LIMIT)
+        throw new BadInputError(`the export is too large for a ZIP without ZIP64 (${e.name}); use --out DIR.`)
       const name = Buffer.from(e.name, 'utf8')
       const crc = crc32(data)
       const local = Buffer.alloc(30)

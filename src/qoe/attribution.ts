@@ -22,7 +22,11 @@ export const LOSS_NOISE_PERCENT = 0.5
  */
 export const LEG_SHARE = 0.25
 
-export function attributeLoss(subscriberLossPercent: number, publisherUplinkLossPercent: number, publisher = 'the publisher'): Attribution {
+export function attributeLoss(
+  subscriberLossPercent: number,
+  publisherUplinkLossPercent: number,
+  publisher = 'the publisher',
+): Attribution {
   const up = Math.max(0, publisherUplinkLossPercent)
   const total = Math.max(0, subscriberLossPercent)
   const down = Math.max(0, total - up)
@@ -31,13 +35,33 @@ export function attributeLoss(subscriberLossPercent: number, publisherUplinkLoss
   const upMatters = up >= floor
   const downMatters = down >= floor
   if (!upMatters && !downMatters) {
-    return {leg: 'none', uplinkPercent: round(up), downlinkPercent: round(down), explanation: 'no loss worth mentioning'}
+    return {
+      leg: 'none',
+      uplinkPercent: round(up),
+      downlinkPercent: round(down),
+      explanation: 'no loss worth mentioning',
+    }
   }
   if (upMatters && !downMatters) {
-    return {leg: 'uplink', uplinkPercent: round(up), downlinkPercent: round(down), explanation: `lost on ${publisher}'s uplink before the SFU (the SFU saw ${round(up)} % loss)`}
+    return {
+      leg: 'uplink',
+      uplinkPercent: round(up),
+      downlinkPercent: round(down),
+      explanation: `lost on ${publisher}'s uplink before the SFU (the SFU saw ${round(up)} % loss)`,
+    }
   }
   if (!upMatters) {
-    return {leg: 'downlink', uplinkPercent: round(up), downlinkPercent: round(down), explanation: `lost on this subscriber's downlink (the SFU received ${publisher}'s stream intact)`}
+    return {
+      leg: 'downlink',
+      uplinkPercent: round(up),
+      downlinkPercent: round(down),
+      explanation: `lost on this subscriber's downlink (the SFU received ${publisher}'s stream intact)`,
+    }
   }
-  return {leg: 'both', uplinkPercent: round(up), downlinkPercent: round(down), explanation: `${round(up)} % lost on ${publisher}'s uplink and ${round(down)} % more on this subscriber's downlink`}
+  return {
+    leg: 'both',
+    uplinkPercent: round(up),
+    downlinkPercent: round(down),
+    explanation: `${round(up)} % lost on ${publisher}'s uplink and ${round(down)} % more on this subscriber's downlink`,
+  }
 }

@@ -59,7 +59,13 @@ export function summarizeNodeStreams(rows: NodeSample[], bands?: BandThresholds)
     list.sort((a, b) => Date.parse(a.time) - Date.parse(b.time))
     const first = list[0]!
     const summary = summarizeStream(
-      {id: `${first.participantId}:${first.kind}:${first.direction}`, kind: first.kind, direction: first.direction, codec: first.codec, ssrc: null},
+      {
+        id: `${first.participantId}:${first.kind}:${first.direction}`,
+        kind: first.kind,
+        direction: first.direction,
+        codec: first.codec,
+        ssrc: null,
+      },
       list.map(toSample),
       bands,
     )
@@ -79,9 +85,19 @@ export function summarizeNodeStreams(rows: NodeSample[], bands?: BandThresholds)
   for (const s of out) {
     if (s.direction !== 'downlink' || s.totalLossPercent === null) continue
     const up = out.find((u) => u.direction === 'uplink' && u.participantId === s.sourcePublisherId && u.kind === s.kind)
-    s.attribution = attributeLoss(s.totalLossPercent, up?.totalLossPercent ?? 0, up?.identity ?? s.sourcePublisherId ?? 'the publisher')
+    s.attribution = attributeLoss(
+      s.totalLossPercent,
+      up?.totalLossPercent ?? 0,
+      up?.identity ?? s.sourcePublisherId ?? 'the publisher',
+    )
   }
-  return out.sort((a, b) => a.room.localeCompare(b.room) || a.identity.localeCompare(b.identity) || a.direction.localeCompare(b.direction) || a.kind.localeCompare(b.kind))
+  return out.sort(
+    (a, b) =>
+      a.room.localeCompare(b.room) ||
+      a.identity.localeCompare(b.identity) ||
+      a.direction.localeCompare(b.direction) ||
+      a.kind.localeCompare(b.kind),
+  )
 }
 
 const round = (n: number | null) => (n === null ? null : Math.round(n * 100) / 100)

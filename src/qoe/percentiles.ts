@@ -18,5 +18,10 @@ export function nearestRank(sorted: number[], p: number): number {
 export function percentiles(values: Iterable<number | null | undefined>): Percentiles | null {
   const sorted = [...values].filter((v): v is number => typeof v === 'number' && !Number.isNaN(v)).sort((a, b) => a - b)
   if (sorted.length === 0) return null
-  return {p50: nearestRank(sorted, 50), p95: nearestRank(sorted, 95), max: sorted[sorted.length - 1]!, count: sorted.length}
+  return {
+    p50: nearestRank(sorted, 50),
+    p95: nearestRank(sorted, 95),
+    max: sorted[sorted.length - 1]!,
+    count: sorted.length,
+  }
 }

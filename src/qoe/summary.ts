@@ -103,14 +103,22 @@ const round3 = (v: number): number => Math.round(v * 1000) / 1000
 export function pctHigherWorse(values: number[]): Pct | null {
   if (values.length === 0) return null
   const sorted = Float64Array.from(values).sort() as unknown as number[] // numeric sort, no comparator calls
-  return {p50: round3(nearestRank(sorted, 50)), p95: round3(nearestRank(sorted, 95)), max: round3(sorted[sorted.length - 1]!)}
+  return {
+    p50: round3(nearestRank(sorted, 50)),
+    p95: round3(nearestRank(sorted, 95)),
+    max: round3(sorted[sorted.length - 1]!),
+  }
 }
 
 /** p50 / p95 / "max" where lower is worse (MOS): ranks counted from the best value down. */
 export function pctLowerWorse(values: number[]): Pct | null {
   if (values.length === 0) return null
   const sorted = Float64Array.from(values, (v) => -v).sort() as unknown as number[] // best first
-  return {p50: round3(-nearestRank(sorted, 50)), p95: round3(-nearestRank(sorted, 95)), max: round3(-sorted[sorted.length - 1]!)}
+  return {
+    p50: round3(-nearestRank(sorted, 50)),
+    p95: round3(-nearestRank(sorted, 95)),
+    max: round3(-sorted[sorted.length - 1]!),
+  }
 }
 
 /** Loss in percent of the interval that ends at samples[i], or null (rules in the header). */
@@ -163,8 +171,14 @@ function meanBitrate(samples: QoeSample[]): number | null {
 }
 
 /** Summarises one stream's samples (sorted by time here if they are not). */
-export function summarizeStream(info: StreamInfo, input: QoeSample[], bands: BandThresholds = DEFAULT_BANDS): StreamSummary {
-  const samples = input.every((s, i) => i === 0 || input[i - 1]!.time <= s.time) ? input : [...input].sort((a, b) => a.time - b.time)
+export function summarizeStream(
+  info: StreamInfo,
+  input: QoeSample[],
+  bands: BandThresholds = DEFAULT_BANDS,
+): StreamSummary {
+  const samples = input.every((s, i) => i === 0 || input[i - 1]!.time <= s.time)
+    ? input
+    : [...input].sort((a, b) => a.time - b.time)
   const loss: number[] = []
   const jitter: number[] = []
   const rtt: number[] = []
@@ -223,18 +237,29 @@ export function formatNumber(v: number): string {
   return String(Math.round(v * 100) / 100)
 }
 
-const formatPct = (p: Pct | null): string => (p ? `${formatNumber(p.p50)} / ${formatNumber(p.p95)} / ${formatNumber(p.max)}` : '-')
+const formatPct = (p: Pct | null): string =>
+  p ? `${formatNumber(p.p50)} / ${formatNumber(p.p95)} / ${formatNumber(p.max)}` : '-'
 
 const BAND_ORDER: Record<Band, number> = {good: 0, fair: 1, poor: 2}
 
 /** The worst of a stream's bands, or null when it has none. */
 export function worstBand(b: StreamBands): Band | null {
   let worst: Band | null = null
-  for (const band of [b.jitter, b.loss, b.rtt, b.mos]) if (band && (worst === null || BAND_ORDER[band] > BAND_ORDER[worst])) worst = band
+  for (const band of [b.jitter, b.loss, b.rtt, b.mos])
+    if (band && (worst === null || BAND_ORDER[band] > BAND_ORDER[worst])) worst = band
   return worst
 }
 
-export const SUMMARY_TABLE_HEADERS = ['stream', 'codec', 'samples', 'loss % p50/p95/max', 'jitter ms', 'rtt ms', 'mos p50/p95/worst', 'quality']
+export const SUMMARY_TABLE_HEADERS = [
+  'stream',
+  'codec',
+  'samples',
+  'loss % p50/p95/max',
+  'jitter ms',
+  'rtt ms',
+  'mos p50/p95/worst',
+  'quality',
+]
 
 /** Table cells of one stream, in SUMMARY_TABLE_HEADERS order (first column prefixed by the caller's scope). */
 export function summaryRow(scope: string, s: StreamSummary): string[] {

@@ -102,8 +102,22 @@ interface Check {
 }
 
 const CHECKS: Check[] = [
-  {figure: 'loss', name: 'loss', unit: ' %', limit: (t) => t.maxLossPercent, value: (s) => s.lossPercent, lowerIsWorse: false},
-  {figure: 'jitter', name: 'jitter', unit: ' ms', limit: (t) => t.maxJitterMs, value: (s) => s.jitterMs, lowerIsWorse: false},
+  {
+    figure: 'loss',
+    name: 'loss',
+    unit: ' %',
+    limit: (t) => t.maxLossPercent,
+    value: (s) => s.lossPercent,
+    lowerIsWorse: false,
+  },
+  {
+    figure: 'jitter',
+    name: 'jitter',
+    unit: ' ms',
+    limit: (t) => t.maxJitterMs,
+    value: (s) => s.jitterMs,
+    lowerIsWorse: false,
+  },
   {figure: 'rtt', name: 'RTT', unit: ' ms', limit: (t) => t.maxRttMs, value: (s) => s.rttMs, lowerIsWorse: false},
   {figure: 'mos', name: 'MOS', unit: '', limit: (t) => t.minMos, value: (s) => s.mos, lowerIsWorse: true},
 ]

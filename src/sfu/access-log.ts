@@ -13,7 +13,18 @@
 // renamed to access.log.<time of its first line> (the datamap's path `access.log*` finds
 // those), and a rotated file is deleted once its first line is `retentionSeconds` old.
 // Fields a client chooses (path, user agent) are cut to a fixed length.
-import {createWriteStream, existsSync, fstatSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, type WriteStream} from 'node:fs'
+import {
+  createWriteStream,
+  existsSync,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  type WriteStream,
+} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
 
 export interface AccessLogEntry {
@@ -39,7 +50,11 @@ export interface AccessLogOptions {
   retentionSeconds?: number
 }
 
-export const ACCESS_LOG_DEFAULTS = {maxBytes: 10 * 1024 * 1024, maxAgeSeconds: 86400, retentionSeconds: ACCESS_LOG_RETENTION_SECONDS}
+export const ACCESS_LOG_DEFAULTS = {
+  maxBytes: 10 * 1024 * 1024,
+  maxAgeSeconds: 86400,
+  retentionSeconds: ACCESS_LOG_RETENTION_SECONDS,
+}
 
 /** Longest path and user agent kept: real ones are far shorter, and a line stays under 2 KB. */
 const MAX_PATH = 1024
@@ -54,7 +69,9 @@ const stamp = (t: number) => new Date(t).toISOString().replace(/[-:]/g, '')
 const ROTATED = /^\.(\d{8}T\d{6}\.\d{3}Z)(?:\.\d+)?$/
 
 function stampTime(s: string): number {
-  return Date.parse(`${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(9, 11)}:${s.slice(11, 13)}:${s.slice(13)}`)
+  return Date.parse(
+    `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(9, 11)}:${s.slice(11, 13)}:${s.slice(13)}`,
+  )
 }
 
 const cut = (s: string, max: number) => (s.length > max ? s.slice(0, max) : s)

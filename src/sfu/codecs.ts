@@ -49,7 +49,11 @@ function publishProblem(codec: OfferedCodec, kind: MediaKind, allowed: readonly 
 }
 
 /** The first codec of the section (the offerer's preference) that the node forwards. */
-export function choosePublishCodec(codecs: readonly OfferedCodec[], kind: MediaKind, allowed: readonly CodecName[]): OfferedCodec | undefined {
+export function choosePublishCodec(
+  codecs: readonly OfferedCodec[],
+  kind: MediaKind,
+  allowed: readonly CodecName[],
+): OfferedCodec | undefined {
   return codecs.find((c) => !isAuxiliary(c) && publishProblem(c, kind, allowed) === undefined)
 }
 
@@ -90,8 +94,10 @@ export function describeCodec(codec: OfferedCodec): string {
     const mode = params.get('packetization-mode') ?? '0'
     return `H264 (${what}${mode === '1' ? '' : `, packetization-mode ${mode}`})`
   }
-  if (name === 'VP9' && params.get('profile-id') && params.get('profile-id') !== '0') return `VP9 (profile ${params.get('profile-id')})`
-  if (name === 'AV1' && params.get('profile') && params.get('profile') !== '0') return `AV1 (profile ${params.get('profile')})`
+  if (name === 'VP9' && params.get('profile-id') && params.get('profile-id') !== '0')
+    return `VP9 (profile ${params.get('profile-id')})`
+  if (name === 'AV1' && params.get('profile') && params.get('profile') !== '0')
+    return `AV1 (profile ${params.get('profile')})`
   return name
 }
 
@@ -108,7 +114,13 @@ export function describeAllowed(allowed: readonly CodecName[], kind: MediaKind):
 }
 
 /** werift's negotiated codec parameters (mimeType "video/H264", parameters = fmtp) in our terms. */
-export function fromWerift(codec: {mimeType: string; payloadType?: number; clockRate: number; channels?: number; parameters?: string}): OfferedCodec {
+export function fromWerift(codec: {
+  mimeType: string
+  payloadType?: number
+  clockRate: number
+  channels?: number
+  parameters?: string
+}): OfferedCodec {
   return {
     payloadType: codec.payloadType ?? -1,
     encoding: codec.mimeType.slice(codec.mimeType.indexOf('/') + 1),

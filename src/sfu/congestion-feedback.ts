@@ -92,7 +92,14 @@ export class CongestionFeedback {
     const {exp, mantissa} = rembBitrate(this.#maxBitrateBps)
     const ssrcs = [...this.#mediaSsrcs].slice(-8)
     const packet = new RtcpPayloadSpecificFeedback({
-      feedback: new ReceiverEstimatedMaxBitrate({senderSsrc: this.#rtcpSsrc, mediaSsrc: 0, ssrcNum: ssrcs.length, brExp: exp, brMantissa: mantissa, ssrcFeedbacks: ssrcs}),
+      feedback: new ReceiverEstimatedMaxBitrate({
+        senderSsrc: this.#rtcpSsrc,
+        mediaSsrc: 0,
+        ssrcNum: ssrcs.length,
+        brExp: exp,
+        brMantissa: mantissa,
+        ssrcFeedbacks: ssrcs,
+      }),
     })
     this.sendRaw(packet.serialize())
     this.#rembReports++

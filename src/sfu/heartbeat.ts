@@ -13,7 +13,9 @@ export class Heartbeat {
 
   constructor(private readonly db: NodeDb) {
     db.exec('CREATE TABLE IF NOT EXISTS node_heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL)')
-    this.beatStmt = db.prepare('INSERT INTO node_heartbeat (id, at) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at = excluded.at')
+    this.beatStmt = db.prepare(
+      'INSERT INTO node_heartbeat (id, at) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at = excluded.at',
+    )
   }
 
   /** The last time written (ISO 8601), by this process or the one before it; undefined if never. */

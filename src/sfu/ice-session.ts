@@ -50,19 +50,30 @@ export class IceSession {
    * node's fragment), anything else adds candidates (answered with nothing: a 204).
    * PATCHes of one session run one after the other.
    */
-  patch(frag: SdpFrag, ifMatch: string | undefined): Promise<{restarted: false} | {restarted: true; fragment: string; etag: string}> {
+  patch(
+    frag: SdpFrag,
+    ifMatch: string | undefined,
+  ): Promise<{restarted: false} | {restarted: true; fragment: string; etag: string}> {
     const run = this.#queue.then(() => this.#apply(frag, ifMatch))
     this.#queue = run.catch(() => undefined)
     return run
   }
 
   async #apply(frag: SdpFrag, ifMatch: string | undefined) {
-    if (ifMatch === undefined) throw new PreconditionError(428, 'PATCH needs an If-Match header: the ETag of the 201 (or of the last ICE restart), or "*" for an ICE restart')
+    if (ifMatch === undefined)
+      throw new PreconditionError(
+        428,
+        'PATCH needs an If-Match header: the ETag of the 201 (or of the last ICE restart), or "*" for an ICE restart',
+      )
     const ice = this.#transport()
     const remote = ice.connection
-    const restart = frag.ufrag !== undefined && (frag.ufrag !== remote.remoteUsername || frag.pwd !== remote.remotePassword)
+    const restart =
+      frag.ufrag !== undefined && (frag.ufrag !== remote.remoteUsername || frag.pwd !== remote.remotePassword)
     if (!etagMatches(ifMatch, this.#etag)) {
-      throw new PreconditionError(412, `If-Match ${ifMatch.slice(0, 80)} does not match the current ICE session ${this.#etag}${restart ? '' : '; after an ICE restart use the ETag of its answer'}`)
+      throw new PreconditionError(
+        412,
+        `If-Match ${ifMatch.slice(0, 80)} does not match the current ICE session ${this.#etag}${restart ? '' : '; after an ICE restart use the ETag of its answer'}`,
+      )
     }
     if (!restart) {
       await this.#addCandidates(ice, frag)
@@ -95,7 +106,9 @@ export class IceSession {
   async #addCandidates(ice: RTCIceTransport, frag: SdpFrag): Promise<void> {
     const lines = frag.sections.flatMap((s) => s.candidates)
     if (this.#remoteCandidates + lines.length > MAX_REMOTE_CANDIDATES) {
-      throw new SdpFragError(`an ICE session takes at most ${MAX_REMOTE_CANDIDATES} remote candidates; this one has ${this.#remoteCandidates} and the fragment adds ${lines.length}`)
+      throw new SdpFragError(
+        `an ICE session takes at most ${MAX_REMOTE_CANDIDATES} remote candidates; this one has ${this.#remoteCandidates} and the fragment adds ${lines.length}`,
+      )
     }
     this.#remoteCandidates += lines.length
     const ufrag = ice.connection.remoteUsername

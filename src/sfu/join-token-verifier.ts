@@ -78,24 +78,32 @@ export class JoinTokenVerifier {
     } catch {
       throw new TokenError('the join token header is not base64url-encoded JSON')
     }
-    if (header.alg !== 'HS256') throw new TokenError(`the join token must be signed with HS256, not '${String(header.alg)}'`)
-    if (typeof header.kid !== 'string') throw new TokenError('the join token header lacks a kid naming the key that signed it')
+    if (header.alg !== 'HS256')
+      throw new TokenError(`the join token must be signed with HS256, not '${String(header.alg)}'`)
+    if (typeof header.kid !== 'string')
+      throw new TokenError('the join token header lacks a kid naming the key that signed it')
     const key = this.keys.get(header.kid)
-    if (!key) throw new TokenError(`the join token was signed with key '${header.kid.slice(0, 64)}', which this node does not know`)
+    if (!key)
+      throw new TokenError(
+        `the join token was signed with key '${header.kid.slice(0, 64)}', which this node does not know`,
+      )
     return key
   }
 
   private claimsOf(p: Record<string, unknown>, now: number): JoinClaims {
     const {iat, exp, nbf} = p as {iat: number; exp: number; nbf?: unknown}
     if (!Number.isFinite(iat) || !Number.isFinite(exp) || (nbf !== undefined && !Number.isFinite(nbf))) {
-      throw new TokenError('the join token\'s iat, nbf and exp must be finite times')
+      throw new TokenError("the join token's iat, nbf and exp must be finite times")
     }
     if (exp <= iat || exp - iat > this.maxLifetime) {
-      throw new TokenError(`the join token's exp must lie after its iat and at most ${this.maxLifetime} seconds after it`)
+      throw new TokenError(
+        `the join token's exp must lie after its iat and at most ${this.maxLifetime} seconds after it`,
+      )
     }
     if (exp * 1000 <= now - this.skew * 1000) throw new TokenError('the join token has expired')
     if (typeof p.room !== 'string' || !p.room) throw new TokenError('the join token lacks a room claim')
-    if (typeof p.sub !== 'string' || !p.sub) throw new TokenError('the join token\'s sub claim must be a non-empty string')
+    if (typeof p.sub !== 'string' || !p.sub)
+      throw new TokenError("the join token's sub claim must be a non-empty string")
     if (typeof p.jti !== 'string' || !p.jti || p.jti.length > MAX_JTI_CHARS) {
       throw new TokenError(`the join token's jti claim must be a string of 1 to ${MAX_JTI_CHARS} characters`)
     }
@@ -114,7 +122,8 @@ export class JoinTokenVerifier {
 
   private reason(err: unknown, fleet: boolean): string {
     if (err instanceof TokenError) return err.message
-    if (err instanceof errors.JWSSignatureVerificationFailed) return 'the join token signature does not match the key it names'
+    if (err instanceof errors.JWSSignatureVerificationFailed)
+      return 'the join token signature does not match the key it names'
     if (err instanceof errors.JOSEAlgNotAllowed) return 'the join token must be signed with HS256'
     if (err instanceof errors.JWTExpired) return 'the join token has expired'
     if (err instanceof errors.JWTClaimValidationFailed) {
@@ -123,7 +132,9 @@ export class JoinTokenVerifier {
         case 'nbf':
           return 'the join token is not valid yet (its nbf lies in the future)'
         case 'iat':
-          return /number/.test(err.message) ? 'the join token\'s iat must be a number' : 'the join token was issued in the future (its iat lies ahead of this node\'s clock)'
+          return /number/.test(err.message)
+            ? "the join token's iat must be a number"
+            : "the join token was issued in the future (its iat lies ahead of this node's clock)"
         case 'aud':
           return `the join token is for another audience (this node accepts '${this.opts.nodeId}'${fleet ? ` or '${FLEET_AUDIENCE}'` : ''})`
         case 'iss':
@@ -140,7 +151,8 @@ export class JoinTokenVerifier {
 /** The compact serialization exactly: JWS allows nothing else, and jose's base64url decoder
  *  tolerates padding and stray bits that would make one signature verify under many spellings. */
 function checkCompact(token: string): void {
-  if (token.length > MAX_TOKEN_CHARS) throw new TokenError(`the join token is longer than ${MAX_TOKEN_CHARS} characters`)
+  if (token.length > MAX_TOKEN_CHARS)
+    throw new TokenError(`the join token is longer than ${MAX_TOKEN_CHARS} characters`)
   if (!COMPACT.test(token)) {
     throw new TokenError('the join token is not a compact JWT (three dot-separated base64url parts without padding)')
   }

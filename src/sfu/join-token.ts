@@ -86,10 +86,11 @@ export async function signJoinToken(key: JoinKey, req: SignRequest): Promise<Sig
  *  subscribe must both be given (a half-filled grant must not silently widen to "both"). */
 export function grantsOf(value: unknown): JoinGrants {
   if (value === undefined) return {...DEFAULT_GRANTS}
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TokenError('the join token\'s grants claim must be an object')
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new TokenError("the join token's grants claim must be an object")
   const g = value as Record<string, unknown>
   if (typeof g.publish !== 'boolean' || typeof g.subscribe !== 'boolean') {
-    throw new TokenError('the join token\'s grants claim must say publish and subscribe as true or false')
+    throw new TokenError("the join token's grants claim must say publish and subscribe as true or false")
   }
   const maxSessions = g.maxSessions ?? DEFAULT_GRANTS.maxSessions
   if (!Number.isInteger(maxSessions) || (maxSessions as number) < 1 || (maxSessions as number) > MAX_SESSIONS_GRANT) {

@@ -53,18 +53,26 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   })
 }
 
-const urlHost = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host)
+const urlHost = (host: string) =>
+  host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
 
 export async function startNode(config: NodeConfig) {
   // Checked before anything is written: a cap that does not fit the open-file limit is refused.
-  const limits = publicLimits({requested: config.maxConnections, perIp: config.maxConnectionsPerIp, rtcPortCount: config.rtcPorts[1] - config.rtcPorts[0] + 1})
+  const limits = publicLimits({
+    requested: config.maxConnections,
+    perIp: config.maxConnectionsPerIp,
+    rtcPortCount: config.rtcPorts[1] - config.rtcPorts[0] + 1,
+  })
   const adminTls = readAdminTls(config) // before anything is opened: a bad file is a one-line exit 2
   if (typeof adminTls === 'string') throw new ConfigError(adminTls)
   mkdirSync(config.dir, {recursive: true, mode: 0o700})
   const secrets = loadNodeSecrets(config.dir)
   const id = loadOrCreateNodeId(config.dir)
   const sessions = new SessionStore(join(config.dir, 'node.db'))
-  const accessLog = new AccessLog(join(config.dir, 'access.log'), {maxBytes: config.accessLogMaxBytes, maxAgeSeconds: config.accessLogMaxAgeSeconds})
+  const accessLog = new AccessLog(join(config.dir, 'access.log'), {
+    maxBytes: config.accessLogMaxBytes,
+    maxAgeSeconds: config.accessLogMaxAgeSeconds,
+  })
   const registry = new RoomRegistry(sessions, (line) => process.stdout.write(`confctl-node: ${line}\n`))
   const budget = new SessionBudget({maxSessions: config.maxSessions, maxSessionsPerIp: config.maxSessionsPerIp})
   const load = new NodeLoad()
@@ -182,12 +190,16 @@ async function main(): Promise<void> {
     }
     const e = err as NodeJS.ErrnoException
     if (e.code === 'EADDRINUSE') {
-      process.stderr.write(`confctl-node: port already in use (${e.message.replace(/^listen EADDRINUSE: address already in use /, '')})\n`)
+      process.stderr.write(
+        `confctl-node: port already in use (${e.message.replace(/^listen EADDRINUSE: address already in use /, '')})\n`,
+      )
       process.exit(3)
     }
     throw err
   }
-  process.stdout.write(`confctl-node ${node.state.name} (${node.state.id}) v${node.state.version}: public ${node.state.publicUrl}, admin ${node.state.adminUrl} (${adminUrlOf(config, 0).listening}), rtc ${config.rtcPorts.join('-')}\n`)
+  process.stdout.write(
+    `confctl-node ${node.state.name} (${node.state.id}) v${node.state.version}: public ${node.state.publicUrl}, admin ${node.state.adminUrl} (${adminUrlOf(config, 0).listening}), rtc ${config.rtcPorts.join('-')}\n`,
+  )
   for (const w of node.warnings) process.stderr.write(`confctl-node: WARNING: ${w}\n`)
   const shutdown = (signal: string) => {
     process.stdout.write(`confctl-node: ${signal}, closing all rooms\n`)

@@ -56,9 +56,11 @@ function shared<T>(parse: () => T): T {
   }
 }
 
-const parseDurationSeconds = (value: string, flag: string): number => shared(() => units.parseDurationSeconds(value, flag))
+const parseDurationSeconds = (value: string, flag: string): number =>
+  shared(() => units.parseDurationSeconds(value, flag))
 const parsePort = (value: string, flag: string): number => shared(() => units.parsePort(value, flag))
-const parsePortRange = (value: string, flag: string): [number, number] => shared(() => units.parsePortRange(value, flag))
+const parsePortRange = (value: string, flag: string): [number, number] =>
+  shared(() => units.parsePortRange(value, flag))
 const parseSizeBytes = (value: string, flag: string): number => shared(() => units.parseSizeBytes(value, flag))
 
 /** A whole number from 1 to 1000000, or `fallback` when the flag is absent. */
@@ -85,20 +87,49 @@ export function parseNodeArgs(argv: string[]): NodeConfig {
     values.set(key, value)
     i++
   }
-  const known = ['--codecs', '--max-connections', '--max-connections-per-ip', '--access-log-max-size', '--access-log-max-age', '--ice-server', '--connect-timeout', '--max-sessions', '--max-sessions-per-ip', '--dir', '--name', '--host', '--port', '--admin-host', '--admin-port', '--rtc-ports', '--announce-ip', '--qoe-interval', '--qoe-retention', '--admin-tls-cert', '--admin-tls-key', ...BOOLEAN_OPTIONS]
+  const known = [
+    '--codecs',
+    '--max-connections',
+    '--max-connections-per-ip',
+    '--access-log-max-size',
+    '--access-log-max-age',
+    '--ice-server',
+    '--connect-timeout',
+    '--max-sessions',
+    '--max-sessions-per-ip',
+    '--dir',
+    '--name',
+    '--host',
+    '--port',
+    '--admin-host',
+    '--admin-port',
+    '--rtc-ports',
+    '--announce-ip',
+    '--qoe-interval',
+    '--qoe-retention',
+    '--admin-tls-cert',
+    '--admin-tls-key',
+    ...BOOLEAN_OPTIONS,
+  ]
   for (const key of values.keys()) if (!known.includes(key)) throw new ConfigError(`unknown option ${key}`)
   const dir = values.get('--dir')
   if (!dir) throw new ConfigError('--dir is required (the node directory)')
   const rtcPorts = parsePortRange(values.get('--rtc-ports') ?? '40000-40199', '--rtc-ports')
   const maxSessions = parseCount(values.get('--max-sessions'), '--max-sessions', rtcPorts[1] - rtcPorts[0] + 1)
   const config: NodeConfig = {
-    maxConnections: values.has('--max-connections') ? parseCount(values.get('--max-connections'), '--max-connections', 0) : undefined,
+    maxConnections: values.has('--max-connections')
+      ? parseCount(values.get('--max-connections'), '--max-connections', 0)
+      : undefined,
     maxConnectionsPerIp: parseCount(values.get('--max-connections-per-ip'), '--max-connections-per-ip', 256),
     accessLogMaxBytes: parseSizeBytes(values.get('--access-log-max-size') ?? '10MB', '--access-log-max-size'),
     accessLogMaxAgeSeconds: parseDurationSeconds(values.get('--access-log-max-age') ?? '1d', '--access-log-max-age'),
     connectTimeoutSeconds: parseDurationSeconds(values.get('--connect-timeout') ?? '30s', '--connect-timeout'),
     maxSessions,
-    maxSessionsPerIp: parseCount(values.get('--max-sessions-per-ip'), '--max-sessions-per-ip', Math.max(1, Math.floor(maxSessions / 2))),
+    maxSessionsPerIp: parseCount(
+      values.get('--max-sessions-per-ip'),
+      '--max-sessions-per-ip',
+      Math.max(1, Math.floor(maxSessions / 2)),
+    ),
     dir,
     name: values.get('--name') ?? 'local',
     host: values.get('--host') ?? '0.0.0.0',

@@ -27,7 +27,13 @@ const NAMED = /[@:$]([A-Za-z_][A-Za-z0-9_]*)/g
  *  (only the names the statement uses; missing ones bind NULL), varargs become an array. */
 function bindValues(names: string[], params: unknown[]): Bindable {
   const fix = (v: unknown) => (v === undefined ? null : typeof v === 'boolean' ? Number(v) : v)
-  if (params.length === 1 && params[0] !== null && typeof params[0] === 'object' && !Array.isArray(params[0]) && !(params[0] instanceof Uint8Array)) {
+  if (
+    params.length === 1 &&
+    params[0] !== null &&
+    typeof params[0] === 'object' &&
+    !Array.isArray(params[0]) &&
+    !(params[0] instanceof Uint8Array)
+  ) {
     const obj = params[0] as Record<string, unknown>
     return Object.fromEntries(names.map((n) => [n, fix(obj[n.slice(1)])])) as Bindable
   }

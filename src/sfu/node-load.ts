@@ -25,7 +25,11 @@ export class NodeLoad {
 
   snapshot() {
     const [a, b, c] = loadavg()
-    return {cpuPercent: this.cpuPercent, rssBytes: process.memoryUsage.rss(), loadavg: [a ?? 0, b ?? 0, c ?? 0] as [number, number, number]}
+    return {
+      cpuPercent: this.cpuPercent,
+      rssBytes: process.memoryUsage.rss(),
+      loadavg: [a ?? 0, b ?? 0, c ?? 0] as [number, number, number],
+    }
   }
 
   stop(): void {

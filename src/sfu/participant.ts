@@ -53,7 +53,10 @@ export abstract class Participant {
     options: ParticipantOptions = {},
   ) {
     // A session that never connects holds a UDP port; it gets a deadline of its own.
-    this.#connectTimer = setTimeout(() => void this.close('connect-timeout'), options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS)
+    this.#connectTimer = setTimeout(
+      () => void this.close('connect-timeout'),
+      options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    )
     this.#connectTimer.unref()
     // A peer that fails (ICE timeout, DTLS error) or closes leaves the room by itself.
     pc.connectionStateChange.subscribe((state) => {

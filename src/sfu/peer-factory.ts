@@ -24,7 +24,9 @@ const GATHER_TIMEOUT_MS = 5000
  */
 function codecs(allowed: readonly CodecName[], role: PeerRole) {
   const feedback = [useNACK(), usePLI(), useFIR(), ...(role === 'publisher' ? congestionControlFeedback() : [])]
-  const video = allowed.filter((c) => c !== 'opus').map((c) => new RTCRtpCodecParameters({mimeType: `video/${c}`, clockRate: 90000, rtcpFeedback: feedback}))
+  const video = allowed
+    .filter((c) => c !== 'opus')
+    .map((c) => new RTCRtpCodecParameters({mimeType: `video/${c}`, clockRate: 90000, rtcpFeedback: feedback}))
   return {
     audio: allowed.includes('opus') ? [useOPUS()] : [],
     video: video.length ? [...video, new RTCRtpCodecParameters({mimeType: 'video/rtx', clockRate: 90000})] : [],

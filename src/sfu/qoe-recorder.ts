@@ -61,7 +61,9 @@ export class QoeRecorder {
     for (const room of this.registry.list()) {
       for (const p of room.participants()) {
         for (const s of p.streams()) {
-          this.insert.run(qoeSampleOf(room.name, {id: p.id, identity: p.who.identity, userAgent: p.who.userAgent}, s, time))
+          this.insert.run(
+            qoeSampleOf(room.name, {id: p.id, identity: p.who.identity, userAgent: p.who.userAgent}, s, time),
+          )
         }
       }
     }
@@ -75,7 +77,12 @@ export class QoeRecorder {
     if (filter.participant) where.push('(participant_id = @participant OR identity = @participant)')
     const rows = this.db
       .prepare(`SELECT * FROM qoe_samples WHERE ${where.join(' AND ')} ORDER BY time LIMIT @limit`)
-      .all({since: filter.since, room: filter.room ?? null, participant: filter.participant ?? null, limit: filter.limit ?? 100_000}) as Array<Record<string, unknown>>
+      .all({
+        since: filter.since,
+        room: filter.room ?? null,
+        participant: filter.participant ?? null,
+        limit: filter.limit ?? 100_000,
+      }) as Array<Record<string, unknown>>
     return rows.map((r) => ({
       time: r.time as string,
       room: r.room as string,

@@ -86,13 +86,15 @@ export class RoomRegistry {
 
   /** Throws DrainingError when a publisher for `name` would have to open a new room now. */
   checkAccepting(name: string): void {
-    if (this.draining && !this.rooms.has(name)) throw new DrainingError(`node is draining and accepts no new rooms (room '${name}')`)
+    if (this.draining && !this.rooms.has(name))
+      throw new DrainingError(`node is draining and accepts no new rooms (room '${name}')`)
   }
 
   /** Admits a negotiated publisher, opening its room if it is the first. */
   admitPublisher(roomName: string, publisher: Publisher): Room {
     this.checkAccepting(roomName)
-    if (publisher.isClosed) throw new SessionClosedError(`the session closed during negotiation (${publisher.endReason})`)
+    if (publisher.isClosed)
+      throw new SessionClosedError(`the session closed during negotiation (${publisher.endReason})`)
     let room = this.rooms.get(roomName)
     if (!room) {
       room = new Room(roomName)
@@ -112,7 +114,8 @@ export class RoomRegistry {
 
   /** Admits a negotiated subscriber of a publisher in `room`. */
   admitSubscriber(room: Room, subscriber: Subscriber): void {
-    if (subscriber.isClosed) throw new SessionClosedError(`the session closed during negotiation (${subscriber.endReason})`)
+    if (subscriber.isClosed)
+      throw new SessionClosedError(`the session closed during negotiation (${subscriber.endReason})`)
     if (subscriber.publisher.isClosed || this.rooms.get(room.name) !== room) {
       throw new SessionClosedError(`publisher '${subscriber.publisher.id}' left room '${room.name}'`)
     }

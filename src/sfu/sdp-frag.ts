@@ -29,7 +29,8 @@ export interface SdpFrag {
 export const MAX_FRAG_CANDIDATES = 64
 
 // RFC 8839 §5.1: foundation, component, transport, priority, address, port, "typ", type.
-const CANDIDATE = /^candidate:[A-Za-z0-9+/]{1,32} \d{1,3} [A-Za-z]{1,16} \d{1,10} \S{1,253} \d{1,5} typ [a-z]{1,16}( \S+ \S+)*$/
+const CANDIDATE =
+  /^candidate:[A-Za-z0-9+/]{1,32} \d{1,3} [A-Za-z]{1,16} \d{1,10} \S{1,253} \d{1,5} typ [a-z]{1,16}( \S+ \S+)*$/
 // RFC 8839 §5.4: ice-char (ALPHA / DIGIT / "+" / "/"), 4-256 characters for the ufrag, 22-256 for the password.
 const UFRAG = /^[A-Za-z0-9+/]{4,256}$/
 const PWD = /^[A-Za-z0-9+/]{22,256}$/
@@ -43,7 +44,8 @@ export function parseSdpFrag(text: string): SdpFrag {
     const line = raw.trimEnd()
     if (line === '') return
     const where = `line ${i + 1}`
-    if (!/^[a-z]=/.test(line)) throw new SdpFragError(`${where} of the SDP fragment is not an SDP line (type=value): '${line.slice(0, 60)}'`)
+    if (!/^[a-z]=/.test(line))
+      throw new SdpFragError(`${where} of the SDP fragment is not an SDP line (type=value): '${line.slice(0, 60)}'`)
     if (line.startsWith('m=')) {
       section = {index: frag.sections.length, candidates: [], endOfCandidates: false}
       frag.sections.push(section)
@@ -53,24 +55,32 @@ export function parseSdpFrag(text: string): SdpFrag {
     const [name, value] = splitAttribute(line.slice(2))
     if (name === 'ice-ufrag' || name === 'ice-pwd') {
       const valid = name === 'ice-ufrag' ? UFRAG : PWD
-      if (!valid.test(value)) throw new SdpFragError(`${where}: a=${name} must be ${name === 'ice-ufrag' ? '4' : '22'}-256 letters, digits, '+' or '/'`)
+      if (!valid.test(value))
+        throw new SdpFragError(
+          `${where}: a=${name} must be ${name === 'ice-ufrag' ? '4' : '22'}-256 letters, digits, '+' or '/'`,
+        )
       const key = name === 'ice-ufrag' ? 'ufrag' : 'pwd'
-      if (frag[key] !== undefined && frag[key] !== value) throw new SdpFragError(`${where}: the fragment names two different a=${name} values; one ICE session at a time`)
+      if (frag[key] !== undefined && frag[key] !== value)
+        throw new SdpFragError(`${where}: the fragment names two different a=${name} values; one ICE session at a time`)
       frag[key] = value
     } else if (name === 'mid') {
       if (section) section.mid = value
     } else if (name === 'candidate') {
-      if (!section) throw new SdpFragError(`${where}: a=candidate before any m= line; RFC 8840 puts candidates in an m-section`)
+      if (!section)
+        throw new SdpFragError(`${where}: a=candidate before any m= line; RFC 8840 puts candidates in an m-section`)
       const candidate = `candidate:${value}`
-      if (!CANDIDATE.test(candidate)) throw new SdpFragError(`${where}: '${line.slice(0, 80)}' is not an ICE candidate (RFC 8839 §5.1)`)
-      if (++candidates > MAX_FRAG_CANDIDATES) throw new SdpFragError(`the SDP fragment has more than ${MAX_FRAG_CANDIDATES} candidates`)
+      if (!CANDIDATE.test(candidate))
+        throw new SdpFragError(`${where}: '${line.slice(0, 80)}' is not an ICE candidate (RFC 8839 §5.1)`)
+      if (++candidates > MAX_FRAG_CANDIDATES)
+        throw new SdpFragError(`the SDP fragment has more than ${MAX_FRAG_CANDIDATES} candidates`)
       section.candidates.push(candidate)
     } else if (name === 'end-of-candidates') {
       if (section) section.endOfCandidates = true
       else frag.endOfCandidates = true
     }
   })
-  if ((frag.ufrag === undefined) !== (frag.pwd === undefined)) throw new SdpFragError('the SDP fragment has a=ice-ufrag without a=ice-pwd or the reverse; both or neither')
+  if ((frag.ufrag === undefined) !== (frag.pwd === undefined))
+    throw new SdpFragError('the SDP fragment has a=ice-ufrag without a=ice-pwd or the reverse; both or neither')
   return frag
 }
 

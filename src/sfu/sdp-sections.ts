@@ -37,7 +37,12 @@ export interface ParsedOffer {
 export type SectionPlan = {serve: true; payloadTypes: number[]} | {serve: false; reason: string}
 
 /** Static payload types (RFC 3551) that may come without an rtpmap line. */
-const STATIC: Record<number, [string, number]> = {0: ['PCMU', 8000], 8: ['PCMA', 8000], 9: ['G722', 8000], 13: ['CN', 8000]}
+const STATIC: Record<number, [string, number]> = {
+  0: ['PCMU', 8000],
+  8: ['PCMA', 8000],
+  9: ['G722', 8000],
+  13: ['CN', 8000],
+}
 
 export function parseOffer(sdp: string): ParsedOffer {
   const eol = sdp.includes('\r\n') ? '\r\n' : '\n'
@@ -56,7 +61,8 @@ export function parseOffer(sdp: string): ParsedOffer {
 function parseSection(lines: string[], index: number): SdpSection {
   const [kind = '', port = '0', proto = '', ...fmts] = lines[0]!.slice(2).split(' ').filter(Boolean)
   const attr = (name: string) => lines.filter((l) => l.startsWith(`a=${name}`)).map((l) => l.slice(name.length + 2))
-  const direction = (['sendrecv', 'sendonly', 'recvonly', 'inactive'] as const).find((d) => lines.includes(`a=${d}`)) ?? 'sendrecv'
+  const direction =
+    (['sendrecv', 'sendonly', 'recvonly', 'inactive'] as const).find((d) => lines.includes(`a=${d}`)) ?? 'sendrecv'
   const codecs: OfferedCodec[] = []
   if (kind === 'audio' || kind === 'video') {
     for (const fmt of fmts) {
@@ -104,7 +110,9 @@ export function offerForWerift(offer: ParsedOffer, plans: SectionPlan[]): string
   // or in a section the node rejects, werift would miss them: a bundled section without
   // ICE credentials even makes werift restart ICE with empty credentials.
   const source = offer.sections.find((s) => s.lines.some((l) => l.startsWith('a=ice-ufrag:')))
-  const orphanCandidates = offer.sections.filter((s) => !plans[s.index]!.serve).flatMap((s) => s.lines.filter((l) => CANDIDATES.some((p) => l.startsWith(p))))
+  const orphanCandidates = offer.sections
+    .filter((s) => !plans[s.index]!.serve)
+    .flatMap((s) => s.lines.filter((l) => CANDIDATES.some((p) => l.startsWith(p))))
   const body = served.map((section, i) => {
     const plan = plans[section.index] as {payloadTypes: number[]}
     const keep = new Set(plan.payloadTypes.map(String))
@@ -118,7 +126,8 @@ export function offerForWerift(offer: ParsedOffer, plans: SectionPlan[]): string
     }
     for (const prefix of TRANSPORT) {
       const atSession = offer.session.some((l) => l.startsWith(prefix))
-      if (!atSession && !lines.some((l) => l.startsWith(prefix)) && source) lines.push(...source.lines.filter((l) => l.startsWith(prefix)))
+      if (!atSession && !lines.some((l) => l.startsWith(prefix)) && source)
+        lines.push(...source.lines.filter((l) => l.startsWith(prefix)))
     }
     if (i === 0) for (const candidate of orphanCandidates) if (!lines.includes(candidate)) lines.push(candidate)
     return lines

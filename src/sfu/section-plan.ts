@@ -21,7 +21,9 @@ import type {ParsedOffer, SdpSection, SectionPlan} from './sdp-sections.js'
 
 /** The chosen codec plus the RTX payload type that repairs it, if the offer has one. */
 function withRtx(section: SdpSection, codec: OfferedCodec): number[] {
-  const rtx = section.codecs.find((c) => /^rtx$/i.test(c.encoding) && fmtpParams(c.fmtp).get('apt') === String(codec.payloadType))
+  const rtx = section.codecs.find(
+    (c) => /^rtx$/i.test(c.encoding) && fmtpParams(c.fmtp).get('apt') === String(codec.payloadType),
+  )
   return rtx ? [codec.payloadType, rtx.payloadType] : [codec.payloadType]
 }
 
@@ -29,7 +31,8 @@ const where = (s: SdpSection) => `m-section ${s.index + 1} (${s.kind}${s.mid ===
 
 /** Reasons that reject a section whatever its codecs. */
 function structuralReason(section: SdpSection, served: Set<string>, wants: 'send' | 'receive'): string | undefined {
-  if (section.kind !== 'audio' && section.kind !== 'video') return `the node forwards audio and video only, not ${section.kind}`
+  if (section.kind !== 'audio' && section.kind !== 'video')
+    return `the node forwards audio and video only, not ${section.kind}`
   if (section.port === 0 && !section.bundleOnly) return 'the offer itself rejects it (port 0 without bundle-only)'
   const sends = section.direction === 'sendonly' || section.direction === 'sendrecv'
   const receives = section.direction === 'recvonly' || section.direction === 'sendrecv'
@@ -43,7 +46,11 @@ function structuralReason(section: SdpSection, served: Set<string>, wants: 'send
  * Plans sections until each kind is served once; a kind left unserved because its codecs
  * do not fit throws the mismatch of its first such section.
  */
-function plan(offer: ParsedOffer, wants: 'send' | 'receive', choose: (s: SdpSection) => OfferedCodec | string | undefined): SectionPlan[] {
+function plan(
+  offer: ParsedOffer,
+  wants: 'send' | 'receive',
+  choose: (s: SdpSection) => OfferedCodec | string | undefined,
+): SectionPlan[] {
   const served = new Set<string>()
   const mismatches = new Map<string, string>()
   const plans = offer.sections.map((section): SectionPlan => {
@@ -74,7 +81,10 @@ export function planPublisher(offer: ParsedOffer, allowed: readonly CodecName[])
 }
 
 /** WHEP: exactly the publisher's codec, with the subscriber's payload type and fmtp. */
-export function planSubscriber(offer: ParsedOffer, publisherCodecs: Partial<Record<MediaKind, OfferedCodec>>): SectionPlan[] {
+export function planSubscriber(
+  offer: ParsedOffer,
+  publisherCodecs: Partial<Record<MediaKind, OfferedCodec>>,
+): SectionPlan[] {
   return plan(offer, 'receive', (section) => {
     const sent = publisherCodecs[section.kind as MediaKind]
     if (!sent) return undefined // the publisher has no such stream: rejected, not an error

@@ -4,7 +4,14 @@
 // rejected offer leaves nothing behind: no room, no session row, no UDP port.
 import type {JoinClaims} from './join-token.js'
 import {ALL_CODECS} from '../api/codec-names.js'
-import {answerOffer, createPeer, NoPortsError, type PeerOptions, type PeerRole, type PlanSections} from './peer-factory.js'
+import {
+  answerOffer,
+  createPeer,
+  NoPortsError,
+  type PeerOptions,
+  type PeerRole,
+  type PlanSections,
+} from './peer-factory.js'
 import {newParticipantId, type Identity, type Participant} from './participant.js'
 import {Publisher} from './publisher.js'
 import {planPublisher, planSubscriber} from './section-plan.js'
@@ -28,16 +35,28 @@ export interface Admitted<P extends Participant> {
   answer: string
 }
 
-export async function admitPublisher(deps: AdmissionDeps, claims: JoinClaims, who: Identity, offer: string): Promise<Admitted<Publisher>> {
+export async function admitPublisher(
+  deps: AdmissionDeps,
+  claims: JoinClaims,
+  who: Identity,
+  offer: string,
+): Promise<Admitted<Publisher>> {
   if (!claims.grants.publish) throw new GrantError(`the join token of '${claims.sub}' does not allow publishing`)
   deps.registry.checkAccepting(who.room)
-  return negotiate(deps, claims, who, offer, (pc, options) => new Publisher(newParticipantId('pub'), who, pc, options), {
-    role: 'publisher',
-    prepare: (p) => p.prepare(),
-    plan: (offer) => planPublisher(offer, deps.peer.codecs ?? ALL_CODECS),
-    streamId: (p) => p.id,
-    admit: (p) => void deps.registry.admitPublisher(who.room, p),
-  })
+  return negotiate(
+    deps,
+    claims,
+    who,
+    offer,
+    (pc, options) => new Publisher(newParticipantId('pub'), who, pc, options),
+    {
+      role: 'publisher',
+      prepare: (p) => p.prepare(),
+      plan: (offer) => planPublisher(offer, deps.peer.codecs ?? ALL_CODECS),
+      streamId: (p) => p.id,
+      admit: (p) => void deps.registry.admitPublisher(who.room, p),
+    },
+  )
 }
 
 export async function admitSubscriber(
@@ -49,13 +68,20 @@ export async function admitSubscriber(
   offer: string,
 ): Promise<Admitted<Subscriber>> {
   if (!claims.grants.subscribe) throw new GrantError(`the join token of '${claims.sub}' does not allow subscribing`)
-  return negotiate(deps, claims, who, offer, (pc, options) => new Subscriber(newParticipantId('sub'), who, pc, publisher, options), {
-    role: 'subscriber',
-    prepare: (s) => s.bindTransceivers(),
-    plan: (offer) => planSubscriber(offer, publisher.negotiatedCodecs()),
-    streamId: () => publisher.id,
-    admit: (s) => deps.registry.admitSubscriber(room, s),
-  })
+  return negotiate(
+    deps,
+    claims,
+    who,
+    offer,
+    (pc, options) => new Subscriber(newParticipantId('sub'), who, pc, publisher, options),
+    {
+      role: 'subscriber',
+      prepare: (s) => s.bindTransceivers(),
+      plan: (offer) => planSubscriber(offer, publisher.negotiatedCodecs()),
+      streamId: () => publisher.id,
+      admit: (s) => deps.registry.admitSubscriber(room, s),
+    },
+  )
 }
 
 interface Steps<P extends Participant> {
@@ -75,7 +101,11 @@ async function negotiate<P extends Participant>(
   make: (pc: ReturnType<typeof createPeer>, options: {connectTimeoutMs: number}) => P,
   steps: Steps<P>,
 ): Promise<Admitted<P>> {
-  const reservation = deps.budget.reserve({tokenId: claims.jti, tokenMaxSessions: claims.grants.maxSessions, ip: who.remoteIp})
+  const reservation = deps.budget.reserve({
+    tokenId: claims.jti,
+    tokenMaxSessions: claims.grants.maxSessions,
+    ip: who.remoteIp,
+  })
   let participant: P | undefined
   try {
     participant = make(createPeer(deps.peer, steps.role), {connectTimeoutMs: deps.connectTimeoutMs})

@@ -76,11 +76,21 @@ export class SessionBudget {
   #reserve(claim: SessionClaim): Reservation {
     const {maxSessions, maxSessionsPerIp} = this.#options
     if (this.#total >= maxSessions) {
-      throw new BudgetError(503, 'node_full', `the node is at its limit of ${maxSessions} sessions; try again later or another node`, RETRY_AFTER_FULL_S)
+      throw new BudgetError(
+        503,
+        'node_full',
+        `the node is at its limit of ${maxSessions} sessions; try again later or another node`,
+        RETRY_AFTER_FULL_S,
+      )
     }
     const byIp = this.#perIp.get(claim.ip) ?? 0
     if (byIp >= maxSessionsPerIp) {
-      throw new BudgetError(429, 'too_many_sessions_for_ip', `address ${claim.ip} already holds ${byIp} sessions, the limit per address`, RETRY_AFTER_BUSY_S)
+      throw new BudgetError(
+        429,
+        'too_many_sessions_for_ip',
+        `address ${claim.ip} already holds ${byIp} sessions, the limit per address`,
+        RETRY_AFTER_BUSY_S,
+      )
     }
     const byToken = this.#perToken.get(claim.tokenId) ?? 0
     if (byToken >= claim.tokenMaxSessions) {
@@ -125,7 +135,12 @@ export class SessionBudget {
 
   /** The refusal to give while no port is free. */
   noPortsError(): BudgetError {
-    return new BudgetError(503, 'no_ports', 'the node has no free UDP port in its RTC range; try again later or another node', RETRY_AFTER_FULL_S)
+    return new BudgetError(
+      503,
+      'no_ports',
+      'the node has no free UDP port in its RTC range; try again later or another node',
+      RETRY_AFTER_FULL_S,
+    )
   }
 }
 

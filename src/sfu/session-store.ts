@@ -56,7 +56,9 @@ export class SessionStore {
     // there is none (a node.db from before heartbeats).
     this.heartbeat = new Heartbeat(this.db)
     const lastAlive = this.heartbeat.last() ?? new Date().toISOString()
-    this.db.prepare("UPDATE sessions SET left_at = MAX(joined_at, ?), end_reason = 'node-crashed' WHERE left_at IS NULL").run(lastAlive)
+    this.db
+      .prepare("UPDATE sessions SET left_at = MAX(joined_at, ?), end_reason = 'node-crashed' WHERE left_at IS NULL")
+      .run(lastAlive)
     this.heartbeat.start()
   }
 

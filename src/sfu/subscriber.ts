@@ -63,7 +63,13 @@ export class Subscriber extends Participant implements PacketSink {
   private readonly outbound = new Map<MediaKind, OutboundStream>()
   #audioLevelId: number | undefined
 
-  constructor(id: string, who: Identity, pc: RTCPeerConnection, readonly publisher: Publisher, options: ParticipantOptions = {}) {
+  constructor(
+    id: string,
+    who: Identity,
+    pc: RTCPeerConnection,
+    readonly publisher: Publisher,
+    options: ParticipantOptions = {},
+  ) {
     super(id, who, pc, options)
   }
 

@@ -35,7 +35,11 @@ export class TokenRevocations {
     this.prune = db.prepare('DELETE FROM token_revocations WHERE expires_at <= ?')
     this.pruneExpired()
     for (const row of db.prepare('SELECT jti, revoked_at, expires_at FROM token_revocations').all()) {
-      this.byJti.set(String(row.jti), {jti: String(row.jti), revokedAt: String(row.revoked_at), expiresAt: String(row.expires_at)})
+      this.byJti.set(String(row.jti), {
+        jti: String(row.jti),
+        revokedAt: String(row.revoked_at),
+        expiresAt: String(row.expires_at),
+      })
     }
     this.timer = setInterval(() => this.pruneExpired(), PRUNE_INTERVAL_MS)
     this.timer.unref()

@@ -51,7 +51,12 @@ export class TwccFeedback {
 
   /** Sends reports for everything recorded since the last call. */
   flush(): void {
-    while (this.#nextBase !== undefined && this.#highest !== undefined && this.#nextBase <= this.#highest && this.#arrivals.size > 0) {
+    while (
+      this.#nextBase !== undefined &&
+      this.#highest !== undefined &&
+      this.#nextBase <= this.#highest &&
+      this.#arrivals.size > 0
+    ) {
       const report = this.build(this.#nextBase, this.#highest)
       if (!report) break
       this.opts.send(report)

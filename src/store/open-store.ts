@@ -10,7 +10,8 @@ import type {StoreDb} from './store-db.js'
 export async function openStore(home: string, env: NodeJS.ProcessEnv = process.env): Promise<StoreDb> {
   const url = env.CONFCTL_STORE_URL?.trim()
   if (!url) return openSqliteStore(join(home, 'confctl.db'))
-  if (!/^postgres(ql)?:\/\//.test(url)) throw new BadInputError(`CONFCTL_STORE_URL must be a postgres:// URL, not '${url.split(':')[0]}:'.`)
+  if (!/^postgres(ql)?:\/\//.test(url))
+    throw new BadInputError(`CONFCTL_STORE_URL must be a postgres:// URL, not '${url.split(':')[0]}:'.`)
   return openPostgresStore(url, env.CONFCTL_STORE_SCHEMA?.trim() || 'confctl')
 }
 

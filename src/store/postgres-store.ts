@@ -15,7 +15,9 @@ export async function openPostgresStore(url: string, schema = 'confctl'): Promis
   try {
     await client.connect()
   } catch (err) {
-    throw new UnreachableError(`confctl's store at ${redact(url)} cannot be reached: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`)
+    throw new UnreachableError(
+      `confctl's store at ${redact(url)} cannot be reached: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`,
+    )
   }
   const ident = `"${schema.replace(/"/g, '""')}"`
   await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident}`).catch(() => {}) // two first runs at once: one wins
@@ -23,7 +25,10 @@ export async function openPostgresStore(url: string, schema = 'confctl'): Promis
   for (const sql of SCHEMA) await client.query(sql)
   const q = (sql: string, params: unknown[] = []) => {
     let i = 0
-    return client.query(sql.replace(/\?/g, () => `$${++i}`), params)
+    return client.query(
+      sql.replace(/\?/g, () => `$${++i}`),
+      params,
+    )
   }
   let depth = 0
   const self: StoreDb = {

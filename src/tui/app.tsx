@@ -20,7 +20,9 @@ export interface TickSource {
   focus?(room: FocusedRoom | null): void
 }
 
-export function staticSource(tick: SnapshotTick | undefined): TickSource & {set(t: SnapshotTick): void; focused: (FocusedRoom | null)[]} {
+export function staticSource(
+  tick: SnapshotTick | undefined,
+): TickSource & {set(t: SnapshotTick): void; focused: (FocusedRoom | null)[]} {
   let current = tick
   const listeners = new Set<() => void>()
   const focused: (FocusedRoom | null)[] = []
@@ -101,12 +103,16 @@ export function TopApp(props: TopAppProps): ReactElement {
     source.focus?.(focusNode !== null && focusRoom !== null ? {node: focusNode, room: focusRoom} : null)
   }, [source, focusNode, focusRoom])
 
-  const screen = useMemo(() => renderScreen(shown, ui, {width: size.columns, height: size.rows, theme, showIp}), [shown, ui, size.columns, size.rows, theme, showIp])
+  const screen = useMemo(
+    () => renderScreen(shown, ui, {width: size.columns, height: size.rows, theme, showIp}),
+    [shown, ui, size.columns, size.rows, theme, showIp],
+  )
   const ctx = useRef<KeyContext>(screen.ctx)
   ctx.current = screen.ctx
 
   useInput((input, key) => {
-    const plain = !key.ctrl && !key.meta && !key.escape && !key.upArrow && !key.downArrow && !key.pageUp && !key.pageDown
+    const plain =
+      !key.ctrl && !key.meta && !key.escape && !key.upArrow && !key.downArrow && !key.pageUp && !key.pageDown
     if (!plain || [...input].length <= 1) {
       store.dispatch({type: 'key', input, key, ctx: ctx.current})
       return
@@ -114,9 +120,21 @@ export function TopApp(props: TopAppProps): ReactElement {
     // Several keys in one read (typed fast, or pasted): one at a time, each against the
     // screen as the previous one left it.
     for (const ch of input) {
-      const k = ch === '\r' ? {return: true} : ch === '\t' ? {tab: true} : ch === '\u007f' || ch === '\b' ? {backspace: true} : {}
+      const k =
+        ch === '\r'
+          ? {return: true}
+          : ch === '\t'
+            ? {tab: true}
+            : ch === '\u007f' || ch === '\b'
+              ? {backspace: true}
+              : {}
       const now = store.getState()
-      const rowsNow = renderScreen(now.paused ? (store.frozen ?? source.latest()) : source.latest(), now, {width: size.columns, height: size.rows, theme, showIp}).ctx
+      const rowsNow = renderScreen(now.paused ? (store.frozen ?? source.latest()) : source.latest(), now, {
+        width: size.columns,
+        height: size.rows,
+        theme,
+        showIp,
+      }).ctx
       store.dispatch({type: 'key', input: k.return || k.tab || k.backspace ? '' : ch, key: k, ctx: rowsNow})
     }
   })
@@ -132,10 +150,14 @@ export function TopApp(props: TopAppProps): ReactElement {
       store.dispatch({type: 'done', id: request.id, ok: false, message: 'changes are not possible here.'})
       return
     }
-    const run = request.kind === 'kick' ? actions.kick(request.node, request.room, request.participantId) : actions.closeRoom(request.node, request.room)
+    const run =
+      request.kind === 'kick'
+        ? actions.kick(request.node, request.room, request.participantId)
+        : actions.closeRoom(request.node, request.room)
     void run.then(
       (r) => store.dispatch({type: 'done', id: request.id, ok: r.ok, message: r.message}),
-      (err: unknown) => store.dispatch({type: 'done', id: request.id, ok: false, message: String((err as Error)?.message ?? err)}),
+      (err: unknown) =>
+        store.dispatch({type: 'done', id: request.id, ok: false, message: String((err as Error)?.message ?? err)}),
     )
   }, [request, actions, store])
 
@@ -187,13 +209,27 @@ const LineView = memo(
 )
 
 function textProps(s: Style) {
-  return {color: s.color, backgroundColor: s.backgroundColor, bold: s.bold, dimColor: s.dim, inverse: s.inverse, underline: s.underline}
+  return {
+    color: s.color,
+    backgroundColor: s.backgroundColor,
+    bold: s.bold,
+    dimColor: s.dim,
+    inverse: s.inverse,
+    underline: s.underline,
+  }
 }
 
 function sameStyle(a: Style | undefined, b: Style | undefined): boolean {
   if (a === b) return true
   if (!a || !b) return false
-  return a.color === b.color && a.backgroundColor === b.backgroundColor && a.bold === b.bold && a.dim === b.dim && a.inverse === b.inverse && a.underline === b.underline
+  return (
+    a.color === b.color &&
+    a.backgroundColor === b.backgroundColor &&
+    a.bold === b.bold &&
+    a.dim === b.dim &&
+    a.inverse === b.inverse &&
+    a.underline === b.underline
+  )
 }
 
 function sameLine(a: Line, b: Line): boolean {
@@ -202,4 +238,3 @@ function sameLine(a: Line, b: Line): boolean {
   for (let i = 0; i < a.length; i++) if (a[i].text !== b[i].text || !sameStyle(a[i].style, b[i].style)) return false
   return true
 }
-

@@ -87,7 +87,9 @@ export function tableLine(
   opts: {selected?: boolean; heading?: boolean} = {},
 ): Line {
   const rowStyle = opts.selected ? theme.selected : opts.heading ? theme.heading : undefined
-  const line: Line = [{text: opts.selected ? '›' : ' ', style: opts.selected ? merge(rowStyle, {bold: true}) : rowStyle}]
+  const line: Line = [
+    {text: opts.selected ? '›' : ' ', style: opts.selected ? merge(rowStyle, {bold: true}) : rowStyle},
+  ]
   let used = GUTTER
   laid.forEach(({col, width: w}, i) => {
     const cell = cells[i]

@@ -126,14 +126,24 @@ export function runTop(opts: RunTopOptions): Promise<number> {
     write(ENTER_ALT_SCREEN)
     try {
       // Ink's debug mode writes each frame whole to the sink; the painter diffs it.
-      instance = render(<TopApp source={opts.source} actions={opts.actions} showIp={opts.showIp} theme={theme} store={store} onQuit={() => setImmediate(() => finish(0))} />, {
-        stdout: sink as unknown as NodeJS.WriteStream,
-        stdin,
-        stderr,
-        debug: true,
-        exitOnCtrlC: false,
-        patchConsole: false,
-      })
+      instance = render(
+        <TopApp
+          source={opts.source}
+          actions={opts.actions}
+          showIp={opts.showIp}
+          theme={theme}
+          store={store}
+          onQuit={() => setImmediate(() => finish(0))}
+        />,
+        {
+          stdout: sink as unknown as NodeJS.WriteStream,
+          stdin,
+          stderr,
+          debug: true,
+          exitOnCtrlC: false,
+          patchConsole: false,
+        },
+      )
     } catch (err) {
       finish(1, err)
       return

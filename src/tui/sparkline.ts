@@ -14,7 +14,13 @@ export interface Samples {
   readonly to?: number
 }
 
-export function sparkline(series: Samples | undefined, endMs: number, windowMs: number, width: number, intervalMs: number): string {
+export function sparkline(
+  series: Samples | undefined,
+  endMs: number,
+  windowMs: number,
+  width: number,
+  intervalMs: number,
+): string {
   if (width <= 0) return ''
   const buckets = Math.max(1, Math.min(width, Math.round(windowMs / Math.max(1, intervalMs))))
   const bucketMs = windowMs / buckets

@@ -86,15 +86,25 @@ export interface UiState {
 }
 
 export type Action =
-  | {type: 'key'; input: string; key: KeyInfo; ctx: KeyContext}
-  | {type: 'done'; id: number; ok: boolean; message: string}
+  {type: 'key'; input: string; key: KeyInfo; ctx: KeyContext} | {type: 'done'; id: number; ok: boolean; message: string}
 
 /** The state at start: the fleet view, or the given view, or a stack of views (the last one
  *  shown, Esc going back through the others; the first should be the fleet or rooms view). */
 export function initialState(view: View | readonly View[] = {kind: 'fleet'}): UiState {
   const stack = Array.isArray(view) ? [...(view as readonly View[])] : [view as View]
   if (stack.length === 0) stack.push({kind: 'fleet'})
-  return {stack, lists: {}, editingFilter: false, paused: false, help: false, confirm: null, request: null, message: null, quit: false, seq: 0}
+  return {
+    stack,
+    lists: {},
+    editingFilter: false,
+    paused: false,
+    help: false,
+    confirm: null,
+    request: null,
+    message: null,
+    quit: false,
+    seq: 0,
+  }
 }
 
 export function currentView(state: UiState): View {
@@ -193,7 +203,8 @@ function reduceKey(s: UiState, input: string, key: KeyInfo, ctx: KeyContext): Ui
     return {...cleared, stack: [top]}
   }
   if (input === '/') return {...cleared, editingFilter: true}
-  if (input === 's' && ctx.sortColumns > 0) return updateList(cleared, (l) => ({...l, sort: (l.sort + 1) % ctx.sortColumns, reverse: false}))
+  if (input === 's' && ctx.sortColumns > 0)
+    return updateList(cleared, (l) => ({...l, sort: (l.sort + 1) % ctx.sortColumns, reverse: false}))
   if (input === 'S' && ctx.sortColumns > 0) return updateList(cleared, (l) => ({...l, reverse: !l.reverse}))
   if (input === 'p') return {...cleared, paused: !s.paused}
   if (input === '?') return {...cleared, help: true}
@@ -243,7 +254,8 @@ function enter(s: UiState, ctx: KeyContext): UiState {
   let next: View | undefined
   if (view.kind === 'fleet' && row.node) next = {kind: 'rooms', node: row.node}
   else if (view.kind === 'rooms' && row.node && row.room) next = {kind: 'room', node: row.node, room: row.room}
-  else if (view.kind === 'room' && row.participantId) next = {kind: 'participant', node: view.node, room: view.room, participantId: row.participantId}
+  else if (view.kind === 'room' && row.participantId)
+    next = {kind: 'participant', node: view.node, room: view.room, participantId: row.participantId}
   return next ? {...s, stack: [...s.stack, next]} : s
 }
 
@@ -263,14 +275,21 @@ function askKick(s: UiState, ctx: KeyContext): UiState {
   if (!row?.participantId) return {...s, message: {text: 'no participant selected.', tone: 'info'}}
   return {
     ...s,
-    confirm: {kind: 'kick', node: view.node, room: view.room, participantId: row.participantId, label: row.label ?? row.participantId},
+    confirm: {
+      kind: 'kick',
+      node: view.node,
+      room: view.room,
+      participantId: row.participantId,
+      label: row.label ?? row.participantId,
+    },
   }
 }
 
 function askClose(s: UiState, ctx: KeyContext): UiState {
   const view = currentView(s)
   if (s.request) return {...s, message: {text: 'still busy with the last change…', tone: 'info'}}
-  if (view.kind === 'room' || view.kind === 'participant') return {...s, confirm: {kind: 'close', node: view.node, room: view.room}}
+  if (view.kind === 'room' || view.kind === 'participant')
+    return {...s, confirm: {kind: 'close', node: view.node, room: view.room}}
   if (view.kind === 'rooms') {
     const row = selectedRow(s, ctx)
     if (row?.node && row.room) return {...s, confirm: {kind: 'close', node: row.node, room: row.room}}

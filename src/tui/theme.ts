@@ -6,7 +6,8 @@
 export type ColorLevel = 0 | 1 | 2 | 3
 
 /** What a piece of text means; the theme decides how that looks. */
-export type Tone = 'good' | 'fair' | 'poor' | 'muted' | 'accent' | 'title' | 'up' | 'draining' | 'unreachable' | 'error' | 'info'
+export type Tone =
+  'good' | 'fair' | 'poor' | 'muted' | 'accent' | 'title' | 'up' | 'draining' | 'unreachable' | 'error' | 'info'
 
 export interface Style {
   color?: string
@@ -28,7 +29,10 @@ export interface Theme {
   bar: Style
 }
 
-export function detectColorLevel(env: NodeJS.ProcessEnv = process.env, isTTY = Boolean(process.stdout.isTTY)): ColorLevel {
+export function detectColorLevel(
+  env: NodeJS.ProcessEnv = process.env,
+  isTTY = Boolean(process.stdout.isTTY),
+): ColorLevel {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0
   const force = env.FORCE_COLOR
   if (force !== undefined) {
@@ -46,7 +50,16 @@ export function detectColorLevel(env: NodeJS.ProcessEnv = process.env, isTTY = B
 type Palette = Record<'good' | 'fair' | 'poor' | 'muted' | 'accent' | 'title' | 'selBg' | 'barBg', string>
 
 const PALETTES: Record<1 | 2 | 3, Palette> = {
-  3: {good: '#5fd75f', fair: '#ffd75f', poor: '#ff5f5f', muted: '#8a8a8a', accent: '#5fafff', title: '#87d7ff', selBg: '#264f78', barBg: '#303030'},
+  3: {
+    good: '#5fd75f',
+    fair: '#ffd75f',
+    poor: '#ff5f5f',
+    muted: '#8a8a8a',
+    accent: '#5fafff',
+    title: '#87d7ff',
+    selBg: '#264f78',
+    barBg: '#303030',
+  },
   2: {
     good: 'ansi256(77)',
     fair: 'ansi256(221)',
@@ -57,12 +70,26 @@ const PALETTES: Record<1 | 2 | 3, Palette> = {
     selBg: 'ansi256(24)',
     barBg: 'ansi256(236)',
   },
-  1: {good: 'green', fair: 'yellow', poor: 'red', muted: 'gray', accent: 'cyan', title: 'cyanBright', selBg: '', barBg: ''},
+  1: {
+    good: 'green',
+    fair: 'yellow',
+    poor: 'red',
+    muted: 'gray',
+    accent: 'cyan',
+    title: 'cyanBright',
+    selBg: '',
+    barBg: '',
+  },
 }
 
 export function makeTheme(level: ColorLevel): Theme {
   if (level === 0) {
-    const plain: Partial<Record<Tone, Style>> = {poor: {bold: true}, unreachable: {bold: true}, error: {bold: true}, title: {bold: true}}
+    const plain: Partial<Record<Tone, Style>> = {
+      poor: {bold: true},
+      unreachable: {bold: true},
+      error: {bold: true},
+      title: {bold: true},
+    }
     return {
       level,
       tone: (t) => (t ? (plain[t] ?? {}) : {}),

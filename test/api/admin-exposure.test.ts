@@ -25,7 +25,11 @@ test.after(async () => {
 /** Runs the node with args that must make it refuse to start; returns exit code and output. */
 function refusedStart(args: string[]): Promise<{code: number | null; output: string}> {
   const dir = mkdtempSync(join(tmpdir(), 'confctl-node-'))
-  const child = spawn(process.execPath, [MAIN, '--dir', dir, '--port', '0', '--admin-port', '0', '--rtc-ports', '45120-45129', ...args], {stdio: ['ignore', 'pipe', 'pipe']})
+  const child = spawn(
+    process.execPath,
+    [MAIN, '--dir', dir, '--port', '0', '--admin-port', '0', '--rtc-ports', '45120-45129', ...args],
+    {stdio: ['ignore', 'pipe', 'pipe']},
+  )
   let output = ''
   child.stdout.on('data', (c) => (output += c))
   child.stderr.on('data', (c) => (output += c))
@@ -67,10 +71,15 @@ test('--insecure-admin starts on 0.0.0.0, warns in the log and in /v1/node, prin
   running.push(node)
   assert.match(node.state.adminUrl, /^http:\/\/127\.0\.0\.1:\d+$/)
   const deadline = Date.now() + 10_000
-  while (!/WARNING: the admin API is served over plain HTTP/.test(node.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+  while (!/WARNING: the admin API is served over plain HTTP/.test(node.output()) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50))
   assert.match(node.output(), /confctl-node: WARNING: the admin API is served over plain HTTP on 0\.0\.0\.0/)
   assert.match(node.output(), /listening on all interfaces \(0\.0\.0\.0\)/)
-  const info = await new AdminClient({nodeName: 'insecure', adminUrl: node.state.adminUrl, token: node.adminToken}).node()
+  const info = await new AdminClient({
+    nodeName: 'insecure',
+    adminUrl: node.state.adminUrl,
+    token: node.adminToken,
+  }).node()
   assert.is(info.warnings?.length, 1)
   assert.match(info.warnings![0]!, /plain HTTP on 0\.0\.0\.0 port \d+ \(--insecure-admin\)/)
 })
@@ -83,11 +92,19 @@ test('a loopback node has no warnings', async () => {
 })
 
 test('with TLS flags the admin API is HTTPS, and the client trusts exactly the node certificate', async () => {
-  const node = await startTestNode(['--admin-host', '0.0.0.0', '--admin-tls-cert', tls.cert, '--admin-tls-key', tls.key], '45150-45159')
+  const node = await startTestNode(
+    ['--admin-host', '0.0.0.0', '--admin-tls-cert', tls.cert, '--admin-tls-key', tls.key],
+    '45150-45159',
+  )
   running.push(node)
   assert.match(node.state.adminUrl, /^https:\/\/127\.0\.0\.1:\d+$/)
   assert.is(node.state.adminTlsCert, tls.cert)
-  const client = new AdminClient({nodeName: 'tls', adminUrl: node.state.adminUrl, token: node.adminToken, caFile: node.state.adminTlsCert})
+  const client = new AdminClient({
+    nodeName: 'tls',
+    adminUrl: node.state.adminUrl,
+    token: node.adminToken,
+    caFile: node.state.adminTlsCert,
+  })
   assert.equal(await client.health(), {status: 'ok'})
   const info = await client.node()
   assert.equal(info.warnings, [])
@@ -95,14 +112,28 @@ test('with TLS flags the admin API is HTTPS, and the client trusts exactly the n
   // Without the certificate, or with another one, the client refuses to talk (exit 3 sentence).
   const untrusting = new AdminClient({nodeName: 'tls', adminUrl: node.state.adminUrl, token: node.adminToken})
   await assertRejects(untrusting.health(), UnreachableError, /self-signed|not the one recorded|certificate/)
-  const wrongCert = new AdminClient({nodeName: 'tls', adminUrl: node.state.adminUrl, token: node.adminToken, caFile: otherTls.cert})
+  const wrongCert = new AdminClient({
+    nodeName: 'tls',
+    adminUrl: node.state.adminUrl,
+    token: node.adminToken,
+    caFile: otherTls.cert,
+  })
   await assertRejects(wrongCert.health(), UnreachableError, /certificate|TLS/)
   // Plain HTTP to the HTTPS port gets nothing useful either.
-  const plain = new AdminClient({nodeName: 'tls', adminUrl: node.state.adminUrl.replace('https:', 'http:'), token: node.adminToken, timeoutMs: 3000})
+  const plain = new AdminClient({
+    nodeName: 'tls',
+    adminUrl: node.state.adminUrl.replace('https:', 'http:'),
+    token: node.adminToken,
+    timeoutMs: 3000,
+  })
   await assertRejects(plain.health(), UnreachableError, /unreachable/)
   const notPem = join(tls.dir, 'not-a-cert.pem')
   writeFileSync(notPem, 'hello')
-  await assertRejects(new AdminClient({nodeName: 'tls', adminUrl: node.state.adminUrl, token: node.adminToken, caFile: notPem}).health(), BadInputError, /cannot be read as PEM/)
+  await assertRejects(
+    new AdminClient({nodeName: 'tls', adminUrl: node.state.adminUrl, token: node.adminToken, caFile: notPem}).health(),
+    BadInputError,
+    /cannot be read as PEM/,
+  )
 })
 
 async function assertRejects(p: Promise<unknown>, type: new (...a: never[]) => Error, pattern: RegExp): Promise<void> {

@@ -28,7 +28,12 @@ function s(q: Partial<StreamStats>): StreamStats {
 
 test('worst of each figure over every stream of every participant; packets summed', () => {
   const stats = roomStats([
-    {streams: [s({packets: 100, fractionLost: 0.01, jitterMs: 3, mos: 4.4}), s({packets: 50, fractionLost: 7 / 256, jitterMs: 12.5, mos: null})]},
+    {
+      streams: [
+        s({packets: 100, fractionLost: 0.01, jitterMs: 3, mos: 4.4}),
+        s({packets: 50, fractionLost: 7 / 256, jitterMs: 12.5, mos: null}),
+      ],
+    },
     {streams: [s({packets: 25, direction: 'downlink', fractionLost: 0, jitterMs: 1, rttMs: 80, mos: 3.2})]},
     {streams: []},
   ])
@@ -36,8 +41,20 @@ test('worst of each figure over every stream of every participant; packets summe
 })
 
 test('figures no stream carries are null; an empty room has no loss figure either', () => {
-  assert.equal(roomStats([{streams: [s({packets: 9})]}]), {worstJitterMs: null, worstLossPercent: 0, worstRttMs: null, worstMos: null, packets: 9})
-  assert.equal(roomStats([]), {worstJitterMs: null, worstLossPercent: null, worstRttMs: null, worstMos: null, packets: 0})
+  assert.equal(roomStats([{streams: [s({packets: 9})]}]), {
+    worstJitterMs: null,
+    worstLossPercent: 0,
+    worstRttMs: null,
+    worstMos: null,
+    packets: 9,
+  })
+  assert.equal(roomStats([]), {
+    worstJitterMs: null,
+    worstLossPercent: null,
+    worstRttMs: null,
+    worstMos: null,
+    packets: 0,
+  })
 })
 
 test.run()

@@ -20,11 +20,13 @@ let firefox: Browser
 let chromeTab: Tab
 let firefoxTab: Tab
 
-test.before(loudly('setting up the node and browsers', async () => {
-  h = await startHarness(NS_IP)
-  ;[chrome, firefox] = await Promise.all([launchChromium(), launchFirefox()])
-  ;[chromeTab, firefoxTab] = await Promise.all([chrome.open(h.page.url), firefox.open(h.page.url)])
-}))
+test.before(
+  loudly('setting up the node and browsers', async () => {
+    h = await startHarness(NS_IP)
+    ;[chrome, firefox] = await Promise.all([launchChromium(), launchFirefox()])
+    ;[chromeTab, firefoxTab] = await Promise.all([chrome.open(h.page.url), firefox.open(h.page.url)])
+  }),
+)
 
 test.after(async () => {
   await Promise.all([chrome?.close(), firefox?.close()])
@@ -43,7 +45,9 @@ test('Firefox at default preferences (mDNS host candidates) publishes, Chrome vi
   try {
     // A synthetic source grants no camera permission, so Firefox hides its host addresses.
     const pub = await h.publish(firefoxTab, 'f2c', 'firefox-pub', {source: 'synthetic'})
-    const names = [...pub.offer.matchAll(/a=candidate:\S+ \d+ udp \d+ ([0-9a-f-]+\.local) \d+ typ host/gi)].map((m) => m[1]!)
+    const names = [...pub.offer.matchAll(/a=candidate:\S+ \d+ udp \d+ ([0-9a-f-]+\.local) \d+ typ host/gi)].map(
+      (m) => m[1]!,
+    )
     assert.ok(names.length > 0, `Firefox offered mDNS (.local) host candidates: ${pub.offer}`)
     assert.not.match(pub.offer, /typ host.*\n(?:.*\n)*?.*10\.233\./, 'and no plain host address')
     await h.subscribe(chromeTab, 'f2c', 'chrome-sub', pub)
@@ -66,7 +70,11 @@ test('nothing in the namespace (node, browsers) tried to reach beyond its networ
   // A DNS lookup (e.g. of a public STUN server) or a packet to an outside address. The
   // browsers are set to resolve nothing (browsers.ts), so a lookup is the node's (or GStreamer's).
   const beyond = reachedBeyond()
-  assert.equal(beyond, {lookups: [], packets: []}, `looked up: ${[...new Set(beyond.lookups)].join(', ') || 'nothing'}; sent to: ${beyond.packets.join(', ') || 'nothing'}`)
+  assert.equal(
+    beyond,
+    {lookups: [], packets: []},
+    `looked up: ${[...new Set(beyond.lookups)].join(', ') || 'nothing'}; sent to: ${beyond.packets.join(', ') || 'nothing'}`,
+  )
 })
 
 test.run()

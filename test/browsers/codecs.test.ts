@@ -16,12 +16,14 @@ let chrome: Browser
 let pubTab: Tab
 let subTab: Tab
 
-test.before(loudly('setting up the node and browsers', async () => {
-  h = await startHarness(NS_IP)
-  chrome = await launchChromium()
-  pubTab = await chrome.open(h.page.url)
-  subTab = await chrome.open(h.page.url)
-}))
+test.before(
+  loudly('setting up the node and browsers', async () => {
+    h = await startHarness(NS_IP)
+    chrome = await launchChromium()
+    pubTab = await chrome.open(h.page.url)
+    subTab = await chrome.open(h.page.url)
+  }),
+)
 
 test.after(async () => {
   await chrome?.close()
@@ -29,7 +31,10 @@ test.after(async () => {
 })
 
 /** The video codecs of an SDP's first video section, in its order. */
-const videoCodecs = (sdp: string) => [...(sdp.split(/^(?=m=)/m).find((s) => s.startsWith('m=video')) ?? '').matchAll(/a=rtpmap:\d+ ([\w-]+)\//g)].map((m) => m[1]!)
+const videoCodecs = (sdp: string) =>
+  [...(sdp.split(/^(?=m=)/m).find((s) => s.startsWith('m=video')) ?? '').matchAll(/a=rtpmap:\d+ ([\w-]+)\//g)].map(
+    (m) => m[1]!,
+  )
 
 for (const codec of ['H264', 'VP9']) {
   test(`a ${codec}-only Chromium publisher reaches a Chromium viewer in ${codec}`, async () => {
@@ -39,7 +44,11 @@ for (const codec of ['H264', 'VP9']) {
     assert.equal([...new Set(videoCodecs(pub.answer))], [codec], 'the node answers with it')
     await h.subscribe(subTab, room, `sub-${codec}`, pub)
     const stats = await h.expectMedia(subTab, `sub-${codec}`, room)
-    assert.match(stats.inbound.video!.codec ?? '', `video/${codec}`, `the viewer decodes ${codec}: ${stats.inbound.video!.codec}`)
+    assert.match(
+      stats.inbound.video!.codec ?? '',
+      `video/${codec}`,
+      `the viewer decodes ${codec}: ${stats.inbound.video!.codec}`,
+    )
   })
 }
 
@@ -48,17 +57,26 @@ test('a simulcast Chromium publisher (rid q, h, f) connects and one layer reache
   const pub = await h.publish(pubTab, room, 'pub-simulcast', {simulcast: true})
   assert.match(pub.offer, /a=simulcast:send q;h;f/, 'the offer really is simulcast')
   // Chrome applied the answer (else publish threw); it now sends every layer it was granted.
-  const sent = await waitForStats(pubTab, 'pub-simulcast', 'simulcast layers sent', (s) => s.outbound.some((o) => o.kind === 'video' && (o.packetsSent ?? 0) > 50))
+  const sent = await waitForStats(pubTab, 'pub-simulcast', 'simulcast layers sent', (s) =>
+    s.outbound.some((o) => o.kind === 'video' && (o.packetsSent ?? 0) > 50),
+  )
   await h.subscribe(subTab, room, 'sub-simulcast', pub)
   const stats = await h.expectMedia(subTab, 'sub-simulcast', room)
-  assert.ok(stats.inbound.video!.frameWidth! > 0, `a layer decodes: ${JSON.stringify(stats.inbound.video)}; publisher sends ${JSON.stringify(sent.outbound)}`)
+  assert.ok(
+    stats.inbound.video!.frameWidth! > 0,
+    `a layer decodes: ${JSON.stringify(stats.inbound.video)}; publisher sends ${JSON.stringify(sent.outbound)}`,
+  )
 })
 
 test('nothing in the namespace (node, browsers) tried to reach beyond its network', () => {
   // A DNS lookup (e.g. of a public STUN server) or a packet to an outside address. The
   // browsers are set to resolve nothing (browsers.ts), so a lookup is the node's (or GStreamer's).
   const beyond = reachedBeyond()
-  assert.equal(beyond, {lookups: [], packets: []}, `looked up: ${[...new Set(beyond.lookups)].join(', ') || 'nothing'}; sent to: ${beyond.packets.join(', ') || 'nothing'}`)
+  assert.equal(
+    beyond,
+    {lookups: [], packets: []},
+    `looked up: ${[...new Set(beyond.lookups)].join(', ') || 'nothing'}; sent to: ${beyond.packets.join(', ') || 'nothing'}`,
+  )
 })
 
 test.run()

@@ -24,11 +24,13 @@ let chrome: Browser
 let tab: Tab
 let gst: ChildProcess | undefined
 
-test.before(loudly('setting up the node and browsers', async () => {
-  h = await startHarness(NS_IP)
-  chrome = await launchChromium()
-  tab = await chrome.open(h.page.url)
-}))
+test.before(
+  loudly('setting up the node and browsers', async () => {
+    h = await startHarness(NS_IP)
+    chrome = await launchChromium()
+    tab = await chrome.open(h.page.url)
+  }),
+)
 
 test.after(async () => {
   gst?.kill('SIGKILL')
@@ -66,7 +68,11 @@ test('nothing in the namespace (node, browsers) tried to reach beyond its networ
   // A DNS lookup (e.g. of a public STUN server) or a packet to an outside address. The
   // browsers are set to resolve nothing (browsers.ts), so a lookup is the node's (or GStreamer's).
   const beyond = reachedBeyond()
-  assert.equal(beyond, {lookups: [], packets: []}, `looked up: ${[...new Set(beyond.lookups)].join(', ') || 'nothing'}; sent to: ${beyond.packets.join(', ') || 'nothing'}`)
+  assert.equal(
+    beyond,
+    {lookups: [], packets: []},
+    `looked up: ${[...new Set(beyond.lookups)].join(', ') || 'nothing'}; sent to: ${beyond.packets.join(', ') || 'nothing'}`,
+  )
 })
 
 test.run()

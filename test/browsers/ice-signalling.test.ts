@@ -8,7 +8,15 @@ import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {insideIsolatedNetns, reachedBeyond} from '../helpers/in-isolated-netns.js'
 import {launchChromium, type Browser, type Tab} from '../helpers/browsers.js'
-import {received, loudly, startHarness, waitForConnectionState, waitForStats, type Harness, type PageStats} from '../helpers/browser-harness.js'
+import {
+  received,
+  loudly,
+  startHarness,
+  waitForConnectionState,
+  waitForStats,
+  type Harness,
+  type PageStats,
+} from '../helpers/browser-harness.js'
 
 const NS_IP = await insideIsolatedNetns(import.meta.url)
 
@@ -17,12 +25,14 @@ let chrome: Browser
 let pubTab: Tab
 let subTab: Tab
 
-test.before(loudly('setting up the node and browsers', async () => {
-  h = await startHarness(NS_IP)
-  chrome = await launchChromium()
-  pubTab = await chrome.open(h.page.url)
-  subTab = await chrome.open(h.page.url)
-}))
+test.before(
+  loudly('setting up the node and browsers', async () => {
+    h = await startHarness(NS_IP)
+    chrome = await launchChromium()
+    pubTab = await chrome.open(h.page.url)
+    subTab = await chrome.open(h.page.url)
+  }),
+)
 
 test.after(async () => {
   await chrome?.close()
@@ -52,14 +62,23 @@ test('ICE restart from a page: PATCH If-Match * answers 200 with new credentials
   const r = await pubTab.call<{status: number; body: string; remoteUfrag?: string}>('restartIce', 'pub-restart')
   assert.is(r.status, 200, `restart PATCH answered ${r.status}: ${r.body}`)
   assert.ok(r.remoteUfrag && r.remoteUfrag !== oldUfrag, `the node's ufrag changed (${oldUfrag} -> ${r.remoteUfrag})`)
-  assert.match(r.body, /a=candidate:/, 'the fragment carries the node\'s candidates')
+  assert.match(r.body, /a=candidate:/, "the fragment carries the node's candidates")
   await waitForConnectionState(pubTab, 'pub-restart', 'connected')
   // ICE really ran again: Chrome's selected pair belongs to the new ICE session (its new ufrag).
   const newLocalUfrag = await pubTab.call<string>('localUfrag', 'pub-restart')
-  await waitForStats(pubTab, 'pub-restart', `a selected pair of the new ICE session (local ufrag ${newLocalUfrag}; was ${JSON.stringify(oldPair)})`,
-    (s) => s.pair?.localCandidate?.ufrag === newLocalUfrag)
+  await waitForStats(
+    pubTab,
+    'pub-restart',
+    `a selected pair of the new ICE session (local ufrag ${newLocalUfrag}; was ${JSON.stringify(oldPair)})`,
+    (s) => s.pair?.localCandidate?.ufrag === newLocalUfrag,
+  )
   // Frames keep coming after the restart, well past what had arrived before it.
-  const after = await waitForStats(subTab, 'sub-restart', 'frames after the ICE restart', (s) => received(s, 'video') > received(before, 'video') + 60)
+  const after = await waitForStats(
+    subTab,
+    'sub-restart',
+    'frames after the ICE restart',
+    (s) => received(s, 'video') > received(before, 'video') + 60,
+  )
   const pubState = await pubTab.call<{events: Array<{what: string; state?: string}>}>('state', 'pub-restart')
   assert.ok(received(after, 'video') > 0, JSON.stringify(pubState.events))
   const restarted = await pubTab.call<{answer: string}>('state', 'pub-restart')
@@ -70,7 +89,11 @@ test('nothing in the namespace (node, browsers) tried to reach beyond its networ
   // A DNS lookup (e.g. of a public STUN server) or a packet to an outside address. The
   // browsers are set to resolve nothing (browsers.ts), so a lookup is the node's (or GStreamer's).
   const beyond = reachedBeyond()
-  assert.equal(beyond, {lookups: [], packets: []}, `looked up: ${[...new Set(beyond.lookups)].join(', ') || 'nothing'}; sent to: ${beyond.packets.join(', ') || 'nothing'}`)
+  assert.equal(
+    beyond,
+    {lookups: [], packets: []},
+    `looked up: ${[...new Set(beyond.lookups)].join(', ') || 'nothing'}; sent to: ${beyond.packets.join(', ') || 'nothing'}`,
+  )
 })
 
 test.run()

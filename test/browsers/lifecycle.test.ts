@@ -24,11 +24,13 @@ let chromeTab: Tab
 let firefoxTab: Tab
 let abandonedAt = 0
 
-test.before(loudly('setting up the node and browsers', async () => {
-  h = await startHarness(NS_IP)
-  ;[chrome, firefox] = await Promise.all([launchChromium(), launchFirefox()])
-  ;[chromeTab, firefoxTab] = await Promise.all([chrome.open(h.page.url), firefox.open(h.page.url)])
-}))
+test.before(
+  loudly('setting up the node and browsers', async () => {
+    h = await startHarness(NS_IP)
+    ;[chrome, firefox] = await Promise.all([launchChromium(), launchFirefox()])
+    ;[chromeTab, firefoxTab] = await Promise.all([chrome.open(h.page.url), firefox.open(h.page.url)])
+  }),
+)
 
 test.after(async () => {
   await Promise.all([chrome?.close(), firefox?.close()])
@@ -40,7 +42,10 @@ test('an abandoned offer: 201, then the page never connects; the node keeps the 
   const s = await h.publish(chromeTab, 'abandoned', 'abandoner', {abandon: true})
   abandonedAt = Date.now()
   assert.is(s.postStatus, 201)
-  assert.ok((await h.rooms()).some((r) => r.name === 'abandoned'), 'the room exists while the session may still connect')
+  assert.ok(
+    (await h.rooms()).some((r) => r.name === 'abandoned'),
+    'the room exists while the session may still connect',
+  )
 })
 
 /** Polls a viewer's page until it can tell the call is over: its connection is no longer
@@ -49,7 +54,10 @@ async function noticed(tab: Tab, session: string, since: number): Promise<{ms: n
   const deadline = Date.now() + NOTICE_MS + 10_000
   for (;;) {
     const state = await tab.call<SessionSummary>('state', session)
-    const gone = state.connectionState !== 'connected' || state.dtlsState !== 'connected' || state.tracks.some((t) => t.readyState === 'ended')
+    const gone =
+      state.connectionState !== 'connected' ||
+      state.dtlsState !== 'connected' ||
+      state.tracks.some((t) => t.readyState === 'ended')
     if (gone || Date.now() > deadline) return {ms: Date.now() - since, state}
     await new Promise((r) => setTimeout(r, 100))
   }
@@ -60,22 +68,35 @@ test("a publisher's DELETE ends its viewers' sessions, and Chromium and Firefox 
   const pub = await h.publish(chromeTab, room, 'leaver')
   await h.subscribe(chromeTab, room, 'chrome-viewer', pub)
   await h.subscribe(firefoxTab, room, 'firefox-viewer', pub)
-  await Promise.all([h.expectMedia(chromeTab, 'chrome-viewer', room), h.expectMedia(firefoxTab, 'firefox-viewer', room)])
+  await Promise.all([
+    h.expectMedia(chromeTab, 'chrome-viewer', room),
+    h.expectMedia(firefoxTab, 'firefox-viewer', room),
+  ])
   const left = await chromeTab.call<{status: number}>('leave', 'leaver')
   const at = Date.now()
   assert.is(left.status, 200)
   const [c, f] = await Promise.all([noticed(chromeTab, 'chrome-viewer', at), noticed(firefoxTab, 'firefox-viewer', at)])
-  const how = (n: typeof c) => `${n.ms} ms (connection ${n.state.connectionState}, DTLS ${n.state.dtlsState}, tracks ${n.state.tracks.map((t) => t.readyState)})`
+  const how = (n: typeof c) =>
+    `${n.ms} ms (connection ${n.state.connectionState}, DTLS ${n.state.dtlsState}, tracks ${n.state.tracks.map((t) => t.readyState)})`
   console.log(`  viewers noticed the DELETE: Chromium after ${how(c)}, Firefox after ${how(f)}`)
-  for (const [who, n] of [['Chromium', c], ['Firefox', f]] as const) {
-    assert.ok(n.ms < NOTICE_MS, `${who} viewer noticed after ${n.ms} ms (state ${n.state.connectionState}, DTLS ${n.state.dtlsState}, tracks ${JSON.stringify(n.state.tracks)}, events ${JSON.stringify(n.state.events)})\n${h.log('ended')}`)
+  for (const [who, n] of [
+    ['Chromium', c],
+    ['Firefox', f],
+  ] as const) {
+    assert.ok(
+      n.ms < NOTICE_MS,
+      `${who} viewer noticed after ${n.ms} ms (state ${n.state.connectionState}, DTLS ${n.state.dtlsState}, tracks ${JSON.stringify(n.state.tracks)}, events ${JSON.stringify(n.state.events)})\n${h.log('ended')}`,
+    )
   }
 })
 
 test(`the abandoned offer is closed and its room gone within ${CLEANUP_MS / 1000} s`, async () => {
   const deadline = abandonedAt + CLEANUP_MS
   while ((await h.rooms()).some((r) => r.name === 'abandoned')) {
-    assert.ok(Date.now() < deadline, `room 'abandoned' still listed ${CLEANUP_MS / 1000} s after the POST\n${await h.explain('abandoned')}`)
+    assert.ok(
+      Date.now() < deadline,
+      `room 'abandoned' still listed ${CLEANUP_MS / 1000} s after the POST\n${await h.explain('abandoned')}`,
+    )
     await new Promise((r) => setTimeout(r, 250))
   }
   console.log(`  abandoned room gone ${Math.round((Date.now() - abandonedAt) / 1000)} s after its POST`)
@@ -86,7 +107,11 @@ test('nothing in the namespace (node, browsers) tried to reach beyond its networ
   // A DNS lookup (e.g. of a public STUN server) or a packet to an outside address. The
   // browsers are set to resolve nothing (browsers.ts), so a lookup is the node's (or GStreamer's).
   const beyond = reachedBeyond()
-  assert.equal(beyond, {lookups: [], packets: []}, `looked up: ${[...new Set(beyond.lookups)].join(', ') || 'nothing'}; sent to: ${beyond.packets.join(', ') || 'nothing'}`)
+  assert.equal(
+    beyond,
+    {lookups: [], packets: []},
+    `looked up: ${[...new Set(beyond.lookups)].join(', ') || 'nothing'}; sent to: ${beyond.packets.join(', ') || 'nothing'}`,
+  )
 })
 
 test.run()

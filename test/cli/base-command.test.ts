@@ -10,7 +10,15 @@ import {Config, Errors} from '@oclif/core'
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {BaseCommand} from '../../src/cli/base-command.js'
-import {BadInputError, BusyError, CheckFailedError, EXIT, PassedOnExit, UnavailableError, UnreachableError} from '../../src/errors.js'
+import {
+  BadInputError,
+  BusyError,
+  CheckFailedError,
+  EXIT,
+  PassedOnExit,
+  UnavailableError,
+  UnreachableError,
+} from '../../src/errors.js'
 
 // dist/test/cli/ -> the package root (package.json, src/)
 const root = fileURLToPath(new URL('../../..', import.meta.url))
@@ -65,7 +73,10 @@ test('an unexpected error (a TypeError from a domain call) exits 70 with one lin
   assert.is(r.code, EXIT.internal)
   assert.is(r.code, 70)
   assert.is(r.stderr.split('\n').filter(Boolean).length, 1, r.stderr)
-  assert.match(r.stderr, /^confctl: internal error: TypeError: Cannot read properties of undefined \(reading 'rooms'\) \(CONFCTL_DEBUG=1 for the stack\)\n$/)
+  assert.match(
+    r.stderr,
+    /^confctl: internal error: TypeError: Cannot read properties of undefined \(reading 'rooms'\) \(CONFCTL_DEBUG=1 for the stack\)\n$/,
+  )
 })
 
 test('a multi-line or non-Error throw is still one line and exit 70', async () => {
@@ -78,7 +89,10 @@ test('a multi-line or non-Error throw is still one line and exit 70', async () =
 })
 
 test('CONFCTL_DEBUG=1 prints the stack of an unexpected error, exit still 70', async () => {
-  const r = await run(throwing(() => new RangeError('out of range')), {CONFCTL_DEBUG: '1'})
+  const r = await run(
+    throwing(() => new RangeError('out of range')),
+    {CONFCTL_DEBUG: '1'},
+  )
   assert.is(r.code, 70)
   assert.match(r.stderr, /^confctl: internal error: RangeError: out of range\n\s+at /)
 })
@@ -89,7 +103,11 @@ test('each documented error class maps to its exit code with one sentence', asyn
     [() => new BadInputError('--x must be a number, not "y".'), 2, 'confctl: --x must be a number, not "y".\n'],
     [() => new UnreachableError('node edge1 is unreachable.'), 3, 'confctl: node edge1 is unreachable.\n'],
     [() => new UnavailableError('the SFU node program is missing.'), 69, 'confctl: the SFU node program is missing.\n'],
-    [() => new BusyError('fleet.yaml.lock is held by process 7.'), 75, 'confctl: fleet.yaml.lock is held by process 7.\n'],
+    [
+      () => new BusyError('fleet.yaml.lock is held by process 7.'),
+      75,
+      'confctl: fleet.yaml.lock is held by process 7.\n',
+    ],
   ]
   for (const [make, code, stderr] of cases) {
     const r = await run(throwing(make))
@@ -152,7 +170,8 @@ test('no command under src/commands exits by itself: the base class decides ever
   for (const file of files) {
     const text = readFileSync(file, 'utf8')
     text.split('\n').forEach((line, i) => {
-      if (/\bthis\.exit\(|\bprocess\.exit\(|\bprocess\.exitCode\s*=/.test(line)) offenders.push(`${relative(root, file)}:${i + 1}: ${line.trim()}`)
+      if (/\bthis\.exit\(|\bprocess\.exit\(|\bprocess\.exitCode\s*=/.test(line))
+        offenders.push(`${relative(root, file)}:${i + 1}: ${line.trim()}`)
     })
   }
   assert.equal(offenders, [], offenders.join('\n'))

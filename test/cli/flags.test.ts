@@ -102,16 +102,25 @@ const home = mkdtempSync(join(tmpdir(), 'confctl-flags-'))
 
 test('CLI: bad values of each kind exit 2 with one sentence on stderr', async () => {
   const cases: Array<[string[], string]> = [
-    [['smoke', '--duration', 'ten'], "--duration must be a duration like 500ms, 10s, 5m, 1h or 7d (a bare number means seconds), got 'ten'."],
-    [['demo', '--interval', '5000'], "--interval must be a duration from 100ms to 1h"],
-    [['demo', '--duration', '5x'], "--duration must be a duration (0 for none)"],
+    [
+      ['smoke', '--duration', 'ten'],
+      "--duration must be a duration like 500ms, 10s, 5m, 1h or 7d (a bare number means seconds), got 'ten'.",
+    ],
+    [['demo', '--interval', '5000'], '--interval must be a duration from 100ms to 1h'],
+    [['demo', '--duration', '5x'], '--duration must be a duration (0 for none)'],
     [['qoe', 'inspect', '--duration', '1.5s'], '--duration must be a whole number of seconds'],
     [['token', 'create', '--room', 'r', '--identity', 'i', '--ttl', '8d'], '--ttl must be a duration of at most 7d'],
     [['top', '--interval', '10ms'], '--interval must be a duration from 100ms to 1h'],
     [['node', 'up', '--name', 'x', '--port', '70000'], "--port must be a port number from 0 to 65535, got '70000'."],
-    [['node', 'up', '--name', 'x', '--rtc-ports', '500-600'], "--rtc-ports must be a range X-Y with 1024 <= X <= Y <= 65535, got '500-600'."],
-    [['node', 'down', 'x', '--timeout', 'soon'], "--timeout must be a duration"],
-    [['hold', 'add', '--store', 's', '--reason', 'r', '--until', '2026-02-30'], "--until must be a date like 2025-12-31, got '2026-02-30'."],
+    [
+      ['node', 'up', '--name', 'x', '--rtc-ports', '500-600'],
+      "--rtc-ports must be a range X-Y with 1024 <= X <= Y <= 65535, got '500-600'.",
+    ],
+    [['node', 'down', 'x', '--timeout', 'soon'], '--timeout must be a duration'],
+    [
+      ['hold', 'add', '--store', 's', '--reason', 'r', '--until', '2026-02-30'],
+      "--until must be a date like 2025-12-31, got '2026-02-30'.",
+    ],
   ]
   for (const [args, sentence] of cases) {
     const r = await cli(home, args)
@@ -142,7 +151,9 @@ test('CLI: every duration flag takes 10s (the command then fails for its own rea
 
 test('CLI: demo --duration 5s --interval 1s runs for 5 s and prints the room', async () => {
   const started = Date.now()
-  const r = await cli(home, ['demo', '--participants', '1', '--duration', '5s', '--interval', '1s', '--json'], {timeout: 90_000})
+  const r = await cli(home, ['demo', '--participants', '1', '--duration', '5s', '--interval', '1s', '--json'], {
+    timeout: 90_000,
+  })
   const elapsed = Date.now() - started
   assert.is(r.exitCode, 0, `exit ${r.exitCode}: ${r.stderr}`)
   const out = JSON.parse(r.stdout) as {node: string; room: {name: string; participants: number}}

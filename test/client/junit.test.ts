@@ -10,7 +10,20 @@ const report = (): SmokeReport => ({
   durationSeconds: 8,
   thresholds: {maxLossPercent: 1, maxJitterMs: 30},
   streams: [
-    {subscriber: 'smoke-sub-1', publisher: 'smoke-pub-1', kind: 'audio', codec: 'opus', packetsReceived: 400, packetsLost: 0, lossPercent: 0, jitterMs: 2, samplesReceived: 384000, timeToFirstFrameMs: 150, passed: true, failures: []},
+    {
+      subscriber: 'smoke-sub-1',
+      publisher: 'smoke-pub-1',
+      kind: 'audio',
+      codec: 'opus',
+      packetsReceived: 400,
+      packetsLost: 0,
+      lossPercent: 0,
+      jitterMs: 2,
+      samplesReceived: 384000,
+      timeToFirstFrameMs: 150,
+      passed: true,
+      failures: [],
+    },
     {
       subscriber: 'smoke-sub-1',
       publisher: 'smoke-pub-1',
@@ -46,9 +59,15 @@ test('junit: one testcase per stream, failure only on the failed one, counts in 
   assert.ok(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites'))
   assert.is(xml.match(/<testcase /g)?.length, 2)
   assert.is(xml.match(/<failure /g)?.length, 1)
-  assert.match(xml, /<testsuite name="confctl smoke edge&lt;1&gt;&amp;&quot;co&quot;" tests="2" failures="1" errors="0" time="8" timestamp="2026-01-02T03:04:05">/)
+  assert.match(
+    xml,
+    /<testsuite name="confctl smoke edge&lt;1&gt;&amp;&quot;co&quot;" tests="2" failures="1" errors="0" time="8" timestamp="2026-01-02T03:04:05">/,
+  )
   assert.match(xml, /name="smoke-sub-1 &lt;- smoke-pub-1 video"/)
-  assert.match(xml, /<failure message="packet loss 2.91% is above 1%; jitter 45 ms is above 30 ms &lt;&amp;&gt;" type="SmokeThreshold">/)
+  assert.match(
+    xml,
+    /<failure message="packet loss 2.91% is above 1%; jitter 45 ms is above 30 ms &lt;&amp;&gt;" type="SmokeThreshold">/,
+  )
   assert.match(xml, /<property name="room" value="smoke-&apos;abc&apos;"\/>/)
   assert.match(xml, /framesDecoded=120 timeToFirstFrameMs=n\/a/)
 })

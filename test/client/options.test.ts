@@ -3,7 +3,6 @@ import * as assert from 'uvu/assert'
 import {checkSmokeSettings, parseNumberFlag, SMOKE_DEFAULTS} from '../../src/client/smoke-options.js'
 import {badInput} from '../helpers/assert-bad-input.js'
 
-
 test('defaults: 2 publishers, 1 subscriber, 10 s, 1 % loss, 30 ms jitter', () => {
   const s = checkSmokeSettings({})
   assert.equal(s, SMOKE_DEFAULTS)

@@ -11,7 +11,9 @@ import {cli, root} from './helpers.js'
 const home = mkdtempSync(join(tmpdir(), 'confctl-habits-'))
 const cache = mkdtempSync(join(tmpdir(), 'confctl-habits-cache-'))
 const run = (...args: string[]) =>
-  cli(home, args, {env: {CONFCTL_HOME: home, XDG_CACHE_HOME: cache, XDG_CONFIG_HOME: home, FORCE_COLOR: '0', NO_COLOR: '1'}})
+  cli(home, args, {
+    env: {CONFCTL_HOME: home, XDG_CACHE_HOME: cache, XDG_CONFIG_HOME: home, FORCE_COLOR: '0', NO_COLOR: '1'},
+  })
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {version: string}
 
 test.after(() => {
@@ -52,7 +54,9 @@ test('confctl help lists topics and commands; help <command> shows its usage', a
 })
 
 test('-h works on every command the manifest lists', async () => {
-  const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, unknown>}
+  const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8')) as {
+    commands: Record<string, unknown>
+  }
   const ids = Object.keys(manifest.commands)
   assert.ok(ids.length > 20, `only ${ids.length} commands in the manifest`)
   // A few at a time: each is a Node start-up on a loaded machine.
@@ -92,7 +96,9 @@ test('shell completion: the bash and zsh scripts name confctl, and the cache kno
 test('without CONFCTL_HOME the state lives in $XDG_CONFIG_HOME/confctl', async () => {
   const xdg = mkdtempSync(join(tmpdir(), 'confctl-xdg-'))
   try {
-    const r = await cli(home, ['node', 'list'], {env: {CONFCTL_HOME: '', XDG_CONFIG_HOME: xdg, XDG_CACHE_HOME: cache, NO_COLOR: '1'}})
+    const r = await cli(home, ['node', 'list'], {
+      env: {CONFCTL_HOME: '', XDG_CONFIG_HOME: xdg, XDG_CACHE_HOME: cache, NO_COLOR: '1'},
+    })
     assert.is(r.exitCode, 0, r.stderr)
     assert.match(r.stdout, `no nodes in ${join(xdg, 'confctl', 'fleet.yaml')}`)
   } finally {

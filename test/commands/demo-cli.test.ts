@@ -32,7 +32,13 @@ function nodesOf(parent: number): number[] {
 
 test('demo shows the demo room in the top dashboard; q restores the terminal, stops everything, exits 0', async () => {
   const home = mkdtempSync(join(tmpdir(), 'confctl-demo-'))
-  const {term, vt, raw, alive, exited: ended} = spawnInTerminal([process.execPath, bin, 'demo', '--participants', '3'], {
+  const {
+    term,
+    vt,
+    raw,
+    alive,
+    exited: ended,
+  } = spawnInTerminal([process.execPath, bin, 'demo', '--participants', '3'], {
     cols: COLS,
     rows: ROWS,
     cwd: root,
@@ -47,8 +53,16 @@ test('demo shows the demo room in the top dashboard; q restores the terminal, st
     // and a video stream; media reaching the subscribers.
     const deadline = Date.now() + 60_000
     let screen = vt.text()
-    while (!(/^Room demo on demo-\d+ · 9 \(3 pub\)/m.test(screen) && (screen.match(upStream) ?? []).length === 6 && (screen.match(downStream) ?? []).length === 12 && flowing.test(screen))) {
-      if (!alive() || Date.now() > deadline) throw new Error(`demo did not show the room in the dashboard${alive() ? ' in time' : ' (it exited)'}:\n${screen}\n${raw().slice(-300)}`)
+    while (!(
+      /^Room demo on demo-\d+ · 9 \(3 pub\)/m.test(screen) &&
+      (screen.match(upStream) ?? []).length === 6 &&
+      (screen.match(downStream) ?? []).length === 12 &&
+      flowing.test(screen)
+    )) {
+      if (!alive() || Date.now() > deadline)
+        throw new Error(
+          `demo did not show the room in the dashboard${alive() ? ' in time' : ' (it exited)'}:\n${screen}\n${raw().slice(-300)}`,
+        )
       await sleep(250)
       screen = vt.text()
     }
@@ -56,8 +70,16 @@ test('demo shows the demo room in the top dashboard; q restores the terminal, st
     assert.match(screen, /1 node: 1 up │ 1 room │ 9 participants/)
     assert.match(screen, /PARTICIPANT\s+ROLE\s+KIND\s+CODEC\s+DIR\s+BITRATE\s+LOSS\s+JIT\s+RTT\s+MOS\s+LAST 60s/)
     for (const who of ['demo-1', 'demo-2', 'demo-3']) {
-      assert.is(screen.match(new RegExp(`${who}@example\\.invalid\\s+pub\\s`, 'g'))?.length, 2, `${who} publishes audio and video`)
-      assert.is(screen.match(new RegExp(`${who}@example\\.invalid\\s+sub\\s`, 'g'))?.length, 4, `${who} watches the two others (audio and video each)`)
+      assert.is(
+        screen.match(new RegExp(`${who}@example\\.invalid\\s+pub\\s`, 'g'))?.length,
+        2,
+        `${who} publishes audio and video`,
+      )
+      assert.is(
+        screen.match(new RegExp(`${who}@example\\.invalid\\s+sub\\s`, 'g'))?.length,
+        4,
+        `${who} watches the two others (audio and video each)`,
+      )
     }
     const nodes = nodesOf(term.pid)
     assert.is(nodes.length, 1, 'the demo runs one node process')
@@ -65,12 +87,23 @@ test('demo shows the demo room in the top dashboard; q restores the terminal, st
     term.write('q')
     const code = await Promise.race([exited, sleep(30_000).then(() => -1)])
     assert.is(code, 0, `demo exit code (output: ${vt.text().slice(-500)})`)
-    assert.equal([vt.altEntered, vt.altLeft, vt.altActive], [1, 1, false], 'the alternate screen was entered once and left')
+    assert.equal(
+      [vt.altEntered, vt.altLeft, vt.altActive],
+      [1, 1, false],
+      'the alternate screen was entered once and left',
+    )
     const left = raw().lastIndexOf(RMCUP)
-    assert.ok(left >= 0 && left < raw().indexOf('stopping participants and the node'), 'the terminal is restored before the demo reports its shutdown')
+    assert.ok(
+      left >= 0 && left < raw().indexOf('stopping participants and the node'),
+      'the terminal is restored before the demo reports its shutdown',
+    )
     assert.match(vt.text(), /demo stopped; nothing left running\./)
     await sleep(300)
-    assert.equal(nodes.filter((pid) => processesMentioning('confctl-smoke-').includes(pid)), [], 'no node process left behind')
+    assert.equal(
+      nodes.filter((pid) => processesMentioning('confctl-smoke-').includes(pid)),
+      [],
+      'no node process left behind',
+    )
   } finally {
     term.kill('SIGKILL')
     rmSync(home, {recursive: true, force: true})

@@ -10,7 +10,9 @@ import {seedNode} from '../privacy/helpers.js'
 import {cli} from './helpers.js'
 
 const base = mkdtempSync(join(tmpdir(), 'confctl-dsar-nothing-'))
-const env = (home: string) => ({env: {CONFCTL_HOME: home, CONFCTL_STORE_URL: '', CONFCTL_PRIVACY_KEY: '', NO_COLOR: '1'}})
+const env = (home: string) => ({
+  env: {CONFCTL_HOME: home, CONFCTL_STORE_URL: '', CONFCTL_PRIVACY_KEY: '', NO_COLOR: '1'},
+})
 test.after(() => rmSync(base, {recursive: true, force: true}))
 
 test('dsar list on a fresh home prints no requests and creates nothing', async () => {
@@ -37,7 +39,11 @@ test('hold list and audit verify on a fresh home: empty answers, nothing created
 test('dsar access --out into a missing directory: exit 2, one sentence, nothing created', async () => {
   const home = join(base, 'h1')
   seedNode(home) // a local node's store: where the default datamap comes from
-  const open = await cli(home, ['dsar', 'open', '--type', 'access', '--subject', 'email=anna@example.org', '--json'], env(home))
+  const open = await cli(
+    home,
+    ['dsar', 'open', '--type', 'access', '--subject', 'email=anna@example.org', '--json'],
+    env(home),
+  )
   assert.is(open.exitCode, 0, open.stderr)
   const id = JSON.parse(open.stdout).id as string
   const before = readdirSync(home).sort()
@@ -45,7 +51,10 @@ test('dsar access --out into a missing directory: exit 2, one sentence, nothing 
     const r = await cli(home, ['dsar', 'access', id, '--out', out], env(home))
     assert.is(r.exitCode, 2, r.stderr)
     assert.is(r.stderr.trim().split('\n').length, 1, r.stderr)
-    assert.match(r.stderr, `the directory ${join(base, 'missing', out.endsWith('.zip') ? 'dir' : '')}`.replace(/\/$/, ''))
+    assert.match(
+      r.stderr,
+      `the directory ${join(base, 'missing', out.endsWith('.zip') ? 'dir' : '')}`.replace(/\/$/, ''),
+    )
     assert.match(r.stderr, 'does not exist')
     assert.not.ok(existsSync(join(base, 'missing')), 'a directory was created')
   }

@@ -23,11 +23,15 @@ interface CommandClass {
   examples?: unknown[]
 }
 
-const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, ManifestCommand>}
+const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8')) as {
+  commands: Record<string, ManifestCommand>
+}
 const ids = Object.keys(manifest.commands).sort()
 
 async function load(id: string): Promise<CommandClass> {
-  const mod = (await import(pathToFileURL(join(root, ...manifest.commands[id].relativePath)).href)) as {default: CommandClass}
+  const mod = (await import(pathToFileURL(join(root, ...manifest.commands[id].relativePath)).href)) as {
+    default: CommandClass
+  }
   return mod.default
 }
 

@@ -18,7 +18,9 @@ function commandFiles(dir: string): string[] {
 
 /** src/commands/node/up.ts -> "node:up"; an index file names its directory. */
 function commandId(file: string): string {
-  const parts = relative(join(root, 'src', 'commands'), file).replace(/\.tsx?$/, '').split(/[\\/]/)
+  const parts = relative(join(root, 'src', 'commands'), file)
+    .replace(/\.tsx?$/, '')
+    .split(/[\\/]/)
   if (parts.at(-1) === 'index') parts.pop()
   return parts.join(':')
 }
@@ -34,15 +36,31 @@ test('oclif.manifest.json lists every command file under src/commands', () => {
 })
 
 test('the manifest lists no command whose source file is gone', () => {
-  const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, unknown>}
+  const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8')) as {
+    commands: Record<string, unknown>
+  }
   const ids = new Set(commandFiles(join(root, 'src', 'commands')).map(commandId))
   const stale = Object.keys(manifest.commands).filter((id) => !ids.has(id))
   assert.equal(stale, [], `in oclif.manifest.json without a source file: ${stale.join(', ')}`)
 })
 
 test('the node, room and token commands are there', () => {
-  const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, unknown>}
-  for (const id of ['node:up', 'node:down', 'node:list', 'node:status', 'node:logs', 'room:list', 'room:show', 'room:close', 'room:kick', 'token:create', 'token:revoke']) {
+  const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8')) as {
+    commands: Record<string, unknown>
+  }
+  for (const id of [
+    'node:up',
+    'node:down',
+    'node:list',
+    'node:status',
+    'node:logs',
+    'room:list',
+    'room:show',
+    'room:close',
+    'room:kick',
+    'token:create',
+    'token:revoke',
+  ]) {
     assert.ok(id in manifest.commands, id)
   }
 })

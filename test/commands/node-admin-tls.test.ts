@@ -21,15 +21,33 @@ test.after(async () => {
   rmSync(home, {recursive: true, force: true})
 })
 
-const upArgs = (name: string) => ['node', 'up', '--name', name, '--port', '0', '--admin-port', '0', '--rtc-ports', randomRtcRange(), '--admin-host', '0.0.0.0']
+const upArgs = (name: string) => [
+  'node',
+  'up',
+  '--name',
+  name,
+  '--port',
+  '0',
+  '--admin-port',
+  '0',
+  '--rtc-ports',
+  randomRtcRange(),
+  '--admin-host',
+  '0.0.0.0',
+]
 
 test('node up --admin-host 0.0.0.0 alone is refused: exit 2, one sentence, no fleet entry', async () => {
   const r = await run(...upArgs('bare'))
   assert.is(r.exitCode, 2, r.stderr)
   const lines = r.stderr.trim().split('\n')
   assert.is(lines.length, 1, r.stderr)
-  assert.match(lines[0]!, /^confctl: --admin-host 0\.0\.0\.0 is not a loopback address, so the admin API needs --admin-tls-cert and --admin-tls-key \(HTTPS\), or --insecure-admin/)
-  assert.not.ok(existsSync(join(home, 'fleet.yaml')) && readFileSync(join(home, 'fleet.yaml'), 'utf8').includes('name: bare'))
+  assert.match(
+    lines[0]!,
+    /^confctl: --admin-host 0\.0\.0\.0 is not a loopback address, so the admin API needs --admin-tls-cert and --admin-tls-key \(HTTPS\), or --insecure-admin/,
+  )
+  assert.not.ok(
+    existsSync(join(home, 'fleet.yaml')) && readFileSync(join(home, 'fleet.yaml'), 'utf8').includes('name: bare'),
+  )
 })
 
 test('node up with TLS records an https admin URL; node status and token commands work over it', async () => {
@@ -60,7 +78,10 @@ test('node up --insecure-admin starts, and node status and node.log carry the wa
   assert.match(up.adminUrl, /^http:\/\/127\.0\.0\.1:\d+$/)
   const status = await run('node', 'status', 'insecure')
   assert.is(status.exitCode, 0, status.stderr)
-  assert.match(status.stdout, /WARNING: the admin API is served over plain HTTP on 0\.0\.0\.0 port \d+ \(--insecure-admin\)/)
+  assert.match(
+    status.stdout,
+    /WARNING: the admin API is served over plain HTTP on 0\.0\.0\.0 port \d+ \(--insecure-admin\)/,
+  )
   const log = readFileSync(up.logFile, 'utf8')
   assert.match(log, /confctl-node: WARNING: the admin API is served over plain HTTP/)
   assert.match(log, /listening on all interfaces/)

@@ -33,7 +33,19 @@ test('the SFU node program is built', () => {
 let upPid = 0
 
 test('node up starts a node and records it', async () => {
-  const r = await run('node', 'up', '--name', 'itest', '--port', '0', '--admin-port', '0', '--rtc-ports', randomRtcRange(), '--json')
+  const r = await run(
+    'node',
+    'up',
+    '--name',
+    'itest',
+    '--port',
+    '0',
+    '--admin-port',
+    '0',
+    '--rtc-ports',
+    randomRtcRange(),
+    '--json',
+  )
   assert.is(r.exitCode, 0, r.stderr)
   const up = JSON.parse(r.stdout)
   assert.is(up.name, 'itest')
@@ -60,7 +72,10 @@ test('node list --json shows it up', async () => {
   assert.is(r.exitCode, 0, r.stderr)
   const {nodes} = JSON.parse(r.stdout)
   assert.is(nodes.length, 1)
-  assert.equal({name: nodes[0].name, state: nodes[0].state, pid: nodes[0].pid, health: nodes[0].health}, {name: 'itest', state: 'up', pid: upPid, health: 'ok'})
+  assert.equal(
+    {name: nodes[0].name, state: nodes[0].state, pid: nodes[0].pid, health: nodes[0].health},
+    {name: 'itest', state: 'up', pid: upPid, health: 'ok'},
+  )
   const human = await run('node', 'list')
   assert.match(human.stdout, /^NAME\s+KIND\s+STATE/)
   assert.match(human.stdout, /itest\s+local\s+up/)
@@ -83,7 +98,19 @@ test('room list --json on a fresh node is empty', async () => {
 
 test('token create --json returns a JWT with the requested lifetime', async () => {
   const before = Date.now()
-  const r = await run('token', 'create', '--room', 'standup', '--identity', 'alice@example.org', '--name', 'Alice', '--ttl', '15m', '--json')
+  const r = await run(
+    'token',
+    'create',
+    '--room',
+    'standup',
+    '--identity',
+    'alice@example.org',
+    '--name',
+    'Alice',
+    '--ttl',
+    '15m',
+    '--json',
+  )
   assert.is(r.exitCode, 0, r.stderr)
   const t = JSON.parse(r.stdout)
   assert.equal(Object.keys(t).sort(), ['expiresAt', 'grants', 'identity', 'jti', 'room', 'token'])
@@ -98,7 +125,18 @@ test('token create --json returns a JWT with the requested lifetime', async () =
 })
 
 test('token create grants and token revoke: the node lists the revoked jti', async () => {
-  const r = await run('token', 'create', '--room', 'standup', '--identity', 'viewer', '--no-publish', '--max-sessions', '1', '--json')
+  const r = await run(
+    'token',
+    'create',
+    '--room',
+    'standup',
+    '--identity',
+    'viewer',
+    '--no-publish',
+    '--max-sessions',
+    '1',
+    '--json',
+  )
   assert.is(r.exitCode, 0, r.stderr)
   const t = JSON.parse(r.stdout)
   assert.equal(t.grants, {publish: false, subscribe: true, maxSessions: 1})
@@ -121,7 +159,11 @@ test('token create grants and token revoke: the node lists the revoked jti', asy
 })
 
 test('room show / close / kick of an unknown room: exit 2, one sentence, nothing on stdout', async () => {
-  for (const args of [['room', 'show', 'nosuchroom', '--json'], ['room', 'close', 'nosuchroom'], ['room', 'kick', 'nosuchroom', 'p1']]) {
+  for (const args of [
+    ['room', 'show', 'nosuchroom', '--json'],
+    ['room', 'close', 'nosuchroom'],
+    ['room', 'kick', 'nosuchroom', 'p1'],
+  ]) {
     const r = await run(...args)
     assert.is(r.exitCode, 2, `${args.join(' ')}: ${r.stderr}`)
     assert.is(r.stdout, '')
@@ -139,7 +181,11 @@ test('node logs -n --json returns the end of node.log', async () => {
 
 test('node logs -f follows new lines until SIGINT (exit 0)', async () => {
   const log = join(home, 'nodes', 'itest', 'node.log')
-  const sub = execa(process.execPath, [bin, 'node', 'logs', 'itest', '-n', '0', '-f'], {cwd: root, env: {CONFCTL_HOME: home}, reject: false})
+  const sub = execa(process.execPath, [bin, 'node', 'logs', 'itest', '-n', '0', '-f'], {
+    cwd: root,
+    env: {CONFCTL_HOME: home},
+    reject: false,
+  })
   await new Promise((r) => setTimeout(r, 1500))
   writeFileSync(log, readFileSync(log, 'utf8') + 'a line appended by the test\n')
   await new Promise((r) => setTimeout(r, 800))
@@ -182,9 +228,15 @@ test('node up --name N alone restarts the recorded node with its recorded settin
 test('bad flags: exit 2, one line on stderr, fleet.yaml untouched', async () => {
   const before = readFileSync(join(home, 'fleet.yaml'), 'utf8')
   const cases: [string[], string][] = [
-    [['node', 'up', '--name', 'x', '--rtc-ports', '5-3'], "--rtc-ports must be a range X-Y with 1024 <= X <= Y <= 65535, got '5-3'"],
+    [
+      ['node', 'up', '--name', 'x', '--rtc-ports', '5-3'],
+      "--rtc-ports must be a range X-Y with 1024 <= X <= Y <= 65535, got '5-3'",
+    ],
     // below 1024: the node refuses it, so the CLI must too (it used to write the entry and exit 3)
-    [['node', 'up', '--name', 'x', '--rtc-ports', '500-600'], "--rtc-ports must be a range X-Y with 1024 <= X <= Y <= 65535, got '500-600'"],
+    [
+      ['node', 'up', '--name', 'x', '--rtc-ports', '500-600'],
+      "--rtc-ports must be a range X-Y with 1024 <= X <= Y <= 65535, got '500-600'",
+    ],
     [['node', 'up', '--name', 'x', '--rtc-ports', 'lots'], '--rtc-ports must be a port range'],
     [['node', 'up', '--name', 'x', '--port', 'abc'], "--port must be a port number from 0 to 65535, got 'abc'"],
     [['node', 'up', '--name', 'x', '--admin-port', '70000'], '--admin-port'],
@@ -192,7 +244,10 @@ test('bad flags: exit 2, one line on stderr, fleet.yaml untouched', async () => 
     [['node', 'up', '--name', 'bad/name'], '--name'],
     [['node', 'up', '--bogus'], '--bogus'],
     [['node', 'logs', 'itest', '-n', 'many'], '--lines'],
-    [['token', 'create', '--room', 'r', '--identity', 'i', '--ttl', '3w'], "--ttl must be a duration of at most 7d like 500ms, 10s, 5m, 1h or 7d (a bare number means seconds), got '3w'"],
+    [
+      ['token', 'create', '--room', 'r', '--identity', 'i', '--ttl', '3w'],
+      "--ttl must be a duration of at most 7d like 500ms, 10s, 5m, 1h or 7d (a bare number means seconds), got '3w'",
+    ],
     [['token', 'create', '--room', 'r'], ''],
     [['room', 'show'], ''],
     [['room', 'list', '--node', 'nosuchnode'], "no node named 'nosuchnode'"],
@@ -216,7 +271,10 @@ test('a port in use: exit 2 naming the flag, fleet.yaml untouched', async () => 
   try {
     const r = await run('node', 'up', '--name', 'second', '--port', '0', '--admin-port', String(port))
     assert.is(r.exitCode, 2)
-    assert.ok(oneLine(r.stderr).includes(`127.0.0.1:${port} is already in use; choose another with --admin-port`), r.stderr)
+    assert.ok(
+      oneLine(r.stderr).includes(`127.0.0.1:${port} is already in use; choose another with --admin-port`),
+      r.stderr,
+    )
   } finally {
     blocker.close()
   }
@@ -226,7 +284,21 @@ test('a port in use: exit 2 naming the flag, fleet.yaml untouched', async () => 
 test('foreground --json: only JSON on stdout, Ctrl-C stops the node, exit 0', async () => {
   const sub = execa(
     process.execPath,
-    [bin, 'node', 'up', '--name', 'fg', '--port', '0', '--admin-port', '0', '--rtc-ports', randomRtcRange(), '--foreground', '--json'],
+    [
+      bin,
+      'node',
+      'up',
+      '--name',
+      'fg',
+      '--port',
+      '0',
+      '--admin-port',
+      '0',
+      '--rtc-ports',
+      randomRtcRange(),
+      '--foreground',
+      '--json',
+    ],
     {cwd: root, env: {CONFCTL_HOME: home}, reject: false},
   )
   let out = ''
@@ -261,8 +333,15 @@ test('a broken fleet.yaml: every command says file, line and key (exit 2)', asyn
   const good = readFileSync(file, 'utf8')
   try {
     writeFileSync(file, good.replace(/adminPort: 0/, 'adminPort: lots'))
-    const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('adminPort: lots')) + 1
-    for (const args of [['node', 'list'], ['room', 'list', '--node', 'itest'], ['node', 'up']]) {
+    const line =
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('adminPort: lots')) + 1
+    for (const args of [
+      ['node', 'list'],
+      ['room', 'list', '--node', 'itest'],
+      ['node', 'up'],
+    ]) {
       const r = await run(...args)
       assert.is(r.exitCode, 2, args.join(' '))
       const msg = oneLine(r.stderr)

@@ -11,14 +11,26 @@ import {emptyInventory, serializeInventory, upsertNode, type LocalNodeEntry} fro
 import {cli} from './helpers.js'
 
 const home = mkdtempSync(join(tmpdir(), 'confctl-node-use-'))
-const env = (extra: Record<string, string> = {}) => ({env: {CONFCTL_HOME: home, FORCE_COLOR: '0', NO_COLOR: '1', CONFCTL_NODE: '', ...extra}})
+const env = (extra: Record<string, string> = {}) => ({
+  env: {CONFCTL_HOME: home, FORCE_COLOR: '0', NO_COLOR: '1', CONFCTL_NODE: '', ...extra},
+})
 const run = (...args: string[]) => cli(home, args, env())
 const node = (name: string): LocalNodeEntry => ({
-  name, kind: 'local', dir: join(home, 'nodes', name), host: '127.0.0.1', port: 0, adminHost: '127.0.0.1', adminPort: 0, rtcPorts: [40000, 40199],
+  name,
+  kind: 'local',
+  dir: join(home, 'nodes', name),
+  host: '127.0.0.1',
+  port: 0,
+  adminHost: '127.0.0.1',
+  adminPort: 0,
+  rtcPorts: [40000, 40199],
 })
 
 test.before(() => {
-  writeFileSync(join(home, 'fleet.yaml'), serializeInventory(['a', 'b'].reduce((acc, n) => upsertNode(acc, node(n)), emptyInventory())))
+  writeFileSync(
+    join(home, 'fleet.yaml'),
+    serializeInventory(['a', 'b'].reduce((acc, n) => upsertNode(acc, node(n)), emptyInventory())),
+  )
 })
 test.after(() => rmSync(home, {recursive: true, force: true}))
 
@@ -41,11 +53,21 @@ test('node use b: node list marks b, room/node commands without --node go to b',
   const u = await run('node', 'use', 'b')
   assert.is(u.exitCode, 0, u.stderr)
   const list = await run('node', 'list', '--json')
-  assert.equal(JSON.parse(list.stdout).nodes.map((n: {name: string; default: boolean}) => [n.name, n.default]), [['a', false], ['b', true]])
+  assert.equal(
+    JSON.parse(list.stdout).nodes.map((n: {name: string; default: boolean}) => [n.name, n.default]),
+    [
+      ['a', false],
+      ['b', true],
+    ],
+  )
   const human = await run('node', 'list')
   assert.match(human.stdout, /^NAME\s+KIND\s+STATE\s+DEFAULT/)
   assert.match(human.stdout, /\nb\s+local\s+down\s+\*/)
-  for (const args of [['room', 'list'], ['node', 'status'], ['token', 'revoke', 'some-jti']]) {
+  for (const args of [
+    ['room', 'list'],
+    ['node', 'status'],
+    ['token', 'revoke', 'some-jti'],
+  ]) {
     const r = await run(...args)
     assert.is(r.exitCode, 3, `${args.join(' ')}: ${r.stderr}`)
     assert.match(r.stderr, "node 'b' is down", args.join(' '))

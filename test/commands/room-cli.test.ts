@@ -14,7 +14,17 @@ const publishers: Publisher[] = []
 let publicUrl = ''
 
 async function join_(room: string, identity: string): Promise<Publisher> {
-  const t = await run('token', 'create', '--room', room, '--identity', identity, '--name', identity.toUpperCase(), '--json')
+  const t = await run(
+    'token',
+    'create',
+    '--room',
+    room,
+    '--identity',
+    identity,
+    '--name',
+    identity.toUpperCase(),
+    '--json',
+  )
   assert.is(t.exitCode, 0, t.stderr)
   const p = await publish(publicUrl, room, JSON.parse(t.stdout).token)
   publishers.push(p)
@@ -22,7 +32,19 @@ async function join_(room: string, identity: string): Promise<Publisher> {
 }
 
 test.before(async () => {
-  const r = await run('node', 'up', '--name', 'rooms', '--port', '0', '--admin-port', '0', '--rtc-ports', randomRtcRange(), '--json')
+  const r = await run(
+    'node',
+    'up',
+    '--name',
+    'rooms',
+    '--port',
+    '0',
+    '--admin-port',
+    '0',
+    '--rtc-ports',
+    randomRtcRange(),
+    '--json',
+  )
   assert.is(r.exitCode, 0, r.stderr)
   publicUrl = JSON.parse(r.stdout).publicUrl
 })
@@ -39,7 +61,10 @@ test('a publisher shows up in room list and room show, with stream stats', async
   const list = JSON.parse((await run('room', 'list', '--json')).stdout)
   assert.is(list.node, 'rooms')
   assert.is(list.rooms.length, 1)
-  assert.equal({name: list.rooms[0].name, participants: list.rooms[0].participants, publishers: list.rooms[0].publishers}, {name: 'standup', participants: 1, publishers: 1})
+  assert.equal(
+    {name: list.rooms[0].name, participants: list.rooms[0].participants, publishers: list.rooms[0].publishers},
+    {name: 'standup', participants: 1, publishers: 1},
+  )
 
   // Give the node a couple of seconds of RTP to measure.
   await new Promise((r) => setTimeout(r, 2500))
@@ -48,10 +73,16 @@ test('a publisher shows up in room list and room show, with stream stats', async
   const {node, room} = JSON.parse(show.stdout)
   assert.is(node, 'rooms')
   const [p] = room.participantsList
-  assert.equal({id: p.id, identity: p.identity, name: p.name, role: p.role}, {id: alice.id, identity: 'alice', name: 'ALICE', role: 'publisher'})
+  assert.equal(
+    {id: p.id, identity: p.identity, name: p.name, role: p.role},
+    {id: alice.id, identity: 'alice', name: 'ALICE', role: 'publisher'},
+  )
   const kinds = p.streams.map((s: {kind: string}) => s.kind).sort()
   assert.equal(kinds, ['audio', 'video'])
-  assert.ok(p.streams.every((s: {packets: number}) => s.packets > 0), 'the node received RTP')
+  assert.ok(
+    p.streams.every((s: {packets: number}) => s.packets > 0),
+    'the node received RTP',
+  )
 
   const human = await run('room', 'show', 'standup')
   assert.is(human.exitCode, 0)
@@ -70,7 +101,10 @@ test('kick by id: exit 0, the session is gone; kick of an unknown participant is
   assert.is(r.exitCode, 0, r.stderr)
   assert.equal(JSON.parse(r.stdout), {node: 'rooms', room: 'standup', participant: bob.id, kicked: [bob.id]})
   const {room} = JSON.parse((await run('room', 'show', 'standup', '--json')).stdout)
-  assert.equal(room.participantsList.map((p: {id: string}) => p.id), [publishers[0].id])
+  assert.equal(
+    room.participantsList.map((p: {id: string}) => p.id),
+    [publishers[0].id],
+  )
 })
 
 test('close: everyone is disconnected, the room is gone', async () => {

@@ -26,10 +26,10 @@ export async function publish(publicUrl: string, room: string, token: string): P
   const timer = setInterval(() => {
     for (let k = 0; k < 5; k++) {
       const samples = new Int16Array(480)
-      for (let i = 0; i < 480; i++) samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * (t++)) / 48000))
+      for (let i = 0; i < 480; i++) samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * t++) / 48000))
       audio.onData({samples, sampleRate: 48000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480})
     }
-    frame[(t / 10) % frame.length | 0] = t % 255
+    frame[((t / 10) % frame.length) | 0] = t % 255
     video.onFrame({width, height, data: frame})
   }, 50)
   try {

@@ -33,7 +33,11 @@ const json = (res: ServerResponse, status: number, value: unknown) =>
 const client = (opts: Partial<{adminUrl: string; timeoutMs: number}> = {}) =>
   new AdminClient({nodeName: 'n1', adminUrl: url, token: 'sekrit', ...opts})
 
-async function rejects<T extends Error>(p: Promise<unknown>, cls: new (...a: never[]) => T, ...fragments: string[]): Promise<string> {
+async function rejects<T extends Error>(
+  p: Promise<unknown>,
+  cls: new (...a: never[]) => T,
+  ...fragments: string[]
+): Promise<string> {
   try {
     await p
   } catch (err) {

@@ -14,7 +14,11 @@ test('recorded, passed and read back by the node; kept when left out; "" clears 
   assert.is(entry.codecs, 'opus,VP8,H264')
   assert.equal(parseNodeArgs(nodeArgs(entry)).codecs, ['opus', 'VP8', 'H264'])
   const recorded = parseInventory(serializeInventory({version: 1, nodes: [entry]}), 'fleet.yaml').nodes[0]!
-  assert.is(localEntryFromFlags({name: 'edge'}, recorded, '/tmp/confctl-home').codecs, 'opus,VP8,H264', 'kept when left out')
+  assert.is(
+    localEntryFromFlags({name: 'edge'}, recorded, '/tmp/confctl-home').codecs,
+    'opus,VP8,H264',
+    'kept when left out',
+  )
   const cleared = localEntryFromFlags({name: 'edge', codecs: ''}, recorded, '/tmp/confctl-home')
   assert.is(cleared.codecs, undefined)
   assert.not.ok(nodeArgs(cleared).includes('--codecs'))
@@ -24,8 +28,14 @@ test('recorded, passed and read back by the node; kept when left out; "" clears 
 test('bad names are refused naming the flag; a hand-edited fleet.yaml is checked too', () => {
   badInput(() => localEntryFromFlags({codecs: 'opus,theora'}, undefined), '--codecs', 'theora')
   const entry = localEntryFromFlags({name: 'edge'}, undefined, '/tmp/confctl-home')
-  const yaml = serializeInventory({version: 1, nodes: [entry]}).replace('    kind: local\n', '    kind: local\n    codecs: opus,mp3\n')
-  assert.throws(() => parseInventory(yaml, 'fleet.yaml'), /codecs must list codecs out of opus,VP8,VP9,H264,AV1, not 'mp3'/)
+  const yaml = serializeInventory({version: 1, nodes: [entry]}).replace(
+    '    kind: local\n',
+    '    kind: local\n    codecs: opus,mp3\n',
+  )
+  assert.throws(
+    () => parseInventory(yaml, 'fleet.yaml'),
+    /codecs must list codecs out of opus,VP8,VP9,H264,AV1, not 'mp3'/,
+  )
 })
 
 test.run()

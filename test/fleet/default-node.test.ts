@@ -13,7 +13,14 @@ import {pickNode} from '../../src/fleet/resolve-node.js'
 const dir = mkdtempSync(join(tmpdir(), 'confctl-default-node-'))
 const file = join(dir, 'fleet.yaml')
 const node = (name: string): LocalNodeEntry => ({
-  name, kind: 'local', dir: `/h/nodes/${name}`, host: '0.0.0.0', port: 8080, adminHost: '127.0.0.1', adminPort: 8081, rtcPorts: [40000, 40199],
+  name,
+  kind: 'local',
+  dir: `/h/nodes/${name}`,
+  host: '0.0.0.0',
+  port: 8080,
+  adminHost: '127.0.0.1',
+  adminPort: 8081,
+  rtcPorts: [40000, 40199],
 })
 const inv = (...names: string[]): Inventory => names.reduce((acc, n) => upsertNode(acc, node(n)), emptyInventory())
 const savedEnv = process.env.CONFCTL_NODE
@@ -74,7 +81,10 @@ test('an unknown CONFCTL_NODE is an error even with one node; a stale recorded d
   delete process.env.CONFCTL_NODE
   await recordDefaultNode('gone', file)
   assert.is(pickNode(inv('a'), undefined, file).name, 'a') // deprovisioned default, one node left
-  assert.match(badInput(() => pickNode(inv('a', 'b'), undefined, file)), 'confctl node use NAME')
+  assert.match(
+    badInput(() => pickNode(inv('a', 'b'), undefined, file)),
+    'confctl node use NAME',
+  )
 })
 
 test.run()

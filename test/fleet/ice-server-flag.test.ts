@@ -15,13 +15,20 @@ const SERVERS = ['stun:stun.example.net:3478', 'turn:turn.example.net:3478?trans
 test('recorded, passed in order and read back by the node', () => {
   const entry = localEntryFromFlags({name: 'edge', iceServers: SERVERS}, undefined, '/tmp/confctl-home')
   const config = parseNodeArgs(nodeArgs(entry))
-  assert.equal(config.iceServers, [{url: 'stun:stun.example.net:3478'}, {url: 'turn:turn.example.net:3478?transport=udp', username: 'user', credential: 'pa55'}])
+  assert.equal(config.iceServers, [
+    {url: 'stun:stun.example.net:3478'},
+    {url: 'turn:turn.example.net:3478?transport=udp', username: 'user', credential: 'pa55'},
+  ])
   assert.equal(iceServerLinks(config.iceServers), [
     '<stun:stun.example.net:3478>; rel="ice-server"',
     '<turn:turn.example.net:3478?transport=udp>; rel="ice-server"; username="user"; credential="pa55"; credential-type="password"',
   ])
   const recorded = parseInventory(serializeInventory({version: 1, nodes: [entry]}), 'fleet.yaml').nodes[0]!
-  assert.equal(localEntryFromFlags({name: 'edge'}, recorded, '/tmp/confctl-home').iceServers, SERVERS, 'kept when left out')
+  assert.equal(
+    localEntryFromFlags({name: 'edge'}, recorded, '/tmp/confctl-home').iceServers,
+    SERVERS,
+    'kept when left out',
+  )
   const cleared = localEntryFromFlags({name: 'edge', iceServers: ['']}, recorded, '/tmp/confctl-home')
   assert.is(cleared.iceServers, undefined)
   assert.not.ok(nodeArgs(cleared).includes('--ice-server'))
@@ -30,12 +37,26 @@ test('recorded, passed in order and read back by the node', () => {
 
 test('bad values name the flag and the problem', () => {
   badInput(() => localEntryFromFlags({iceServers: ['http://stun.example.net']}, undefined), '--ice-server', 'stun:')
-  badInput(() => localEntryFromFlags({iceServers: ['turn:turn.example.net']}, undefined), '--ice-server', 'URL,username,credential')
+  badInput(
+    () => localEntryFromFlags({iceServers: ['turn:turn.example.net']}, undefined),
+    '--ice-server',
+    'URL,username,credential',
+  )
   badInput(() => localEntryFromFlags({iceServers: ['stun:s.example.net,user,pw']}, undefined), '--ice-server', 'STUN')
-  badInput(() => localEntryFromFlags({iceServers: ['turn:t.example.net,us"er,pw']}, undefined), '--ice-server', 'quotes')
-  assert.throws(() => parseNodeArgs(['--dir', '/tmp/x', '--ice-server', 'stun:a b']), (e: Error) => e instanceof ConfigError && /--ice-server/.test(e.message))
+  badInput(
+    () => localEntryFromFlags({iceServers: ['turn:t.example.net,us"er,pw']}, undefined),
+    '--ice-server',
+    'quotes',
+  )
+  assert.throws(
+    () => parseNodeArgs(['--dir', '/tmp/x', '--ice-server', 'stun:a b']),
+    (e: Error) => e instanceof ConfigError && /--ice-server/.test(e.message),
+  )
   const entry = localEntryFromFlags({name: 'edge'}, undefined, '/tmp/confctl-home')
-  const yaml = serializeInventory({version: 1, nodes: [entry]}).replace('    kind: local\n', '    kind: local\n    iceServers: stun:x\n')
+  const yaml = serializeInventory({version: 1, nodes: [entry]}).replace(
+    '    kind: local\n',
+    '    kind: local\n    iceServers: stun:x\n',
+  )
   assert.throws(() => parseInventory(yaml, 'fleet.yaml'), /iceServers must be a list/)
 })
 

@@ -115,7 +115,11 @@ test('a missing required key names the entry', () => {
 })
 
 test('unknown kind, duplicate names, wrong version', () => {
-  assert.ok(parseError(good.replace('kind: local', 'kind: docker')).includes("nodes[0].kind must be 'local' or 'ssh', got 'docker'"))
+  assert.ok(
+    parseError(good.replace('kind: local', 'kind: docker')).includes(
+      "nodes[0].kind must be 'local' or 'ssh', got 'docker'",
+    ),
+  )
   const dup = serializeInventory({version: 1, nodes: [local, {...local, dir: '/srv/other'}]})
   const msg = parseError(dup)
   assert.ok(msg.includes("nodes[1].name 'local' is already used by nodes[0]"), msg)

@@ -12,7 +12,10 @@ test('last n lines of a file larger than one read chunk', async () => {
   const file = join(tmp, 'big.log')
   writeFileSync(file, Array.from({length: 20_000}, (_, i) => `line ${i} ${'x'.repeat(20)}`).join('\n') + '\n')
   const lines = await readLastLines(file, 3)
-  assert.equal(lines.map((l) => l.split(' ').slice(0, 2).join(' ')), ['line 19997', 'line 19998', 'line 19999'])
+  assert.equal(
+    lines.map((l) => l.split(' ').slice(0, 2).join(' ')),
+    ['line 19997', 'line 19998', 'line 19999'],
+  )
   assert.is((await readLastLines(file, 5000)).length, 5000)
 })
 

@@ -25,21 +25,41 @@ test('recorded in fleet.yaml, kept when left out, cleared with ""', () => {
   const inventory = parseInventory(serializeInventory({version: 1, nodes: [first]}), 'fleet.yaml')
   const recorded = inventory.nodes[0]!
   const again = localEntryFromFlags({name: 'edge'}, recorded, '/tmp/confctl-home')
-  assert.equal([again.maxConnections, again.maxConnectionsPerIp, again.accessLogMaxSize, again.accessLogMaxAge], [2000, 1000, '50MB', '43200s'])
-  const cleared = localEntryFromFlags({name: 'edge', maxConnections: '', accessLogMaxSize: ''}, recorded, '/tmp/confctl-home')
+  assert.equal(
+    [again.maxConnections, again.maxConnectionsPerIp, again.accessLogMaxSize, again.accessLogMaxAge],
+    [2000, 1000, '50MB', '43200s'],
+  )
+  const cleared = localEntryFromFlags(
+    {name: 'edge', maxConnections: '', accessLogMaxSize: ''},
+    recorded,
+    '/tmp/confctl-home',
+  )
   assert.equal([cleared.maxConnections, cleared.accessLogMaxSize], [undefined, undefined])
-  assert.not.ok(nodeArgs(cleared).includes('--max-connections'), 'a cleared cap is not passed: the node picks its default')
+  assert.not.ok(
+    nodeArgs(cleared).includes('--max-connections'),
+    'a cleared cap is not passed: the node picks its default',
+  )
 })
 
 test('the session caps and connect timeout reach the node and are kept in fleet.yaml', () => {
-  const entry = localEntryFromFlags({name: 'edge', maxSessions: '150', maxSessionsPerIp: '40', connectTimeout: '20s'}, undefined, '/tmp/confctl-home')
+  const entry = localEntryFromFlags(
+    {name: 'edge', maxSessions: '150', maxSessionsPerIp: '40', connectTimeout: '20s'},
+    undefined,
+    '/tmp/confctl-home',
+  )
   const config = parseNodeArgs(nodeArgs(entry))
   assert.equal([config.maxSessions, config.maxSessionsPerIp, config.connectTimeoutSeconds], [150, 40, 20])
   const recorded = parseInventory(serializeInventory({version: 1, nodes: [entry]}), 'fleet.yaml').nodes[0]!
   const again = localEntryFromFlags({name: 'edge'}, recorded, '/tmp/confctl-home')
   assert.equal([again.maxSessions, again.maxSessionsPerIp, again.connectTimeout], [150, 40, '20s'])
-  const defaults = parseNodeArgs(nodeArgs(localEntryFromFlags({name: 'edge', rtcPorts: '40000-40099'}, undefined, '/tmp/confctl-home')))
-  assert.equal([defaults.maxSessions, defaults.maxSessionsPerIp, defaults.connectTimeoutSeconds], [100, 50, 30], 'defaults follow the port range')
+  const defaults = parseNodeArgs(
+    nodeArgs(localEntryFromFlags({name: 'edge', rtcPorts: '40000-40099'}, undefined, '/tmp/confctl-home')),
+  )
+  assert.equal(
+    [defaults.maxSessions, defaults.maxSessionsPerIp, defaults.connectTimeoutSeconds],
+    [100, 50, 30],
+    'defaults follow the port range',
+  )
   badInput(() => localEntryFromFlags({maxSessions: '0'}, undefined), '--max-sessions', "'0'")
   badInput(() => localEntryFromFlags({maxSessionsPerIp: 'lots'}, undefined), '--max-sessions-per-ip')
   badInput(() => localEntryFromFlags({connectTimeout: 'soon'}, undefined), '--connect-timeout')

@@ -7,7 +7,14 @@ import {localEntryFromFlags} from '../../src/fleet/node-config.js'
 import {pickNode} from '../../src/fleet/resolve-node.js'
 
 const node = (name: string): LocalNodeEntry => ({
-  name, kind: 'local', dir: `/h/nodes/${name}`, host: '0.0.0.0', port: 8080, adminHost: '127.0.0.1', adminPort: 8081, rtcPorts: [40000, 40199],
+  name,
+  kind: 'local',
+  dir: `/h/nodes/${name}`,
+  host: '0.0.0.0',
+  port: 8080,
+  adminHost: '127.0.0.1',
+  adminPort: 8081,
+  rtcPorts: [40000, 40199],
 })
 const inv = (...names: string[]): Inventory => names.reduce((acc, n) => upsertNode(acc, node(n)), emptyInventory())
 
@@ -16,7 +23,8 @@ function bad(fn: () => unknown, ...fragments: string[]) {
     fn()
   } catch (err) {
     assert.instance(err, BadInputError)
-    for (const f of fragments) assert.ok((err as Error).message.includes(f), `"${(err as Error).message}" should include "${f}"`)
+    for (const f of fragments)
+      assert.ok((err as Error).message.includes(f), `"${(err as Error).message}" should include "${f}"`)
     return
   }
   assert.unreachable('expected BadInputError')
@@ -36,25 +44,59 @@ test('pickNode: unknown name, none, several -> one clear sentence', () => {
 test('node up flags: defaults for a new node', () => {
   const e = localEntryFromFlags({}, undefined, '/h')
   assert.equal(e, {
-    name: 'local', kind: 'local', dir: '/h/nodes/local', host: '0.0.0.0', port: 8080, adminHost: '127.0.0.1', adminPort: 8081,
-    rtcPorts: [40000, 40199], announceIp: undefined, qoeInterval: undefined, qoeRetention: undefined, adminTlsCert: undefined, adminTlsKey: undefined, insecureAdmin: undefined,
-    maxConnections: undefined, maxConnectionsPerIp: undefined, maxSessions: undefined, maxSessionsPerIp: undefined, connectTimeout: undefined, accessLogMaxSize: undefined, accessLogMaxAge: undefined,
-    iceServers: undefined, codecs: undefined, publicUrl: undefined, adminUrl: undefined,
+    name: 'local',
+    kind: 'local',
+    dir: '/h/nodes/local',
+    host: '0.0.0.0',
+    port: 8080,
+    adminHost: '127.0.0.1',
+    adminPort: 8081,
+    rtcPorts: [40000, 40199],
+    announceIp: undefined,
+    qoeInterval: undefined,
+    qoeRetention: undefined,
+    adminTlsCert: undefined,
+    adminTlsKey: undefined,
+    insecureAdmin: undefined,
+    maxConnections: undefined,
+    maxConnectionsPerIp: undefined,
+    maxSessions: undefined,
+    maxSessionsPerIp: undefined,
+    connectTimeout: undefined,
+    accessLogMaxSize: undefined,
+    accessLogMaxAge: undefined,
+    iceServers: undefined,
+    codecs: undefined,
+    publicUrl: undefined,
+    adminUrl: undefined,
   })
 })
 
 test('node up flags: the admin port off loopback needs TLS files or --insecure-admin', () => {
   const file = fileURLToPath(import.meta.url) // any existing file stands in for a PEM here
-  bad(() => localEntryFromFlags({adminHost: '0.0.0.0'}, undefined, '/h'), '--admin-host 0.0.0.0 is not a loopback address', '--insecure-admin')
-  bad(() => localEntryFromFlags({adminHost: '0.0.0.0', adminTlsCert: file}, undefined, '/h'), '--admin-tls-cert and --admin-tls-key go together')
-  bad(() => localEntryFromFlags({adminTlsCert: '/nonexistent/c.pem', adminTlsKey: file}, undefined, '/h'), '--admin-tls-cert /nonexistent/c.pem does not exist')
+  bad(
+    () => localEntryFromFlags({adminHost: '0.0.0.0'}, undefined, '/h'),
+    '--admin-host 0.0.0.0 is not a loopback address',
+    '--insecure-admin',
+  )
+  bad(
+    () => localEntryFromFlags({adminHost: '0.0.0.0', adminTlsCert: file}, undefined, '/h'),
+    '--admin-tls-cert and --admin-tls-key go together',
+  )
+  bad(
+    () => localEntryFromFlags({adminTlsCert: '/nonexistent/c.pem', adminTlsKey: file}, undefined, '/h'),
+    '--admin-tls-cert /nonexistent/c.pem does not exist',
+  )
   assert.is(localEntryFromFlags({adminHost: '0.0.0.0', insecureAdmin: true}, undefined, '/h').insecureAdmin, true)
   const withTls = localEntryFromFlags({adminHost: '0.0.0.0', adminTlsCert: file, adminTlsKey: file}, undefined, '/h')
   assert.equal([withTls.adminTlsCert, withTls.adminTlsKey], [file, file])
   // Recorded settings are kept by a plain restart; '' and --no-insecure-admin clear them.
   assert.is(localEntryFromFlags({}, withTls, '/h').adminTlsCert, file)
   bad(() => localEntryFromFlags({adminTlsCert: '', adminTlsKey: ''}, withTls, '/h'), 'is not a loopback address')
-  assert.is(localEntryFromFlags({adminHost: '127.0.0.1', adminTlsCert: '', adminTlsKey: ''}, withTls, '/h').adminTlsCert, undefined)
+  assert.is(
+    localEntryFromFlags({adminHost: '127.0.0.1', adminTlsCert: '', adminTlsKey: ''}, withTls, '/h').adminTlsCert,
+    undefined,
+  )
   const insecure = localEntryFromFlags({adminHost: '::', insecureAdmin: true}, undefined, '/h')
   assert.is(localEntryFromFlags({adminHost: '::1', insecureAdmin: false}, insecure, '/h').insecureAdmin, undefined)
 })
@@ -77,7 +119,21 @@ test('node up flags: bad values', () => {
   bad(() => localEntryFromFlags({name: '../etc'}, undefined, '/h'), '--name')
   bad(() => localEntryFromFlags({port: '9000', adminPort: '9000'}, undefined, '/h'), 'must differ')
   bad(
-    () => localEntryFromFlags({name: 'e'}, {name: 'e', kind: 'ssh', host: 'h', user: 'u', sshPort: 22, dir: '/d', publicUrl: 'https://e', adminUrl: 'http://127.0.0.1:1'}, '/h'),
+    () =>
+      localEntryFromFlags(
+        {name: 'e'},
+        {
+          name: 'e',
+          kind: 'ssh',
+          host: 'h',
+          user: 'u',
+          sshPort: 22,
+          dir: '/d',
+          publicUrl: 'https://e',
+          adminUrl: 'http://127.0.0.1:1',
+        },
+        '/h',
+      ),
     'ssh node',
   )
 })

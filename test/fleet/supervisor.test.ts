@@ -19,7 +19,16 @@ let n = 0
 
 function entry(): LocalNodeEntry {
   const name = `t${++n}`
-  return {name, kind: 'local', dir: join(tmp, name), host: '127.0.0.1', port: 0, adminHost: '127.0.0.1', adminPort: 0, rtcPorts: [40000, 40001]}
+  return {
+    name,
+    kind: 'local',
+    dir: join(tmp, name),
+    host: '127.0.0.1',
+    port: 0,
+    adminHost: '127.0.0.1',
+    adminPort: 0,
+    rtcPorts: [40000, 40001],
+  }
 }
 
 /** Pids of processes whose command line names `dir`: what a test must not leave behind. */
@@ -35,11 +44,19 @@ function processesFor(dir: string): number[] {
   return out
 }
 
-async function rejects<T extends Error>(p: Promise<unknown>, cls: new (...a: never[]) => T, ...fragments: string[]): Promise<string> {
+async function rejects<T extends Error>(
+  p: Promise<unknown>,
+  cls: new (...a: never[]) => T,
+  ...fragments: string[]
+): Promise<string> {
   try {
     await p
   } catch (err) {
-    assert.instance(err, cls, `expected ${cls.name}, got ${(err as Error)?.constructor?.name}: ${(err as Error)?.message}`)
+    assert.instance(
+      err,
+      cls,
+      `expected ${cls.name}, got ${(err as Error)?.constructor?.name}: ${(err as Error)?.message}`,
+    )
     const msg = (err as Error).message
     for (const f of fragments) assert.ok(msg.includes(f), `"${msg}" should include "${f}"`)
     return msg
@@ -71,7 +88,12 @@ test('start detached: healthy, pidfile, log; refuses a second start; stop cleans
   assert.match(started.state.adminUrl, /^http:\/\/127\.0\.0\.1:\d+$/)
   assert.match(readFileSync(nodeFiles(e.dir).log, 'utf8'), /ready on/)
 
-  await rejects(startLocalNode(e, {script}), BadInputError, `node '${e.name}' is already running (pid ${started.pid}`, 'confctl node down')
+  await rejects(
+    startLocalNode(e, {script}),
+    BadInputError,
+    `node '${e.name}' is already running (pid ${started.pid}`,
+    'confctl node down',
+  )
 
   const stopped = await stopLocalNode(e)
   assert.equal({wasRunning: stopped.wasRunning, forced: stopped.forced}, {wasRunning: true, forced: false})
@@ -101,7 +123,13 @@ test('a node that dies at startup: exit 3 error with the end of node.log, nothin
   mkdirSync(e.dir, {recursive: true})
   writeFileSync(nodeFiles(e.dir).log, 'line from an earlier run\n')
   process.env.FAKE_NODE_MODE = 'die'
-  const msg = await rejects(startLocalNode(e, {script}), UnreachableError, 'exited with code 1 during startup', 'fatal: something is wrong', nodeFiles(e.dir).log)
+  const msg = await rejects(
+    startLocalNode(e, {script}),
+    UnreachableError,
+    'exited with code 1 during startup',
+    'fatal: something is wrong',
+    nodeFiles(e.dir).log,
+  )
   assert.not.ok(msg.includes('earlier run'), 'only lines of this start are shown')
   assert.not.ok(existsSync(nodeFiles(e.dir).pid))
   assert.equal(processesFor(e.dir), [])
@@ -110,7 +138,12 @@ test('a node that dies at startup: exit 3 error with the end of node.log, nothin
 test('a node that never becomes healthy: timeout error, process stopped', async () => {
   const e = entry()
   process.env.FAKE_NODE_MODE = 'hang'
-  await rejects(startLocalNode(e, {script, timeoutMs: 800}), UnreachableError, 'did not become healthy within 0.8s', 'state.json')
+  await rejects(
+    startLocalNode(e, {script, timeoutMs: 800}),
+    UnreachableError,
+    'did not become healthy within 0.8s',
+    'state.json',
+  )
   assert.not.ok(existsSync(nodeFiles(e.dir).pid))
   assert.equal(processesFor(e.dir), [])
 })
@@ -130,7 +163,10 @@ test('stale pidfile and state.json (dead pid, or a live pid that is not this nod
   mkdirSync(e.dir, {recursive: true})
   for (const pid of [999_999, process.pid]) {
     writeFileSync(nodeFiles(e.dir).pid, `${pid}\n`)
-    writeFileSync(nodeFiles(e.dir).state, JSON.stringify({pid, adminUrl: 'http://127.0.0.1:1', publicUrl: 'http://127.0.0.1:2'}))
+    writeFileSync(
+      nodeFiles(e.dir).state,
+      JSON.stringify({pid, adminUrl: 'http://127.0.0.1:1', publicUrl: 'http://127.0.0.1:2'}),
+    )
     assert.is(runningPid(e.dir), undefined)
     const r = await stopLocalNode(e)
     assert.equal({wasRunning: r.wasRunning, stale: r.staleFilesRemoved}, {wasRunning: false, stale: true})
@@ -148,7 +184,12 @@ test('a port in use is refused before anything starts', async () => {
   const port = (blocker.address() as AddressInfo).port
   try {
     const e = {...entry(), adminPort: port}
-    await rejects(startLocalNode(e, {script}), BadInputError, `the admin port 127.0.0.1:${port} is already in use`, '--admin-port')
+    await rejects(
+      startLocalNode(e, {script}),
+      BadInputError,
+      `the admin port 127.0.0.1:${port} is already in use`,
+      '--admin-port',
+    )
     assert.equal(processesFor(e.dir), [])
     const e2 = {...entry(), port}
     await rejects(startLocalNode(e2, {script}), BadInputError, `127.0.0.1:${port}`, '--port')
@@ -185,7 +226,12 @@ test('foreground: returns the exit code; a SIGTERM from elsewhere (node down) is
 test('foreground: a node that never becomes healthy is stopped with a clear error', async () => {
   const e = entry()
   process.env.FAKE_NODE_MODE = 'hang'
-  await rejects(runLocalNodeForeground(e, {script, stdoutToStderr: true, timeoutMs: 600}), UnreachableError, 'did not become healthy within 0.6s', 'output above')
+  await rejects(
+    runLocalNodeForeground(e, {script, stdoutToStderr: true, timeoutMs: 600}),
+    UnreachableError,
+    'did not become healthy within 0.6s',
+    'output above',
+  )
   assert.not.ok(existsSync(nodeFiles(e.dir).pid))
   assert.equal(processesFor(e.dir), [])
 })

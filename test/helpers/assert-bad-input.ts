@@ -7,7 +7,8 @@ export function badInput(fn: () => unknown, ...fragments: string[]): void {
     fn()
   } catch (err) {
     assert.instance(err, BadInputError)
-    for (const f of fragments) assert.ok((err as Error).message.includes(f), `"${(err as Error).message}" should include "${f}"`)
+    for (const f of fragments)
+      assert.ok((err as Error).message.includes(f), `"${(err as Error).message}" should include "${f}"`)
     assert.not.match((err as Error).message, /\n/)
     return
   }

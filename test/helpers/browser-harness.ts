@@ -19,27 +19,48 @@ export interface Harness {
   /** Publishes from `tab` as identity `name` (also the page's session name); see webrtc-page.ts for opts. */
   publish(tab: Tab, room: string, name: string, opts?: Record<string, unknown>): Promise<SessionSummary>
   /** Subscribes from `tab` to the publisher of `pub`. */
-  subscribe(tab: Tab, room: string, name: string, pub: SessionSummary, opts?: Record<string, unknown>): Promise<SessionSummary>
+  subscribe(
+    tab: Tab,
+    room: string,
+    name: string,
+    pub: SessionSummary,
+    opts?: Record<string, unknown>,
+  ): Promise<SessionSummary>
   /** What the node says of a room: its participants' state and streams, and its log tail. */
   explain(room: string): Promise<string>
   /** waitForMedia, failing with the node's side of the story (explain). */
-  expectMedia(tab: Tab, session: string, room: string, kinds?: Array<'audio' | 'video'>, ms?: number): Promise<PageStats>
+  expectMedia(
+    tab: Tab,
+    session: string,
+    room: string,
+    kinds?: Array<'audio' | 'video'>,
+    ms?: number,
+  ): Promise<PageStats>
   close(): Promise<void>
 }
 
 export async function startHarness(nsIp: string, extraNodeArgs: string[] = []): Promise<Harness> {
-  const node = await startTestNode(['--announce-ip', nsIp, '--max-sessions-per-ip', '64', ...extraNodeArgs], '43000-43199')
+  const node = await startTestNode(
+    ['--announce-ip', nsIp, '--max-sessions-per-ip', '64', ...extraNodeArgs],
+    '43000-43199',
+  )
   const page = await startPageServer()
   const base = node.state.publicUrl
   const admin = (path: string, init: RequestInit = {}) =>
-    fetch(`${node.state.adminUrl}${path}`, {...init, headers: {authorization: `Bearer ${node.adminToken}`, 'content-type': 'application/json'}})
+    fetch(`${node.state.adminUrl}${path}`, {
+      ...init,
+      headers: {authorization: `Bearer ${node.adminToken}`, 'content-type': 'application/json'},
+    })
   const h: Harness = {
     node,
     page,
     whip: (room) => `${base}/whip/${room}`,
     whep: (room, publisherId) => `${base}/whep/${room}/${publisherId}`,
     async token(room, identity, maxSessions = 2) {
-      const res = await admin('/v1/tokens', {method: 'POST', body: JSON.stringify({room, identity, grants: {maxSessions}})})
+      const res = await admin('/v1/tokens', {
+        method: 'POST',
+        body: JSON.stringify({room, identity, grants: {maxSessions}}),
+      })
       if (res.status !== 201) throw new Error(`POST /v1/tokens answered ${res.status}: ${await res.text()}`)
       return ((await res.json()) as {token: string}).token
     },
@@ -58,14 +79,26 @@ export async function startHarness(nsIp: string, extraNodeArgs: string[] = []): 
       return tab.call<SessionSummary>('publish', name, {url: h.whip(room), token: await h.token(room, name), ...opts})
     },
     async subscribe(tab, room, name, pub, opts = {}) {
-      return tab.call<SessionSummary>('subscribe', name, {url: h.whep(room, participantIdOf(pub.location)), token: await h.token(room, name), ...opts})
+      return tab.call<SessionSummary>('subscribe', name, {
+        url: h.whep(room, participantIdOf(pub.location)),
+        token: await h.token(room, name),
+        ...opts,
+      })
     },
     async explain(room) {
       const {status, body} = await h.room(room)
-      const participants = status === 200 ? (body.participantsList ?? []).map((p: any) => ({
-        id: p.id, role: p.role, state: p.state,
-        streams: (p.streams ?? []).map((st: any) => `${st.direction} ${st.kind} ${st.codec} packets=${st.packets} pli=${st.pliCount} nack=${st.nackCount}`),
-      })) : `GET /v1/rooms/${room}: ${status} ${JSON.stringify(body)}`
+      const participants =
+        status === 200
+          ? (body.participantsList ?? []).map((p: any) => ({
+              id: p.id,
+              role: p.role,
+              state: p.state,
+              streams: (p.streams ?? []).map(
+                (st: any) =>
+                  `${st.direction} ${st.kind} ${st.codec} packets=${st.packets} pli=${st.pliCount} nack=${st.nackCount}`,
+              ),
+            }))
+          : `GET /v1/rooms/${room}: ${status} ${JSON.stringify(body)}`
       return `node's view of room ${room}: ${JSON.stringify(participants)}\nnode log:\n${h.log()}`
     },
     async expectMedia(tab, session, room, kinds, ms) {
@@ -101,10 +134,25 @@ export interface CandidateInfo {
 
 export interface PageStats {
   inbound: {audio?: InboundStats; video?: InboundStats}
-  outbound: Array<{kind: string; rid?: string; packetsSent?: number; framesEncoded?: number; frameWidth?: number; codec?: string; active?: boolean}>
+  outbound: Array<{
+    kind: string
+    rid?: string
+    packetsSent?: number
+    framesEncoded?: number
+    frameWidth?: number
+    codec?: string
+    active?: boolean
+  }>
   /** The selected candidate pair: ids of its candidates, and their address, type and ICE ufrag. */
   pair: {local: string; remote: string; localCandidate?: CandidateInfo; remoteCandidate?: CandidateInfo} | null
-  pairs?: Array<{state: string; nominated: boolean; local?: CandidateInfo; remote?: CandidateInfo; requestsSent: number; responsesReceived: number}>
+  pairs?: Array<{
+    state: string
+    nominated: boolean
+    local?: CandidateInfo
+    remote?: CandidateInfo
+    requestsSent: number
+    responsesReceived: number
+  }>
 }
 
 export interface SessionSummary {
@@ -125,7 +173,13 @@ export interface SessionSummary {
 }
 
 /** Polls `check` on a page's own getStats() until it holds or `ms` pass; returns the last stats. */
-export async function waitForStats(tab: Tab, session: string, what: string, check: (s: PageStats) => boolean, ms = 20_000): Promise<PageStats> {
+export async function waitForStats(
+  tab: Tab,
+  session: string,
+  what: string,
+  check: (s: PageStats) => boolean,
+  ms = 20_000,
+): Promise<PageStats> {
   const deadline = Date.now() + ms
   let last: PageStats = {inbound: {}, outbound: [], pair: null}
   while (Date.now() < deadline) {
@@ -137,10 +191,27 @@ export async function waitForStats(tab: Tab, session: string, what: string, chec
 }
 
 /** Waits until both kinds decode: video frames and audio samples (not concealment) rise. */
-export async function waitForMedia(tab: Tab, session: string, kinds: Array<'audio' | 'video'> = ['audio', 'video'], ms = 20_000): Promise<PageStats> {
-  const first = await waitForStats(tab, session, `${kinds.join(' and ')} arriving`, (s) => kinds.every((k) => received(s, k) > 0), ms)
+export async function waitForMedia(
+  tab: Tab,
+  session: string,
+  kinds: Array<'audio' | 'video'> = ['audio', 'video'],
+  ms = 20_000,
+): Promise<PageStats> {
+  const first = await waitForStats(
+    tab,
+    session,
+    `${kinds.join(' and ')} arriving`,
+    (s) => kinds.every((k) => received(s, k) > 0),
+    ms,
+  )
   // Rising, not a burst at connect: the same figures again, higher.
-  return waitForStats(tab, session, `${kinds.join(' and ')} still arriving`, (s) => kinds.every((k) => received(s, k) > received(first, k) + (k === 'video' ? 10 : 4800)), ms)
+  return waitForStats(
+    tab,
+    session,
+    `${kinds.join(' and ')} still arriving`,
+    (s) => kinds.every((k) => received(s, k) > received(first, k) + (k === 'video' ? 10 : 4800)),
+    ms,
+  )
 }
 
 /** Decoded video frames, or audio samples that were received and not concealed. */
@@ -151,7 +222,12 @@ export function received(s: PageStats, kind: 'audio' | 'video'): number {
 }
 
 /** Polls the page until its session's connection state is `state`. */
-export async function waitForConnectionState(tab: Tab, session: string, state: string, ms = 15_000): Promise<SessionSummary> {
+export async function waitForConnectionState(
+  tab: Tab,
+  session: string,
+  state: string,
+  ms = 15_000,
+): Promise<SessionSummary> {
   const deadline = Date.now() + ms
   let last: SessionSummary | undefined
   while (Date.now() < deadline) {
@@ -159,7 +235,9 @@ export async function waitForConnectionState(tab: Tab, session: string, state: s
     if (last.connectionState === state) return last
     await new Promise((r) => setTimeout(r, 200))
   }
-  throw new Error(`${session}: connection state ${last?.connectionState}, not ${state}, after ${ms / 1000} s; events ${JSON.stringify(last?.events)}`)
+  throw new Error(
+    `${session}: connection state ${last?.connectionState}, not ${state}, after ${ms / 1000} s; events ${JSON.stringify(last?.events)}`,
+  )
 }
 
 /** The participant id at the end of a WHIP Location. */

@@ -59,7 +59,9 @@ const expression = (fn: string, args: unknown[]) => `cc.${fn}(${args.map((a) => 
 
 function bounded<T>(what: string, p: Promise<T>, ms = CALL_TIMEOUT_MS): Promise<T> {
   let timer: NodeJS.Timeout
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms)))
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms)),
+  )
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
 }
 
@@ -68,8 +70,15 @@ function bounded<T>(what: string, p: Promise<T>, ms = CALL_TIMEOUT_MS): Promise<
  * `fakeVideoFile`: a .y4m file its fake camera plays instead of its simple test picture.
  */
 export async function launchChromium(opts: {fakeVideoFile?: string} = {}): Promise<Browser> {
-  const args = opts.fakeVideoFile ? [...CHROMIUM_ARGS, `--use-file-for-fake-video-capture=${opts.fakeVideoFile}`] : CHROMIUM_ARGS
-  const browser = await chromium.launch({executablePath: CHROMIUM_PATH, headless: true, args, timeout: LAUNCH_TIMEOUT_MS})
+  const args = opts.fakeVideoFile
+    ? [...CHROMIUM_ARGS, `--use-file-for-fake-video-capture=${opts.fakeVideoFile}`]
+    : CHROMIUM_ARGS
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args,
+    timeout: LAUNCH_TIMEOUT_MS,
+  })
   const context = await browser.newContext()
   return {
     name: 'chromium',

@@ -27,10 +27,14 @@ export async function insideIsolatedNetns(fileUrl: string): Promise<string> {
   }
   removeStaleIsolatedNetns()
   const ns = createIsolatedNetns()
-  const child = spawn('ip', ['netns', 'exec', ns.name, process.execPath, '--enable-source-maps', fileURLToPath(fileUrl)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {...process.env, [ENV]: ns.ip},
-  })
+  const child = spawn(
+    'ip',
+    ['netns', 'exec', ns.name, process.execPath, '--enable-source-maps', fileURLToPath(fileUrl)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {...process.env, [ENV]: ns.ip},
+    },
+  )
   let output = ''
   let finished = false
   child.stdout!.on('data', (chunk: Buffer) => {

@@ -34,13 +34,21 @@ export async function startLiveRoom(room = 'attack'): Promise<LiveRoom> {
   const clients: Array<{close(): Promise<void>}> = []
   const token = (identity: string) => tokenFor(node, room, identity)
   try {
-    const publisher = await SyntheticPublisher.publish({whipUrl: `${node.state.publicUrl}/whip/${room}`, token: await token('alice')})
+    const publisher = await SyntheticPublisher.publish({
+      whipUrl: `${node.state.publicUrl}/whip/${room}`,
+      token: await token('alice'),
+    })
     clients.push(publisher)
-    if (!(await waitForConnection(publisher.pc, CONNECT_TIMEOUT_MS))) throw new Error(`publisher not connected (${publisher.pc.connectionState})`)
+    if (!(await waitForConnection(publisher.pc, CONNECT_TIMEOUT_MS)))
+      throw new Error(`publisher not connected (${publisher.pc.connectionState})`)
     const subscribe = async (identity: string) => {
-      const sub = await SyntheticSubscription.subscribe({whepUrl: `${node.state.publicUrl}/whep/${room}/${publisher.participantId}`, token: await token(identity)})
+      const sub = await SyntheticSubscription.subscribe({
+        whepUrl: `${node.state.publicUrl}/whep/${room}/${publisher.participantId}`,
+        token: await token(identity),
+      })
       clients.push(sub)
-      if (!(await waitForConnection(sub.pc, CONNECT_TIMEOUT_MS))) throw new Error(`subscriber ${identity} not connected (${sub.pc.connectionState})`)
+      if (!(await waitForConnection(sub.pc, CONNECT_TIMEOUT_MS)))
+        throw new Error(`subscriber ${identity} not connected (${sub.pc.connectionState})`)
       return sub
     }
     const subscriber = await subscribe('bob')
@@ -86,7 +94,12 @@ export async function framesDecoded(sub: SyntheticSubscription): Promise<number>
 }
 
 /** Polls until the subscriber has decoded `more` frames beyond `from`; false at the deadline. */
-export async function framesKeepComing(sub: SyntheticSubscription, from: number, more: number, timeoutMs: number): Promise<boolean> {
+export async function framesKeepComing(
+  sub: SyntheticSubscription,
+  from: number,
+  more: number,
+  timeoutMs: number,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if ((await framesDecoded(sub)) >= from + more) return true

@@ -44,7 +44,8 @@ async function selfCheck(interfaceIp: string, queries: MdnsQuery[]): Promise<voi
   try {
     const deadline = Date.now() + 3000
     while (!queries.some((q) => q.names.includes(CHECK_NAME))) {
-      if (Date.now() > deadline) throw new Error('mdns-watch: its own multicast query never arrived; the watcher hears nothing')
+      if (Date.now() > deadline)
+        throw new Error('mdns-watch: its own multicast query never arrived; the watcher hears nothing')
       sender.send(query, 5353, '224.0.0.251')
       await new Promise((r) => setTimeout(r, 100))
     }

@@ -18,7 +18,8 @@ export interface Netns {
   destroy(): void
 }
 
-const run = (cmd: string, args: string[]) => execFileSync(cmd, args, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
+const run = (cmd: string, args: string[]) =>
+  execFileSync(cmd, args, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
 
 export function createNetns(): Netns {
   const id = process.pid % 200
@@ -99,7 +100,9 @@ const FENCE = `table inet confctl_fence {
 /** Called from inside an isolated namespace: "address proto port" of every packet that tried
  *  to leave its network (see FENCE), e.g. a DNS lookup or a packet to a public STUN server. */
 export function escapedPackets(): string[] {
-  const out = JSON.parse(run('nft', ['-j', 'list', 'set', 'inet', 'confctl_fence', 'escaped'])) as {nftables: Array<{set?: {elem?: Array<{concat: unknown[]}>}}>}
+  const out = JSON.parse(run('nft', ['-j', 'list', 'set', 'inet', 'confctl_fence', 'escaped'])) as {
+    nftables: Array<{set?: {elem?: Array<{concat: unknown[]}>}}>
+  }
   const set = out.nftables.find((x) => x.set)?.set
   return (set?.elem ?? []).map((e) => (e as {concat?: unknown[]}).concat?.join(' ') ?? JSON.stringify(e))
 }
@@ -143,7 +146,9 @@ export function createIsolatedNetns(): IsolatedNetns {
 /** Removes isolated namespaces whose creating test process is gone (killed from outside),
  *  with the processes left inside them. */
 export function removeStaleIsolatedNetns(): void {
-  const names = run('ip', ['netns', 'list']).split('\n').map((l) => l.split(' ')[0]!)
+  const names = run('ip', ['netns', 'list'])
+    .split('\n')
+    .map((l) => l.split(' ')[0]!)
   for (const name of names) {
     const pid = Number(name.slice(ISOLATED_NETNS_PREFIX.length))
     if (!name.startsWith(ISOLATED_NETNS_PREFIX) || !Number.isInteger(pid) || pidAlive(pid)) continue

@@ -10,9 +10,28 @@ export function makeSelfSignedCert(name = 'admin.example.test'): {dir: string; c
   const dir = mkdtempSync(join(tmpdir(), 'confctl-tls-'))
   const cert = join(dir, 'admin-cert.pem')
   const key = join(dir, 'admin-key.pem')
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', key, '-out', cert, '-days', '2', '-subj', `/CN=${name}`, '-addext', `subjectAltName=DNS:${name}`,
-  ], {stdio: 'pipe'})
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${name}`,
+      '-addext',
+      `subjectAltName=DNS:${name}`,
+    ],
+    {stdio: 'pipe'},
+  )
   return {dir, cert, key}
 }

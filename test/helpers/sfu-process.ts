@@ -23,11 +23,31 @@ const MAIN = new URL('../../src/sfu/main.js', import.meta.url).pathname
  * `fileLimit`: the node's open-file limit (soft and hard, through prlimit, which execs the
  * node in place so that child.pid is the node's); default the test process's own.
  */
-export async function startTestNode(extraArgs: string[] = [], rtcPorts = '42000-42199', dir = mkdtempSync(join(tmpdir(), 'confctl-node-')), fileLimit?: number): Promise<TestNode> {
+export async function startTestNode(
+  extraArgs: string[] = [],
+  rtcPorts = '42000-42199',
+  dir = mkdtempSync(join(tmpdir(), 'confctl-node-')),
+  fileLimit?: number,
+): Promise<TestNode> {
   rmSync(join(dir, 'state.json'), {force: true}) // left behind by a node killed with SIGKILL: not this one's
-  const argv = [MAIN, '--dir', dir, '--name', 'test', '--port', '0', '--admin-port', '0', '--rtc-ports', rtcPorts, ...extraArgs]
+  const argv = [
+    MAIN,
+    '--dir',
+    dir,
+    '--name',
+    'test',
+    '--port',
+    '0',
+    '--admin-port',
+    '0',
+    '--rtc-ports',
+    rtcPorts,
+    ...extraArgs,
+  ]
   const child = fileLimit
-    ? spawn('prlimit', [`--nofile=${fileLimit}:${fileLimit}`, process.execPath, ...argv], {stdio: ['ignore', 'pipe', 'pipe']})
+    ? spawn('prlimit', [`--nofile=${fileLimit}:${fileLimit}`, process.execPath, ...argv], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
     : spawn(process.execPath, argv, {stdio: ['ignore', 'pipe', 'pipe']})
   let output = ''
   child.stdout!.on('data', (c) => (output += c))

@@ -30,7 +30,9 @@ export class UdpProber {
 
   /** Sends one datagram to 127.0.0.1:port; resolves once the kernel has taken it. */
   send(data: Buffer, port: number): Promise<void> {
-    return new Promise((resolve, reject) => this.socket.send(data, port, '127.0.0.1', (err) => (err ? reject(err) : resolve())))
+    return new Promise((resolve, reject) =>
+      this.socket.send(data, port, '127.0.0.1', (err) => (err ? reject(err) : resolve())),
+    )
   }
 
   /** Waits until a reply matching `match` arrives (true) or `timeoutMs` passes (false). */

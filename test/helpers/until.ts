@@ -7,7 +7,12 @@ type Truthy<T> = Exclude<T, null | undefined | false | 0 | ''>
 
 /** Re-checks `condition` every `stepMs` until it returns something truthy (which is returned),
  *  or throws "<what> did not happen within N s" once `timeoutMs` has passed. */
-export async function until<T>(what: string, condition: () => T | Promise<T>, timeoutMs = 10_000, stepMs = 10): Promise<Truthy<T>> {
+export async function until<T>(
+  what: string,
+  condition: () => T | Promise<T>,
+  timeoutMs = 10_000,
+  stepMs = 10,
+): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await condition()

@@ -99,7 +99,8 @@ export class WhepIceClient {
   }
 
   async close(): Promise<void> {
-    if (this.resourceUrl) await fetch(this.resourceUrl, {method: 'DELETE', headers: this.headers()}).catch(() => undefined)
+    if (this.resourceUrl)
+      await fetch(this.resourceUrl, {method: 'DELETE', headers: this.headers()}).catch(() => undefined)
     this.pc.close()
   }
 

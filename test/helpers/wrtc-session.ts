@@ -41,20 +41,36 @@ export interface WrtcSession {
 export {tokenFor} from './sfu-process.js'
 
 export async function postSdp(url: string, token: string, sdp: string): Promise<PostResult> {
-  const res = await fetch(url, {method: 'POST', headers: {authorization: `Bearer ${token}`, 'content-type': 'application/sdp'}, body: sdp})
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {authorization: `Bearer ${token}`, 'content-type': 'application/sdp'},
+    body: sdp,
+  })
   return {status: res.status, text: await res.text(), location: res.headers.get('location') ?? undefined}
 }
 
-function prefer(transceiver: RTCRtpTransceiver, kind: 'audio' | 'video', direction: 'send' | 'recv', names?: string[]): void {
+function prefer(
+  transceiver: RTCRtpTransceiver,
+  kind: 'audio' | 'video',
+  direction: 'send' | 'recv',
+  names?: string[],
+): void {
   if (kind !== 'video' || !names) return
   const caps = (direction === 'send' ? RTCRtpSender : RTCRtpReceiver).getCapabilities('video')
-  const wanted = names.flatMap((name) => (caps?.codecs ?? []).filter((c) => c.mimeType.toLowerCase() === `video/${name.toLowerCase()}`))
+  const wanted = names.flatMap((name) =>
+    (caps?.codecs ?? []).filter((c) => c.mimeType.toLowerCase() === `video/${name.toLowerCase()}`),
+  )
   if (!wanted.length) throw new Error(`libwebrtc has none of ${names.join(', ')} for ${direction}`)
   transceiver.setCodecPreferences([...wanted, ...(caps?.codecs ?? []).filter((c) => /rtx/i.test(c.mimeType))])
 }
 
 /** A publisher (sendonly sections with a tone and a moving pattern) or a subscriber (recvonly). */
-export async function openSession(url: string, token: string, role: 'publish' | 'subscribe', shape: SessionShape): Promise<WrtcSession> {
+export async function openSession(
+  url: string,
+  token: string,
+  role: 'publish' | 'subscribe',
+  shape: SessionShape,
+): Promise<WrtcSession> {
   const pc = new RTCPeerConnection({bundlePolicy: shape.bundlePolicy ?? 'balanced'})
   const timers: PacedTimer[] = []
   const tracks: MediaStreamTrack[] = []
@@ -105,7 +121,11 @@ export async function openSession(url: string, token: string, role: 'publish' | 
 }
 
 /** Polls `probe` until `done` holds or the deadline passes; returns the last value. */
-export async function pollUntil<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+export async function pollUntil<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs: number,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   let value = await probe()
   while (!done(value) && Date.now() < deadline) {
@@ -136,7 +156,11 @@ export function makeBundleOnly(sdp: string): string {
     sections
       .map((section, i) => {
         if (i === 0) return section
-        const lines = section.split(eol).filter((l) => !/^a=(candidate:|end-of-candidates|ice-ufrag:|ice-pwd:|fingerprint:|setup:|ice-options:)/.test(l))
+        const lines = section
+          .split(eol)
+          .filter(
+            (l) => !/^a=(candidate:|end-of-candidates|ice-ufrag:|ice-pwd:|fingerprint:|setup:|ice-options:)/.test(l),
+          )
         lines[0] = lines[0]!.replace(/^(m=\S+) \d+/, '$1 0')
         const at = lines.findIndex((l) => l.startsWith('a=mid:'))
         lines.splice(at + 1, 0, 'a=bundle-only')

@@ -27,7 +27,9 @@ function kind(name: StoreKind['name'], env: Record<string, string>, dispose: () 
   const home = tempHome('confctl-audit-')
   const full = {...env, CONFCTL_HOME: home, CONFCTL_ACTOR: 'auditor-test'}
   return {
-    name, home, env,
+    name,
+    home,
+    env,
     run: (fn) => withPrivacy(fn, full),
     async verify() {
       const r = await cli(home, ['audit', 'verify', '--json'], env)
@@ -68,7 +70,10 @@ export const FAILED_APPEND = /UNIQUE constraint failed: audit_log\.seq|duplicate
 export async function blockNextAppend(ctx: PrivacyContext): Promise<() => Promise<void>> {
   const head = (await ctx.db.all<{seq: unknown}>('SELECT seq FROM audit_head WHERE id = 1'))[0]
   const seq = Number(head?.seq ?? 0) + 1
-  await ctx.db.run("INSERT INTO audit_log (seq, at, actor, event, request_id, subjects, details, prev_hash, hash) VALUES (?, 'x', 'x', 'planted', NULL, '[]', '{}', 'x', 'x')", [seq])
+  await ctx.db.run(
+    "INSERT INTO audit_log (seq, at, actor, event, request_id, subjects, details, prev_hash, hash) VALUES (?, 'x', 'x', 'planted', NULL, '[]', '{}', 'x', 'x')",
+    [seq],
+  )
   return async () => {
     await ctx.db.run("DELETE FROM audit_log WHERE seq = ? AND event = 'planted'", [seq])
   }

@@ -56,15 +56,34 @@ test('a good datamap parses with defaults filled in', () => {
   assert.is(m.references[0].to.field, 'id')
 })
 
-test('an unknown key names its line', () => fails(GOOD.replace('        purpose: rooms', '        purpose: rooms\n        retension: 5d'), /map\.yaml:21: 'stores\.db\.collections\.rooms\.retension' is not a known key/))
-test('a bad legal basis is refused', () => fails(GOOD.replace('6(1)(b)', '6(1)(z)'), /map\.yaml:\d+: 'stores\.db\.collections\.users\.legal_basis' is '6\(1\)\(z\)'/))
-test('a bad strategy is refused', () => fails(GOOD.replace('strategy: delete', 'strategy: shred'), /erasure\.strategy' is 'shred', expected one of/))
-test('a reference to a missing collection is refused', () => fails(GOOD.replace('db.users.id', 'db.people.id'), /references\[0\]' names db\.people/))
-test('a period that is not one is refused', () => fails(GOOD.replace('6mo', 'half a year'), /retention\.period' is 'half a year'/))
+test('an unknown key names its line', () =>
+  fails(
+    GOOD.replace('        purpose: rooms', '        purpose: rooms\n        retension: 5d'),
+    /map\.yaml:21: 'stores\.db\.collections\.rooms\.retension' is not a known key/,
+  ))
+test('a bad legal basis is refused', () =>
+  fails(
+    GOOD.replace('6(1)(b)', '6(1)(z)'),
+    /map\.yaml:\d+: 'stores\.db\.collections\.users\.legal_basis' is '6\(1\)\(z\)'/,
+  ))
+test('a bad strategy is refused', () =>
+  fails(GOOD.replace('strategy: delete', 'strategy: shred'), /erasure\.strategy' is 'shred', expected one of/))
+test('a reference to a missing collection is refused', () =>
+  fails(GOOD.replace('db.users.id', 'db.people.id'), /references\[0\]' names db\.people/))
+test('a period that is not one is refused', () =>
+  fails(GOOD.replace('6mo', 'half a year'), /retention\.period' is 'half a year'/))
 test('keep needs the law', () => fails(GOOD.replace('strategy: delete', 'strategy: keep'), /erasure\.law' is missing/))
-test('an unset ${VAR} is named', () => fails(GOOD.replace('/tmp/x.db', '"${NOPE_DIR}/x.db"'), /uses \$\{NOPE_DIR\}, which is not set/))
+test('an unset ${VAR} is named', () =>
+  fails(GOOD.replace('/tmp/x.db', '"${NOPE_DIR}/x.db"'), /uses \$\{NOPE_DIR\}, which is not set/))
 test('broken YAML names its line', () => fails('version: 1\nstores: [\n', /map\.yaml:\d+: not valid YAML/))
-test('a missing field list', () => fails(GOOD.replace(/ {6}rooms:[\s\S]*?owner_id: \{category: identity.user_id\}\n/, '      rooms:\n        table: rooms\n'), /'stores\.db\.collections\.rooms\.fields' must be a mapping|is missing/))
+test('a missing field list', () =>
+  fails(
+    GOOD.replace(
+      / {6}rooms:[\s\S]*?owner_id: \{category: identity.user_id\}\n/,
+      '      rooms:\n        table: rooms\n',
+    ),
+    /'stores\.db\.collections\.rooms\.fields' must be a mapping|is missing/,
+  ))
 
 test('IPv6 canonical form and anonip-style truncation', () => {
   assert.is(canonicalIp('2001:DB8:0:0:0::7'), '2001:db8::7')

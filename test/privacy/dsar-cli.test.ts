@@ -14,7 +14,9 @@ const ANNA = ['--subject', 'user_id=anna', '--subject', 'ip=203.0.113.7', '--sub
 test('a kill in the middle of an erasure resumes without applying a step twice', async () => {
   const home = tempHome()
   const dir = seedNode(home)
-  const bobLines = readFileSync(join(dir, 'access.log'), 'utf8').split('\n').filter((l) => l.includes('198.51.100.9'))
+  const bobLines = readFileSync(join(dir, 'access.log'), 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('198.51.100.9'))
   const open = await cli(home, ['dsar', 'open', '--type', 'erasure', ...ANNA, '--json'])
   assert.is(open.exitCode, 0, open.stderr)
   const id = open.json.id
@@ -22,7 +24,10 @@ test('a kill in the middle of an erasure resumes without applying a step twice',
   const killed = await cli(home, ['dsar', 'erase', id, '--execute'], {CONFCTL_TEST_KILL_AT: 'applying:2'})
   assert.is.not(killed.exitCode, 0)
   const mid = await cli(home, ['dsar', 'show', id, '--json'])
-  assert.equal(mid.json.journal.map((s: {status: string}) => s.status), ['done', 'applying', 'planned'])
+  assert.equal(
+    mid.json.journal.map((s: {status: string}) => s.status),
+    ['done', 'applying', 'planned'],
+  )
   // Killed again, this time after step 3 ran but before it was marked done.
   const killed2 = await cli(home, ['dsar', 'erase', id, '--execute'], {CONFCTL_TEST_KILL_AT: 'done:3'})
   assert.is.not(killed2.exitCode, 0)
@@ -38,7 +43,12 @@ test('a kill in the middle of an erasure resumes without applying a step twice',
   const db = new Database(join(dir, 'node.db'), {readonly: true})
   assert.equal(db.prepare('SELECT id FROM sessions').all(), [{id: 'p3'}])
   db.close()
-  assert.equal(readFileSync(join(dir, 'access.log'), 'utf8').split('\n').filter((l) => l.includes('198.51.100.9')), bobLines)
+  assert.equal(
+    readFileSync(join(dir, 'access.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('198.51.100.9')),
+    bobLines,
+  )
   assert.is((await cli(home, ['audit', 'verify'])).exitCode, 0)
 })
 
@@ -49,7 +59,9 @@ test('a store that is down leaves the request partial; a rerun finishes it', asy
   const client = new pg.Client({connectionString: 'postgres://postgres@127.0.0.1:5432/test'})
   await client.connect() // fails the test when PostgreSQL is not running
   try {
-    await client.query(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.accounts (id INT PRIMARY KEY, login TEXT); INSERT INTO ${schema}.accounts VALUES (1, 'anna'), (2, 'bob')`)
+    await client.query(
+      `CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.accounts (id INT PRIMARY KEY, login TEXT); INSERT INTO ${schema}.accounts VALUES (1, 'anna'), (2, 'bob')`,
+    )
     const map = (port: number) => `version: 1
 stores:
   accounts:
@@ -77,7 +89,10 @@ stores:
     assert.is(first.json.status, 'partial')
     const show = await cli(home, ['dsar', 'show', id, '--json'])
     assert.is(show.json.request.status, 'partial')
-    assert.equal(show.json.request.stores.map((s: {store: string; status: string}) => `${s.store}:${s.status}`), ['accounts:unreachable', 'node-edge1:done', 'node-edge1-log:done'])
+    assert.equal(
+      show.json.request.stores.map((s: {store: string; status: string}) => `${s.store}:${s.status}`),
+      ['accounts:unreachable', 'node-edge1:done', 'node-edge1-log:done'],
+    )
     writeFileSync(file, map(5432)) // the store is back
     const second = await cli(home, ['dsar', 'erase', id, '--execute', '--json'])
     assert.is(second.exitCode, 0, second.stderr)
@@ -94,7 +109,14 @@ stores:
 test('unknown request and hold ids are bad input (exit 2, one sentence)', async () => {
   const home = tempHome()
   seedNode(home)
-  for (const args of [['dsar', 'show', 'dsr-nope'], ['dsar', 'erase', 'dsr-nope'], ['dsar', 'verify', 'dsr-nope'], ['dsar', 'access', 'dsr-nope', '--out', join(home, 'x')], ['hold', 'release', 'hold-nope'], ['dsar', 'extend', 'dsr-nope', '--reason', 'x']]) {
+  for (const args of [
+    ['dsar', 'show', 'dsr-nope'],
+    ['dsar', 'erase', 'dsr-nope'],
+    ['dsar', 'verify', 'dsr-nope'],
+    ['dsar', 'access', 'dsr-nope', '--out', join(home, 'x')],
+    ['hold', 'release', 'hold-nope'],
+    ['dsar', 'extend', 'dsr-nope', '--reason', 'x'],
+  ]) {
     const r = await cli(home, args)
     assert.is(r.exitCode, 2, args.join(' '))
     assert.match(r.stderr, /^confctl: there is no (request|hold) '(dsr|hold)-nope'/)
@@ -107,7 +129,8 @@ test('unknown request and hold ids are bad input (exit 2, one sentence)', async 
 test('an edited, removed or reordered audit entry is detected', async () => {
   const home = tempHome()
   seedNode(home)
-  for (let i = 0; i < 3; i++) await cli(home, ['dsar', 'open', '--type', 'access', '--subject', `email=p${i}@example.org`])
+  for (let i = 0; i < 3; i++)
+    await cli(home, ['dsar', 'open', '--type', 'access', '--subject', `email=p${i}@example.org`])
   assert.is((await cli(home, ['audit', 'verify'])).exitCode, 0)
   const db = new Database(join(home, 'confctl.db'))
   const tamper = async (sql: string, undo: string) => {
@@ -116,16 +139,24 @@ test('an edited, removed or reordered audit entry is detected', async () => {
     db.exec(undo)
     return r
   }
-  const edited = await tamper("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2", "UPDATE audit_log SET actor = (SELECT actor FROM audit_log WHERE seq = 1) WHERE seq = 2")
+  const edited = await tamper(
+    "UPDATE audit_log SET actor = 'mallory' WHERE seq = 2",
+    'UPDATE audit_log SET actor = (SELECT actor FROM audit_log WHERE seq = 1) WHERE seq = 2',
+  )
   assert.is(edited.exitCode, 1)
   assert.ok(edited.json.problems.some((p: {seq: number; problem: string}) => p.seq === 2 && /edited/.test(p.problem)))
   const saved = db.prepare('SELECT * FROM audit_log WHERE seq = 2').get() as Record<string, unknown>
   db.prepare('DELETE FROM audit_log WHERE seq = 2').run()
   const removed = await cli(home, ['audit', 'verify', '--json'])
   assert.is(removed.exitCode, 1)
-  db.prepare('INSERT INTO audit_log VALUES (@seq, @at, @actor, @event, @request_id, @subjects, @details, @prev_hash, @hash)').run(saved)
+  db.prepare(
+    'INSERT INTO audit_log VALUES (@seq, @at, @actor, @event, @request_id, @subjects, @details, @prev_hash, @hash)',
+  ).run(saved)
   assert.is((await cli(home, ['audit', 'verify'])).exitCode, 0)
-  const reordered = await tamper('UPDATE audit_log SET seq = -seq WHERE seq IN (1, 2); UPDATE audit_log SET seq = 2 WHERE seq = -1; UPDATE audit_log SET seq = 1 WHERE seq = -2', 'UPDATE audit_log SET seq = -seq WHERE seq IN (1, 2); UPDATE audit_log SET seq = 2 WHERE seq = -1; UPDATE audit_log SET seq = 1 WHERE seq = -2')
+  const reordered = await tamper(
+    'UPDATE audit_log SET seq = -seq WHERE seq IN (1, 2); UPDATE audit_log SET seq = 2 WHERE seq = -1; UPDATE audit_log SET seq = 1 WHERE seq = -2',
+    'UPDATE audit_log SET seq = -seq WHERE seq IN (1, 2); UPDATE audit_log SET seq = 2 WHERE seq = -1; UPDATE audit_log SET seq = 1 WHERE seq = -2',
+  )
   assert.is(reordered.exitCode, 1)
   const cut = await tamper('DELETE FROM audit_log WHERE seq = 3', 'SELECT 1')
   assert.is(cut.exitCode, 1)

@@ -24,7 +24,9 @@ export interface CliResult {
 
 export async function cli(home: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   const r = await execa(process.execPath, [bin, ...args], {
-    cwd: root, reject: false, timeout: 120_000,
+    cwd: root,
+    reject: false,
+    timeout: 120_000,
     env: {CONFCTL_HOME: home, FORCE_COLOR: '0', NO_COLOR: '1', PATH: process.env.PATH ?? '', ...env},
     extendEnv: false,
   })
@@ -46,15 +48,45 @@ export function seedNode(home: string, name = 'edge1'): string {
       kind TEXT NOT NULL, codec TEXT NOT NULL, source_publisher_id TEXT, packets INTEGER NOT NULL, lost INTEGER NOT NULL, fraction_lost REAL NOT NULL,
       jitter_ms REAL, rtt_ms REAL, bitrate_bps INTEGER NOT NULL, mos REAL, user_agent TEXT NOT NULL);`)
   const s = db.prepare('INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-  s.run('p1', 'maths', 'anna', 'Anna A.', 'publisher', '203.0.113.7', 'Firefox', '2026-01-10T10:00:00Z', '2026-01-10T11:00:00Z')
+  s.run(
+    'p1',
+    'maths',
+    'anna',
+    'Anna A.',
+    'publisher',
+    '203.0.113.7',
+    'Firefox',
+    '2026-01-10T10:00:00Z',
+    '2026-01-10T11:00:00Z',
+  )
   s.run('p2', 'maths', 'anna', 'Anna A.', 'subscriber', '2001:db8:1:2::7', 'Firefox', '2026-01-11T10:00:00Z', null)
   s.run('p3', 'maths', 'bob', 'Bob B.', 'publisher', '198.51.100.9', 'Chrome', '2026-01-10T10:00:00Z', null)
-  const q = db.prepare("INSERT INTO qoe_samples VALUES (?, 'maths', ?, ?, 'inbound', 'audio', 'opus', NULL, 100, 1, 0.01, 5, 20, 32000, 4.3, 'UA')")
+  const q = db.prepare(
+    "INSERT INTO qoe_samples VALUES (?, 'maths', ?, ?, 'inbound', 'audio', 'opus', NULL, 100, 1, 0.01, 5, 20, 32000, 4.3, 'UA')",
+  )
   q.run('2026-01-10T10:00:05Z', 'p1', 'anna')
   q.run('2026-01-10T10:00:10Z', 'p1', 'anna')
   q.run('2026-01-10T10:00:05Z', 'p3', 'bob')
   db.close()
-  const line = (ip: string, path: string) => JSON.stringify({time: '2026-01-10T10:00:00.000Z', server: 'public', method: 'POST', path, status: 201, bytes: 512, ip, userAgent: 'Firefox'})
-  writeFileSync(join(dir, 'access.log'), [line('203.0.113.7', '/whip/maths'), line('198.51.100.9', '/whip/maths'), line('2001:db8:1:2::7', '/whep/maths/p3'), line('198.51.100.9', '/whep/maths/p1')].join('\n') + '\n')
+  const line = (ip: string, path: string) =>
+    JSON.stringify({
+      time: '2026-01-10T10:00:00.000Z',
+      server: 'public',
+      method: 'POST',
+      path,
+      status: 201,
+      bytes: 512,
+      ip,
+      userAgent: 'Firefox',
+    })
+  writeFileSync(
+    join(dir, 'access.log'),
+    [
+      line('203.0.113.7', '/whip/maths'),
+      line('198.51.100.9', '/whip/maths'),
+      line('2001:db8:1:2::7', '/whep/maths/p3'),
+      line('198.51.100.9', '/whep/maths/p1'),
+    ].join('\n') + '\n',
+  )
   return dir
 }

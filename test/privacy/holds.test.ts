@@ -19,7 +19,13 @@ for (const k of kinds) {
     const {hold, before, added, anna} = await k.run(async (ctx) => {
       const anna = subjectHash(ctx.key, {type: 'user_id', value: 'anna'})
       const before = await auditCount(ctx)
-      const hold = await addHold(ctx, undefined, {store: 'node-edge1', collection: 'sessions', subjectHash: anna, reason: ' incident 2026-113 ', until})
+      const hold = await addHold(ctx, undefined, {
+        store: 'node-edge1',
+        collection: 'sessions',
+        subjectHash: anna,
+        reason: ' incident 2026-113 ',
+        until,
+      })
       return {hold, before, added: await entriesAfter(ctx, before), anna}
     })
     assert.is(hold.reason, 'incident 2026-113')
@@ -30,7 +36,13 @@ for (const k of kinds) {
     assert.is(e.requestId, null)
     assert.is(e.actor, 'auditor-test')
     assert.equal(e.subjects, [anna])
-    assert.equal(e.details, {hold: hold.id, store: 'node-edge1', collection: 'sessions', reason: 'incident 2026-113', until: until.toISOString()})
+    assert.equal(e.details, {
+      hold: hold.id,
+      store: 'node-edge1',
+      collection: 'sessions',
+      reason: 'incident 2026-113',
+      until: until.toISOString(),
+    })
     const v = await k.verify()
     assert.is(v.exitCode, 0, v.stderr)
     assert.ok(v.ok)

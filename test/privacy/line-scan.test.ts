@@ -13,8 +13,13 @@ const file = (text: string) => {
 
 test('a needle inside a line visits that line, the first one included', () => {
   const seen: Array<[string, number]> = []
-  scanLines(file('alice a\nbob b\nalice c\n'), [Buffer.from('alice')], (line, offset) => seen.push([line.toString(), offset]))
-  assert.equal(seen, [['alice a', 0], ['alice c', 14]])
+  scanLines(file('alice a\nbob b\nalice c\n'), [Buffer.from('alice')], (line, offset) =>
+    seen.push([line.toString(), offset]),
+  )
+  assert.equal(seen, [
+    ['alice a', 0],
+    ['alice c', 14],
+  ])
 })
 
 test("the needle '\\n' visits every line it ends, from the first", () => {

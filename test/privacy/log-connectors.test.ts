@@ -11,7 +11,8 @@ import {truncateIp} from '../../src/privacy/ip-address.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'confctl-logs-'))
 const file = join(dir, 'access.log')
-const map = parseDatamap(`version: 1
+const map = parseDatamap(
+  `version: 1
 stores:
   web:
     kind: combined-log
@@ -26,7 +27,10 @@ stores:
         fields:
           ip: {category: network.ip, identifies: ip}
           user: {category: identity.login, identifies: user_id}
-`, 'test.yaml', {})
+`,
+  'test.yaml',
+  {},
+)
 const coll = map.stores[0].collections[0]
 const other1 = '192.0.2.10 - - [10/Nov/2026:09:15:02 +0100] "GET /a HTTP/1.1" 200 51 "-" "Mozilla \\"quoted\\" \xe4"'
 const other2 = 'garbage line that is not combined 2001:db8::7x'
@@ -43,7 +47,10 @@ test('finds IPv4 and IPv6 clients, not the same text elsewhere in the line', asy
   const c = new CombinedLogConnector(map.stores[0])
   await c.connect()
   const found = await c.find(coll, [{field: 'ip', values: ['2001:db8::7', '203.0.113.7'], ip: true}])
-  assert.equal(found.map((f) => f.data.ip), ['2001:db8::7', '203.0.113.7'])
+  assert.equal(
+    found.map((f) => f.data.ip),
+    ['2001:db8::7', '203.0.113.7'],
+  )
   const byUser = await c.find(coll, [{field: 'user', values: ['alice']}])
   assert.is(byUser.length, 1)
 })

@@ -9,7 +9,10 @@ import {pathToFileURL} from 'node:url'
 import {cli, root, tempHome} from './helpers.js'
 
 const profilesDir = join(root, 'fixtures', 'profiles')
-const profiles = readdirSync(profilesDir, {withFileTypes: true}).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+const profiles = readdirSync(profilesDir, {withFileTypes: true})
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort()
 
 test('there is one profile per privacy notice', () => {
   assert.is(profiles.length, 5, profiles.join(', '))
@@ -35,21 +38,42 @@ for (const name of profiles) {
       assert.is(exp.exitCode, 0, exp.stderr)
       assert.ok(existsSync(zip))
       assert.ok(exp.json.files.some((f: {path: string}) => f.path === 'summary.txt'))
-      assert.ok(exp.json.stores.reduce((n: number, s: {records: number}) => n + s.records, 0) > 0, 'something was found')
+      assert.ok(
+        exp.json.stores.reduce((n: number, s: {records: number}) => n + s.records, 0) > 0,
+        'something was found',
+      )
 
       const er = await run(['dsar', 'open', '--type', 'erasure', ...subj, '--datamap', datamap, '--json'])
       const id = er.json.id
-      const hold = await run(['hold', 'add', '--store', prof.hold.store, '--collection', prof.hold.collection, '--reason', prof.hold.reason, '--datamap', datamap, '--json'])
+      const hold = await run([
+        'hold',
+        'add',
+        '--store',
+        prof.hold.store,
+        '--collection',
+        prof.hold.collection,
+        '--reason',
+        prof.hold.reason,
+        '--datamap',
+        datamap,
+        '--json',
+      ])
       assert.is(hold.exitCode, 0, hold.stderr)
       const plan = await run(['dsar', 'erase', id, '--json'])
       assert.is(plan.exitCode, 0, plan.stderr)
-      assert.ok(plan.json.stores.some((s: any) => s.collections.some((c: any) => c.kept?.hold === hold.json.id)), 'the hold shows in the plan')
+      assert.ok(
+        plan.json.stores.some((s: any) => s.collections.some((c: any) => c.kept?.hold === hold.json.id)),
+        'the hold shows in the plan',
+      )
       const exec = await run(['dsar', 'erase', id, '--execute', '--json'])
       assert.is(exec.exitCode, 0, exec.stderr + exec.stdout)
       assert.is(exec.json.status, 'done')
       const ver = await run(['dsar', 'verify', id, '--json'])
       assert.is(ver.exitCode, 0, ver.stdout)
-      assert.ok(ver.json.stores.some((s: any) => s.kept.some((k: any) => k.reason === prof.hold.reason)), 'held items are listed as kept')
+      assert.ok(
+        ver.json.stores.some((s: any) => s.kept.some((k: any) => k.reason === prof.hold.reason)),
+        'held items are listed as kept',
+      )
       assert.ok(await prof.otherIntact(kit), 'the other subjects are untouched')
 
       // Releasing the hold lets a rerun erase what it kept.

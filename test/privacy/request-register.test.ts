@@ -7,7 +7,10 @@ import {extendRequest, getRequest, openRequest} from '../../src/privacy/request-
 import {subjectHash, type Identifier} from '../../src/privacy/subject.js'
 import {auditCount, blockNextAppend, entriesAfter, FAILED_APPEND, storeKinds} from './audit-stores.js'
 
-const ANNA: Identifier[] = [{type: 'user_id', value: 'anna'}, {type: 'ip', value: '203.0.113.7'}]
+const ANNA: Identifier[] = [
+  {type: 'user_id', value: 'anna'},
+  {type: 'ip', value: '203.0.113.7'},
+]
 const kinds = storeKinds()
 
 test.after(async () => {
@@ -19,7 +22,12 @@ for (const k of kinds) {
     const {req, before, added, hashes} = await k.run(async (ctx) => {
       const before = await auditCount(ctx)
       const req = await openRequest(ctx, {type: 'erasure', subjects: ANNA, note: 'by phone'})
-      return {req, before, added: await entriesAfter(ctx, before), hashes: ANNA.map((s) => subjectHash(ctx.key, s)).sort()}
+      return {
+        req,
+        before,
+        added: await entriesAfter(ctx, before),
+        hashes: ANNA.map((s) => subjectHash(ctx.key, s)).sort(),
+      }
     })
     assert.is(req.status, 'open')
     assert.is(added.length, 1)
@@ -37,22 +45,32 @@ for (const k of kinds) {
   })
 
   test(`${k.name}: openRequest whose audit append fails leaves no request and no entry`, async () => {
-    const {requestsBefore, requestsAfter, subjectsBefore, subjectsAfter, entriesBefore, entriesAfterFail} = await k.run(async (ctx) => {
-      const count = async (table: string) => Number((await ctx.db.all<{n: unknown}>(`SELECT COUNT(*) AS n FROM ${table}`))[0].n)
-      const requestsBefore = await count('dsar_requests')
-      const subjectsBefore = await count('dsar_subjects')
-      const entriesBefore = await auditCount(ctx)
-      const unblock = await blockNextAppend(ctx)
-      try {
-        await openRequest(ctx, {type: 'access', subjects: ANNA})
-        assert.unreachable('the append should have failed')
-      } catch (err) {
-        assert.match(String(err), FAILED_APPEND)
-      }
-      const entriesAfterFail = (await auditCount(ctx)) - 1 // minus the planted row
-      await unblock()
-      return {requestsBefore, requestsAfter: await count('dsar_requests'), subjectsBefore, subjectsAfter: await count('dsar_subjects'), entriesBefore, entriesAfterFail}
-    })
+    const {requestsBefore, requestsAfter, subjectsBefore, subjectsAfter, entriesBefore, entriesAfterFail} = await k.run(
+      async (ctx) => {
+        const count = async (table: string) =>
+          Number((await ctx.db.all<{n: unknown}>(`SELECT COUNT(*) AS n FROM ${table}`))[0].n)
+        const requestsBefore = await count('dsar_requests')
+        const subjectsBefore = await count('dsar_subjects')
+        const entriesBefore = await auditCount(ctx)
+        const unblock = await blockNextAppend(ctx)
+        try {
+          await openRequest(ctx, {type: 'access', subjects: ANNA})
+          assert.unreachable('the append should have failed')
+        } catch (err) {
+          assert.match(String(err), FAILED_APPEND)
+        }
+        const entriesAfterFail = (await auditCount(ctx)) - 1 // minus the planted row
+        await unblock()
+        return {
+          requestsBefore,
+          requestsAfter: await count('dsar_requests'),
+          subjectsBefore,
+          subjectsAfter: await count('dsar_subjects'),
+          entriesBefore,
+          entriesAfterFail,
+        }
+      },
+    )
     assert.is(requestsAfter, requestsBefore)
     assert.is(subjectsAfter, subjectsBefore)
     assert.is(entriesAfterFail, entriesBefore)

@@ -19,10 +19,19 @@ test.after(async () => {
 })
 
 const activeRows = async (ctx: PrivacyContext, id: string) =>
-  Number((await ctx.db.all<{n: unknown}>('SELECT COUNT(*) AS n FROM restrictions WHERE request_id = ? AND lifted_at IS NULL', [id]))[0].n)
-const openAnna = (ctx: PrivacyContext) => openRequest(ctx, {type: 'restriction', subjects: [{type: 'user_id', value: 'anna'}]})
+  Number(
+    (
+      await ctx.db.all<{n: unknown}>(
+        'SELECT COUNT(*) AS n FROM restrictions WHERE request_id = ? AND lifted_at IS NULL',
+        [id],
+      )
+    )[0].n,
+  )
+const openAnna = (ctx: PrivacyContext) =>
+  openRequest(ctx, {type: 'restriction', subjects: [{type: 'user_id', value: 'anna'}]})
 const set = (ctx: PrivacyContext, id: string) => withRequestScope(ctx, id, undefined, (scope) => restrict(ctx, scope))
-const lift = (ctx: PrivacyContext, id: string) => withRequestScope(ctx, id, undefined, (scope) => liftRestriction(ctx, scope))
+const lift = (ctx: PrivacyContext, id: string) =>
+  withRequestScope(ctx, id, undefined, (scope) => liftRestriction(ctx, scope))
 
 for (const k of kinds) {
   test(`${k.name}: restrict and lift each write one entry with the records, status and rows`, async () => {
@@ -34,14 +43,28 @@ for (const k of kinds) {
       const rows = await activeRows(ctx, req.id)
       const status = (await getRequest(ctx.db, req.id)).status
       const lifted = await lift(ctx, req.id)
-      return {req, before, set1, setEntries, rows, status, lifted, liftEntries: await entriesAfter(ctx, before + 1), rowsAfter: await activeRows(ctx, req.id), statusAfter: (await getRequest(ctx.db, req.id)).status}
+      return {
+        req,
+        before,
+        set1,
+        setEntries,
+        rows,
+        status,
+        lifted,
+        liftEntries: await entriesAfter(ctx, before + 1),
+        rowsAfter: await activeRows(ctx, req.id),
+        statusAfter: (await getRequest(ctx.db, req.id)).status,
+      }
     })
     assert.ok(r.rows > 0, 'anna has records in the seeded node')
     assert.is(r.status, 'restricted')
     assert.is(r.setEntries.length, 1)
     assert.is(r.setEntries[0].event, 'restriction.set')
     assert.is(r.setEntries[0].requestId, r.req.id)
-    assert.equal(r.setEntries[0].subjects, r.req.subjects.map((s) => s.hash))
+    assert.equal(
+      r.setEntries[0].subjects,
+      r.req.subjects.map((s) => s.hash),
+    )
     assert.equal(r.setEntries[0].details, {records: r.set1.records, unreachable: []})
     assert.is(r.liftEntries.length, 1)
     assert.is(r.liftEntries[0].event, 'restriction.lifted')
@@ -58,16 +81,36 @@ for (const k of kinds) {
       const req = await openAnna(ctx)
       const entriesBefore = await auditCount(ctx)
       let unblock = await blockNextAppend(ctx)
-      await set(ctx, req.id).then(() => assert.unreachable('restrict should have failed'), (err) => assert.match(String(err), FAILED_APPEND))
+      await set(ctx, req.id).then(
+        () => assert.unreachable('restrict should have failed'),
+        (err) => assert.match(String(err), FAILED_APPEND),
+      )
       await unblock()
-      const afterSet = {rows: await activeRows(ctx, req.id), status: (await getRequest(ctx.db, req.id)).status, entries: await auditCount(ctx)}
+      const afterSet = {
+        rows: await activeRows(ctx, req.id),
+        status: (await getRequest(ctx.db, req.id)).status,
+        entries: await auditCount(ctx),
+      }
       await set(ctx, req.id)
       const rowsSet = await activeRows(ctx, req.id)
       const entriesSet = await auditCount(ctx)
       unblock = await blockNextAppend(ctx)
-      await lift(ctx, req.id).then(() => assert.unreachable('lift should have failed'), (err) => assert.match(String(err), FAILED_APPEND))
+      await lift(ctx, req.id).then(
+        () => assert.unreachable('lift should have failed'),
+        (err) => assert.match(String(err), FAILED_APPEND),
+      )
       await unblock()
-      return {entriesBefore, afterSet, rowsSet, entriesSet, afterLift: {rows: await activeRows(ctx, req.id), status: (await getRequest(ctx.db, req.id)).status, entries: await auditCount(ctx)}}
+      return {
+        entriesBefore,
+        afterSet,
+        rowsSet,
+        entriesSet,
+        afterLift: {
+          rows: await activeRows(ctx, req.id),
+          status: (await getRequest(ctx.db, req.id)).status,
+          entries: await auditCount(ctx),
+        },
+      }
     })
     assert.equal(r.afterSet, {rows: 0, status: 'open', entries: r.entriesBefore})
     assert.ok(r.rowsSet > 0)

@@ -87,7 +87,10 @@ test('check fails on overdue records; apply plans without change, executes exact
     await client.query(`CREATE SCHEMA ${schema};
       CREATE TABLE ${schema}.accounts (id INT PRIMARY KEY, email TEXT, name TEXT, last_login_at TIMESTAMPTZ);
       CREATE TABLE ${schema}.invoices (id INT PRIMARY KEY, email TEXT, issued_at TIMESTAMPTZ)`)
-    await client.query(`INSERT INTO ${schema}.accounts VALUES (1, 'old1@example.org', 'Old One', $1), (2, 'old2@example.org', 'Old Two', $1), (3, 'new@example.org', 'New', $2)`, [ago(400), ago(10)])
+    await client.query(
+      `INSERT INTO ${schema}.accounts VALUES (1, 'old1@example.org', 'Old One', $1), (2, 'old2@example.org', 'Old Two', $1), (3, 'new@example.org', 'New', $2)`,
+      [ago(400), ago(10)],
+    )
     await client.query(`INSERT INTO ${schema}.invoices VALUES (1, 'old1@example.org', $1)`, [ago(400)])
     const db = new Database(join(home, 'app.db'))
     db.exec('CREATE TABLE sessions (id TEXT PRIMARY KEY, user TEXT NOT NULL, joined_at TEXT NOT NULL)')
@@ -104,20 +107,48 @@ test('check fails on overdue records; apply plans without change, executes exact
     const file = join(home, 'datamap.yaml')
     writeFileSync(file, datamap(home, schema))
 
-    const restrict = await cli(home, ['dsar', 'open', '--type', 'restriction', '--subject', 'user_id=bob', '--datamap', file, '--json'])
+    const restrict = await cli(home, [
+      'dsar',
+      'open',
+      '--type',
+      'restriction',
+      '--subject',
+      'user_id=bob',
+      '--datamap',
+      file,
+      '--json',
+    ])
     assert.is(restrict.exitCode, 0, restrict.stderr)
     assert.is((await cli(home, ['dsar', 'restrict', restrict.json.id, '--json'])).exitCode, 0)
-    const hold = await cli(home, ['hold', 'add', '--store', 'app', '--collection', 'sessions', '--subject', 'user_id=carl', '--reason', 'court case 12/26', '--datamap', file, '--json'])
+    const hold = await cli(home, [
+      'hold',
+      'add',
+      '--store',
+      'app',
+      '--collection',
+      'sessions',
+      '--subject',
+      'user_id=carl',
+      '--reason',
+      'court case 12/26',
+      '--datamap',
+      file,
+      '--json',
+    ])
     assert.is(hold.exitCode, 0, hold.stderr)
 
     // check: overdue counts, exit 1
     const check = await cli(home, ['retention', 'check', '--datamap', file, '--json'])
     assert.is(check.exitCode, 1, check.stderr)
     assert.is(check.json.passed, false)
-    const coll = (r: any, s: string, c: string) => r.stores.find((x: any) => x.store === s).collections.find((x: any) => x.collection === c)
+    const coll = (r: any, s: string, c: string) =>
+      r.stores.find((x: any) => x.store === s).collections.find((x: any) => x.collection === c)
     assert.is(coll(check.json, 'app', 'sessions').overdue, 1)
     assert.is(coll(check.json, 'app', 'sessions').countsFrom, 'joined_at')
-    assert.equal(coll(check.json, 'app', 'sessions').kept.map((k: any) => k.records), [1, 1])
+    assert.equal(
+      coll(check.json, 'app', 'sessions').kept.map((k: any) => k.records),
+      [1, 1],
+    )
     assert.is(coll(check.json, 'accounts', 'accounts').overdue, 2)
     assert.is(coll(check.json, 'accounts', 'invoices').overdue, 0)
     assert.equal(coll(check.json, 'accounts', 'invoices').kept, [{reason: '§ 147 AO (10 years)', records: 1}])
@@ -146,12 +177,22 @@ test('check fails on overdue records; apply plans without change, executes exact
     assert.is(exec.json.status, 'done')
     const sess = coll(exec.json, 'app', 'sessions')
     assert.is(sess.changed, 1)
-    assert.equal(sess.skipped.map((k: any) => [k.hold ?? 'restricted', k.keys]).sort(), [[hold.json.id, ['["s3"]']], ['restricted', ['["s2"]']]].sort())
+    assert.equal(
+      sess.skipped.map((k: any) => [k.hold ?? 'restricted', k.keys]).sort(),
+      [
+        [hold.json.id, ['["s3"]']],
+        ['restricted', ['["s2"]']],
+      ].sort(),
+    )
     assert.ok(sess.skipped.some((k: any) => /Art\. 18/.test(k.reason)))
     assert.is(coll(exec.json, 'accounts', 'accounts').changed, 2)
     assert.is(coll(exec.json, 'accounts', 'invoices').skipped[0].reason, '§ 147 AO (10 years)')
     const db2 = new Database(join(home, 'app.db'), {readonly: true})
-    assert.equal(db2.prepare('SELECT id, user FROM sessions ORDER BY id').all(), [{id: 's2', user: 'bob'}, {id: 's3', user: 'carl'}, {id: 's4', user: 'dora'}])
+    assert.equal(db2.prepare('SELECT id, user FROM sessions ORDER BY id').all(), [
+      {id: 's2', user: 'bob'},
+      {id: 's3', user: 'carl'},
+      {id: 's4', user: 'dora'},
+    ])
     db2.close()
     const rows = (await client.query(`SELECT * FROM ${schema}.accounts ORDER BY id`)).rows
     assert.ok(rows[0].email.startsWith('pseud:') && rows[1].name.startsWith('pseud:'), JSON.stringify(rows))
@@ -165,14 +206,21 @@ test('check fails on overdue records; apply plans without change, executes exact
     const after = await cli(home, ['retention', 'check', '--datamap', file, '--json'])
     assert.is(after.exitCode, 0, after.stdout)
     assert.is(after.json.passed, true)
-    assert.equal(coll(after.json, 'app', 'sessions').kept.map((k: any) => k.hold ?? 'restricted').sort(), [hold.json.id, 'restricted'].sort())
+    assert.equal(
+      coll(after.json, 'app', 'sessions')
+        .kept.map((k: any) => k.hold ?? 'restricted')
+        .sort(),
+      [hold.json.id, 'restricted'].sort(),
+    )
     assert.is(coll(after.json, 'accounts', 'accounts').anonymised, 2)
     assert.is(coll(after.json, 'web', 'access').anonymised, 2)
 
     // the run is audit-logged without personal data, and the chain holds
     assert.is((await cli(home, ['audit', 'verify'])).exitCode, 0)
     const adb = new Database(join(home, 'confctl.db'), {readonly: true})
-    const entries = adb.prepare("SELECT details FROM audit_log WHERE event LIKE 'retention.%'").all() as Array<{details: string}>
+    const entries = adb.prepare("SELECT details FROM audit_log WHERE event LIKE 'retention.%'").all() as Array<{
+      details: string
+    }>
     adb.close()
     assert.is(entries.length, 1)
     assert.not.match(entries[0].details, /anna|example\.org|203\.0\.113|s1/)

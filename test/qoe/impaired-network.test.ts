@@ -58,7 +58,21 @@ const audio = (streams: NodeStream[], identity: string, direction: string) =>
 
 test.before(async () => {
   ns = createNetns()
-  const up = await cli(home, ['node', 'up', '--name', 'impair', '--port', '0', '--admin-port', '0', '--rtc-ports', randomRtcRange(), '--announce-ip', ns.hostIp, '--json'])
+  const up = await cli(home, [
+    'node',
+    'up',
+    '--name',
+    'impair',
+    '--port',
+    '0',
+    '--admin-port',
+    '0',
+    '--rtc-ports',
+    randomRtcRange(),
+    '--announce-ip',
+    ns.hostIp,
+    '--json',
+  ])
   assert.is(up.exitCode, 0, up.stderr)
   publicUrl = JSON.parse(up.stdout).publicUrl
   assert.ok(publicUrl, `node up --json gave a public URL: ${up.stdout}`)
@@ -76,14 +90,25 @@ test(`downlink: ${DROP_PERCENT} % dropped into the subscriber's namespace is the
   ns.dropUdp(DROP_PERCENT, 'input')
   try {
     const pub = await participant(false, ['publish', `${publicUrl}/whip/${room}`, await token(room, 'speaker'), '40'])
-    await participant(true, ['subscribe', `${publicUrl}/whep/${room}/${pub.first.participantId}`, await token(room, 'listener'), '40'])
+    await participant(true, [
+      'subscribe',
+      `${publicUrl}/whep/${room}/${pub.first.participantId}`,
+      await token(room, 'listener'),
+      '40',
+    ])
     await new Promise((r) => setTimeout(r, 4000))
     const streams = await inspect(room)
     const up = audio(streams, 'speaker', 'uplink')!
     const down = audio(streams, 'listener', 'downlink')!
-    assert.ok(up && down, `both audio streams reported: ${JSON.stringify(streams.map((s) => [s.identity, s.direction, s.kind]))}`)
+    assert.ok(
+      up && down,
+      `both audio streams reported: ${JSON.stringify(streams.map((s) => [s.identity, s.direction, s.kind]))}`,
+    )
     assert.ok(up.totalLossPercent! < 1, `uplink loss ${up.totalLossPercent} % should be ~0`)
-    assert.ok(down.totalLossPercent! > 2 && down.totalLossPercent! < 9, `downlink loss ${down.totalLossPercent} % should be near ${DROP_PERCENT} %`)
+    assert.ok(
+      down.totalLossPercent! > 2 && down.totalLossPercent! < 9,
+      `downlink loss ${down.totalLossPercent} % should be near ${DROP_PERCENT} %`,
+    )
     assert.is(down.attribution?.leg, 'downlink', JSON.stringify(down.attribution))
   } finally {
     ns.exec(['nft', 'delete', 'table', 'inet', 'confctl_impair'])
@@ -94,14 +119,27 @@ test(`uplink: ${DROP_PERCENT} % dropped out of the publisher's namespace is the 
   const room = 'impair-up'
   ns.dropUdp(DROP_PERCENT, 'output')
   try {
-    const pub = await participant(true, ['publish', `${publicUrl}/whip/${room}`, await token(room, 'remote-speaker'), '40'])
-    await participant(false, ['subscribe', `${publicUrl}/whep/${room}/${pub.first.participantId}`, await token(room, 'host-listener'), '40'])
+    const pub = await participant(true, [
+      'publish',
+      `${publicUrl}/whip/${room}`,
+      await token(room, 'remote-speaker'),
+      '40',
+    ])
+    await participant(false, [
+      'subscribe',
+      `${publicUrl}/whep/${room}/${pub.first.participantId}`,
+      await token(room, 'host-listener'),
+      '40',
+    ])
     await new Promise((r) => setTimeout(r, 4000))
     const streams = await inspect(room)
     const up = audio(streams, 'remote-speaker', 'uplink')!
     const down = audio(streams, 'host-listener', 'downlink')!
     assert.ok(up && down, 'both audio streams reported')
-    assert.ok(up.totalLossPercent! > 2 && up.totalLossPercent! < 9, `uplink loss ${up.totalLossPercent} % should be near ${DROP_PERCENT} %`)
+    assert.ok(
+      up.totalLossPercent! > 2 && up.totalLossPercent! < 9,
+      `uplink loss ${up.totalLossPercent} % should be near ${DROP_PERCENT} %`,
+    )
     assert.is(down.attribution?.leg, 'uplink', JSON.stringify(down.attribution))
   } finally {
     ns.exec(['nft', 'delete', 'table', 'inet', 'confctl_impair'])

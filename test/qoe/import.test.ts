@@ -18,12 +18,25 @@ const fixture = (name: string) => join(dir, name)
 const tmp = mkdtempSync(join(tmpdir(), 'confctl-qoe-import-'))
 
 interface Facts {
-  peerConnections: Array<{id: string; streams: Array<{id: string; oldId: string; type: string; kind: string; ssrc: number; packetsReceived?: number; packetsSent?: number; packetsLost: number}>}>
+  peerConnections: Array<{
+    id: string
+    streams: Array<{
+      id: string
+      oldId: string
+      type: string
+      kind: string
+      ssrc: number
+      packetsReceived?: number
+      packetsSent?: number
+      packetsLost: number
+    }>
+  }>
 }
 const facts = JSON.parse(readFileSync(fixture('recording.json'), 'utf8')) as Facts
 
 const figures = (s: StreamSummary) => ({loss: s.lossPercent, jitter: s.jitterMs, rtt: s.rttMs, mos: s.mos})
-const byKey = (r: ImportResult) => new Map(r.peerConnections.flatMap((pc) => pc.streams.map((s) => [`${pc.id} ${s.direction} ${s.ssrc}`, s] as const)))
+const byKey = (r: ImportResult) =>
+  new Map(r.peerConnections.flatMap((pc) => pc.streams.map((s) => [`${pc.id} ${s.direction} ${s.ssrc}`, s] as const)))
 
 let newDump: ImportResult
 
@@ -82,14 +95,21 @@ function nearest(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]!
 }
-const pct = (values: number[]): Pct => ({p50: +nearest(values, 50).toFixed(3), p95: +nearest(values, 95).toFixed(3), max: +Math.max(...values).toFixed(3)})
+const pct = (values: number[]): Pct => ({
+  p50: +nearest(values, 50).toFixed(3),
+  p95: +nearest(values, 95).toFixed(3),
+  max: +Math.max(...values).toFixed(3),
+})
 
 test('inbound figures match a direct computation from the parsed file', () => {
-  const dump = JSON.parse(readFileSync(fixture('chrome-new.json'), 'utf8')) as {PeerConnections: Record<string, {stats: Record<string, {values: string}>}>}
+  const dump = JSON.parse(readFileSync(fixture('chrome-new.json'), 'utf8')) as {
+    PeerConnections: Record<string, {stats: Record<string, {values: string}>}>
+  }
   let checked = 0
   for (const pc of newDump.peerConnections) {
     for (const s of pc.streams.filter((x) => x.direction === 'inbound')) {
-      const series = (attr: string) => JSON.parse(dump.PeerConnections[pc.id]!.stats[`${s.id}-${attr}`]!.values) as number[]
+      const series = (attr: string) =>
+        JSON.parse(dump.PeerConnections[pc.id]!.stats[`${s.id}-${attr}`]!.values) as number[]
       const recv = series('packetsReceived')
       const lost = series('packetsLost')
       const loss: number[] = []
@@ -211,7 +231,11 @@ test('plain JSON Lines of getStats() reports, and of single RTCStats objects', a
 })
 
 test('hand-written dump: no statsType, values as arrays, ms times, a series that started later', async () => {
-  const entry = (values: unknown[], json = true) => ({startTime: 1000, endTime: 5000, values: json ? JSON.stringify(values) : values})
+  const entry = (values: unknown[], json = true) => ({
+    startTime: 1000,
+    endTime: 5000,
+    values: json ? JSON.stringify(values) : values,
+  })
   const id = 'RTCInboundRTPAudioStream_42'
   const file = join(tmp, 'hand.json')
   writeFileSync(
@@ -237,7 +261,18 @@ test('hand-written dump: no statsType, values as arrays, ms times, a series that
   const r = await importDump(file)
   assert.is(r.userAgent, null)
   const s = r.peerConnections[0]!.streams[0]!
-  assert.equal({id: s.id, kind: s.kind, codec: s.codec, ssrc: s.ssrc, samples: s.samples, packets: s.packets, packetsLost: s.packetsLost}, {id, kind: 'audio', codec: 'opus', ssrc: 42, samples: 5, packets: 200, packetsLost: 5})
+  assert.equal(
+    {
+      id: s.id,
+      kind: s.kind,
+      codec: s.codec,
+      ssrc: s.ssrc,
+      samples: s.samples,
+      packets: s.packets,
+      packetsLost: s.packetsLost,
+    },
+    {id, kind: 'audio', codec: 'opus', ssrc: 42, samples: 5, packets: 200, packetsLost: 5},
+  )
   // intervals with both counters: 50->100 lost 0, 100->150 lost 5 (5/55 = 9.091 %), 150->200 lost 0
   assert.equal(s.lossPercent, {p50: 0, p95: 9.091, max: 9.091})
   assert.equal(s.jitterMs, {p50: 30, p95: 50, max: 50})

@@ -3,7 +3,13 @@
 // with line, byte offset and key path.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
-import {JsonInputError, JsonScanner, SKIPPED, type ScalarValue, type ScanHandler} from '../../src/qoe/import/json-scanner.js'
+import {
+  JsonInputError,
+  JsonScanner,
+  SKIPPED,
+  type ScalarValue,
+  type ScanHandler,
+} from '../../src/qoe/import/json-scanner.js'
 
 class Recorder implements ScanHandler {
   events: string[] = []
@@ -111,7 +117,10 @@ test('truncated and empty input', () => {
 test('limits on kept strings and nesting', () => {
   const r = new Recorder()
   const s = new JsonScanner(r, {maxString: 10})
-  assert.throws(() => s.write(Buffer.from('{"a": "01234567890123"}')), (err: unknown) => err instanceof JsonInputError && err.kind === 'limit')
+  assert.throws(
+    () => s.write(Buffer.from('{"a": "01234567890123"}')),
+    (err: unknown) => err instanceof JsonInputError && err.kind === 'limit',
+  )
   const deep = new JsonScanner(new Recorder(), {maxDepth: 3})
   assert.throws(() => deep.write(Buffer.from('[[[[1]]]]')), /nesting deeper than 3/)
 })

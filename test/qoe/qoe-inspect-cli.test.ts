@@ -25,7 +25,21 @@ test.before(async () => {
   const bad = await cli(home, ['node', 'up', '--name', 'q', '--qoe-retention', 'forever'])
   assert.is(bad.exitCode, 2)
   assert.match(bad.stderr, /--qoe-retention must be a duration/)
-  const up = await cli(home, ['node', 'up', '--name', 'q', '--port', '0', '--admin-port', '0', '--rtc-ports', randomRtcRange(), '--qoe-interval', '1s', '--json'])
+  const up = await cli(home, [
+    'node',
+    'up',
+    '--name',
+    'q',
+    '--port',
+    '0',
+    '--admin-port',
+    '0',
+    '--rtc-ports',
+    randomRtcRange(),
+    '--qoe-interval',
+    '1s',
+    '--json',
+  ])
   assert.is(up.exitCode, 0, up.stderr)
   publicUrl = JSON.parse(up.stdout).publicUrl
 })
@@ -38,7 +52,10 @@ test.after(async () => {
 test('unknown room, unknown participant, bad window and bad threshold: exit 2, one sentence', async () => {
   const cases: Array<[string[], RegExp]> = [
     [['qoe', 'inspect', '--room', 'nowhere'], /room 'nowhere' has no QoE samples on node 'q'/],
-    [['qoe', 'inspect', '--room', 'nowhere', '--live', '--duration', '1s'], /room 'nowhere' does not exist on node 'q'/],
+    [
+      ['qoe', 'inspect', '--room', 'nowhere', '--live', '--duration', '1s'],
+      /room 'nowhere' does not exist on node 'q'/,
+    ],
     [['qoe', 'inspect', '--participant', 'ghost@example.org'], /participant 'ghost@example.org' has no QoE samples/],
     [['qoe', 'inspect', '--since', 'yesterday'], /--since must be a duration/],
     [['qoe', 'check', '--node', 'q', '--max-loss', 'lots'], /--max-loss/],
@@ -54,19 +71,29 @@ test('unknown room, unknown participant, bad window and bad threshold: exit 2, o
 
 test('live inspect of a real call: uplink and downlink summaries, no loss to blame; qoe check --node passes', async () => {
   const room = 'qoe-live'
-  let pub: SyntheticPublisher | undefined = await SyntheticPublisher.publish({whipUrl: `${publicUrl}/whip/${room}`, token: await token(room, 'speaker@example.org')})
+  let pub: SyntheticPublisher | undefined = await SyntheticPublisher.publish({
+    whipUrl: `${publicUrl}/whip/${room}`,
+    token: await token(room, 'speaker@example.org'),
+  })
   let sub: SyntheticSubscription | undefined = await SyntheticSubscription.subscribe({
     whepUrl: `${publicUrl}/whep/${room}/${pub.participantId}`,
     token: await token(room, 'listener@example.org'),
   })
   try {
     // Media flowing both ways through the node before the window opens (waited for, not slept).
-    await until('audio and video at the subscriber', () => sub!.firstMediaMs.audio !== undefined && sub!.firstMediaMs.video !== undefined, 20_000, 50)
+    await until(
+      'audio and video at the subscriber',
+      () => sub!.firstMediaMs.audio !== undefined && sub!.firstMediaMs.video !== undefined,
+      20_000,
+      50,
+    )
     const r = await cli(home, ['qoe', 'inspect', '--room', room, '--live', '--duration', '4s', '--json'])
     assert.is(r.exitCode, 0, r.stderr)
     const out = JSON.parse(r.stdout)
     assert.is(out.mode, 'live')
-    const legs = out.streams.map((s: {identity: string; direction: string; kind: string}) => `${s.identity} ${s.direction} ${s.kind}`).sort()
+    const legs = out.streams
+      .map((s: {identity: string; direction: string; kind: string}) => `${s.identity} ${s.direction} ${s.kind}`)
+      .sort()
     assert.equal(legs, [
       'listener@example.org downlink audio',
       'listener@example.org downlink video',
@@ -78,10 +105,33 @@ test('live inspect of a real call: uplink and downlink summaries, no loss to bla
       assert.ok(s.summary.jitterMs, 'jitter summarised')
       if (s.direction === 'downlink') assert.is(s.attribution.leg, 'none')
     }
-    const check = await cli(home, ['qoe', 'check', '--node', 'q', '--room', room, '--live', '--duration', '3s', '--json'])
+    const check = await cli(home, [
+      'qoe',
+      'check',
+      '--node',
+      'q',
+      '--room',
+      room,
+      '--live',
+      '--duration',
+      '3s',
+      '--json',
+    ])
     assert.is(check.exitCode, 0, check.stderr)
     assert.is(JSON.parse(check.stdout).passed, true)
-    const strict = await cli(home, ['qoe', 'check', '--node', 'q', '--room', room, '--live', '--duration', '3s', '--max-jitter', '0'])
+    const strict = await cli(home, [
+      'qoe',
+      'check',
+      '--node',
+      'q',
+      '--room',
+      room,
+      '--live',
+      '--duration',
+      '3s',
+      '--max-jitter',
+      '0',
+    ])
     assert.is(strict.exitCode, 1, 'a threshold nobody meets fails the check')
     assert.match(strict.stderr, /break the quality thresholds/)
 
@@ -91,7 +141,8 @@ test('live inspect of a real call: uplink and downlink summaries, no loss to bla
     const past = JSON.parse(stored.stdout)
     assert.is(past.mode, 'stored')
     assert.is(past.streams.length, 4)
-    for (const s of past.streams) assert.ok(s.summary.samples >= 5, `${s.summary.samples} stored samples of ${s.identity} ${s.direction} ${s.kind}`)
+    for (const s of past.streams)
+      assert.ok(s.summary.samples >= 5, `${s.summary.samples} stored samples of ${s.identity} ${s.direction} ${s.kind}`)
   } finally {
     await sub.close()
     await pub.close()

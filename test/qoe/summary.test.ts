@@ -3,7 +3,14 @@
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {DEFAULT_BANDS} from '../../src/qoe/bands.js'
-import {intervalLossPercent, pctHigherWorse, pctLowerWorse, streamLabel, summarizeStream, type QoeSample} from '../../src/qoe/summary.js'
+import {
+  intervalLossPercent,
+  pctHigherWorse,
+  pctLowerWorse,
+  streamLabel,
+  summarizeStream,
+  type QoeSample,
+} from '../../src/qoe/summary.js'
 
 const info = {id: 'IT01V1234', kind: 'video' as const, direction: 'inbound' as const, codec: 'VP8', ssrc: 1234}
 
@@ -47,17 +54,32 @@ test('bands come from the p95 figures', () => {
 })
 
 test('duplicates lowering the lost counter count as no loss', () => {
-  assert.is(intervalLossPercent({time: 0, packetsReceived: 100, packetsLost: 5}, {time: 1, packetsReceived: 200, packetsLost: 3}), 0)
+  assert.is(
+    intervalLossPercent(
+      {time: 0, packetsReceived: 100, packetsLost: 5},
+      {time: 1, packetsReceived: 200, packetsLost: 3},
+    ),
+    0,
+  )
 })
 
 test('an interval without packets has no loss figure', () => {
-  assert.is(intervalLossPercent({time: 0, packetsReceived: 100, packetsLost: 5}, {time: 1, packetsReceived: 100, packetsLost: 5}), null)
+  assert.is(
+    intervalLossPercent(
+      {time: 0, packetsReceived: 100, packetsLost: 5},
+      {time: 1, packetsReceived: 100, packetsLost: 5},
+    ),
+    null,
+  )
   assert.is(intervalLossPercent(undefined, {time: 0, packetsReceived: 100, packetsLost: 5}), null)
 })
 
 test('senders: fractionLost from the receiver report, else lost over sent', () => {
   assert.is(intervalLossPercent(undefined, {time: 0, packetsSent: 10, packetsLost: 1, fractionLost: 0.0625}), 6.25)
-  assert.is(intervalLossPercent({time: 0, packetsSent: 100, packetsLost: 1}, {time: 1, packetsSent: 300, packetsLost: 5}), 2)
+  assert.is(
+    intervalLossPercent({time: 0, packetsSent: 100, packetsLost: 1}, {time: 1, packetsSent: 300, packetsLost: 5}),
+    2,
+  )
   const out = summarizeStream({...info, direction: 'outbound'}, [
     {time: 0, packetsSent: 100, packetsLost: 0, fractionLost: 0, jitterMs: 4, rttMs: 20},
     {time: 1000, packetsSent: 200, packetsLost: 8, fractionLost: 0.08, jitterMs: 4, rttMs: 20},

@@ -40,31 +40,72 @@ function badInput(fn: () => unknown): string {
 
 test('defaults, and flags that override them', () => {
   assert.equal(parseThresholds({}), DEFAULT_THRESHOLDS)
-  assert.equal(parseThresholds({'max-jitter': '30', 'max-loss': '2', 'max-rtt': '300', 'min-mos': '3.5'}), {maxJitterMs: 30, maxLossPercent: 2, maxRttMs: 300, minMos: 3.5})
-  assert.equal(parseThresholds({'max-loss': '0.5', 'min-mos': '4'}), {...DEFAULT_THRESHOLDS, maxLossPercent: 0.5, minMos: 4})
+  assert.equal(parseThresholds({'max-jitter': '30', 'max-loss': '2', 'max-rtt': '300', 'min-mos': '3.5'}), {
+    maxJitterMs: 30,
+    maxLossPercent: 2,
+    maxRttMs: 300,
+    minMos: 3.5,
+  })
+  assert.equal(parseThresholds({'max-loss': '0.5', 'min-mos': '4'}), {
+    ...DEFAULT_THRESHOLDS,
+    maxLossPercent: 0.5,
+    minMos: 4,
+  })
 })
 
 test('a threshold that is not a number names the flag and the value', () => {
-  assert.is(badInput(() => parseThresholds({'max-loss': 'abc'})), '--max-loss takes a packet loss in percent, not "abc".')
-  assert.match(badInput(() => parseThresholds({'max-jitter': '30ms'})), /--max-jitter .*"30ms"/)
-  assert.match(badInput(() => parseThresholds({'max-rtt': ''})), /--max-rtt .*""/)
-  assert.match(badInput(() => parseThresholds({'min-mos': '-1'})), /--min-mos .*-1/)
+  assert.is(
+    badInput(() => parseThresholds({'max-loss': 'abc'})),
+    '--max-loss takes a packet loss in percent, not "abc".',
+  )
+  assert.match(
+    badInput(() => parseThresholds({'max-jitter': '30ms'})),
+    /--max-jitter .*"30ms"/,
+  )
+  assert.match(
+    badInput(() => parseThresholds({'max-rtt': ''})),
+    /--max-rtt .*""/,
+  )
+  assert.match(
+    badInput(() => parseThresholds({'min-mos': '-1'})),
+    /--min-mos .*-1/,
+  )
 })
 
 test('out-of-range thresholds', () => {
-  assert.is(badInput(() => parseThresholds({'max-loss': '150'})), '--max-loss must be between 0 and 100, not 150.')
-  assert.is(badInput(() => parseThresholds({'min-mos': '5'})), '--min-mos must be between 1 and 4.5, not 5.')
+  assert.is(
+    badInput(() => parseThresholds({'max-loss': '150'})),
+    '--max-loss must be between 0 and 100, not 150.',
+  )
+  assert.is(
+    badInput(() => parseThresholds({'min-mos': '5'})),
+    '--min-mos must be between 1 and 4.5, not 5.',
+  )
 })
 
 test('p95 above a maximum is a violation naming the stream and the figure', () => {
-  const v = evaluate([{source: 'pc 3', streams: [stream({lossPercent: {p50: 1, p95: 4.2, max: 12}})]}], DEFAULT_THRESHOLDS)
+  const v = evaluate(
+    [{source: 'pc 3', streams: [stream({lossPercent: {p50: 1, p95: 4.2, max: 12}})]}],
+    DEFAULT_THRESHOLDS,
+  )
   assert.is(v.length, 1)
   assert.is(v[0]!.message, 'pc 3 / inbound-rtp video ssrc 1234: p95 loss 4.2 % > 2 %')
-  assert.equal({figure: v[0]!.figure, value: v[0]!.value, limit: v[0]!.limit, streamId: v[0]!.streamId}, {figure: 'loss', value: 4.2, limit: 2, streamId: 'IT01V1234'})
+  assert.equal(
+    {figure: v[0]!.figure, value: v[0]!.value, limit: v[0]!.limit, streamId: v[0]!.streamId},
+    {figure: 'loss', value: 4.2, limit: 2, streamId: 'IT01V1234'},
+  )
 })
 
 test('p95 MOS below the minimum is a violation', () => {
-  const v = evaluate([{source: 'pc 3', streams: [stream({direction: 'outbound', ssrc: 99, kind: 'audio', mos: {p50: 4, p95: 3.1, max: 2}})]}], DEFAULT_THRESHOLDS)
+  const v = evaluate(
+    [
+      {
+        source: 'pc 3',
+        streams: [stream({direction: 'outbound', ssrc: 99, kind: 'audio', mos: {p50: 4, p95: 3.1, max: 2}})],
+      },
+    ],
+    DEFAULT_THRESHOLDS,
+  )
   assert.equal(
     v.map((x) => x.message),
     ['pc 3 / outbound-rtp audio ssrc 99: p95 MOS 3.1 < 3.5'],
@@ -74,7 +115,10 @@ test('p95 MOS below the minimum is a violation', () => {
 test('the worst sample alone (max) does not fail; equal to the limit passes', () => {
   // max loss 9 %, max jitter 80 ms, max RTT 900 ms, worst MOS 1.5: all p95 within limits
   assert.equal(evaluate([{source: 'pc 1', streams: [stream({})]}], DEFAULT_THRESHOLDS), [])
-  assert.equal(evaluate([{source: 'pc 1', streams: [stream({jitterMs: {p50: 1, p95: 30, max: 30}})]}], DEFAULT_THRESHOLDS), [])
+  assert.equal(
+    evaluate([{source: 'pc 1', streams: [stream({jitterMs: {p50: 1, p95: 30, max: 30}})]}], DEFAULT_THRESHOLDS),
+    [],
+  )
 })
 
 test('figures without samples are not checked; every broken figure is listed', () => {
@@ -89,9 +133,20 @@ test('figures without samples are not checked; every broken figure is listed', (
   )
   assert.equal(
     v.map((x) => x.message),
-    ['node eu-1 / room demo / inbound-rtp video ssrc 7: p95 jitter 50 ms > 30 ms', 'node eu-1 / room demo / inbound-rtp video ssrc 7: p95 RTT 500 ms > 300 ms'],
+    [
+      'node eu-1 / room demo / inbound-rtp video ssrc 7: p95 jitter 50 ms > 30 ms',
+      'node eu-1 / room demo / inbound-rtp video ssrc 7: p95 RTT 500 ms > 300 ms',
+    ],
   )
-  assert.equal(evaluate([{source: 'pc 1', streams: [bad]}], {maxJitterMs: null, maxLossPercent: null, maxRttMs: null, minMos: null}), [])
+  assert.equal(
+    evaluate([{source: 'pc 1', streams: [bad]}], {
+      maxJitterMs: null,
+      maxLossPercent: null,
+      maxRttMs: null,
+      minMos: null,
+    }),
+    [],
+  )
 })
 
 test.run()

@@ -6,7 +6,16 @@ import {join} from 'node:path'
 import {AccessLog} from '../../src/sfu/access-log.js'
 import {until} from '../helpers/until.js'
 
-const entry = (path: string) => ({time: 't', server: 'public' as const, method: 'GET', path, status: 200, bytes: 1, ip: '192.0.2.1', userAgent: 'ua'})
+const entry = (path: string) => ({
+  time: 't',
+  server: 'public' as const,
+  method: 'GET',
+  path,
+  status: 200,
+  bytes: 1,
+  ip: '192.0.2.1',
+  userAgent: 'ua',
+})
 
 test('after the file is replaced by an atomic rewrite, new lines go to the new file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'confctl-alog-'))
@@ -20,7 +29,10 @@ test('after the file is replaced by an atomic rewrite, new lines go to the new f
   log.reopenIfReplaced()
   log.write(entry('/after'))
   await log.close()
-  const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l).path)
+  const lines = readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l).path)
   assert.equal(lines, ['/rewritten', '/after'])
 })
 

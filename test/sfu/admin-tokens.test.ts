@@ -24,7 +24,10 @@ test.after(async () => {
 async function admin(method: string, path: string, body?: unknown) {
   const res = await fetch(`${node.state.adminUrl}${path}`, {
     method,
-    headers: {authorization: `Bearer ${node.adminToken}`, ...(body === undefined ? {} : {'content-type': 'application/json'})},
+    headers: {
+      authorization: `Bearer ${node.adminToken}`,
+      ...(body === undefined ? {} : {'content-type': 'application/json'}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   })
   return {status: res.status, json: (await res.json()) as Record<string, any>}
@@ -57,7 +60,12 @@ test('POST /v1/tokens issues grants, jti, aud/iss = node id and a kid; bad grant
   assert.equal([p.aud, p.iss, p.jti, p.grants], [node.state.id, node.state.id, t.jti, t.grants])
   assert.is(headerOf(t.token).kid, kidOf(node.joinSecret, 'node'))
   assert.equal((await issue()).grants, {publish: true, subscribe: true, maxSessions: 2})
-  for (const [grants, field] of [[{maxSessions: 0}, 'maxSessions'], [{publish: 'yes'}, 'grants.publish'], [{publish: false, subscribe: false}, 'publish or subscribe'], [[1], 'object']] as const) {
+  for (const [grants, field] of [
+    [{maxSessions: 0}, 'maxSessions'],
+    [{publish: 'yes'}, 'grants.publish'],
+    [{publish: false, subscribe: false}, 'publish or subscribe'],
+    [[1], 'object'],
+  ] as const) {
     const r = await admin('POST', '/v1/tokens', {room: 'r1', identity: 'a', grants})
     assert.is(r.status, 400, JSON.stringify(grants))
     assert.ok(String(r.json.error?.message).includes(field), r.json.error?.message)
@@ -70,7 +78,16 @@ test('every hostile token of the issue gets 401 bad_token over HTTP', async () =
   const secret = node.joinSecret
   const kid = kidOf(secret, 'node')
   const now = Math.floor(Date.now() / 1000)
-  const claims = (over: Record<string, unknown> = {}) => ({room: 'r1', sub: 'm', iss: node.state.id, aud: node.state.id, iat: now, exp: now + 600, jti: 'h-1', ...over})
+  const claims = (over: Record<string, unknown> = {}) => ({
+    room: 'r1',
+    sub: 'm',
+    iss: node.state.id,
+    aud: node.state.id,
+    iat: now,
+    exp: now + 600,
+    jti: 'h-1',
+    ...over,
+  })
   const hs = {alg: 'HS256', typ: 'JWT', kid}
   assert.is((await whip(rawJwt(secret, hs, claims()))).code, 'bad_sdp') // the forger's baseline is valid
   const {exp: _e, ...noExp} = claims()
@@ -100,7 +117,10 @@ test('a revoked jti gets 401, is listed, and stays revoked after a restart; othe
   const revoked = await issue({identity: 'bob'})
   const kept = await issue({identity: 'carol'})
   assert.is((await whip(revoked.token)).code, 'bad_sdp')
-  const r = await admin('POST', '/v1/tokens/revocations', {jti: revoked.jti, exp: Math.floor(Date.parse(revoked.expiresAt) / 1000)})
+  const r = await admin('POST', '/v1/tokens/revocations', {
+    jti: revoked.jti,
+    exp: Math.floor(Date.parse(revoked.expiresAt) / 1000),
+  })
   assert.is(r.status, 201, JSON.stringify(r.json))
   assert.is((r.json as TokenRevocation).jti, revoked.jti)
   const refused = await whip(revoked.token)
@@ -111,7 +131,10 @@ test('a revoked jti gets 401, is listed, and stays revoked after a restart; othe
   assert.is((await node.stop()) ?? 0, 0)
   node = await startTestNode([], RTC, node.dir)
   const list = (await admin('GET', '/v1/tokens/revocations')).json.revocations as TokenRevocation[]
-  assert.ok(list.some((x) => x.jti === revoked.jti), JSON.stringify(list))
+  assert.ok(
+    list.some((x) => x.jti === revoked.jti),
+    JSON.stringify(list),
+  )
   assert.equal([(await whip(revoked.token)).status, (await whip(kept.token)).code], [401, 'bad_sdp'])
 })
 

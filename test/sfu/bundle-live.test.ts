@@ -8,7 +8,15 @@ import * as assert from 'uvu/assert'
 import {releaseNativeObjects} from '../../src/client/wrtc.js'
 import {parseOffer} from '../../src/sfu/sdp-sections.js'
 import {startTestNode, type TestNode} from '../helpers/sfu-process.js'
-import {makeBundleOnly, mediaCounts, openSession, pollUntil, tokenFor, type SessionShape, type WrtcSession} from '../helpers/wrtc-session.js'
+import {
+  makeBundleOnly,
+  mediaCounts,
+  openSession,
+  pollUntil,
+  tokenFor,
+  type SessionShape,
+  type WrtcSession,
+} from '../helpers/wrtc-session.js'
 
 const test = suite('BUNDLE (live node)')
 let node: TestNode
@@ -28,7 +36,12 @@ test.after(async () => {
 })
 
 async function publish(room: string, shape: SessionShape): Promise<WrtcSession> {
-  const s = await openSession(`${node.state.publicUrl}/whip/${room}`, await tokenFor(node, room, 'pub'), 'publish', shape)
+  const s = await openSession(
+    `${node.state.publicUrl}/whip/${room}`,
+    await tokenFor(node, room, 'pub'),
+    'publish',
+    shape,
+  )
   open.push(s)
   assert.is(s.result.status, 201, s.result.text)
   assert.ok(await s.connected(), `publisher connected (${s.pc.connectionState})`)
@@ -36,7 +49,12 @@ async function publish(room: string, shape: SessionShape): Promise<WrtcSession> 
 }
 
 async function subscribe(room: string, publisherId: string, shape: SessionShape, who = 'sub'): Promise<WrtcSession> {
-  const s = await openSession(`${node.state.publicUrl}/whep/${room}/${publisherId}`, await tokenFor(node, room, who), 'subscribe', shape)
+  const s = await openSession(
+    `${node.state.publicUrl}/whep/${room}/${publisherId}`,
+    await tokenFor(node, room, who),
+    'subscribe',
+    shape,
+  )
   open.push(s)
   assert.is(s.result.status, 201, s.result.text)
   assert.ok(await s.connected(), `subscriber connected (${s.pc.connectionState})`)
@@ -48,7 +66,11 @@ async function assertMedia(sub: WrtcSession, want: {video: boolean; audio: boole
   const ok = (m: {video: number; audio: number}) => (!want.video || m.video > 5) && (!want.audio || m.audio > 4800)
   const first = await pollUntil(() => mediaCounts(sub), ok, 20_000)
   assert.ok(ok(first), `media arrives: ${JSON.stringify(first)}`)
-  const later = await pollUntil(() => mediaCounts(sub), (m) => (!want.video || m.video > first.video) && (!want.audio || m.audio > first.audio), 10_000)
+  const later = await pollUntil(
+    () => mediaCounts(sub),
+    (m) => (!want.video || m.video > first.video) && (!want.audio || m.audio > first.audio),
+    10_000,
+  )
   if (want.video) assert.ok(later.video > first.video, `framesDecoded rising: ${first.video} -> ${later.video}`)
   else assert.is(later.video, 0, 'no video')
   if (want.audio) assert.ok(later.audio > first.audio, `audio samples rising: ${first.audio} -> ${later.audio}`)
@@ -58,18 +80,41 @@ async function assertMedia(sub: WrtcSession, want: {video: boolean; audio: boole
 const bundleGroup = (sdp: string) => /^a=group:BUNDLE (.*?)\r?$/m.exec(sdp)?.[1]?.split(' ') ?? []
 
 test('max-bundle with a bundle-only second section: both streams reach a subscriber', async () => {
-  const pub = await publish('max-bundle', {sections: ['audio', 'video'], bundlePolicy: 'max-bundle', editOffer: makeBundleOnly})
-  assert.match(pub.offer, /^m=video 0 [^\r]*\r\nc=[^\r]*\r\n(?:a=[^\r]*\r\n)*?a=bundle-only\r$/m, 'the offer really has a bundle-only video section')
+  const pub = await publish('max-bundle', {
+    sections: ['audio', 'video'],
+    bundlePolicy: 'max-bundle',
+    editOffer: makeBundleOnly,
+  })
+  assert.match(
+    pub.offer,
+    /^m=video 0 [^\r]*\r\nc=[^\r]*\r\n(?:a=[^\r]*\r\n)*?a=bundle-only\r$/m,
+    'the offer really has a bundle-only video section',
+  )
   const answer = parseOffer(pub.result.text)
-  assert.equal(answer.sections.map((s) => [s.kind, s.port !== 0]), [['audio', true], ['video', true]], 'both sections served')
+  assert.equal(
+    answer.sections.map((s) => [s.kind, s.port !== 0]),
+    [
+      ['audio', true],
+      ['video', true],
+    ],
+    'both sections served',
+  )
   assert.equal(bundleGroup(pub.result.text), ['0', '1'])
-  const sub = await subscribe('max-bundle', pub.id, {sections: ['audio', 'video'], bundlePolicy: 'max-bundle', editOffer: makeBundleOnly})
+  const sub = await subscribe('max-bundle', pub.id, {
+    sections: ['audio', 'video'],
+    bundlePolicy: 'max-bundle',
+    editOffer: makeBundleOnly,
+  })
   await assertMedia(sub, {video: true, audio: true})
 })
 
 test('video before audio, in both offers: both streams arrive', async () => {
   const pub = await publish('video-first', {sections: ['video', 'audio']})
-  assert.equal(parseOffer(pub.result.text).sections.map((s) => s.kind), ['video', 'audio'], 'the answer keeps the m-line order')
+  assert.equal(
+    parseOffer(pub.result.text).sections.map((s) => s.kind),
+    ['video', 'audio'],
+    'the answer keeps the m-line order',
+  )
   const sub = await subscribe('video-first', pub.id, {sections: ['video', 'audio']})
   await assertMedia(sub, {video: true, audio: true})
 })
@@ -78,7 +123,13 @@ test('audio-only publisher: a subscriber offering audio and video gets audio, it
   const pub = await publish('audio-only', {sections: ['audio']})
   const sub = await subscribe('audio-only', pub.id, {sections: ['audio', 'video']})
   const answer = parseOffer(sub.result.text)
-  assert.equal(answer.sections.map((s) => [s.kind, s.port]), [['audio', 9], ['video', 0]])
+  assert.equal(
+    answer.sections.map((s) => [s.kind, s.port]),
+    [
+      ['audio', 9],
+      ['video', 0],
+    ],
+  )
   assert.equal(bundleGroup(sub.result.text), ['0'], 'the rejected section is outside the BUNDLE group')
   await assertMedia(sub, {video: false, audio: true})
 })
@@ -92,14 +143,20 @@ test('video-only publisher and subscriber', async () => {
 test('a data channel and a second video: answered with port 0 outside BUNDLE; the first audio and video are forwarded', async () => {
   const pub = await publish('extra', {sections: ['audio', 'video', 'video'], dataChannel: true})
   const offer = parseOffer(pub.offer)
-  assert.equal(offer.sections.map((s) => s.kind), ['audio', 'video', 'video', 'application'])
+  assert.equal(
+    offer.sections.map((s) => s.kind),
+    ['audio', 'video', 'video', 'application'],
+  )
   const answer = parseOffer(pub.result.text)
-  assert.equal(answer.sections.map((s) => [s.kind, s.port === 0 ? 'rejected' : 'served', s.mid]), [
-    ['audio', 'served', '0'],
-    ['video', 'served', '1'],
-    ['video', 'rejected', '2'],
-    ['application', 'rejected', '3'],
-  ])
+  assert.equal(
+    answer.sections.map((s) => [s.kind, s.port === 0 ? 'rejected' : 'served', s.mid]),
+    [
+      ['audio', 'served', '0'],
+      ['video', 'served', '1'],
+      ['video', 'rejected', '2'],
+      ['application', 'rejected', '3'],
+    ],
+  )
   assert.equal(bundleGroup(pub.result.text), ['0', '1'])
   assert.ok(answer.sections[2]!.lines.includes('a=inactive'), 'the second video is inactive')
   const sub = await subscribe('extra', pub.id, {sections: ['audio', 'video']})

@@ -25,7 +25,8 @@ function bounded(sdp: string): void {
   try {
     checkOfferSdp(sdp)
   } catch (e) {
-    if (!(e instanceof SdpError) || e.message.length < 10) throw new Error(`threw ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`)
+    if (!(e instanceof SdpError) || e.message.length < 10)
+      throw new Error(`threw ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`)
   }
   const ms = performance.now() - started
   if (ms > MAX_MS) throw new Error(`took ${ms.toFixed(1)} ms for ${sdp.length} characters`)
@@ -34,10 +35,23 @@ function bounded(sdp: string): void {
 test('random text: bounded time, accepted or an SdpError', () => {
   const line = fc.oneof(
     fc.string({maxLength: 80}),
-    fc.constantFrom('v=0', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'm=video 9 UDP/TLS/RTP/SAVPF 96', 'a=ice-ufrag:x', 'a=fingerprint:sha-256 00', 'a=mid:0', 'a=setup:actpass', 'm=', 'a=mid:', ''),
+    fc.constantFrom(
+      'v=0',
+      'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+      'm=video 9 UDP/TLS/RTP/SAVPF 96',
+      'a=ice-ufrag:x',
+      'a=fingerprint:sha-256 00',
+      'a=mid:0',
+      'a=setup:actpass',
+      'm=',
+      'a=mid:',
+      '',
+    ),
   )
   fc.assert(
-    fc.property(fc.array(line, {maxLength: 60}), fc.constantFrom('\r\n', '\n', '\r'), (lines, eol) => bounded(lines.join(eol))),
+    fc.property(fc.array(line, {maxLength: 60}), fc.constantFrom('\r\n', '\n', '\r'), (lines, eol) =>
+      bounded(lines.join(eol)),
+    ),
     {numRuns: 3000},
   )
 })
@@ -47,7 +61,12 @@ test('mutated real offers: dropped, repeated, mangled lines and huge lines stay 
     fc.record({kind: fc.constant('drop' as const), at: fc.nat()}),
     fc.record({kind: fc.constant('repeat' as const), at: fc.nat(), times: fc.integer({min: 2, max: 400})}),
     fc.record({kind: fc.constant('mangle' as const), at: fc.nat(), text: fc.string({maxLength: 40})}),
-    fc.record({kind: fc.constant('pad' as const), at: fc.nat(), size: fc.integer({min: 1, max: 60_000}), char: fc.constantFrom('a', ' ', ':', '=', '\r', 'm=')}),
+    fc.record({
+      kind: fc.constant('pad' as const),
+      at: fc.nat(),
+      size: fc.integer({min: 1, max: 60_000}),
+      char: fc.constantFrom('a', ' ', ':', '=', '\r', 'm='),
+    }),
   )
   fc.assert(
     fc.property(fc.array(mutation, {minLength: 1, maxLength: 6}), (mutations) => {

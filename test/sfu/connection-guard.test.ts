@@ -3,7 +3,13 @@
 // caps in action against a real node are in http-limits.test.ts.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
-import {ADMIN_LIMITS, clientKey, ConnectionBudgetError, publicLimits, PUBLIC_MAX_CONNECTIONS} from '../../src/sfu/http/connection-guard.js'
+import {
+  ADMIN_LIMITS,
+  clientKey,
+  ConnectionBudgetError,
+  publicLimits,
+  PUBLIC_MAX_CONNECTIONS,
+} from '../../src/sfu/http/connection-guard.js'
 import {ConfigError} from '../../src/sfu/node-config.js'
 
 test('the default total is 4096, lowered to leave room for RTC ports, the admin port and own files', () => {
@@ -15,7 +21,11 @@ test('the default total is 4096, lowered to leave room for RTC ports, the admin 
     [Infinity, 200, PUBLIC_MAX_CONNECTIONS],
   ]
   for (const [fileLimit, rtcPortCount, expected] of cases) {
-    assert.is(publicLimits({fileLimit, rtcPortCount}).maxConnections, expected, `open-file limit ${fileLimit}, ${rtcPortCount} RTC ports`)
+    assert.is(
+      publicLimits({fileLimit, rtcPortCount}).maxConnections,
+      expected,
+      `open-file limit ${fileLimit}, ${rtcPortCount} RTC ports`,
+    )
   }
 })
 
@@ -23,7 +33,10 @@ test('a --max-connections that does not fit the open-file limit is refused in on
   assert.is(publicLimits({fileLimit: 20_000, rtcPortCount: 200, requested: 10_000}).maxConnections, 10_000)
   assert.throws(
     () => publicLimits({fileLimit: 4096, rtcPortCount: 200, requested: 4000}),
-    (e: Error) => e instanceof ConnectionBudgetError && e instanceof ConfigError && /--max-connections 4000 does not fit under the open-file limit of 4096 \(at most 3512 /.test(e.message),
+    (e: Error) =>
+      e instanceof ConnectionBudgetError &&
+      e instanceof ConfigError &&
+      /--max-connections 4000 does not fit under the open-file limit of 4096 \(at most 3512 /.test(e.message),
   )
   assert.throws(() => publicLimits({fileLimit: 300, rtcPortCount: 200}), /leaves no room for public connections/)
 })

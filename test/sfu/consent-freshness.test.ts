@@ -29,7 +29,8 @@ async function tokenFor(identity: string): Promise<string> {
 async function requestsReceived(pc: RTCPeerConnection): Promise<number> {
   const report = await pc.getStats()
   for (const s of report.values() as IterableIterator<Record<string, unknown>>) {
-    if (s.type === 'candidate-pair' && s.nominated === true && s.state === 'succeeded') return Number(s.requestsReceived ?? 0)
+    if (s.type === 'candidate-pair' && s.nominated === true && s.state === 'succeeded')
+      return Number(s.requestsReceived ?? 0)
   }
   return 0
 }
@@ -44,9 +45,25 @@ test.after(async () => {
 })
 
 test('the node sends consent checks every ~5 s and ends a vanished subscriber with ice-failed within 40 s', async () => {
-  const publisher = await SyntheticPublisher.publish({whipUrl: `${node.state.publicUrl}/whip/${ROOM}`, token: await tokenFor('pub')})
-  const watcher = await SyntheticSubscription.subscribe({whepUrl: `${node.state.publicUrl}/whep/${ROOM}/${publisher.participantId}`, token: await tokenFor('watcher')})
-  const child = spawn(process.execPath, [PARTICIPANT, 'subscribe', `${node.state.publicUrl}/whep/${ROOM}/${publisher.participantId}`, await tokenFor('vanishing'), '300'], {stdio: ['ignore', 'pipe', 'pipe']})
+  const publisher = await SyntheticPublisher.publish({
+    whipUrl: `${node.state.publicUrl}/whip/${ROOM}`,
+    token: await tokenFor('pub'),
+  })
+  const watcher = await SyntheticSubscription.subscribe({
+    whepUrl: `${node.state.publicUrl}/whep/${ROOM}/${publisher.participantId}`,
+    token: await tokenFor('watcher'),
+  })
+  const child = spawn(
+    process.execPath,
+    [
+      PARTICIPANT,
+      'subscribe',
+      `${node.state.publicUrl}/whep/${ROOM}/${publisher.participantId}`,
+      await tokenFor('vanishing'),
+      '300',
+    ],
+    {stdio: ['ignore', 'pipe', 'pipe']},
+  )
   try {
     assert.ok(await waitForConnection(watcher.pc, 15_000), 'watcher connected')
     let out = ''
@@ -58,7 +75,9 @@ test('the node sends consent checks every ~5 s and ends a vanished subscriber wi
     const connectDeadline = Date.now() + 15_000
     let connected = false
     while (!connected && Date.now() < connectDeadline) {
-      const res = await fetch(`${node.state.adminUrl}/v1/rooms/${ROOM}`, {headers: {authorization: `Bearer ${node.adminToken}`}})
+      const res = await fetch(`${node.state.adminUrl}/v1/rooms/${ROOM}`, {
+        headers: {authorization: `Bearer ${node.adminToken}`},
+      })
       const body = (await res.json()) as {participantsList?: Array<{identity: string; state: string}>}
       connected = body.participantsList?.some((p) => p.identity === 'vanishing' && p.state === 'connected') ?? false
       if (!connected) await new Promise((r) => setTimeout(r, 100))
@@ -75,10 +94,16 @@ test('the node sends consent checks every ~5 s and ends a vanished subscriber wi
     const seconds = (Date.now() - killedAt) / 1000
     assert.ok(ended, `no end within 45 s of the kill: ${node.output().slice(-500)}`)
     assert.is(ended[2], 'ice-failed')
-    assert.ok(seconds > 15 && seconds < 40, `ended ${seconds.toFixed(1)} s after the kill (consent expires 30 s after the last answer)`)
+    assert.ok(
+      seconds > 15 && seconds < 40,
+      `ended ${seconds.toFixed(1)} s after the kill (consent expires 30 s after the last answer)`,
+    )
     // Meanwhile (>= 15 s) the watcher answered the node's consent checks: 5 s +- 20 % apart.
     const checks = (await requestsReceived(watcher.pc)) - startRequests
-    assert.ok(checks >= Math.floor(seconds / 6) && checks <= Math.ceil(seconds / 4) + 1, `${checks} consent checks in ${seconds.toFixed(1)} s`)
+    assert.ok(
+      checks >= Math.floor(seconds / 6) && checks <= Math.ceil(seconds / 4) + 1,
+      `${checks} consent checks in ${seconds.toFixed(1)} s`,
+    )
     assert.is(watcher.pc.connectionState, 'connected', 'the live subscriber keeps its session')
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL')

@@ -51,15 +51,25 @@ function extmaps(sdp: string): Record<string, string[]> {
   return out
 }
 
-async function publish(room: string, extra: Partial<Parameters<typeof SyntheticPublisher.publish>[0]> = {}): Promise<SyntheticPublisher> {
-  const pub = await SyntheticPublisher.publish({whipUrl: `${node.state.publicUrl}/whip/${room}`, token: await token(room, 'alice'), ...extra})
+async function publish(
+  room: string,
+  extra: Partial<Parameters<typeof SyntheticPublisher.publish>[0]> = {},
+): Promise<SyntheticPublisher> {
+  const pub = await SyntheticPublisher.publish({
+    whipUrl: `${node.state.publicUrl}/whip/${room}`,
+    token: await token(room, 'alice'),
+    ...extra,
+  })
   clients.push(pub)
   assert.ok(await waitForConnection(pub.pc, CONNECT_MS), `the publisher connects (${pub.pc.connectionState})`)
   return pub
 }
 
 async function subscribe(room: string, pub: SyntheticPublisher, identity = 'bob'): Promise<SyntheticSubscription> {
-  const sub = await SyntheticSubscription.subscribe({whepUrl: `${node.state.publicUrl}/whep/${room}/${pub.participantId}`, token: await token(room, identity)})
+  const sub = await SyntheticSubscription.subscribe({
+    whepUrl: `${node.state.publicUrl}/whep/${room}/${pub.participantId}`,
+    token: await token(room, identity),
+  })
   clients.push(sub)
   assert.ok(await waitForConnection(sub.pc, CONNECT_MS), `the subscriber connects (${sub.pc.connectionState})`)
   return sub
@@ -68,19 +78,33 @@ async function subscribe(room: string, pub: SyntheticPublisher, identity = 'bob'
 test('a publisher gets mid, abs-send-time, transport-cc and the audio level; a subscriber mid and the audio level', async () => {
   const pub = await publish('ext')
   const answer = extmaps(pub.pc.remoteDescription!.sdp)
-  for (const uri of [MID, ABS_SEND_TIME, TWCC, AUDIO_LEVEL]) assert.ok(answer.audio?.includes(uri), `the audio answer has ${uri}: ${answer.audio}`)
-  for (const uri of [MID, ABS_SEND_TIME, TWCC]) assert.ok(answer.video?.includes(uri), `the video answer has ${uri}: ${answer.video}`)
-  assert.match(pub.pc.remoteDescription!.sdp, /^a=rtcp-fb:\d+ transport-cc/m, 'video codecs carry transport-cc feedback')
+  for (const uri of [MID, ABS_SEND_TIME, TWCC, AUDIO_LEVEL])
+    assert.ok(answer.audio?.includes(uri), `the audio answer has ${uri}: ${answer.audio}`)
+  for (const uri of [MID, ABS_SEND_TIME, TWCC])
+    assert.ok(answer.video?.includes(uri), `the video answer has ${uri}: ${answer.video}`)
+  assert.match(
+    pub.pc.remoteDescription!.sdp,
+    /^a=rtcp-fb:\d+ transport-cc/m,
+    'video codecs carry transport-cc feedback',
+  )
   assert.match(pub.pc.remoteDescription!.sdp, /^a=rtcp-fb:\d+ goog-remb/m, 'video codecs carry goog-remb feedback')
   const sub = await subscribe('ext', pub)
   const down = extmaps(sub.pc.remoteDescription!.sdp)
   assert.equal([...(down.video ?? [])].sort(), [MID], "the subscriber's video answer has mid only")
-  assert.equal([...(down.audio ?? [])].sort(), [MID, AUDIO_LEVEL].sort(), "the subscriber's audio answer has mid and the audio level")
-  assert.not.match(sub.pc.remoteDescription!.sdp, /^a=rtcp-fb:\d+ (transport-cc|goog-remb)/m, 'no congestion feedback asked of a subscriber')
+  assert.equal(
+    [...(down.audio ?? [])].sort(),
+    [MID, AUDIO_LEVEL].sort(),
+    "the subscriber's audio answer has mid and the audio level",
+  )
+  assert.not.match(
+    sub.pc.remoteDescription!.sdp,
+    /^a=rtcp-fb:\d+ (transport-cc|goog-remb)/m,
+    'no congestion feedback asked of a subscriber',
+  )
   assert.ok(await framesKeepComing(sub, 0, 20, 15_000), 'the subscriber decodes video with the extensions negotiated')
 })
 
-test('transport-cc and REMB feedback raise the publisher\'s estimate to 1 Mbit/s within seconds', async () => {
+test("transport-cc and REMB feedback raise the publisher's estimate to 1 Mbit/s within seconds", async () => {
   const started = performance.now()
   const pub = await publish('ramp', {width: 640, height: 480, fps: 30, maxBitrateBps: 2_500_000})
   const connectedAt = performance.now()
@@ -88,16 +112,28 @@ test('transport-cc and REMB feedback raise the publisher\'s estimate to 1 Mbit/s
   while (performance.now() - connectedAt < RAMP_DEADLINE_MS && available < RAMPED_BPS) {
     await new Promise((r) => setTimeout(r, 200))
     for (const s of (await pub.pc.getStats()).values()) {
-      if (s.type === 'candidate-pair' && s.nominated && s.availableOutgoingBitrate) available = s.availableOutgoingBitrate
+      if (s.type === 'candidate-pair' && s.nominated && s.availableOutgoingBitrate)
+        available = s.availableOutgoingBitrate
     }
   }
   const seconds = ((performance.now() - connectedAt) / 1000).toFixed(1)
-  console.log(`publisher estimate ${Math.round(available / 1000)} kbit/s after ${seconds} s (signalling + connect took ${((connectedAt - started) / 1000).toFixed(1)} s)`)
-  assert.ok(available >= RAMPED_BPS, `the publisher's availableOutgoingBitrate reached ${available} bit/s within ${RAMP_DEADLINE_MS} ms (want ${RAMPED_BPS}; no feedback stays near 300k)`)
+  console.log(
+    `publisher estimate ${Math.round(available / 1000)} kbit/s after ${seconds} s (signalling + connect took ${((connectedAt - started) / 1000).toFixed(1)} s)`,
+  )
+  assert.ok(
+    available >= RAMPED_BPS,
+    `the publisher's availableOutgoingBitrate reached ${available} bit/s within ${RAMP_DEADLINE_MS} ms (want ${RAMPED_BPS}; no feedback stays near 300k)`,
+  )
 })
 
 test('a simulcast offer (rid q/h/f) is accepted, connects, and one layer reaches a subscriber', async () => {
-  const pub = await publish('simulcast', {width: 960, height: 540, fps: 15, maxBitrateBps: 1_500_000, simulcastRids: ['q', 'h', 'f']})
+  const pub = await publish('simulcast', {
+    width: 960,
+    height: 540,
+    fps: 15,
+    maxBitrateBps: 1_500_000,
+    simulcastRids: ['q', 'h', 'f'],
+  })
   const sdp = pub.pc.remoteDescription!.sdp
   const video = extmaps(sdp).video ?? []
   assert.ok(video.includes(RID) && video.includes(REPAIRED_RID), `the answer negotiates both RID extensions: ${video}`)
@@ -105,7 +141,8 @@ test('a simulcast offer (rid q/h/f) is accepted, connects, and one layer reaches
   const sub = await subscribe('simulcast', pub)
   assert.ok(await framesKeepComing(sub, 0, 20, 20_000), 'the subscriber decodes frames of the forwarded layer')
   let width = 0
-  for (const s of (await sub.pc.getStats()).values()) if (s.type === 'inbound-rtp' && s.kind === 'video') width = s.frameWidth ?? 0
+  for (const s of (await sub.pc.getStats()).values())
+    if (s.type === 'inbound-rtp' && s.kind === 'video') width = s.frameWidth ?? 0
   console.log(`forwarded layer: ${width} px wide`)
   assert.ok(width > 0 && width < 960, `one layer below the top is forwarded (${width} px of 960)`)
 })

@@ -52,7 +52,11 @@ test('kill -9, then a restart: the open session ends at the last heartbeat, not 
   })
   const {token} = (await res.json()) as {token: string}
   pub = await SyntheticPublisher.publish({whipUrl: `${node.state.publicUrl}/whip/crash`, token})
-  await waitFor('the open session row', 5000, () => query<{id: string}>(dir, "SELECT id FROM sessions WHERE room = 'crash' AND left_at IS NULL")[0])
+  await waitFor(
+    'the open session row',
+    5000,
+    () => query<{id: string}>(dir, "SELECT id FROM sessions WHERE room = 'crash' AND left_at IS NULL")[0],
+  )
   // A beat after the session began, so that the leave time is the heartbeat's, not the join time.
   const joinedAt = query<{joined_at: string}>(dir, "SELECT joined_at FROM sessions WHERE room = 'crash'")[0]!.joined_at
   const seenBeat = await waitFor('a heartbeat after the join', HEARTBEAT_MS + TIMER_SLACK_MS + 2000, () => {
@@ -72,9 +76,15 @@ test('kill -9, then a restart: the open session ends at the last heartbeat, not 
   const row = query<{left_at: string | null}>(dir, "SELECT left_at FROM sessions WHERE room = 'crash'")[0]!
   assert.ok(row.left_at, 'the crashed session was closed at the restart')
   const leftAt = Date.parse(row.left_at!)
-  assert.ok(row.left_at! >= seenBeat, `left at ${row.left_at}, not before the last beat seen before the kill (${seenBeat})`)
+  assert.ok(
+    row.left_at! >= seenBeat,
+    `left at ${row.left_at}, not before the last beat seen before the kill (${seenBeat})`,
+  )
   assert.ok(leftAt <= killedAt, `left at ${row.left_at}, not after the kill (${new Date(killedAt).toISOString()})`)
-  assert.ok(killedAt - leftAt <= HEARTBEAT_MS + TIMER_SLACK_MS, `left ${killedAt - leftAt} ms before the kill (heartbeat every ${HEARTBEAT_MS} ms)`)
+  assert.ok(
+    killedAt - leftAt <= HEARTBEAT_MS + TIMER_SLACK_MS,
+    `left ${killedAt - leftAt} ms before the kill (heartbeat every ${HEARTBEAT_MS} ms)`,
+  )
   assert.ok(leftAt < restartedAt, 'not the restart time')
 })
 

@@ -7,7 +7,14 @@
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {classes, Message, methods} from 'werift'
-import {framesDecoded, framesKeepComing, healthzLatencyMs, startLiveRoom, type LiveRoom, type SessionAddress} from '../helpers/live-room.js'
+import {
+  framesDecoded,
+  framesKeepComing,
+  healthzLatencyMs,
+  startLiveRoom,
+  type LiveRoom,
+  type SessionAddress,
+} from '../helpers/live-room.js'
 import {UdpProber} from '../helpers/udp-prober.js'
 
 const FREEZE_PACKET = Buffer.from('906000010000000012345678bedeffff00000000000000000000', 'hex')
@@ -53,7 +60,10 @@ function assertResponsive(latencies: number[], what: string): void {
   console.log(`${what}: ${latencies.length} /healthz probes, slowest ${Math.max(...latencies).toFixed(1)} ms`)
   assert.ok(latencies.length >= 5, `${what}: /healthz was probed ${latencies.length} times during the flood`)
   // One probe may lose a scheduling slice on a loaded 2-core machine; a frozen node loses all.
-  assert.ok(slow.length <= 1 && Math.max(...latencies) < 1000, `${what}: /healthz took ${latencies.map((ms) => ms.toFixed(0)).join(', ')} ms (limit ${HEALTHZ_LIMIT_MS})`)
+  assert.ok(
+    slow.length <= 1 && Math.max(...latencies) < 1000,
+    `${what}: /healthz took ${latencies.map((ms) => ms.toFixed(0)).join(', ')} ms (limit ${HEALTHZ_LIMIT_MS})`,
+  )
 }
 
 /** An authenticated ICE binding request to a session, as its real peer would send it. */
@@ -66,27 +76,39 @@ function authenticatedRequest(s: SessionAddress): Message {
     .addFingerprint()
 }
 
-const isSuccessFor = (tx: Message) => (r: {data: Buffer}) => r.data.readUInt16BE(0) === 0x0101 && r.data.subarray(8, 20).equals(tx.transactionId)
+const isSuccessFor = (tx: Message) => (r: {data: Buffer}) =>
+  r.data.readUInt16BE(0) === 0x0101 && r.data.subarray(8, 20).equals(tx.transactionId)
 
 test('10,000 copies of the 26-byte RTP packet: /healthz answers within 100 ms throughout, frames keep decoding', async () => {
   const prober = await UdpProber.open()
   try {
     const before = await framesDecoded(live.subscriber)
-    const latencies = await flood(prober, FREEZE_PACKET, [live.publisherSession.port, live.subscriberSession.port], 10_000)
+    const latencies = await flood(
+      prober,
+      FREEZE_PACKET,
+      [live.publisherSession.port, live.subscriberSession.port],
+      10_000,
+    )
     assertResponsive(latencies, '26-byte packets')
-    assert.ok(await framesKeepComing(live.subscriber, before, MORE_FRAMES, 10_000), 'the subscriber keeps decoding frames')
+    assert.ok(
+      await framesKeepComing(live.subscriber, before, MORE_FRAMES, 10_000),
+      'the subscriber keeps decoding frames',
+    )
     assert.is(live.subscriber.pc.connectionState, 'connected')
   } finally {
     prober.close()
   }
 })
 
-test('a plaintext close_notify to the subscriber\'s port: its frames keep decoding', async () => {
+test("a plaintext close_notify to the subscriber's port: its frames keep decoding", async () => {
   const prober = await UdpProber.open()
   try {
     for (const port of [live.subscriberSession.port, live.publisherSession.port]) await prober.send(CLOSE_NOTIFY, port)
     const before = await framesDecoded(live.subscriber)
-    assert.ok(await framesKeepComing(live.subscriber, before, MORE_FRAMES, 10_000), 'frames keep decoding after the alert')
+    assert.ok(
+      await framesKeepComing(live.subscriber, before, MORE_FRAMES, 10_000),
+      'frames keep decoding after the alert',
+    )
     assert.is(live.subscriber.pc.connectionState, 'connected')
   } finally {
     prober.close()
@@ -101,12 +123,19 @@ test('STUN without valid integrity gets no response at all; with it, a success r
       .setAttribute('USERNAME', `${s.ufrag}:attacker`)
       .addMessageIntegrity(Buffer.from('a-password-we-guessed', 'utf8'))
       .addFingerprint()
-    const randomIntegrity = Buffer.concat([NO_INTEGRITY.subarray(0, 28), Buffer.from('000800140123456789abcdef0123456789abcdef01234567', 'hex')])
+    const randomIntegrity = Buffer.concat([
+      NO_INTEGRITY.subarray(0, 28),
+      Buffer.from('000800140123456789abcdef0123456789abcdef01234567', 'hex'),
+    ])
     randomIntegrity.writeUInt16BE(8 + 24, 2)
     for (const attack of [NO_INTEGRITY, randomIntegrity, wrongPassword.bytes]) await prober.send(attack, s.port)
     // Bounded wait: a response (or a triggered check) would be back within milliseconds on loopback.
     await new Promise((r) => setTimeout(r, 1000))
-    assert.equal(prober.replies.map((r) => `${r.data.length} B`), [], 'no response and no triggered check to an unauthenticated source')
+    assert.equal(
+      prober.replies.map((r) => `${r.data.length} B`),
+      [],
+      'no response and no triggered check to an unauthenticated source',
+    )
 
     const tx = authenticatedRequest(s)
     await prober.send(tx.bytes, s.port)
@@ -126,7 +155,12 @@ test('from an address that passed ICE: the 26-byte packets and a plaintext close
       await prober.send(tx.bytes, s.port)
       assert.ok(await prober.waitForReply(isSuccessFor(tx), 3000), `port ${s.port} validated the prober's address`)
     }
-    const latencies = await flood(prober, FREEZE_PACKET, [live.publisherSession.port, live.subscriberSession.port], 2_000)
+    const latencies = await flood(
+      prober,
+      FREEZE_PACKET,
+      [live.publisherSession.port, live.subscriberSession.port],
+      2_000,
+    )
     assertResponsive(latencies, '26-byte packets from a validated address')
     await prober.send(CLOSE_NOTIFY, live.subscriberSession.port)
     const before = await framesDecoded(live.subscriber)

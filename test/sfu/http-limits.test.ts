@@ -48,13 +48,15 @@ async function openIdle(port: number, count: number, deadlineMs: number): Promis
     socket.on('data', (d) => (idle.received += d.toString('latin1')))
     socket.on('error', () => {})
     socket.on('close', () => (idle.closedAt = Date.now()))
-    opening.push(new Promise((resolve) => {
-      socket.once('connect', () => {
-        idle.connectedAt = Date.now()
-        resolve()
-      })
-      socket.once('close', () => resolve())
-    }))
+    opening.push(
+      new Promise((resolve) => {
+        socket.once('connect', () => {
+          idle.connectedAt = Date.now()
+          resolve()
+        })
+        socket.once('close', () => resolve())
+      }),
+    )
     if (opening.length % 500 === 0) await Promise.all(opening.slice(-500)) // let the node accept as we go
   }
   await Promise.race([Promise.all(opening), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))])
@@ -89,19 +91,36 @@ const accessLog = (node: TestNode) =>
     .map((l) => JSON.parse(l) as {method: string; path: string; status: number; ip: string})
 
 async function checkOperatorStillServed(node: TestNode): Promise<void> {
-  const health = await timed('admin /healthz', () => fetch(`${node.state.adminUrl}/healthz`, {signal: AbortSignal.timeout(5000)}), 2000)
+  const health = await timed(
+    'admin /healthz',
+    () => fetch(`${node.state.adminUrl}/healthz`, {signal: AbortSignal.timeout(5000)}),
+    2000,
+  )
   assert.is(health.status, 200, '/healthz answers during the flood')
-  const info = await timed('admin /v1/node', () => fetch(`${node.state.adminUrl}/v1/node`, {headers: {authorization: `Bearer ${node.adminToken}`}, signal: AbortSignal.timeout(5000)}), 2000)
+  const info = await timed(
+    'admin /v1/node',
+    () =>
+      fetch(`${node.state.adminUrl}/v1/node`, {
+        headers: {authorization: `Bearer ${node.adminToken}`},
+        signal: AbortSignal.timeout(5000),
+      }),
+    2000,
+  )
   assert.is(info.status, 200, 'authenticated /v1/node answers during the flood')
 }
 
 async function checkAllClosedInTime(idle: Idle[]): Promise<void> {
-  await waitFor('the node to close every idle connection', HEADERS_TIMEOUT_MS + LATE_MS + 10_000, () => idle.every((c) => c.closedAt !== undefined))
+  await waitFor('the node to close every idle connection', HEADERS_TIMEOUT_MS + LATE_MS + 10_000, () =>
+    idle.every((c) => c.closedAt !== undefined),
+  )
   const timedOut = idle.filter((c) => c.received.startsWith('HTTP/1.1 408'))
   assert.ok(timedOut.length > 0, 'some connections were held until the header timeout and answered 408')
   for (const c of timedOut) {
     const held = c.closedAt! - c.connectedAt
-    assert.ok(held <= HEADERS_TIMEOUT_MS + LATE_MS, `an idle connection was closed ${held} ms after it opened (header timeout ${HEADERS_TIMEOUT_MS} ms)`)
+    assert.ok(
+      held <= HEADERS_TIMEOUT_MS + LATE_MS,
+      `an idle connection was closed ${held} ms after it opened (header timeout ${HEADERS_TIMEOUT_MS} ms)`,
+    )
   }
 }
 
@@ -115,19 +134,29 @@ flood.after.each(async () => {
   await node?.stop()
 })
 
-flood('one address: the per-address cap refuses the rest, the operator and other clients are served, and the node closes them within the header timeout', async () => {
-  node = await startTestNode([], '43400-43409', undefined, FILE_LIMIT)
-  const port = portOf(node.state.publicUrl)
-  idle = await openIdle(port, FLOOD, 30_000)
-  await checkOperatorStillServed(node)
-  const other = await requestFrom('127.0.0.2', port, 'GET /no-such-page HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
-  assert.match(other, /^HTTP\/1\.1 404 /, 'a client at another address still gets answers on the public port')
-  await checkAllClosedInTime(idle)
-  const held = idle.filter((c) => c.received.startsWith('HTTP/1.1 408')).length
-  assert.ok(held <= 256, `at most the per-address cap of 256 were held (${held})`)
-  const timeouts = accessLog(node).filter((l) => l.status === 408)
-  assert.ok(timeouts.length > 0 && timeouts.every((l) => l.ip === '127.0.0.1'), 'each timed-out connection is logged as 408 with its address')
-})
+flood(
+  'one address: the per-address cap refuses the rest, the operator and other clients are served, and the node closes them within the header timeout',
+  async () => {
+    node = await startTestNode([], '43400-43409', undefined, FILE_LIMIT)
+    const port = portOf(node.state.publicUrl)
+    idle = await openIdle(port, FLOOD, 30_000)
+    await checkOperatorStillServed(node)
+    const other = await requestFrom(
+      '127.0.0.2',
+      port,
+      'GET /no-such-page HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    )
+    assert.match(other, /^HTTP\/1\.1 404 /, 'a client at another address still gets answers on the public port')
+    await checkAllClosedInTime(idle)
+    const held = idle.filter((c) => c.received.startsWith('HTTP/1.1 408')).length
+    assert.ok(held <= 256, `at most the per-address cap of 256 were held (${held})`)
+    const timeouts = accessLog(node).filter((l) => l.status === 408)
+    assert.ok(
+      timeouts.length > 0 && timeouts.every((l) => l.ip === '127.0.0.1'),
+      'each timed-out connection is logged as 408 with its address',
+    )
+  },
+)
 
 flood('the per-address cap lifted: the total cap keeps room for the admin port under the open-file limit', async () => {
   node = await startTestNode(['--max-connections-per-ip', '100000'], '43400-43409', undefined, FILE_LIMIT)
@@ -137,19 +166,25 @@ flood('the per-address cap lifted: the total cap keeps room for the admin port u
   await waitFor('the refusals to be reported', 15_000, () => /public port refused \d+ connections/.test(node.output()))
 })
 
-flood('a --max-connections that does not fit under the open-file limit: exit 2, one sentence, nothing written', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'confctl-node-'))
-  const err = await startTestNode(['--max-connections', '4000'], '43400-43409', dir, FILE_LIMIT).then(
-    async (started) => {
-      await started.stop()
-      return undefined
-    },
-    (e: Error) => e,
-  )
-  assert.ok(err, 'the node refused to start')
-  assert.match(err.message, /node exited with 2: confctl-node: --max-connections 4000 does not fit under the open-file limit of 4096 .*\n$/)
-  assert.equal(readdirSync(dir), [], 'nothing written in the node directory')
-})
+flood(
+  'a --max-connections that does not fit under the open-file limit: exit 2, one sentence, nothing written',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'confctl-node-'))
+    const err = await startTestNode(['--max-connections', '4000'], '43400-43409', dir, FILE_LIMIT).then(
+      async (started) => {
+        await started.stop()
+        return undefined
+      },
+      (e: Error) => e,
+    )
+    assert.ok(err, 'the node refused to start')
+    assert.match(
+      err.message,
+      /node exited with 2: confctl-node: --max-connections 4000 does not fit under the open-file limit of 4096 .*\n$/,
+    )
+    assert.equal(readdirSync(dir), [], 'nothing written in the node directory')
+  },
+)
 
 flood.run()
 
@@ -194,17 +229,28 @@ function trickle(localAddress: string, head: string): Promise<{answer: string; a
 
 slow('a trickled body gets 408 within the request timeout, logged as 408 with the real address', async () => {
   const token = await joinToken('slow')
-  const {answer, afterMs} = await trickle('127.0.0.3', `POST /whip/slow HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/sdp\r\nContent-Length: 5000\r\nUser-Agent: trickler\r\n\r\n`)
+  const {answer, afterMs} = await trickle(
+    '127.0.0.3',
+    `POST /whip/slow HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/sdp\r\nContent-Length: 5000\r\nUser-Agent: trickler\r\n\r\n`,
+  )
   assert.match(answer, /^HTTP\/1\.1 408 /, 'the node answers 408 Request Timeout')
-  assert.ok(afterMs >= REQUEST_TIMEOUT_MS - 500 && afterMs <= REQUEST_TIMEOUT_MS + LATE_MS, `answered after ${afterMs} ms (request timeout ${REQUEST_TIMEOUT_MS} ms)`)
-  const line = await waitFor('the access-log line', 5000, () => accessLog(slowNode).find((l) => l.path === '/whip/slow'))
+  assert.ok(
+    afterMs >= REQUEST_TIMEOUT_MS - 500 && afterMs <= REQUEST_TIMEOUT_MS + LATE_MS,
+    `answered after ${afterMs} ms (request timeout ${REQUEST_TIMEOUT_MS} ms)`,
+  )
+  const line = await waitFor('the access-log line', 5000, () =>
+    accessLog(slowNode).find((l) => l.path === '/whip/slow'),
+  )
   assert.equal({method: line.method, status: line.status, ip: line.ip}, {method: 'POST', status: 408, ip: '127.0.0.3'})
 })
 
 slow('trickled headers get 408 within the header timeout, logged with the real address', async () => {
   const {answer, afterMs} = await trickle('127.0.0.4', 'GET /whip/slow HTTP/1.1\r\nX-Slow: ')
   assert.match(answer, /^HTTP\/1\.1 408 /, 'the node answers 408 Request Timeout')
-  assert.ok(afterMs <= HEADERS_TIMEOUT_MS + LATE_MS, `answered after ${afterMs} ms (header timeout ${HEADERS_TIMEOUT_MS} ms)`)
+  assert.ok(
+    afterMs <= HEADERS_TIMEOUT_MS + LATE_MS,
+    `answered after ${afterMs} ms (header timeout ${HEADERS_TIMEOUT_MS} ms)`,
+  )
   const line = await waitFor('the access-log line', 5000, () => accessLog(slowNode).find((l) => l.ip === '127.0.0.4'))
   assert.is(line.status, 408)
 })
@@ -213,7 +259,9 @@ slow('a client that leaves before the answer is logged as 499', async () => {
   const token = await joinToken('gone')
   await new Promise<void>((resolve) => {
     const s = connect({port: portOf(slowNode.state.publicUrl), host: '127.0.0.1', localAddress: '127.0.0.5'}, () => {
-      s.write(`POST /whip/gone HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/sdp\r\nContent-Length: 5000\r\n\r\nv=0`)
+      s.write(
+        `POST /whip/gone HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/sdp\r\nContent-Length: 5000\r\n\r\nv=0`,
+      )
       setTimeout(() => s.destroy(), 300) // mid-body, well before any timeout
     })
     s.on('close', () => resolve())

@@ -26,10 +26,27 @@ const verifier = new JoinTokenVerifier({keys: [key], nodeId: NODE, revocations})
 const now = () => Math.floor(Date.now() / 1000)
 
 const sign = (extra: {ttlSeconds?: number; now?: number} = {}, k: JoinKey = key) =>
-  signJoinToken(k, {room: 'r1', sub: 'alice@example.org', name: 'Alice', ttlSeconds: 60, issuer: NODE, audience: NODE, ...extra})
+  signJoinToken(k, {
+    room: 'r1',
+    sub: 'alice@example.org',
+    name: 'Alice',
+    ttlSeconds: 60,
+    issuer: NODE,
+    audience: NODE,
+    ...extra,
+  })
 
 /** A payload as the node would issue it, for raw variants. */
-const claims = (over: Record<string, unknown> = {}) => ({room: 'r1', sub: 'a', iss: NODE, aud: NODE, iat: now(), exp: now() + 60, jti: 'j-1', ...over})
+const claims = (over: Record<string, unknown> = {}) => ({
+  room: 'r1',
+  sub: 'a',
+  iss: NODE,
+  aud: NODE,
+  iat: now(),
+  exp: now() + 60,
+  jti: 'j-1',
+  ...over,
+})
 const header = (over: Record<string, unknown> = {}) => ({alg: 'HS256', typ: 'JWT', kid: key.kid, ...over})
 
 async function refused(token: string, pattern: RegExp, v = verifier): Promise<void> {
@@ -58,11 +75,26 @@ test('a token the node signs verifies and carries room, identity, name, jti and 
 })
 
 test('grants travel in the token; a token without a grants claim gets publish+subscribe and 2 sessions', async () => {
-  const signed = await signJoinToken(key, {room: 'r1', sub: 'b', name: 'b', ttlSeconds: 60, issuer: NODE, audience: NODE, grants: {publish: false, subscribe: true, maxSessions: 1}})
+  const signed = await signJoinToken(key, {
+    room: 'r1',
+    sub: 'b',
+    name: 'b',
+    ttlSeconds: 60,
+    issuer: NODE,
+    audience: NODE,
+    grants: {publish: false, subscribe: true, maxSessions: 1},
+  })
   assert.equal((await verifier.verify(signed.token)).grants, {publish: false, subscribe: true, maxSessions: 1})
-  assert.equal((await verifier.verify(rawJwt(key.secret, header(), claims()))).grants, {publish: true, subscribe: true, maxSessions: 2})
+  assert.equal((await verifier.verify(rawJwt(key.secret, header(), claims()))).grants, {
+    publish: true,
+    subscribe: true,
+    maxSessions: 2,
+  })
   await refused(rawJwt(key.secret, header(), claims({grants: {subscribe: true}})), /publish and subscribe/)
-  await refused(rawJwt(key.secret, header(), claims({grants: {publish: true, subscribe: true, maxSessions: 1e6}})), /maxSessions/)
+  await refused(
+    rawJwt(key.secret, header(), claims({grants: {publish: true, subscribe: true, maxSessions: 1e6}})),
+    /maxSessions/,
+  )
 })
 
 test('nbf in the future is refused; within the 30 s skew it is accepted', async () => {
@@ -71,7 +103,10 @@ test('nbf in the future is refused; within the 30 s skew it is accepted', async 
 })
 
 test('an iat a year ahead is refused, and so is a missing iat', async () => {
-  await refused(rawJwt(key.secret, header(), claims({iat: now() + 365 * 86400, exp: now() + 365 * 86400 + 60})), /issued in the future/)
+  await refused(
+    rawJwt(key.secret, header(), claims({iat: now() + 365 * 86400, exp: now() + 365 * 86400 + 60})),
+    /issued in the future/,
+  )
   const {iat: _iat, ...noIat} = claims()
   await refused(rawJwt(key.secret, header(), noIat), /iat/)
 })
@@ -145,11 +180,19 @@ test('key rotation: the previous key still verifies during the overlap, and not 
 })
 
 test('a fleet key admits aud "confctl-fleet" only where it is configured', async () => {
-  const fleetToken = rawJwt(fleetKey.secret, header({kid: fleetKey.kid}), claims({iss: FLEET_AUDIENCE, aud: FLEET_AUDIENCE}))
+  const fleetToken = rawJwt(
+    fleetKey.secret,
+    header({kid: fleetKey.kid}),
+    claims({iss: FLEET_AUDIENCE, aud: FLEET_AUDIENCE}),
+  )
   const withFleet = new JoinTokenVerifier({keys: [key, fleetKey], nodeId: NODE, revocations})
   assert.is((await withFleet.verify(fleetToken)).sub, 'a')
   await refused(fleetToken, /does not know/)
-  await refused(rawJwt(fleetKey.secret, header({kid: fleetKey.kid}), claims({iss: NODE, aud: FLEET_AUDIENCE})), /issued by someone else/, withFleet)
+  await refused(
+    rawJwt(fleetKey.secret, header({kid: fleetKey.kid}), claims({iss: NODE, aud: FLEET_AUDIENCE})),
+    /issued by someone else/,
+    withFleet,
+  )
 })
 
 test('a revoked jti is refused, also after node.db is reopened; the row is pruned after exp', async () => {

@@ -6,7 +6,14 @@
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {classes, Message, methods} from 'werift'
-import {framesDecoded, framesKeepComing, healthzLatencyMs, startLiveRoom, type LiveRoom, type SessionAddress} from '../helpers/live-room.js'
+import {
+  framesDecoded,
+  framesKeepComing,
+  healthzLatencyMs,
+  startLiveRoom,
+  type LiveRoom,
+  type SessionAddress,
+} from '../helpers/live-room.js'
 import {UdpProber} from '../helpers/udp-prober.js'
 import {prng} from '../../src/fleet/snapshot-synthetic.js'
 
@@ -36,7 +43,8 @@ function packetFactory(random: () => number, sessions: SessionAddress[]) {
   const rtp = () => {
     const b = noise(12 + int(200))
     b[0] = 0x80 | int(64) // version 2, random P, X and CSRC count
-    if (b[0] & 0x10 && b.length >= 16 + (b[0] & 15) * 4) b.writeUInt16BE(random() < 0.5 ? 0xbede : 0x1000, 12 + (b[0] & 15) * 4)
+    if (b[0] & 0x10 && b.length >= 16 + (b[0] & 15) * 4)
+      b.writeUInt16BE(random() < 0.5 ? 0xbede : 0x1000, 12 + (b[0] & 15) * 4)
     return b
   }
   const rtcp = () => {
@@ -60,7 +68,10 @@ function packetFactory(random: () => number, sessions: SessionAddress[]) {
   const stun = () => {
     const s = sessions[int(sessions.length)]!
     const m = new Message(random() < 0.9 ? methods.BINDING : int(0x40), classes.REQUEST)
-    m.setAttribute('USERNAME', random() < 0.7 ? `${s.ufrag}:${noise(4).toString('hex')}` : noise(int(20)).toString('latin1'))
+    m.setAttribute(
+      'USERNAME',
+      random() < 0.7 ? `${s.ufrag}:${noise(4).toString('hex')}` : noise(int(20)).toString('latin1'),
+    )
     if (random() < 0.5) m.setAttribute('ICE-CONTROLLED', BigInt(int(2 ** 32)))
     // Signed with a wrong password, or correctly signed and then corrupted: never valid.
     m.addMessageIntegrity(Buffer.from(random() < 0.5 ? 'not-the-session-password' : s.pwd, 'utf8'))
@@ -101,13 +112,24 @@ test(`50,000 random and mutated packets: media keeps flowing, /healthz keeps ans
   const seconds = (Date.now() - started) / 1000
   const sorted = [...latencies].sort((a, b) => a - b)
   const p95 = sorted[Math.floor(sorted.length * 0.95)] ?? Infinity
-  console.log(`sent ${sent} packets in ${seconds.toFixed(1)} s; ${latencies.length} /healthz probes, p95 ${p95.toFixed(1)} ms, slowest ${sorted.at(-1)?.toFixed(1)} ms; ${framesDuring} frames decoded meanwhile`)
+  console.log(
+    `sent ${sent} packets in ${seconds.toFixed(1)} s; ${latencies.length} /healthz probes, p95 ${p95.toFixed(1)} ms, slowest ${sorted.at(-1)?.toFixed(1)} ms; ${framesDuring} frames decoded meanwhile`,
+  )
   assert.is(sent, PACKETS, `all packets sent within ${TIME_LIMIT_MS / 1000} s (seed ${SEED})`)
   assert.ok(latencies.length >= 10, `/healthz probed ${latencies.length} times`)
-  assert.ok(p95 < 100 && sorted.at(-1)! < 1000, `/healthz p95 ${p95.toFixed(1)} ms, slowest ${sorted.at(-1)} ms (seed ${SEED})`)
+  assert.ok(
+    p95 < 100 && sorted.at(-1)! < 1000,
+    `/healthz p95 ${p95.toFixed(1)} ms, slowest ${sorted.at(-1)} ms (seed ${SEED})`,
+  )
   // The publisher's 20 fps for the whole run, less a generous margin for a loaded machine.
-  assert.ok(framesDuring >= seconds * 10, `only ${framesDuring} frames decoded in ${seconds.toFixed(1)} s of fuzzing (seed ${SEED})`)
-  assert.ok(await framesKeepComing(live.subscriber, framesBefore + framesDuring, 40, 10_000), `frames keep decoding after the fuzzing (seed ${SEED})`)
+  assert.ok(
+    framesDuring >= seconds * 10,
+    `only ${framesDuring} frames decoded in ${seconds.toFixed(1)} s of fuzzing (seed ${SEED})`,
+  )
+  assert.ok(
+    await framesKeepComing(live.subscriber, framesBefore + framesDuring, 40, 10_000),
+    `frames keep decoding after the fuzzing (seed ${SEED})`,
+  )
   assert.is(live.publisher.pc.connectionState, 'connected')
   assert.is(live.subscriber.pc.connectionState, 'connected')
 })

@@ -34,7 +34,14 @@ function mdnsOnly(sdp: string): string {
   return sdp
     .split('\r\n')
     .filter((line) => !line.startsWith('a=candidate:') || / typ host/.test(line))
-    .map((line) => (line.startsWith('a=candidate:') ? line.replace(/^(a=candidate:\S+ \d+ \S+ \d+ )(\S+)/, (_, head: string) => `${head}${crypto.randomUUID()}.local`) : line))
+    .map((line) =>
+      line.startsWith('a=candidate:')
+        ? line.replace(
+            /^(a=candidate:\S+ \d+ \S+ \d+ )(\S+)/,
+            (_, head: string) => `${head}${crypto.randomUUID()}.local`,
+          )
+        : line,
+    )
     .join('\r\n')
 }
 
@@ -44,7 +51,8 @@ test.before(() => {
   const nsIf = /^\d+:\s+(\S+)\s+inet /m.exec(ns.exec(['ip', '-o', '-4', 'addr', 'show', 'to', ns.nsIp]))![1]!
   ns.exec(['ip', 'route', 'add', '224.0.0.0/4', 'dev', nsIf])
   execFileSync('ip', ['netns', 'exec', ns.name, 'nft', '-f', '-'], {
-    input: 'table inet confctl_mdns {\n chain output {\n  type filter hook output priority 0; policy accept;\n  udp dport 5353 counter\n }\n}\n',
+    input:
+      'table inet confctl_mdns {\n chain output {\n  type filter hook output priority 0; policy accept;\n  udp dport 5353 counter\n }\n}\n',
   })
 })
 
@@ -65,7 +73,24 @@ test('the namespace counter sees an mDNS query (control)', () => {
 })
 
 test('a subscriber offering only .local candidates connects peer-reflexively; the node sends no mDNS', async () => {
-  const argv = [MAIN, '--dir', dir, '--name', 'mdns', '--host', ns.nsIp, '--port', '0', '--admin-host', ns.nsIp, '--admin-port', '0', '--insecure-admin', '--rtc-ports', '43300-43340']
+  const argv = [
+    MAIN,
+    '--dir',
+    dir,
+    '--name',
+    'mdns',
+    '--host',
+    ns.nsIp,
+    '--port',
+    '0',
+    '--admin-host',
+    ns.nsIp,
+    '--admin-port',
+    '0',
+    '--insecure-admin',
+    '--rtc-ports',
+    '43300-43340',
+  ]
   node = spawn('ip', ['netns', 'exec', ns.name, process.execPath, ...argv], {stdio: ['ignore', 'pipe', 'pipe']})
   node.stdout!.on('data', (c) => (output += c))
   node.stderr!.on('data', (c) => (output += c))
@@ -77,12 +102,19 @@ test('a subscriber offering only .local candidates connects peer-reflexively; th
   const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as {publicUrl: string; adminUrl: string}
   const adminToken = readFileSync(join(dir, 'admin.token'), 'utf8').trim()
   const tokenFor = async (identity: string) => {
-    const res = await fetch(`${state.adminUrl}/v1/tokens`, {method: 'POST', headers: {authorization: `Bearer ${adminToken}`, 'content-type': 'application/json'}, body: JSON.stringify({room: ROOM, identity})})
+    const res = await fetch(`${state.adminUrl}/v1/tokens`, {
+      method: 'POST',
+      headers: {authorization: `Bearer ${adminToken}`, 'content-type': 'application/json'},
+      body: JSON.stringify({room: ROOM, identity}),
+    })
     assert.is(res.status, 201)
     return ((await res.json()) as {token: string}).token
   }
   const before = mdnsPackets()
-  const publisher = await SyntheticPublisher.publish({whipUrl: `${state.publicUrl}/whip/${ROOM}`, token: await tokenFor('pub')})
+  const publisher = await SyntheticPublisher.publish({
+    whipUrl: `${state.publicUrl}/whip/${ROOM}`,
+    token: await tokenFor('pub'),
+  })
   let offered = ''
   const subscriber = await SyntheticSubscription.subscribe({
     whepUrl: `${state.publicUrl}/whep/${ROOM}/${publisher.participantId}`,
@@ -91,14 +123,20 @@ test('a subscriber offering only .local candidates connects peer-reflexively; th
   })
   try {
     assert.ok(await waitForConnection(publisher.pc, 15_000), 'publisher connected')
-    assert.match(offered, /^a=candidate:\S+ \d+ \S+ \d+ [0-9a-f-]{36}\.local \d+ typ host/m, 'the offer names only .local hosts')
+    assert.match(
+      offered,
+      /^a=candidate:\S+ \d+ \S+ \d+ [0-9a-f-]{36}\.local \d+ typ host/m,
+      'the offer names only .local hosts',
+    )
     assert.not.match(offered, /^a=candidate:\S+ \d+ \S+ \d+ \d+\.\d+\.\d+\.\d+ /m, 'no IP address in any candidate')
     assert.ok(await waitForConnection(subscriber.pc, 15_000), `subscriber connected (${subscriber.pc.connectionState})`)
     let frames = 0
     const until = Date.now() + 15_000
     while (frames < 10 && Date.now() < until) {
       await new Promise((r) => setTimeout(r, 100))
-      frames = streamOfKind(inboundStreams((await subscriber.pc.getStats()) as unknown as StatsReportLike), 'video')?.framesDecoded ?? 0
+      frames =
+        streamOfKind(inboundStreams((await subscriber.pc.getStats()) as unknown as StatsReportLike), 'video')
+          ?.framesDecoded ?? 0
     }
     assert.ok(frames >= 10, `frames decoded over the peer-reflexive pair: ${frames}`)
   } finally {

@@ -15,23 +15,62 @@ test('bad values name the option', () => {
   assert.throws(() => parseNodeArgs([]), /--dir is required/)
   assert.throws(() => parseNodeArgs(['--dir', 'x', '--port', '70000']), /--port must be a port number/)
   assert.throws(() => parseNodeArgs(['--dir', 'x', '--rtc-ports', '5000-4000']), /--rtc-ports/)
-  assert.throws(() => parseNodeArgs(['--dir', 'x', '--bogus', '1']), (e: Error) => e instanceof ConfigError && /unknown option --bogus/.test(e.message))
+  assert.throws(
+    () => parseNodeArgs(['--dir', 'x', '--bogus', '1']),
+    (e: Error) => e instanceof ConfigError && /unknown option --bogus/.test(e.message),
+  )
 })
 
 test('HTTP caps and access-log rotation flags', () => {
   const d = parseNodeArgs(['--dir', 'x'])
-  assert.equal([d.maxConnections, d.maxConnectionsPerIp, d.accessLogMaxBytes, d.accessLogMaxAgeSeconds], [undefined, 256, 10 * 1024 * 1024, 86400])
-  const c = parseNodeArgs(['--dir', 'x', '--max-connections', '1000', '--max-connections-per-ip', '50', '--access-log-max-size', '512KB', '--access-log-max-age', '6h'])
-  assert.equal([c.maxConnections, c.maxConnectionsPerIp, c.accessLogMaxBytes, c.accessLogMaxAgeSeconds], [1000, 50, 512 * 1024, 6 * 3600])
-  assert.throws(() => parseNodeArgs(['--dir', 'x', '--max-connections', '0']), /--max-connections must be a whole number/)
-  assert.throws(() => parseNodeArgs(['--dir', 'x', '--access-log-max-size', '10']), /--access-log-max-size must be a size of at least 1KB/)
-  assert.throws(() => parseNodeArgs(['--dir', 'x', '--access-log-max-size', '100B']), /--access-log-max-size must be a size of at least 1KB/)
+  assert.equal(
+    [d.maxConnections, d.maxConnectionsPerIp, d.accessLogMaxBytes, d.accessLogMaxAgeSeconds],
+    [undefined, 256, 10 * 1024 * 1024, 86400],
+  )
+  const c = parseNodeArgs([
+    '--dir',
+    'x',
+    '--max-connections',
+    '1000',
+    '--max-connections-per-ip',
+    '50',
+    '--access-log-max-size',
+    '512KB',
+    '--access-log-max-age',
+    '6h',
+  ])
+  assert.equal(
+    [c.maxConnections, c.maxConnectionsPerIp, c.accessLogMaxBytes, c.accessLogMaxAgeSeconds],
+    [1000, 50, 512 * 1024, 6 * 3600],
+  )
+  assert.throws(
+    () => parseNodeArgs(['--dir', 'x', '--max-connections', '0']),
+    /--max-connections must be a whole number/,
+  )
+  assert.throws(
+    () => parseNodeArgs(['--dir', 'x', '--access-log-max-size', '10']),
+    /--access-log-max-size must be a size of at least 1KB/,
+  )
+  assert.throws(
+    () => parseNodeArgs(['--dir', 'x', '--access-log-max-size', '100B']),
+    /--access-log-max-size must be a size of at least 1KB/,
+  )
 })
 
 test('answer fix: recvonly sections lose their SSRC lines, sendonly ones gain one msid', () => {
   const sdp = [
-    'v=0', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=recvonly', 'a=mid:0', 'a=ssrc:1 cname:x',
-    'm=video 9 UDP/TLS/RTP/SAVPF 96 97', 'a=sendonly', 'a=mid:1', 'a=ssrc-group:FID 2 3', 'a=ssrc:2 cname:x', 'a=ssrc:3 cname:x', '',
+    'v=0',
+    'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+    'a=recvonly',
+    'a=mid:0',
+    'a=ssrc:1 cname:x',
+    'm=video 9 UDP/TLS/RTP/SAVPF 96 97',
+    'a=sendonly',
+    'a=mid:1',
+    'a=ssrc-group:FID 2 3',
+    'a=ssrc:2 cname:x',
+    'a=ssrc:3 cname:x',
+    '',
   ].join('\r\n')
   const fixed = fixAnswerSsrcs(sdp, 'pub_1')
   assert.not.match(fixed, /a=ssrc:1 /)

@@ -34,10 +34,25 @@ check('a well-formed offer passes', () => {
 })
 
 const bad: Array<[string, string, RegExp]> = [
-  ['a second a=mid in the video section (the zombie offer)', OFFER.replace('a=mid:1\r\n', 'a=mid:1\r\na=mid:9\r\n'), /m-section 2 \(video\) has 2 'a=mid:' lines/],
-  ['a second a=ice-ufrag in the video section', OFFER.replace('a=mid:1\r\na=ice-ufrag:abcd', 'a=mid:1\r\na=ice-ufrag:abcd\r\na=ice-ufrag:evil'), /m-section 2 \(video\) has 2 'a=ice-ufrag:' lines/],
+  [
+    'a second a=mid in the video section (the zombie offer)',
+    OFFER.replace('a=mid:1\r\n', 'a=mid:1\r\na=mid:9\r\n'),
+    /m-section 2 \(video\) has 2 'a=mid:' lines/,
+  ],
+  [
+    'a second a=ice-ufrag in the video section',
+    OFFER.replace('a=mid:1\r\na=ice-ufrag:abcd', 'a=mid:1\r\na=ice-ufrag:abcd\r\na=ice-ufrag:evil'),
+    /m-section 2 \(video\) has 2 'a=ice-ufrag:' lines/,
+  ],
   ['two sections with one mid', OFFER.replace('a=mid:1', 'a=mid:0'), /repeats a=mid:0/],
-  ['two setup lines', OFFER.replace('a=setup:actpass\r\na=sendonly\r\na=rtpmap:111', 'a=setup:actpass\r\na=setup:active\r\na=sendonly\r\na=rtpmap:111'), /m-section 1 \(audio\) has 2 'a=setup:'/],
+  [
+    'two setup lines',
+    OFFER.replace(
+      'a=setup:actpass\r\na=sendonly\r\na=rtpmap:111',
+      'a=setup:actpass\r\na=setup:active\r\na=sendonly\r\na=rtpmap:111',
+    ),
+    /m-section 1 \(audio\) has 2 'a=setup:'/,
+  ],
   ['no v=0', OFFER.slice(5), /must start with v=0/],
   ['no media', OFFER.slice(0, OFFER.indexOf('m=audio')), /no audio or video m= section/],
   ['no fingerprint', OFFER.replace('a=fingerprint:sha-256 AA:BB\r\n', ''), /no DTLS fingerprint/],

@@ -32,7 +32,14 @@ async function post(path: string, body: string, headers: Record<string, string>)
   return {status: res.status, json, text}
 }
 
-async function expectError(label: string, path: string, body: string, headers: Record<string, string>, status: number, code: string) {
+async function expectError(
+  label: string,
+  path: string,
+  body: string,
+  headers: Record<string, string>,
+  status: number,
+  code: string,
+) {
   const r = await post(path, body, headers)
   assert.is(r.status, status, `${label}: status (body ${r.text})`)
   assert.is(r.json.error?.code, code, `${label}: error code`)
@@ -63,15 +70,37 @@ test('missing, malformed, foreign and expired tokens get 401/403', async () => {
   await expectError('garbage token', '/whip/r1', goodOffer, {...sdp, authorization: 'Bearer abc'}, 401, 'bad_token')
   const claims = {room: 'r1', sub: 'x', name: 'x', ttlSeconds: 60, issuer: node.state.id, audience: node.state.id}
   const foreign = (await signJoinToken(joinKey(Buffer.alloc(32, 0xde), 'node'), claims)).token
-  await expectError('foreign secret', '/whip/r1', goodOffer, {...sdp, authorization: `Bearer ${foreign}`}, 401, 'bad_token')
-  const expired = (await signJoinToken(joinKey(node.joinSecret, 'node'), {...claims, now: Date.now() - 3_600_000})).token
+  await expectError(
+    'foreign secret',
+    '/whip/r1',
+    goodOffer,
+    {...sdp, authorization: `Bearer ${foreign}`},
+    401,
+    'bad_token',
+  )
+  const expired = (await signJoinToken(joinKey(node.joinSecret, 'node'), {...claims, now: Date.now() - 3_600_000}))
+    .token
   await expectError('expired', '/whip/r1', goodOffer, {...sdp, authorization: `Bearer ${expired}`}, 401, 'bad_token')
-  await expectError('other room', '/whip/r2', goodOffer, {...sdp, authorization: `Bearer ${await tokenFor('r1')}`}, 403, 'wrong_room')
+  await expectError(
+    'other room',
+    '/whip/r2',
+    goodOffer,
+    {...sdp, authorization: `Bearer ${await tokenFor('r1')}`},
+    403,
+    'wrong_room',
+  )
 })
 
 test('wrong content type, empty, malformed and oversized SDP get 4xx', async () => {
   const auth = {authorization: `Bearer ${await tokenFor('r1')}`}
-  await expectError('json body', '/whip/r1', '{}', {...auth, 'content-type': 'application/json'}, 415, 'unsupported_media_type')
+  await expectError(
+    'json body',
+    '/whip/r1',
+    '{}',
+    {...auth, 'content-type': 'application/json'},
+    415,
+    'unsupported_media_type',
+  )
   await expectError('empty', '/whip/r1', '', {...auth, 'content-type': 'application/sdp'}, 400, 'bad_sdp')
   await expectError('not sdp', '/whip/r1', 'hello world', {...auth, 'content-type': 'application/sdp'}, 400, 'bad_sdp')
   const noMedia = 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n'
@@ -94,7 +123,11 @@ test('admin API: no token 401; oversized JSON 413; bad JSON 400; unknown room 40
   assert.is((await fetch(`${admin}/v1/rooms`)).status, 401)
   assert.is((await fetch(`${admin}/healthz`)).status, 200)
   const auth = {authorization: `Bearer ${node.adminToken}`, 'content-type': 'application/json'}
-  const big = await fetch(`${admin}/v1/tokens`, {method: 'POST', headers: auth, body: JSON.stringify({room: 'x'.repeat(20000), identity: 'a'})})
+  const big = await fetch(`${admin}/v1/tokens`, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({room: 'x'.repeat(20000), identity: 'a'}),
+  })
   assert.is(big.status, 413)
   const bad = await fetch(`${admin}/v1/tokens`, {method: 'POST', headers: auth, body: '{nope'})
   assert.is(bad.status, 400)
@@ -104,11 +137,19 @@ test('admin API: no token 401; oversized JSON 413; bad JSON 400; unknown room 40
 })
 
 test('after all that the node still admits a publisher and reports itself healthy', async () => {
-  const pubRes = await post('/whip/r1', goodOffer, {authorization: `Bearer ${await tokenFor('r1', 'alice')}`, 'content-type': 'application/sdp'})
+  const pubRes = await post('/whip/r1', goodOffer, {
+    authorization: `Bearer ${await tokenFor('r1', 'alice')}`,
+    'content-type': 'application/sdp',
+  })
   assert.is(pubRes.status, 201, pubRes.text)
   assert.match(pubRes.text, /^v=0/)
-  const rooms = (await (await fetch(`${node.state.adminUrl}/v1/rooms`, {headers: {authorization: `Bearer ${node.adminToken}`}})).json()) as {rooms: Array<{name: string; publishers: number}>}
-  assert.equal(rooms.rooms.map((r) => [r.name, r.publishers]), [['r1', 1]])
+  const rooms = (await (
+    await fetch(`${node.state.adminUrl}/v1/rooms`, {headers: {authorization: `Bearer ${node.adminToken}`}})
+  ).json()) as {rooms: Array<{name: string; publishers: number}>}
+  assert.equal(
+    rooms.rooms.map((r) => [r.name, r.publishers]),
+    [['r1', 1]],
+  )
   const health = await (await fetch(`${node.state.adminUrl}/healthz`)).json()
   assert.equal(health, {status: 'ok'})
 })
@@ -117,7 +158,14 @@ test('a draining node refuses new rooms with 503 and says so in /healthz', async
   const auth = {authorization: `Bearer ${node.adminToken}`}
   assert.is((await fetch(`${node.state.adminUrl}/v1/drain`, {method: 'POST', headers: auth})).status, 200)
   assert.equal(await (await fetch(`${node.state.adminUrl}/healthz`)).json(), {status: 'draining'})
-  await expectError('draining', '/whip/new-room', goodOffer, {authorization: `Bearer ${await tokenFor('new-room')}`, 'content-type': 'application/sdp'}, 503, 'draining')
+  await expectError(
+    'draining',
+    '/whip/new-room',
+    goodOffer,
+    {authorization: `Bearer ${await tokenFor('new-room')}`, 'content-type': 'application/sdp'},
+    503,
+    'draining',
+  )
   await fetch(`${node.state.adminUrl}/v1/undrain`, {method: 'POST', headers: auth})
   assert.equal(await (await fetch(`${node.state.adminUrl}/healthz`)).json(), {status: 'ok'})
 })

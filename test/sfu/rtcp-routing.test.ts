@@ -44,7 +44,9 @@ interface ParticipantRow {
 }
 
 async function participants(room: string): Promise<ParticipantRow[]> {
-  const res = await fetch(`${node.state.adminUrl}/v1/rooms/${room}`, {headers: {authorization: `Bearer ${node.adminToken}`}})
+  const res = await fetch(`${node.state.adminUrl}/v1/rooms/${room}`, {
+    headers: {authorization: `Bearer ${node.adminToken}`},
+  })
   assert.is(res.status, 200, `GET /v1/rooms/${room}`)
   return ((await res.json()) as {participantsList: ParticipantRow[]}).participantsList
 }
@@ -53,21 +55,25 @@ async function participants(room: string): Promise<ParticipantRow[]> {
 function declareSsrc(sdp: string, ssrc: number): string {
   return sdp
     .split(/(?=^m=)/m)
-    .map((section) => (section.startsWith('m=video') ? section.replace(/\r\n$/, `\r\na=ssrc:${ssrc} cname:receive-only\r\n`) : section))
+    .map((section) =>
+      section.startsWith('m=video') ? section.replace(/\r\n$/, `\r\na=ssrc:${ssrc} cname:receive-only\r\n`) : section,
+    )
     .join('')
 }
 
 /** The publisher's own count of PLIs it received (libwebrtc outbound-rtp pliCount). */
 async function publisherPlis(pub: SyntheticPublisher): Promise<number> {
   let n = 0
-  for (const s of (await pub.pc.getStats()).values()) if (s.type === 'outbound-rtp' && s.kind === 'video') n += s.pliCount ?? 0
+  for (const s of (await pub.pc.getStats()).values())
+    if (s.type === 'outbound-rtp' && s.kind === 'video') n += s.pliCount ?? 0
   return n
 }
 
 /** PLIs the subscriber's libwebrtc sent (inbound-rtp pliCount). */
 async function subscriberPlisSent(sub: SyntheticSubscription): Promise<number> {
   let n = 0
-  for (const s of (await sub.pc.getStats()).values()) if (s.type === 'inbound-rtp' && s.kind === 'video') n += s.pliCount ?? 0
+  for (const s of (await sub.pc.getStats()).values())
+    if (s.type === 'inbound-rtp' && s.kind === 'video') n += s.pliCount ?? 0
   return n
 }
 
@@ -82,7 +88,10 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
 
 test('a PLI from a subscriber whose offer declares its RTCP SSRC reaches the sender and the publisher', async () => {
   const room = 'declared-ssrc'
-  const pub = await SyntheticPublisher.publish({whipUrl: `${node.state.publicUrl}/whip/${room}`, token: await token(room, 'alice')})
+  const pub = await SyntheticPublisher.publish({
+    whipUrl: `${node.state.publicUrl}/whip/${room}`,
+    token: await token(room, 'alice'),
+  })
   clients.push(pub)
   assert.ok(await waitForConnection(pub.pc, CONNECT_MS), 'the publisher connects')
   // The publisher has been asked for keyframes already (one per newcomer); count from here.
@@ -98,14 +107,22 @@ test('a PLI from a subscriber whose offer declares its RTCP SSRC reaches the sen
   // libwebrtc asks for keyframes while its first video packets are not one; its own
   // inbound-rtp pliCount says how many it sent, and the node must count every one of them.
   let sent = 0
-  assert.ok(await until(async () => (sent = await subscriberPlisSent(sub)) > 0, 10_000), 'the subscriber sent a PLI (else this test proves nothing)')
-  const nodeCount = async () => (await participants(room)).find((p) => p.role === 'subscriber')?.streams.find((s) => s.kind === 'video')?.pliCount ?? 0
+  assert.ok(
+    await until(async () => (sent = await subscriberPlisSent(sub)) > 0, 10_000),
+    'the subscriber sent a PLI (else this test proves nothing)',
+  )
+  const nodeCount = async () =>
+    (await participants(room)).find((p) => p.role === 'subscriber')?.streams.find((s) => s.kind === 'video')
+      ?.pliCount ?? 0
   const counted = await until(async () => (await nodeCount()) >= sent, 10_000)
   assert.ok(counted, `the node counts the subscriber's PLIs on its sending side: ${await nodeCount()} of ${sent} sent`)
   // The node's own keyframe request for a newcomer comes before its DTLS is up; without
   // its PLIs reaching the publisher this subscriber never decodes a frame (Firefox's case).
   assert.ok(await framesKeepComing(sub, 0, 10, 15_000), 'the subscriber decodes video')
-  assert.ok(await until(async () => (await publisherPlis(pub)) > plisBefore, 10_000), 'the relayed keyframe request reaches the publisher (its own outbound-rtp pliCount rises)')
+  assert.ok(
+    await until(async () => (await publisherPlis(pub)) > plisBefore, 10_000),
+    'the relayed keyframe request reaches the publisher (its own outbound-rtp pliCount rises)',
+  )
 })
 
 test.run()

@@ -25,7 +25,10 @@ async function makeOffer(): Promise<string> {
 }
 
 async function admin(node: TestNode, path: string, init: RequestInit = {}) {
-  const res = await fetch(`${node.state.adminUrl}${path}`, {...init, headers: {authorization: `Bearer ${node.adminToken}`, 'content-type': 'application/json', ...(init.headers ?? {})}})
+  const res = await fetch(`${node.state.adminUrl}${path}`, {
+    ...init,
+    headers: {authorization: `Bearer ${node.adminToken}`, 'content-type': 'application/json', ...(init.headers ?? {})},
+  })
   return {status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown>}
 }
 
@@ -36,7 +39,11 @@ async function token(node: TestNode, room: string, identity = 'tester'): Promise
 }
 
 async function whip(node: TestNode, room: string, tok: string, sdp = offer) {
-  const res = await fetch(`${node.state.publicUrl}/whip/${room}`, {method: 'POST', headers: {authorization: `Bearer ${tok}`, 'content-type': 'application/sdp'}, body: sdp})
+  const res = await fetch(`${node.state.publicUrl}/whip/${room}`, {
+    method: 'POST',
+    headers: {authorization: `Bearer ${tok}`, 'content-type': 'application/sdp'},
+    body: sdp,
+  })
   const text = await res.text()
   let code: string | undefined
   try {
@@ -44,7 +51,13 @@ async function whip(node: TestNode, room: string, tok: string, sdp = offer) {
   } catch {
     // an SDP answer
   }
-  return {status: res.status, code, retryAfter: res.headers.get('retry-after'), location: res.headers.get('location'), text}
+  return {
+    status: res.status,
+    code,
+    retryAfter: res.headers.get('retry-after'),
+    location: res.headers.get('location'),
+    text,
+  }
 }
 
 async function health(node: TestNode) {
@@ -62,7 +75,13 @@ async function waitFor(what: string, ms: number, probe: () => Promise<boolean>):
   const start = Date.now()
   for (;;) {
     if (await probe()) return Date.now() - start
-    if (Date.now() - start > ms) throw new assert.Assertion({message: `${what} did not happen within ${ms} ms`, operator: 'waitFor', expects: what, actual: 'timeout'})
+    if (Date.now() - start > ms)
+      throw new assert.Assertion({
+        message: `${what} did not happen within ${ms} ms`,
+        operator: 'waitFor',
+        expects: what,
+        actual: 'timeout',
+      })
     await new Promise((r) => setTimeout(r, 200))
   }
 }
@@ -99,7 +118,9 @@ caps('one address holds at most --max-sessions-per-ip sessions, whatever the tok
 })
 
 caps('/metrics counts the refusals by cap', async () => {
-  const res = await fetch(`${capNode.state.adminUrl}/metrics`, {headers: {authorization: `Bearer ${capNode.adminToken}`}})
+  const res = await fetch(`${capNode.state.adminUrl}/metrics`, {
+    headers: {authorization: `Bearer ${capNode.adminToken}`},
+  })
   const text = await res.text()
   assert.match(text, /^confctl_sessions_refused_total\{reason="too_many_sessions_for_token"\} 1$/m)
   assert.match(text, /^confctl_sessions_refused_total\{reason="too_many_sessions_for_ip"\} 1$/m)
@@ -122,7 +143,8 @@ caps('an offer werift would close during negotiation is a 400 and leaves no room
   assert.is(z.code, 'bad_sdp')
   assert.not.ok((await rooms(capNode)).includes('zombie'), 'a rejected offer creates no room')
   // And the slot it reserved was given back: three fresh sessions still fit.
-  for (const id of ['a', 'b', 'c']) assert.is((await whip(capNode, 'after', await token(capNode, 'after', id))).status, 201, `session ${id}`)
+  for (const id of ['a', 'b', 'c'])
+    assert.is((await whip(capNode, 'after', await token(capNode, 'after', id))).status, 201, `session ${id}`)
   assert.is((await admin(capNode, '/v1/rooms/after', {method: 'DELETE'})).status, 200)
 })
 
@@ -130,7 +152,10 @@ caps('a DELETE by the client removes its session and the empty room', async () =
   const t = await token(capNode, 'leave')
   const r = await whip(capNode, 'leave', t)
   assert.is(r.status, 201)
-  const del = await fetch(`${capNode.state.publicUrl}${r.location}`, {method: 'DELETE', headers: {authorization: `Bearer ${t}`}})
+  const del = await fetch(`${capNode.state.publicUrl}${r.location}`, {
+    method: 'DELETE',
+    headers: {authorization: `Bearer ${t}`},
+  })
   assert.is(del.status, 200)
   assert.not.ok((await rooms(capNode)).includes('leave'), 'the room closed with its last session')
 })
@@ -175,18 +200,35 @@ abandoned('200 abandoned POSTs: 503 once full, ports freed within 35 s, then a p
   const freedAfter = Date.now() - lastAdmitted
   assert.ok(freedAfter < 35_000, `ports freed ${freedAfter} ms after the last abandoned offer`)
   assert.is((await health(node)).status, 'ok', '/healthz is ok again')
-  const metrics = await (await fetch(`${node.state.adminUrl}/metrics`, {headers: {authorization: `Bearer ${node.adminToken}`}})).text()
-  assert.match(metrics, /^confctl_sessions_ended_total\{reason="connect-timeout"\} 20$/m, '/metrics counts the ends by reason')
+  const metrics = await (
+    await fetch(`${node.state.adminUrl}/metrics`, {headers: {authorization: `Bearer ${node.adminToken}`}})
+  ).text()
+  assert.match(
+    metrics,
+    /^confctl_sessions_ended_total\{reason="connect-timeout"\} 20$/m,
+    '/metrics counts the ends by reason',
+  )
   assert.match(metrics, /^confctl_sessions_refused_total\{reason="node_full"\} 180$/m)
   assert.match(node.output(), /ended: connect-timeout/, 'the node log names the reason')
   const db = new Database(join(node.dir, 'node.db'), {readonly: true})
   try {
-    const rows = db.prepare("SELECT end_reason AS reason, count(*) AS n, count(left_at) AS left FROM sessions WHERE room = 'abandon' GROUP BY end_reason").all()
-    assert.equal(rows, [{reason: 'connect-timeout', n: 20, left: 20}], 'every abandoned session row has its leave time and reason')
+    const rows = db
+      .prepare(
+        "SELECT end_reason AS reason, count(*) AS n, count(left_at) AS left FROM sessions WHERE room = 'abandon' GROUP BY end_reason",
+      )
+      .all()
+    assert.equal(
+      rows,
+      [{reason: 'connect-timeout', n: 20, left: 20}],
+      'every abandoned session row has its leave time and reason',
+    )
   } finally {
     db.close()
   }
-  const pub = await SyntheticPublisher.publish({whipUrl: `${node.state.publicUrl}/whip/later`, token: await token(node, 'later')})
+  const pub = await SyntheticPublisher.publish({
+    whipUrl: `${node.state.publicUrl}/whip/later`,
+    token: await token(node, 'later'),
+  })
   try {
     assert.ok(await waitForConnection(pub.pc, 15_000), 'a later publisher connects')
   } finally {
@@ -195,7 +237,10 @@ abandoned('200 abandoned POSTs: 503 once full, ports freed within 35 s, then a p
 })
 
 abandoned('a publisher that closes its peer connection without DELETE leaves the room', async () => {
-  const pub = await SyntheticPublisher.publish({whipUrl: `${node.state.publicUrl}/whip/vanish`, token: await token(node, 'vanish')})
+  const pub = await SyntheticPublisher.publish({
+    whipUrl: `${node.state.publicUrl}/whip/vanish`,
+    token: await token(node, 'vanish'),
+  })
   assert.ok(await waitForConnection(pub.pc, 15_000), 'connected')
   assert.ok((await rooms(node)).includes('vanish'))
   pub.pc.close() // sends a DTLS close_notify, like a closed browser tab
@@ -203,23 +248,38 @@ abandoned('a publisher that closes its peer connection without DELETE leaves the
   await pub.close()
 })
 
-abandoned("a publisher's DELETE ends its subscribers' sessions, and a libwebrtc subscriber notices within 10 s", async () => {
-  const pub = await SyntheticPublisher.publish({whipUrl: `${node.state.publicUrl}/whip/bye`, token: await token(node, 'bye')})
-  const sub = await SyntheticSubscription.subscribe({whepUrl: `${node.state.publicUrl}/whep/bye/${pub.participantId}`, token: await token(node, 'bye', 'viewer')})
-  try {
-    assert.ok(await waitForConnection(sub.pc, 15_000), 'subscriber connected')
-    await pub.close() // DELETE on its resource
-    await waitFor('the subscriber session to end on the node', 3000, async () => /\(subscriber\) in room bye ended: publisher-gone/.test(node.output()))
-    // The node sends RTCP BYE and an encrypted DTLS close_notify, then stops answering ICE
-    // consent checks; libwebrtc 0.10 ignores the first two and leaves "connected" when its
-    // consent checks go unanswered (about 6 s).
-    const took = await waitFor('the subscriber to see its session end', 10_000, async () => sub.pc.connectionState !== 'connected')
-    assert.ok(took < 10_000, `noticed after ${took} ms`)
-  } finally {
-    await sub.close()
-    await pub.close()
-  }
-})
+abandoned(
+  "a publisher's DELETE ends its subscribers' sessions, and a libwebrtc subscriber notices within 10 s",
+  async () => {
+    const pub = await SyntheticPublisher.publish({
+      whipUrl: `${node.state.publicUrl}/whip/bye`,
+      token: await token(node, 'bye'),
+    })
+    const sub = await SyntheticSubscription.subscribe({
+      whepUrl: `${node.state.publicUrl}/whep/bye/${pub.participantId}`,
+      token: await token(node, 'bye', 'viewer'),
+    })
+    try {
+      assert.ok(await waitForConnection(sub.pc, 15_000), 'subscriber connected')
+      await pub.close() // DELETE on its resource
+      await waitFor('the subscriber session to end on the node', 3000, async () =>
+        /\(subscriber\) in room bye ended: publisher-gone/.test(node.output()),
+      )
+      // The node sends RTCP BYE and an encrypted DTLS close_notify, then stops answering ICE
+      // consent checks; libwebrtc 0.10 ignores the first two and leaves "connected" when its
+      // consent checks go unanswered (about 6 s).
+      const took = await waitFor(
+        'the subscriber to see its session end',
+        10_000,
+        async () => sub.pc.connectionState !== 'connected',
+      )
+      assert.ok(took < 10_000, `noticed after ${took} ms`)
+    } finally {
+      await sub.close()
+      await pub.close()
+    }
+  },
+)
 
 abandoned.run()
 

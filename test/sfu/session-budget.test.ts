@@ -14,7 +14,12 @@ function refusal(fn: () => unknown): BudgetError {
     if (err instanceof BudgetError) return err
     throw err
   }
-  throw new assert.Assertion({message: 'expected a BudgetError', operator: 'throws', expects: 'BudgetError', actual: 'nothing'})
+  throw new assert.Assertion({
+    message: 'expected a BudgetError',
+    operator: 'throws',
+    expects: 'BudgetError',
+    actual: 'nothing',
+  })
 }
 
 budget('a token holds at most its maxSessions; the refusal is a 429 naming the token', () => {

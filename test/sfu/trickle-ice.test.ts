@@ -48,7 +48,10 @@ async function newClient(identity: string): Promise<WhepIceClient> {
 
 test.before(async () => {
   node = await startTestNode(['--ice-server', STUN, '--ice-server', `${TURN},alice,s3cret`])
-  publisher = await SyntheticPublisher.publish({whipUrl: `${node.state.publicUrl}/whip/${ROOM}`, token: await tokenFor('publisher')})
+  publisher = await SyntheticPublisher.publish({
+    whipUrl: `${node.state.publicUrl}/whip/${ROOM}`,
+    token: await tokenFor('publisher'),
+  })
   assert.ok(await waitForConnection(publisher.pc, 15_000), 'publisher connected')
 })
 
@@ -63,7 +66,10 @@ test('a subscriber that POSTs no candidates and PATCHes them afterwards connects
   const client = await newClient('trickler')
   const created = await client.postOfferWithoutCandidates(whepUrl())
   assert.match(created.headers.get('etag') ?? '', /^"[0-9a-f]{24}"$/, 'the 201 carries a strong ETag')
-  assert.equal(created.headers.get('link'), `<${STUN}>; rel="ice-server", <${TURN}>; rel="ice-server"; username="alice"; credential="s3cret"; credential-type="password"`)
+  assert.equal(
+    created.headers.get('link'),
+    `<${STUN}>; rel="ice-server", <${TURN}>; rel="ice-server"; username="alice"; credential="s3cret"; credential-type="password"`,
+  )
   assert.match(client.answerSdp, /^a=ice-options:trickle/m, 'the answer announces trickle, which now works')
   const patched = await client.trickleGathered()
   assert.equal(patched.status, 204, patched.text)
@@ -92,7 +98,10 @@ test('ICE restart: restartIce -> PATCH If-Match "*" -> 200 with a new ufrag/pwd,
   const frames = await framesBeyond(client, before, 20)
   assert.ok(frames >= before + 20, `frames decoded after the restart: ${before} -> ${frames}`)
   // The old ICE session's tag no longer matches.
-  const stale = await client.patch(`a=ice-ufrag:${client.localCredentials().ufrag}\r\na=ice-pwd:${client.localCredentials().pwd}\r\n`, oldEtag)
+  const stale = await client.patch(
+    `a=ice-ufrag:${client.localCredentials().ufrag}\r\na=ice-pwd:${client.localCredentials().pwd}\r\n`,
+    oldEtag,
+  )
   assert.equal(stale.status, 412, stale.text)
   assert.equal(stale.headers.get('etag'), etag, 'the 412 names the current tag')
 })
@@ -123,7 +132,11 @@ test('PATCH preconditions and bodies: 428 without If-Match, 412 on a wrong tag, 
 })
 
 test('CORS preflight lists every method and header of the resource; OPTIONS on an endpoint carries the Link headers', async () => {
-  const preflight = {origin: 'https://page.example', 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'authorization,content-type,if-match'}
+  const preflight = {
+    origin: 'https://page.example',
+    'access-control-request-method': 'PATCH',
+    'access-control-request-headers': 'authorization,content-type,if-match',
+  }
   const session = await fetch(clients[0]!.resourceUrl, {method: 'OPTIONS', headers: preflight})
   assert.equal(session.status, 200)
   assert.equal(session.headers.get('access-control-allow-origin'), '*')
@@ -136,7 +149,8 @@ test('CORS preflight lists every method and header of the resource; OPTIONS on a
   assert.equal(endpoint.headers.get('accept-post'), 'application/sdp')
   assert.match(endpoint.headers.get('link') ?? '', new RegExp(`^<${STUN}>; rel="ice-server", <turn:`))
   const exposed = (endpoint.headers.get('access-control-expose-headers') ?? '').split(/,\s*/)
-  for (const h of ['Location', 'ETag', 'Link', 'Retry-After']) assert.ok(exposed.includes(h), `${h} is exposed to scripts`)
+  for (const h of ['Location', 'ETag', 'Link', 'Retry-After'])
+    assert.ok(exposed.includes(h), `${h} is exposed to scripts`)
 })
 
 test('405 with Allow on endpoints and sessions', async () => {

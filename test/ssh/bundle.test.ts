@@ -30,7 +30,10 @@ test('npm run build wrote the bundle with its version, checksum and manifest', (
   assert.is(createHash('sha256').update(code).digest('hex'), m.sha256)
   assert.is(readFileSync(join(bundleDir, `${m.file}.sha256`), 'utf8'), `${m.sha256}  ${m.file}\n`)
   assert.is(m.bytes, code.length)
-  assert.not.ok(/better-sqlite3|\.node['"]|node-gyp-build/.test(code.toString('utf8')), 'no native module is referenced')
+  assert.not.ok(
+    /better-sqlite3|\.node['"]|node-gyp-build/.test(code.toString('utf8')),
+    'no native module is referenced',
+  )
   const b = findBundle()
   assert.equal([b.version, b.sha256], [m.version, m.sha256])
 })
@@ -41,8 +44,14 @@ test('findBundle refuses a bundle changed after the build', () => {
   cpSync(bundleDir, dir, {recursive: true})
   const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))
   appendFileSync(join(dir, m.file), '\n// changed\n')
-  assert.throws(() => findBundle(dir), (e: Error) => e instanceof BadInputError && /does not match the checksum/.test(e.message))
-  assert.throws(() => findBundle(join(tmp, 'nowhere')), (e: Error) => e instanceof BadInputError && /no node bundle/.test(e.message))
+  assert.throws(
+    () => findBundle(dir),
+    (e: Error) => e instanceof BadInputError && /does not match the checksum/.test(e.message),
+  )
+  assert.throws(
+    () => findBundle(join(tmp, 'nowhere')),
+    (e: Error) => e instanceof BadInputError && /no node bundle/.test(e.message),
+  )
 })
 
 test('the bundle runs as the node from a bare directory, with node-sqlite3-wasm for node.db', async () => {
@@ -51,11 +60,27 @@ test('the bundle runs as the node from a bare directory, with node-sqlite3-wasm 
   rmSync(bare, {recursive: true, force: true})
   cpSync(bundleDir, bare, {recursive: true})
   const data = join(bare, 'data')
-  const child = spawn(process.execPath, [join(bare, m.file), '--dir', data, '--name', 'bundled', '--port', '0', '--admin-port', '0', '--rtc-ports', randomRtcRange()], {
-    cwd: bare,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {PATH: process.env.PATH}, // no NODE_PATH or anything else from this package
-  })
+  const child = spawn(
+    process.execPath,
+    [
+      join(bare, m.file),
+      '--dir',
+      data,
+      '--name',
+      'bundled',
+      '--port',
+      '0',
+      '--admin-port',
+      '0',
+      '--rtc-ports',
+      randomRtcRange(),
+    ],
+    {
+      cwd: bare,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {PATH: process.env.PATH}, // no NODE_PATH or anything else from this package
+    },
+  )
   children.push(child)
   let out = ''
   child.stdout!.on('data', (c) => (out += c))
@@ -67,7 +92,9 @@ test('the bundle runs as the node from a bare directory, with node-sqlite3-wasm 
   }
   const state = JSON.parse(readFileSync(join(data, 'state.json'), 'utf8'))
   const token = readFileSync(join(data, 'admin.token'), 'utf8').trim()
-  const info = (await (await fetch(`${state.adminUrl}/v1/node`, {headers: {authorization: `Bearer ${token}`}})).json()) as {version: string}
+  const info = (await (
+    await fetch(`${state.adminUrl}/v1/node`, {headers: {authorization: `Bearer ${token}`}})
+  ).json()) as {version: string}
   assert.is(info.version, pkg.version)
   const exited = new Promise((r) => child.once('exit', r))
   child.kill('SIGTERM')

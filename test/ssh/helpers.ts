@@ -21,7 +21,9 @@ export function oneLine(r: CliResult): string {
 
 /** `node scripts/bundle-node.js --version V --out DIR`: the same source, another version. */
 export function buildBundle(version: string, out: string): {version: string; dir: string; sha256: string} {
-  execFileSync(process.execPath, [join(root, 'scripts', 'bundle-node.js'), '--version', version, '--out', out], {stdio: 'pipe'})
+  execFileSync(process.execPath, [join(root, 'scripts', 'bundle-node.js'), '--version', version, '--out', out], {
+    stdio: 'pipe',
+  })
   const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))
   return {version: m.version, dir: out, sha256: m.sha256}
 }
@@ -32,7 +34,10 @@ export function brokenBundle(out: string, version = '0.0.0-broken'): string {
   const file = `confctl-node-${version}.mjs`
   const code = "process.stderr.write('confctl-node: broken test bundle\\n'); process.exit(7)\n"
   writeFileSync(join(out, file), code)
-  writeFileSync(join(out, 'manifest.json'), JSON.stringify({format: 1, version, file, sha256: createHash('sha256').update(code).digest('hex')}))
+  writeFileSync(
+    join(out, 'manifest.json'),
+    JSON.stringify({format: 1, version, file, sha256: createHash('sha256').update(code).digest('hex')}),
+  )
   return out
 }
 

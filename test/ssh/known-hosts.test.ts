@@ -6,7 +6,15 @@ import {createHmac, randomBytes} from 'node:crypto'
 import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {addKnownHost, checkHostKey, fingerprint, hostKeyAlgorithms, hostKeyName, keyTypeOf, patternsMatch} from '../../src/fleet/ssh/known-hosts.js'
+import {
+  addKnownHost,
+  checkHostKey,
+  fingerprint,
+  hostKeyAlgorithms,
+  hostKeyName,
+  keyTypeOf,
+  patternsMatch,
+} from '../../src/fleet/ssh/known-hosts.js'
 import {formatSshTarget, parseSshTarget, sq} from '../../src/fleet/ssh/ssh-target.js'
 import {BadInputError} from '../../src/errors.js'
 
@@ -26,7 +34,9 @@ const ec = newKey('ec', 'ecdsa')
 
 test('fingerprints are the ones ssh-keygen -l prints', () => {
   for (const k of [a, b, ec]) {
-    const expected = /SHA256:\S+/.exec(execFileSync('ssh-keygen', ['-l', '-f', `${k.file}.pub`], {encoding: 'utf8'}))![0]
+    const expected = /SHA256:\S+/.exec(
+      execFileSync('ssh-keygen', ['-l', '-f', `${k.file}.pub`], {encoding: 'utf8'}),
+    )![0]
     assert.is(fingerprint(k.blob), expected)
   }
   assert.is(keyTypeOf(a.blob), 'ssh-ed25519')
@@ -78,9 +88,16 @@ test('USER@HOST[:PORT] parsing and shell quoting', () => {
   assert.equal(parseSshTarget('ops@[2001:db8::1]:2200'), {user: 'ops', host: '2001:db8::1', port: 2200})
   assert.is(formatSshTarget({user: 'ops', host: '2001:db8::1', port: 2200}), 'ops@[2001:db8::1]:2200')
   for (const bad of ['203.0.113.5', '@host', 'root@', 'root@host:0', 'root@host:99999', 'ro ot@host', 'root@ho;st']) {
-    assert.throws(() => parseSshTarget(bad), (e: Error) => e instanceof BadInputError && /USER@HOST/.test(e.message), bad)
+    assert.throws(
+      () => parseSshTarget(bad),
+      (e: Error) => e instanceof BadInputError && /USER@HOST/.test(e.message),
+      bad,
+    )
   }
-  assert.is(execFileSync('/bin/sh', ['-c', `printf %s ${sq(`it's $HOME; \`x\``)}`], {encoding: 'utf8'}), "it's $HOME; `x`")
+  assert.is(
+    execFileSync('/bin/sh', ['-c', `printf %s ${sq(`it's $HOME; \`x\``)}`], {encoding: 'utf8'}),
+    "it's $HOME; `x`",
+  )
 })
 
 test.run()

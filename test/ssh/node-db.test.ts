@@ -32,7 +32,9 @@ function exercise(db: NodeDb): unknown {
   const upd = db.prepare('UPDATE t SET note = ? WHERE id = ?').run('second', 'b')
   const del = db.prepare('DELETE FROM t WHERE n > ?').run(5)
   // Named parameters the statement does not use are ignored (qoe-recorder passes them all).
-  const rows = db.prepare('SELECT * FROM t WHERE n >= @min ORDER BY id LIMIT @limit').all({min: 1, limit: 10, unused: null})
+  const rows = db
+    .prepare('SELECT * FROM t WHERE n >= @min ORDER BY id LIMIT @limit')
+    .all({min: 1, limit: 10, unused: null})
   return {upd: upd.changes, del: del.changes, rows}
 }
 
@@ -94,7 +96,16 @@ test('a lock directory left by a killed node does not block the next start', () 
 test('SessionStore keeps its behaviour on the default (native) driver: WAL, open sessions closed at start', () => {
   const path = join(dir, 'sessions.db')
   const s = new SessionStore(path)
-  s.joined({id: 'p1', room: 'r', identity: 'alice', displayName: 'Alice', role: 'publisher', remoteIp: '192.0.2.1', userAgent: 'ua', joinedAt: new Date().toISOString()})
+  s.joined({
+    id: 'p1',
+    room: 'r',
+    identity: 'alice',
+    displayName: 'Alice',
+    role: 'publisher',
+    remoteIp: '192.0.2.1',
+    userAgent: 'ua',
+    joinedAt: new Date().toISOString(),
+  })
   s.close()
   const s2 = new SessionStore(path)
   s2.close()

@@ -20,7 +20,17 @@ import {waitForConnection} from '../../src/client/peer-state.js'
 import {SyntheticPublisher} from '../../src/client/publisher.js'
 import {runSmoke} from '../../src/client/smoke.js'
 import {releaseNativeObjects} from '../../src/client/wrtc.js'
-import {bin, brokenBundle, buildBundle, cli, killAll, oneLine, processesMentioning, randomRtcRange, root} from './helpers.js'
+import {
+  bin,
+  brokenBundle,
+  buildBundle,
+  cli,
+  killAll,
+  oneLine,
+  processesMentioning,
+  randomRtcRange,
+  root,
+} from './helpers.js'
 import {freePort, startSshd, type TestSshd} from './sshd.js'
 
 const require = createRequire(import.meta.url)
@@ -60,15 +70,25 @@ test.after(async () => {
 
 function provisionArgs(name: 'n1' | 'n2'): string[] {
   return [
-    'node', 'provision', sshd.target,
-    '--name', name,
-    '--identity-file', sshd.userKey,
-    '--known-hosts', sshd.knownHosts,
-    '--remote-dir', join(remote, name),
-    '--port', String(ports[name].port),
-    '--admin-port', String(ports[name].admin),
-    '--rtc-ports', ports[name].rtc,
-    '--supervisor', 'pidfile',
+    'node',
+    'provision',
+    sshd.target,
+    '--name',
+    name,
+    '--identity-file',
+    sshd.userKey,
+    '--known-hosts',
+    sshd.knownHosts,
+    '--remote-dir',
+    join(remote, name),
+    '--port',
+    String(ports[name].port),
+    '--admin-port',
+    String(ports[name].admin),
+    '--rtc-ports',
+    ports[name].rtc,
+    '--supervisor',
+    'pidfile',
   ]
 }
 
@@ -79,7 +99,14 @@ test('provision puts the node on the host, starts it and records it', async () =
   assert.is(r.exitCode, 0, r.stderr)
   const p = JSON.parse(r.stdout)
   assert.equal(
-    {name: p.name, action: p.action, version: p.version, supervisor: p.supervisor, health: p.health, uploaded: p.uploaded},
+    {
+      name: p.name,
+      action: p.action,
+      version: p.version,
+      supervisor: p.supervisor,
+      health: p.health,
+      uploaded: p.uploaded,
+    },
     {name: 'n1', action: 'provisioned', version: pkgVersion, supervisor: 'pidfile', health: 'ok', uploaded: true},
   )
   assert.is(p.publicUrl, `http://127.0.0.1:${ports.n1.port}`)
@@ -102,11 +129,21 @@ test('provision again: already provisioned, healthy, nothing to do', async () =>
   const before = remoteConfig('n1')
   const r = await run(...provisionArgs('n1'))
   assert.is(r.exitCode, 0, r.stderr)
-  assert.is(r.stdout.trim(), `node 'n1' on ${sshd.target} is already provisioned, version ${pkgVersion}, healthy: nothing to do.`)
+  assert.is(
+    r.stdout.trim(),
+    `node 'n1' on ${sshd.target} is already provisioned, version ${pkgVersion}, healthy: nothing to do.`,
+  )
   assert.equal(remoteConfig('n1'), before)
-  const changed = await run(...provisionArgs('n1').map((a) => (a === String(ports.n1.port) ? String(ports.n1.port + 1) : a)))
+  const changed = await run(
+    ...provisionArgs('n1').map((a) => (a === String(ports.n1.port) ? String(ports.n1.port + 1) : a)),
+  )
   assert.is(changed.exitCode, 2)
-  assert.match(oneLine(changed), new RegExp(`already runs with other settings \\(--port ${ports.n1.port}, --public-url http://127\\.0\\.0\\.1:${ports.n1.port}\\)`))
+  assert.match(
+    oneLine(changed),
+    new RegExp(
+      `already runs with other settings \\(--port ${ports.n1.port}, --public-url http://127\\.0\\.0\\.1:${ports.n1.port}\\)`,
+    ),
+  )
 })
 
 test('status, list, room list and token go through the SSH tunnel', async () => {
@@ -142,7 +179,15 @@ test('node exec runs a command in the node directory; a failing one exits 1', as
   assert.is(r.stdout, `${readFileSync(join(remote, 'n1', 'data', 'node.id'), 'utf8').trim()}\n${join(remote, 'n1')}`) // execa strips the last newline
   const j = await run('node', 'exec', 'n1', '--json', '--', 'echo out; echo err >&2; exit 4')
   assert.is(j.exitCode, 1)
-  assert.equal(JSON.parse(j.stdout), {name: 'n1', host: sshd.target, command: 'echo out; echo err >&2; exit 4', exitCode: 4, signal: null, stdout: 'out\n', stderr: 'err\n'})
+  assert.equal(JSON.parse(j.stdout), {
+    name: 'n1',
+    host: sshd.target,
+    command: 'echo out; echo err >&2; exit 4',
+    exitCode: 4,
+    signal: null,
+    stdout: 'out\n',
+    stderr: 'err\n',
+  })
   assert.match(oneLine(j), /exited with code 4/)
 })
 
@@ -175,23 +220,34 @@ test('upgrade to a rebuilt bundle with a room open: the room goes on during the 
   v2 = buildBundle(`${pkgVersion}-upgrade.2`, join(scratch, 'v2'))
   const target = await targetFromInventory('n1')
   const admin = new AdminClient({nodeName: 'n1', adminUrl: target.adminUrl, token: target.adminToken})
-  const tok = async (room: string, identity: string) => (await admin.createToken({room, identity, name: identity})).token
-  const alice = await SyntheticPublisher.publish({whipUrl: `${target.publicUrl}/whip/standup`, token: await tok('standup', 'alice')})
+  const tok = async (room: string, identity: string) =>
+    (await admin.createToken({room, identity, name: identity})).token
+  const alice = await SyntheticPublisher.publish({
+    whipUrl: `${target.publicUrl}/whip/standup`,
+    token: await tok('standup', 'alice'),
+  })
   publishers.push(alice)
   await waitForConnection(alice.pc, 15_000)
 
-  const upgrade = execa(process.execPath, [bin, 'node', 'upgrade', 'n1', '--bundle', v2.dir, '--timeout', '60s', '--json'], {
-    cwd: root,
-    reject: false,
-    env: {CONFCTL_HOME: home, FORCE_COLOR: '0'},
-  })
+  const upgrade = execa(
+    process.execPath,
+    [bin, 'node', 'upgrade', 'n1', '--bundle', v2.dir, '--timeout', '60s', '--json'],
+    {
+      cwd: root,
+      reject: false,
+      env: {CONFCTL_HOME: home, FORCE_COLOR: '0'},
+    },
+  )
   const deadline = Date.now() + 30_000
   while ((await admin.health().catch(() => ({status: 'down'}))).status !== 'draining') {
     assert.ok(Date.now() < deadline, 'the node was not drained')
     await new Promise((r) => setTimeout(r, 200))
   }
   // Draining: no new room...
-  const refused = await SyntheticPublisher.publish({whipUrl: `${target.publicUrl}/whip/latecomer`, token: await tok('latecomer', 'bob')}).then(
+  const refused = await SyntheticPublisher.publish({
+    whipUrl: `${target.publicUrl}/whip/latecomer`,
+    token: await tok('latecomer', 'bob'),
+  }).then(
     (p) => (publishers.push(p), 'accepted'),
     (err: Error) => err.message,
   )
@@ -199,7 +255,10 @@ test('upgrade to a rebuilt bundle with a room open: the room goes on during the 
   // ...but the open room goes on, and the upgrade waits for it.
   await new Promise((r) => setTimeout(r, 2500))
   const rooms = await admin.rooms()
-  assert.equal(rooms.map((r) => [r.name, r.participants]), [['standup', 1]])
+  assert.equal(
+    rooms.map((r) => [r.name, r.participants]),
+    [['standup', 1]],
+  )
   assert.is(alice.pc.connectionState, 'connected')
   assert.is(upgrade.exitCode, null, 'the upgrade is still waiting')
   assert.is((await admin.node()).version, pkgVersion)
@@ -225,7 +284,12 @@ test('an upgrade that fails its health check is rolled back to the bundle that r
   const broken = brokenBundle(join(scratch, 'broken'))
   const r = await run('node', 'upgrade', 'n1', '--bundle', broken, '--health-timeout', '10s')
   assert.is(r.exitCode, 3)
-  assert.match(oneLine(r), new RegExp(`exited during startup; it was rolled back to version ${v2.version.replace(/[.]/g, '\\.')} and is healthy again\\.$`))
+  assert.match(
+    oneLine(r),
+    new RegExp(
+      `exited during startup; it was rolled back to version ${v2.version.replace(/[.]/g, '\\.')} and is healthy again\\.$`,
+    ),
+  )
   const after = JSON.parse((await run('node', 'status', 'n1', '--json')).stdout)
   assert.equal([after.health, after.info.version], ['ok', v2.version])
   assert.is(remoteConfig('n1').version, v2.version)
@@ -235,12 +299,24 @@ test('upgrade --all goes one node at a time and stops at the first failure, leav
   const p = await run(...provisionArgs('n2'))
   assert.is(p.exitCode, 0, p.stderr)
   const before = remoteConfig('n2')
-  const r = await run('node', 'upgrade', '--all', '--bundle', join(scratch, 'broken'), '--health-timeout', '10s', '--json')
+  const r = await run(
+    'node',
+    'upgrade',
+    '--all',
+    '--bundle',
+    join(scratch, 'broken'),
+    '--health-timeout',
+    '10s',
+    '--json',
+  )
   assert.is(r.exitCode, 3)
   const report = JSON.parse(r.stdout)
   assert.equal(
     report.nodes.map((n: {name: string; action: string; rolledBack: boolean}) => [n.name, n.action, n.rolledBack]),
-    [['n1', 'failed', true], ['n2', 'skipped', false]],
+    [
+      ['n1', 'failed', true],
+      ['n2', 'skipped', false],
+    ],
   )
   assert.match(oneLine(r), /\(1 node\(s\) after it left untouched\)\.$/)
   assert.equal(remoteConfig('n2'), before)
@@ -257,7 +333,15 @@ test('deprovision stops the node and removes it, keeping its data; --purge remov
     assert.ok(d.kept.includes(kept), kept)
     assert.ok(existsSync(join(dir, 'data', kept)), kept)
   }
-  for (const gone of ['releases', 'current', 'config.json', 'run.sh', 'data/admin.token', 'data/join.secret', 'data/node.pid']) {
+  for (const gone of [
+    'releases',
+    'current',
+    'config.json',
+    'run.sh',
+    'data/admin.token',
+    'data/join.secret',
+    'data/node.pid',
+  ]) {
     assert.not.ok(existsSync(join(dir, gone)), gone)
   }
   assert.equal(processesMentioning(join(dir, 'data')), [])

@@ -31,11 +31,25 @@ test.after(async () => {
 })
 
 async function provision(...extra: string[]) {
-  return cli(home, ['node', 'provision', sshd.target, '--name', 'refused', '--remote-dir', join(remote, 'refused'), '--supervisor', 'pidfile', ...extra])
+  return cli(home, [
+    'node',
+    'provision',
+    sshd.target,
+    '--name',
+    'refused',
+    '--remote-dir',
+    join(remote, 'refused'),
+    '--supervisor',
+    'pidfile',
+    ...extra,
+  ])
 }
 
 function nothingChanged(): void {
-  assert.not.ok(existsSync(join(home, 'fleet.yaml')) && readFileSync(join(home, 'fleet.yaml'), 'utf8').includes('refused'), 'fleet.yaml unchanged')
+  assert.not.ok(
+    existsSync(join(home, 'fleet.yaml')) && readFileSync(join(home, 'fleet.yaml'), 'utf8').includes('refused'),
+    'fleet.yaml unchanged',
+  )
   assert.not.ok(existsSync(join(remote, 'refused', 'config.json')), 'nothing installed on the host')
 }
 
@@ -54,7 +68,15 @@ test('an unknown host key is refused with its fingerprint; --accept-new records 
   nothingChanged()
   // With --accept-new it is recorded; the port is then refused on purpose (no node started).
   const blocker = await listenOn(0)
-  const accepted = await provision('--identity-file', sshd.userKey, '--known-hosts', kh, '--accept-new', '--port', String(blocker))
+  const accepted = await provision(
+    '--identity-file',
+    sshd.userKey,
+    '--known-hosts',
+    kh,
+    '--accept-new',
+    '--port',
+    String(blocker),
+  )
   assert.is(accepted.exitCode, 3, accepted.stderr)
   assert.ok(readFileSync(kh, 'utf8').startsWith(`[127.0.0.1]:${sshd.port} ssh-ed25519 `))
   const found = execFileSync('ssh-keygen', ['-F', `[127.0.0.1]:${sshd.port}`, '-f', kh], {encoding: 'utf8'})
@@ -81,7 +103,10 @@ test('a changed host key is refused, showing the new key as OpenSSH does (SHA256
 test('a user key the host does not accept is refused', async () => {
   const r = await provision('--identity-file', sshd.wrongKey, '--known-hosts', sshd.knownHosts)
   assert.is(r.exitCode, 3, r.stderr)
-  assert.match(oneLine(r), new RegExp(`${sshd.user}@127\\.0\\.0\\.1:${sshd.port} refused SSH authentication \\(tried .*wrong_key\\)`))
+  assert.match(
+    oneLine(r),
+    new RegExp(`${sshd.user}@127\\.0\\.0\\.1:${sshd.port} refused SSH authentication \\(tried .*wrong_key\\)`),
+  )
   nothingChanged()
 })
 
@@ -94,7 +119,17 @@ test('a host without node on its PATH is reported', async () => {
 
 test('an unreachable host, a missing key file and bad usage', async () => {
   const closed = await freePort()
-  const r = await cli(home, ['node', 'provision', `${sshd.user}@127.0.0.1:${closed}`, '--name', 'refused', '--identity-file', sshd.userKey, '--known-hosts', sshd.knownHosts])
+  const r = await cli(home, [
+    'node',
+    'provision',
+    `${sshd.user}@127.0.0.1:${closed}`,
+    '--name',
+    'refused',
+    '--identity-file',
+    sshd.userKey,
+    '--known-hosts',
+    sshd.knownHosts,
+  ])
   assert.is(r.exitCode, 3)
   assert.match(oneLine(r), /cannot reach .* over SSH: connection refused/)
   const noKey = await provision('--identity-file', join(home, 'no-such-key'), '--known-hosts', sshd.knownHosts)
@@ -121,9 +156,21 @@ test('an unreachable host, a missing key file and bad usage', async () => {
 
 test('a public port in use on the host is reported before anything is installed', async () => {
   const busy = await listenOn(0)
-  const r = await provision('--identity-file', sshd.userKey, '--known-hosts', sshd.knownHosts, '--port', String(busy), '--rtc-ports', randomRtcRange())
+  const r = await provision(
+    '--identity-file',
+    sshd.userKey,
+    '--known-hosts',
+    sshd.knownHosts,
+    '--port',
+    String(busy),
+    '--rtc-ports',
+    randomRtcRange(),
+  )
   assert.is(r.exitCode, 3, r.stderr)
-  assert.match(oneLine(r), new RegExp(`port ${busy} on .* is already in use \\(EADDRINUSE\\); choose another with --port`))
+  assert.match(
+    oneLine(r),
+    new RegExp(`port ${busy} on .* is already in use \\(EADDRINUSE\\); choose another with --port`),
+  )
   nothingChanged()
 })
 
@@ -142,7 +189,10 @@ test('a host without the disk space the node needs is reported', async () => {
     assert.unreachable('provision should have failed')
   } catch (err) {
     assert.instance(err, UnreachableError)
-    assert.match((err as Error).message, /has only .* free on .*; the node needs at least .* there for its bundle and data\.$/)
+    assert.match(
+      (err as Error).message,
+      /has only .* free on .*; the node needs at least .* there for its bundle and data\.$/,
+    )
   } finally {
     delete process.env.CONFCTL_HOME
   }

@@ -105,16 +105,21 @@ export async function startSshd(): Promise<TestSshd> {
   )
   // sshd's privilege separation directory; Debian creates it only when its service starts.
   if (process.getuid?.() === 0) mkdirSync('/run/sshd', {recursive: true, mode: 0o755})
-  writeFileSync(file('known_hosts'), `[127.0.0.1]:${port} ${readFileSync(file('host_key.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ')}\n`)
+  writeFileSync(
+    file('known_hosts'),
+    `[127.0.0.1]:${port} ${readFileSync(file('host_key.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ')}\n`,
+  )
   // sshd under a small watchdog shell: it stops sshd when this test process is gone, even
   // after a SIGKILL (a hung test file is killed by scripts/run-tests.js), so no sshd outlives it.
   const watchdog = [
     `${SSHD} -D -e -f "$1" & s=$!`,
-    'trap \'kill $s 2>/dev/null; wait $s; exit 0\' TERM INT',
+    "trap 'kill $s 2>/dev/null; wait $s; exit 0' TERM INT",
     'while kill -0 "$2" 2>/dev/null && kill -0 $s 2>/dev/null; do sleep 1 & wait $!; done',
     'kill $s 2>/dev/null; wait $s',
   ].join('\n')
-  const child = spawn('/bin/sh', ['-c', watchdog, 'sshd-watchdog', file('sshd_config'), String(process.pid)], {stdio: ['ignore', 'ignore', 'pipe']})
+  const child = spawn('/bin/sh', ['-c', watchdog, 'sshd-watchdog', file('sshd_config'), String(process.pid)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
   let log = ''
   child.stderr!.on('data', (c) => (log += c))
   const kill = () => {

@@ -17,8 +17,15 @@ test('register, hold and audit on PostgreSQL', async () => {
     const open = await cli(home, ['dsar', 'open', '--type', 'erasure', '--subject', 'user_id=anna', '--json'], env)
     assert.is(open.exitCode, 0, open.stderr)
     const list = await cli(home, ['dsar', 'list', '--json'], env)
-    assert.equal(list.json.requests.map((r: {id: string}) => r.id), [open.json.id])
-    const hold = await cli(home, ['hold', 'add', '--store', 'node-edge1', '--reason', 'incident 2026-113', '--json'], env)
+    assert.equal(
+      list.json.requests.map((r: {id: string}) => r.id),
+      [open.json.id],
+    )
+    const hold = await cli(
+      home,
+      ['hold', 'add', '--store', 'node-edge1', '--reason', 'incident 2026-113', '--json'],
+      env,
+    )
     assert.is(hold.exitCode, 0, hold.stderr)
     const erase = await cli(home, ['dsar', 'erase', open.json.id, '--execute', '--json'], env)
     assert.is(erase.exitCode, 0, erase.stderr)

@@ -19,7 +19,15 @@ test.before(async () => {
   tick = await fixtureTick()
 })
 
-const KEYS = {up: '\u001b[A', down: '\u001b[B', enter: '\r', esc: '\u001b', tab: '\t', backspace: '\u007f', ctrlC: '\u0003'}
+const KEYS = {
+  up: '\u001b[A',
+  down: '\u001b[B',
+  enter: '\r',
+  esc: '\u001b',
+  tab: '\t',
+  backspace: '\u007f',
+  ctrlC: '\u0003',
+}
 /** One turn of the event loop: React (legacy root) renders a store update synchronously, so by
  *  then the frame shows what the key or snapshot did; only for checks that nothing changed. */
 const nextTurn = () => new Promise((r) => setImmediate(r))
@@ -34,7 +42,16 @@ function mount(opts: {actions?: FleetActions; source?: ReturnType<typeof staticS
     dispatch(action)
   }
   let quits = 0
-  const app = render(<TopApp source={source} theme={makeTheme(0)} size={{columns: 80, rows: 24}} store={store} actions={opts.actions} onQuit={() => quits++} />)
+  const app = render(
+    <TopApp
+      source={source}
+      theme={makeTheme(0)}
+      size={{columns: 80, rows: 24}}
+      store={store}
+      actions={opts.actions}
+      onQuit={() => quits++}
+    />,
+  )
   return {
     app,
     store,
@@ -42,7 +59,11 @@ function mount(opts: {actions?: FleetActions; source?: ReturnType<typeof staticS
     quits: () => quits,
     frame: () => app.lastFrame() ?? '',
     /** The first frame is drawn and Ink's input listener attached (after the first render). */
-    ready: () => until('the first frame and the keyboard listener', () => (app.lastFrame() ?? '') !== '' && app.stdin.listenerCount('readable') > 0),
+    ready: () =>
+      until(
+        'the first frame and the keyboard listener',
+        () => (app.lastFrame() ?? '') !== '' && app.stdin.listenerCount('readable') > 0,
+      ),
     async press(...keys: string[]) {
       for (const k of keys) {
         await this.ready()
@@ -115,7 +136,7 @@ test('the app tells its source which room it shows in detail: the poller fetches
   const n = source.focused.length
   await m.press(KEYS.enter)
   assert.match(m.frame(), /^Participant alice in standup/m)
-  assert.is(source.focused.length, n, "the participant view keeps the same room: no new request")
+  assert.is(source.focused.length, n, 'the participant view keeps the same room: no new request')
   await m.press(KEYS.esc, KEYS.esc)
   assert.match(m.frame(), /^Rooms/m)
   assert.is(source.focused.at(-1), null)

@@ -6,7 +6,12 @@
 import type {NodeInfo, ParticipantInfo, RoomDetail, RoomSummary, StreamStats} from '../../src/api/node-api.js'
 import {roomStats} from '../../src/api/room-stats.js'
 import type {NodeAnswer} from '../../src/fleet/snapshot.js'
-import {SnapshotPoller, type DetailRequest, type PollTarget, type SnapshotTick} from '../../src/fleet/snapshot-poller.js'
+import {
+  SnapshotPoller,
+  type DetailRequest,
+  type PollTarget,
+  type SnapshotTick,
+} from '../../src/fleet/snapshot-poller.js'
 
 export const T0 = Date.parse('2025-03-01T10:00:00.000Z')
 export const TICKS = 60
@@ -25,7 +30,13 @@ function info(name: string, draining: boolean, cpu: number): NodeInfo {
   }
 }
 
-function stream(pid: string, kind: 'audio' | 'video', direction: 'uplink' | 'downlink', t: number, q: {loss?: number; jitter?: number; rtt?: number | null; mos?: number | null} = {}): StreamStats {
+function stream(
+  pid: string,
+  kind: 'audio' | 'video',
+  direction: 'uplink' | 'downlink',
+  t: number,
+  q: {loss?: number; jitter?: number; rtt?: number | null; mos?: number | null} = {},
+): StreamStats {
   const base = kind === 'audio' ? 40_000 : 500_000
   // A ramp that repeats every 20 s, so sparklines have a shape.
   const bitrate = Math.round(base * (0.5 + (t % 20) / 20))
@@ -48,7 +59,14 @@ function stream(pid: string, kind: 'audio' | 'video', direction: 'uplink' | 'dow
   }
 }
 
-function person(id: string, identity: string, name: string, role: 'publisher' | 'subscriber', streams: StreamStats[], extra: Partial<ParticipantInfo> = {}): ParticipantInfo {
+function person(
+  id: string,
+  identity: string,
+  name: string,
+  role: 'publisher' | 'subscriber',
+  streams: StreamStats[],
+  extra: Partial<ParticipantInfo> = {},
+): ParticipantInfo {
   return {
     id,
     identity,
@@ -98,20 +116,41 @@ export function serve(a: {info: NodeInfo; rooms: RoomDetail[]}, details: DetailR
 export function answers(t: number): Record<string, {info: NodeInfo; rooms: RoomDetail[]} | Error> {
   const edge1 = [
     room('standup', 754, [
-      person('pa11ce', 'alice', 'Alice A.', 'publisher', [stream('pa11ce', 'audio', 'uplink', t), stream('pa11ce', 'video', 'uplink', t)]),
-      person('pb0b00', 'bob', 'Bob B.', 'publisher', [stream('pb0b00', 'audio', 'uplink', t, {jitter: 24.5, mos: 3.9}), stream('pb0b00', 'video', 'uplink', t, {jitter: 24.5})]),
-      person('pcar01', 'carol', 'Carol C.', 'subscriber', [stream('pa11ce', 'audio', 'downlink', t), stream('pa11ce', 'video', 'downlink', t)], {publisherId: 'pa11ce'}),
+      person('pa11ce', 'alice', 'Alice A.', 'publisher', [
+        stream('pa11ce', 'audio', 'uplink', t),
+        stream('pa11ce', 'video', 'uplink', t),
+      ]),
+      person('pb0b00', 'bob', 'Bob B.', 'publisher', [
+        stream('pb0b00', 'audio', 'uplink', t, {jitter: 24.5, mos: 3.9}),
+        stream('pb0b00', 'video', 'uplink', t, {jitter: 24.5}),
+      ]),
+      person(
+        'pcar01',
+        'carol',
+        'Carol C.',
+        'subscriber',
+        [stream('pa11ce', 'audio', 'downlink', t), stream('pa11ce', 'video', 'downlink', t)],
+        {publisherId: 'pa11ce'},
+      ),
     ]),
     room('lecture', 3725, [
-      person('pdave1', 'dave', 'Dave D.', 'publisher', [stream('pdave1', 'audio', 'uplink', t, {loss: 0.052, jitter: 41.0, mos: 3.1}), stream('pdave1', 'video', 'uplink', t, {loss: 0.06})]),
+      person('pdave1', 'dave', 'Dave D.', 'publisher', [
+        stream('pdave1', 'audio', 'uplink', t, {loss: 0.052, jitter: 41.0, mos: 3.1}),
+        stream('pdave1', 'video', 'uplink', t, {loss: 0.06}),
+      ]),
     ]),
   ]
-  const edge2 = [room('quiet', 60, [person('perin1', 'erin', 'Erin E.', 'publisher', [stream('perin1', 'audio', 'uplink', t)])])]
+  const edge2 = [
+    room('quiet', 60, [person('perin1', 'erin', 'Erin E.', 'publisher', [stream('perin1', 'audio', 'uplink', t)])]),
+  ]
   return {
     edge1: {info: info('edge1', false, 23), rooms: edge1},
     edge2: {info: info('edge2', true, 4), rooms: edge2},
     // edge3 answered until 42 s before the last tick, then nothing.
-    edge3: t < TICKS - 42 ? {info: info('edge3', false, 9), rooms: []} : new Error("node 'edge3' is unreachable at http://127.0.0.1:9: connection refused (is the node running?)."),
+    edge3:
+      t < TICKS - 42
+        ? {info: info('edge3', false, 9), rooms: []}
+        : new Error("node 'edge3' is unreachable at http://127.0.0.1:9: connection refused (is the node running?)."),
   }
 }
 
@@ -128,7 +167,13 @@ export async function fixtureTick(opts: {keepRemoteIp?: boolean} = {}): Promise<
       return serve(a, details)
     },
   }))
-  const poller = new SnapshotPoller({targets: () => targets, intervalMs: 1000, timeoutMs: 500, keepRemoteIp: opts.keepRemoteIp, now: () => now})
+  const poller = new SnapshotPoller({
+    targets: () => targets,
+    intervalMs: 1000,
+    timeoutMs: 500,
+    keepRemoteIp: opts.keepRemoteIp,
+    now: () => now,
+  })
   poller.focus({node: 'edge1', room: 'standup'})
   let tick: SnapshotTick | undefined
   for (; t < TICKS; t++) {

@@ -16,8 +16,17 @@ export interface PtyRun {
   exited: Promise<{exitCode: number; signal?: number}>
 }
 
-export function spawnInTerminal(argv: string[], opts: {cols: number; rows: number; cwd: string; env: Record<string, string>}): PtyRun {
-  const term = pty.spawn(argv[0]!, argv.slice(1), {name: 'xterm-256color', cols: opts.cols, rows: opts.rows, cwd: opts.cwd, env: opts.env})
+export function spawnInTerminal(
+  argv: string[],
+  opts: {cols: number; rows: number; cwd: string; env: Record<string, string>},
+): PtyRun {
+  const term = pty.spawn(argv[0]!, argv.slice(1), {
+    name: 'xterm-256color',
+    cols: opts.cols,
+    rows: opts.rows,
+    cwd: opts.cwd,
+    env: opts.env,
+  })
   const vt = new VirtualTerminal(opts.cols, opts.rows)
   let raw = ''
   let alive = true

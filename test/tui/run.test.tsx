@@ -20,7 +20,6 @@ test.before(async () => {
   tick = await fixtureTick()
 })
 
-
 class FakeTty extends EventEmitter {
   isTTY = true
   columns = 80
@@ -51,11 +50,22 @@ function start(source = staticSource(tick)) {
   const stdin = fakeStdin()
   let err = ''
   const stderr = {write: (s: string) => ((err += s), true)} as unknown as NodeJS.WriteStream
-  const done = runTop({source, stdout: stdout as unknown as NodeJS.WriteStream, stdin, stderr, colorLevel: 2, handleProcessEvents: false})
+  const done = runTop({
+    source,
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin,
+    stderr,
+    colorLevel: 2,
+    handleProcessEvents: false,
+  })
   const screen = () => stdout.vt.text()
   /** The dashboard is drawn and Ink reads the keyboard (its useInput listener is attached after
    *  the first frame, so a key written earlier would be lost). */
-  const ready = () => until('the first frame and the keyboard listener', () => /3 nodes: /.test(screen()) && stdin.listenerCount('readable') > 0)
+  const ready = () =>
+    until(
+      'the first frame and the keyboard listener',
+      () => /3 nodes: /.test(screen()) && stdin.listenerCount('readable') > 0,
+    )
   return {stdout, stdin, done, stderr: () => err, screen, ready}
 }
 
@@ -131,7 +141,10 @@ test('a resize repaints the whole screen at the new size, and keeps the view', a
   await until('the repaint at 60x20', () => /q quit/.test(t.stdout.vt.lines()[19] ?? ''))
   const small = t.stdout.vt.lines()
   assert.is(small.length, 20)
-  assert.ok(small.every((l) => l.length <= 59), 'nothing of the wider layout is left')
+  assert.ok(
+    small.every((l) => l.length <= 59),
+    'nothing of the wider layout is left',
+  )
   assert.match(small[19], /q quit/, small.join('\n'))
   t.stdin.write('q')
   assert.is(await t.done, 0)

@@ -22,25 +22,45 @@ test.before(async () => {
   tickWithIp = await fixtureTick({keepRemoteIp: true})
 })
 
-const screen = (view: View, o: {width?: number; height?: number; ui?: UiState; showIp?: boolean; t?: SnapshotTick} = {}) =>
-  renderScreen(o.t ?? tick, o.ui ?? initialState(view), {width: o.width ?? 80, height: o.height ?? 24, theme: plain, showIp: o.showIp ?? false})
+const screen = (
+  view: View,
+  o: {width?: number; height?: number; ui?: UiState; showIp?: boolean; t?: SnapshotTick} = {},
+) =>
+  renderScreen(o.t ?? tick, o.ui ?? initialState(view), {
+    width: o.width ?? 80,
+    height: o.height ?? 24,
+    theme: plain,
+    showIp: o.showIp ?? false,
+  })
 const text = (view: View, o: Parameters<typeof screen>[1] = {}) => screenText(screen(view, o))
 const row = (t: string, start: string) => t.split('\n').find((l) => l.includes(start)) ?? ''
 
 const ROOM: View = {kind: 'room', node: 'edge1', room: 'standup'}
-const VIEWS: View[] = [{kind: 'fleet'}, {kind: 'rooms'}, {kind: 'rooms', node: 'edge1'}, ROOM, {kind: 'participant', node: 'edge1', room: 'standup', participantId: 'pcar01'}]
+const VIEWS: View[] = [
+  {kind: 'fleet'},
+  {kind: 'rooms'},
+  {kind: 'rooms', node: 'edge1'},
+  ROOM,
+  {kind: 'participant', node: 'edge1', room: 'standup', participantId: 'pcar01'},
+]
 
 test('fleet view: one row per node with state, rooms, participants, bitrates, packets/s, CPU, worst loss', () => {
   const t = text({kind: 'fleet'})
   assert.match(t.split('\n')[0], /^ top │ 3 nodes: 1 up, 1 draining, 1 unreachable │ 3 rooms │ 5 part\.\s+10:00:00Z $/)
-  assert.match(text({kind: 'fleet'}, {width: 120}).split('\n')[0], /confctl top │ 3 nodes: 1 up, 1 draining, 1 unreachable │ 3 rooms │ 5 participants │ every 1s\s+10:00:00Z $/)
+  assert.match(
+    text({kind: 'fleet'}, {width: 120}).split('\n')[0],
+    /confctl top │ 3 nodes: 1 up, 1 draining, 1 unreachable │ 3 rooms │ 5 participants │ every 1s\s+10:00:00Z $/,
+  )
   assert.match(row(t, 'edge1'), /edge1\s+up\s+2\s+4\s+2\.3 Mb\/s\s+783 kb\/s\s+600\s+23%\s+6\.0%/)
   assert.match(row(t, 'edge2'), /edge2\s+draining\s+1\s+1\s+58 kb\/s\s+0 b\/s\s+50\s+4%\s+0\.0%/)
   assert.match(row(t, 'edge3 '), /edge3\s+unreachable 42s\s+-\s+-/)
   assert.match(t, /edge3 unreachable: select a node to see why/)
   // With edge3 selected, the reason is shown.
   const ui = reduce(reduce(initialState(), key('G')), key('G'))
-  assert.match(text({kind: 'fleet'}, {ui}), /node 'edge3' is unreachable at http:\/\/127\.0\.0\.1:9: connection refused/)
+  assert.match(
+    text({kind: 'fleet'}, {ui}),
+    /node 'edge3' is unreachable at http:\/\/127\.0\.0\.1:9: connection refused/,
+  )
 })
 
 test('rooms view: room, node, participants, publishers, bitrate, worst jitter / loss / MOS, age', () => {
@@ -50,7 +70,10 @@ test('rooms view: room, node, participants, publishers, bitrate, worst jitter / 
   assert.match(row(t, 'lecture'), /lecture\s+edge1\s+1\s+1\s+783 kb\/s\s+0 b\/s\s+41\.0\s+6\.0%\s+3\.10\s+1h02m/)
   assert.match(row(t, 'standup'), /standup\s+edge1\s+3\s+2\s+1\.6 Mb\/s\s+783 kb\/s\s+24\.5\s+0\.0%\s+3\.90\s+12m34s/)
   assert.match(row(t, 'quiet'), /quiet\s+edge2\s+1\s+1/)
-  assert.ok(lines.findIndex((l) => l.includes('lecture')) < lines.findIndex((l) => l.includes('standup')), 'sorted by name')
+  assert.ok(
+    lines.findIndex((l) => l.includes('lecture')) < lines.findIndex((l) => l.includes('standup')),
+    'sorted by name',
+  )
   assert.not.match(text({kind: 'rooms', node: 'edge2'}), /standup/)
 })
 
@@ -78,7 +101,10 @@ test('room view: participants x streams with kind, codec, direction, bitrate, lo
   assert.match(t, /bob\s+pub\s+video\s+VP8\s+up\s+725 kb\/s/)
   assert.match(t, /carol\s+sub\s+audio\s+opus\s+down\s+58 kb\/s\s+0\.0%\s+3\.2\s+42\.0\s+4\.38/)
   // 60 one-second samples in a 60-column sparkline: the 20 s ramp shows three times.
-  const spark = row(t, 'alice').trimEnd().match(/[▁▂▃▄▅▆▇█]+$/)?.[0] ?? ''
+  const spark =
+    row(t, 'alice')
+      .trimEnd()
+      .match(/[▁▂▃▄▅▆▇█]+$/)?.[0] ?? ''
   assert.is(spark.length, 60)
   const cols = [...spark]
   assert.is(cols[59], '█', 'the newest sample (top of the ramp) on the right')
@@ -103,13 +129,19 @@ test('participant view: details, the IP only with --show-ip (and only if the sna
 })
 
 test('a room on an unreachable node, or one that closed, says so instead of showing stale data', () => {
-  assert.match(text({kind: 'room', node: 'edge3', room: 'gone'}), /node 'edge3' is unreachable \(no answer for 42s\): nothing here is live\./)
+  assert.match(
+    text({kind: 'room', node: 'edge3', room: 'gone'}),
+    /node 'edge3' is unreachable \(no answer for 42s\): nothing here is live\./,
+  )
   assert.match(text({kind: 'room', node: 'edge1', room: 'gone'}), /room 'gone' is no longer on node 'edge1'/)
-  assert.match(text({kind: 'participant', node: 'edge1', room: 'standup', participantId: 'nobody'}), /participant nobody has left room 'standup'/)
+  assert.match(
+    text({kind: 'participant', node: 'edge1', room: 'standup', participantId: 'nobody'}),
+    /participant nobody has left room 'standup'/,
+  )
   assert.match(text({kind: 'rooms', node: 'edge3'}), /node 'edge3' is unreachable: no live rooms to show/)
 })
 
-test("a room whose details are not in the tick yet (it was only just focused) says they are on their way", () => {
+test('a room whose details are not in the tick yet (it was only just focused) says they are on their way', () => {
   // The fixture fetched only edge1/standup in detail: lecture has its summary, no participants.
   const lecture = tick.snapshot.nodes[0].rooms.find((r) => r.name === 'lecture')!
   assert.is(lecture.participantsList, undefined)
@@ -117,8 +149,16 @@ test("a room whose details are not in the tick yet (it was only just focused) sa
   assert.match(t, /^Room lecture on edge1 · 1 \(1 pub\) · in 783 kb\/s/m, 'the title from the summary')
   assert.match(t, /fetching the participants of room 'lecture'…/)
   assert.not.match(t, /no participants|no longer/)
-  const paused = reduce(initialState({kind: 'room', node: 'edge1', room: 'lecture'}), {type: 'key', input: 'p', key: {}, ctx: {rows: [], pageSize: 1, sortColumns: 0}})
-  assert.match(text({kind: 'room', node: 'edge1', room: 'lecture'}, {ui: paused}), /paused before the participants of room 'lecture' were fetched: p resumes\./)
+  const paused = reduce(initialState({kind: 'room', node: 'edge1', room: 'lecture'}), {
+    type: 'key',
+    input: 'p',
+    key: {},
+    ctx: {rows: [], pageSize: 1, sortColumns: 0},
+  })
+  assert.match(
+    text({kind: 'room', node: 'edge1', room: 'lecture'}, {ui: paused}),
+    /paused before the participants of room 'lecture' were fetched: p resumes\./,
+  )
   const who = text({kind: 'participant', node: 'edge1', room: 'lecture', participantId: 'pdave1'})
   assert.match(who, /fetching the participants of room 'lecture'…/)
   assert.not.match(who, /has left/)
@@ -150,7 +190,12 @@ test('the narrowest views drop the least important columns first', () => {
 })
 
 test('colour: bands on the figures at 256 colours and truecolor; none at all without colour', () => {
-  const rich = renderScreen(tick, initialState({kind: 'rooms'}), {width: 100, height: 24, theme: makeTheme(3), showIp: false})
+  const rich = renderScreen(tick, initialState({kind: 'rooms'}), {
+    width: 100,
+    height: 24,
+    theme: makeTheme(3),
+    showIp: false,
+  })
   const lecture = rich.lines.find((l) => lineText(l).includes('lecture'))!
   const seg = (s: string) => lecture.find((x) => x.text.trim() === s)
   assert.is(seg('6.0%')?.style?.color, '#ff5f5f', 'loss over 3 % is poor')
@@ -158,7 +203,12 @@ test('colour: bands on the figures at 256 colours and truecolor; none at all wit
   assert.is(seg('3.10')?.style?.color, '#ff5f5f', 'MOS under 3.6 is poor')
   const standup = rich.lines.find((l) => lineText(l).includes('standup'))!
   assert.is(standup.find((x) => x.text.trim() === '24.5')?.style?.color, '#ffd75f', 'jitter 20-30 ms is fair')
-  const c256 = renderScreen(tick, initialState({kind: 'rooms'}), {width: 100, height: 24, theme: makeTheme(2), showIp: false})
+  const c256 = renderScreen(tick, initialState({kind: 'rooms'}), {
+    width: 100,
+    height: 24,
+    theme: makeTheme(2),
+    showIp: false,
+  })
   assert.ok(c256.lines.flat().some((s) => s.style?.color === 'ansi256(203)'))
   for (const v of VIEWS) {
     for (const s of screen(v).lines.flat()) {
@@ -167,7 +217,10 @@ test('colour: bands on the figures at 256 colours and truecolor; none at all wit
     }
   }
   const sel = screen({kind: 'fleet'}).lines[3]
-  assert.ok(sel[0].text === '›' && sel.some((s) => s.style?.inverse), 'without colour the selection is a marker and inverse video')
+  assert.ok(
+    sel[0].text === '›' && sel.some((s) => s.style?.inverse),
+    'without colour the selection is a marker and inverse video',
+  )
 })
 
 test('colour depth detection: NO_COLOR, FORCE_COLOR, COLORTERM, TERM, not a TTY', () => {
@@ -196,11 +249,20 @@ test('names and user agents cannot put escape sequences on the terminal', async 
 })
 
 test('a long list scrolls with the cursor; a 1,000-room fleet renders quickly', async () => {
-  const poller = new SnapshotPoller({targets: () => syntheticTargets({nodes: 10, rooms: 1000, participants: 5000}), intervalMs: 1000})
+  const poller = new SnapshotPoller({
+    targets: () => syntheticTargets({nodes: 10, rooms: 1000, participants: 5000}),
+    intervalMs: 1000,
+  })
   const big = await poller.tick()
   let ui = initialState({kind: 'rooms'})
   const started = performance.now()
-  for (let i = 0; i < 500; i++) ui = reduce(ui, {type: 'key', input: 'j', key: {}, ctx: renderScreen(big, ui, {width: 80, height: 24, theme: plain, showIp: false}).ctx})
+  for (let i = 0; i < 500; i++)
+    ui = reduce(ui, {
+      type: 'key',
+      input: 'j',
+      key: {},
+      ctx: renderScreen(big, ui, {width: 80, height: 24, theme: plain, showIp: false}).ctx,
+    })
   const per = (performance.now() - started) / 500
   const t = screenText(renderScreen(big, ui, {width: 80, height: 24, theme: plain, showIp: false}))
   assert.match(t, /› room-0501/)
@@ -208,7 +270,16 @@ test('a long list scrolls with the cursor; a 1,000-room fleet renders quickly', 
 })
 
 function key(input: string, rows = 3) {
-  return {type: 'key' as const, input, key: {}, ctx: {rows: Array.from({length: rows}, (_, i) => ({key: `edge${i + 1}`, node: `edge${i + 1}`})), pageSize: 10, sortColumns: 9}}
+  return {
+    type: 'key' as const,
+    input,
+    key: {},
+    ctx: {
+      rows: Array.from({length: rows}, (_, i) => ({key: `edge${i + 1}`, node: `edge${i + 1}`})),
+      pageSize: 10,
+      sortColumns: 9,
+    },
+  }
 }
 
 test.run()

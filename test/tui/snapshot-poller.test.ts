@@ -11,7 +11,13 @@ import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {BadInputError} from '../../src/errors.js'
 import {AdminClient} from '../../src/fleet/admin-client.js'
-import {parseIntervalMs, SnapshotPoller, type DetailRequest, type PollTarget, type Scheduler} from '../../src/fleet/snapshot-poller.js'
+import {
+  parseIntervalMs,
+  SnapshotPoller,
+  type DetailRequest,
+  type PollTarget,
+  type Scheduler,
+} from '../../src/fleet/snapshot-poller.js'
 import {clientTarget, inventoryTargets} from '../../src/fleet/snapshot-targets.js'
 import {streamKey} from '../../src/fleet/snapshot.js'
 import {until} from '../helpers/until.js'
@@ -39,7 +45,12 @@ function manualScheduler() {
 
 /** A fake node serving edge1's fixture rooms (under its own name); `asked` records the
  *  detail request of each fetch. */
-function target(name: string, behave: (n: number) => Promise<'ok' | Error | 'hang'>, t = () => 0, asked: DetailRequest[] = []): PollTarget {
+function target(
+  name: string,
+  behave: (n: number) => Promise<'ok' | Error | 'hang'>,
+  t = () => 0,
+  asked: DetailRequest[] = [],
+): PollTarget {
   let calls = 0
   return {
     name,
@@ -64,10 +75,21 @@ test('all nodes are asked at once; a node that does not answer in time is unreac
     await both
     return 'ok' as const
   }
-  const targets = [target('a', together), target('b', together), target('c', async () => 'hang'), target('d', async () => new Error('connection refused.'))]
+  const targets = [
+    target('a', together),
+    target('b', together),
+    target('c', async () => 'hang'),
+    target('d', async () => new Error('connection refused.')),
+  ]
   const poller = new SnapshotPoller({targets: () => targets, timeoutMs: 300})
   let timer: NodeJS.Timeout | undefined
-  const bounded = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the tick did not end within 10 s: the per-node deadline did not hold')), 10_000)))
+  const bounded = new Promise<never>(
+    (_, reject) =>
+      (timer = setTimeout(
+        () => reject(new Error('the tick did not end within 10 s: the per-node deadline did not hold')),
+        10_000,
+      )),
+  )
   const {snapshot} = await Promise.race([poller.tick(), bounded]).finally(() => clearTimeout(timer))
   assert.equal(
     snapshot.nodes.map((n) => [n.name, n.state, n.problem]),
@@ -79,7 +101,11 @@ test('all nodes are asked at once; a node that does not answer in time is unreac
     ],
   )
   const c = snapshot.nodes[2]
-  assert.equal([c.lastSeen, c.info, c.totals, c.rooms], [null, null, null, []], 'nothing stale is shown for an unreachable node')
+  assert.equal(
+    [c.lastSeen, c.info, c.totals, c.rooms],
+    [null, null, null, []],
+    'nothing stale is shown for an unreachable node',
+  )
 })
 
 test('a node that stops answering keeps the time of its last answer; one that answers again is up again', async () => {
@@ -92,7 +118,10 @@ test('a node that stops answering keeps the time of its last answer; one that an
   now += 1000
   const third = (await poller.tick()).snapshot
   assert.equal([second.nodes[0].state, second.nodes[0].lastSeen], ['unreachable', new Date(T0).toISOString()])
-  assert.equal([third.nodes[0].state, third.nodes[0].lastSeen, third.time], ['unreachable', new Date(T0).toISOString(), new Date(T0 + 2000).toISOString()])
+  assert.equal(
+    [third.nodes[0].state, third.nodes[0].lastSeen, third.time],
+    ['unreachable', new Date(T0).toISOString(), new Date(T0 + 2000).toISOString()],
+  )
   now += 1000
   const fourth = (await poller.tick()).snapshot
   assert.equal([fourth.nodes[0].state, fourth.nodes[0].lastSeen], ['up', new Date(T0 + 3000).toISOString()])
@@ -101,7 +130,21 @@ test('a node that stops answering keeps the time of its last answer; one that an
 test('one snapshot per tick to every subscriber, never changed afterwards', async () => {
   let t = 0
   let now = T0
-  const poller = new SnapshotPoller({targets: () => [target('n1', async () => 'ok', () => t), target('n2', async () => 'ok', () => t)], now: () => now})
+  const poller = new SnapshotPoller({
+    targets: () => [
+      target(
+        'n1',
+        async () => 'ok',
+        () => t,
+      ),
+      target(
+        'n2',
+        async () => 'ok',
+        () => t,
+      ),
+    ],
+    now: () => now,
+  })
   poller.focus({node: 'n1', room: 'standup'})
   const seen: string[] = []
   const unsubscribe = poller.subscribe((tick) => seen.push(tick.snapshot.time))
@@ -120,7 +163,10 @@ test('one snapshot per tick to every subscriber, never changed afterwards', asyn
   // published the snapshot (at or before the snapshot's time, which is taken at the end).
   const snapAt = Date.parse(first.snapshot.time)
   assert.is(s1.to - s1.from, 1, "the first tick's history has one sample")
-  assert.ok(s1.t[s1.from]! <= snapAt && s1.t[s1.from]! >= snapAt - 1000, `sample at ${s1.t[s1.from]}, snapshot at ${snapAt}`)
+  assert.ok(
+    s1.t[s1.from]! <= snapAt && s1.t[s1.from]! >= snapAt - 1000,
+    `sample at ${s1.t[s1.from]}, snapshot at ${snapAt}`,
+  )
   const s3 = third.history.get(streamKey('n1', 'standup', 'pa11ce', {id: 'pa11ce:audio', direction: 'uplink'}))!
   assert.is(s3.to - s3.from, 3)
 })
@@ -128,7 +174,16 @@ test('one snapshot per tick to every subscriber, never changed afterwards', asyn
 test('history: one sample per stream per tick, the last 60 s only; packets per second from the counters', async () => {
   let now = T0
   let t = 0
-  const poller = new SnapshotPoller({targets: () => [target('n1', async () => 'ok', () => t)], now: () => now})
+  const poller = new SnapshotPoller({
+    targets: () => [
+      target(
+        'n1',
+        async () => 'ok',
+        () => t,
+      ),
+    ],
+    now: () => now,
+  })
   poller.focus({node: 'n1', room: 'standup'})
   let last
   for (; t < 90; t++) {
@@ -149,7 +204,11 @@ test('history: one sample per stream per tick, the last 60 s only; packets per s
 
 test("participants' IP addresses are left out of the snapshot unless asked for", async () => {
   const without = await new SnapshotPoller({targets: () => [target('n1', async () => 'ok')], details: 'all'}).tick()
-  const withIp = await new SnapshotPoller({targets: () => [target('n1', async () => 'ok')], keepRemoteIp: true, details: 'all'}).tick()
+  const withIp = await new SnapshotPoller({
+    targets: () => [target('n1', async () => 'ok')],
+    keepRemoteIp: true,
+    details: 'all',
+  }).tick()
   assert.match(JSON.stringify(without.snapshot), /"participantsList"/)
   assert.not.match(JSON.stringify(without.snapshot), /198\.51\.100\.7|remoteIp/)
   assert.match(JSON.stringify(withIp.snapshot), /"remoteIp":"198\.51\.100\.7"/)
@@ -167,31 +226,71 @@ test('a draining node is "draining"; room worst figures and node totals are deri
   }).tick()
   assert.is(snapshot.nodes[0].state, 'draining')
   const lecture = snapshot.nodes[1].rooms.find((r) => r.name === 'lecture')!
-  assert.equal(lecture.worst, {jitterMs: 41, loss: 0.06, rttMs: null, mos: 3.1}, "from the room's summary: no details were fetched")
+  assert.equal(
+    lecture.worst,
+    {jitterMs: 41, loss: 0.06, rttMs: null, mos: 3.1},
+    "from the room's summary: no details were fetched",
+  )
   assert.is(lecture.participantsList, undefined)
-  assert.equal(snapshot.nodes[1].rooms.find((r) => r.name === 'standup')!.worst, {jitterMs: 24.5, loss: 0, rttMs: 42, mos: 3.9})
+  assert.equal(snapshot.nodes[1].rooms.find((r) => r.name === 'standup')!.worst, {
+    jitterMs: 24.5,
+    loss: 0,
+    rttMs: 42,
+    mos: 3.9,
+  })
   assert.equal(
     {...snapshot.nodes[1].totals, bitrateInBps: undefined, bitrateOutBps: undefined},
-    {rooms: 2, participants: 4, publishers: 3, subscribers: 1, bitrateInBps: undefined, bitrateOutBps: undefined, packetsPerSecond: null, cpuPercent: 23, worstLoss: 0.06},
+    {
+      rooms: 2,
+      participants: 4,
+      publishers: 3,
+      subscribers: 1,
+      bitrateInBps: undefined,
+      bitrateOutBps: undefined,
+      packetsPerSecond: null,
+      cpuPercent: 23,
+      worstLoss: 0.06,
+    },
   )
 })
 
 test('room details are fetched only for the focused room, on its node; history only for its streams', async () => {
   const asked: Record<string, DetailRequest[]> = {n1: [], n2: []}
   let t = 0
-  const poller = new SnapshotPoller({targets: () => [target('n1', async () => 'ok', () => t, asked.n1), target('n2', async () => 'ok', () => t, asked.n2)]})
-  const standup = (tick: Awaited<ReturnType<typeof poller.tick>>, node = 'n1') => tick.snapshot.nodes.find((n) => n.name === node)!.rooms.find((r) => r.name === 'standup')!
+  const poller = new SnapshotPoller({
+    targets: () => [
+      target(
+        'n1',
+        async () => 'ok',
+        () => t,
+        asked.n1,
+      ),
+      target(
+        'n2',
+        async () => 'ok',
+        () => t,
+        asked.n2,
+      ),
+    ],
+  })
+  const standup = (tick: Awaited<ReturnType<typeof poller.tick>>, node = 'n1') =>
+    tick.snapshot.nodes.find((n) => n.name === node)!.rooms.find((r) => r.name === 'standup')!
   // Nothing focused (fleet and rooms views): summaries only, no history.
   let tick = await poller.tick()
   assert.equal([asked.n1.at(-1), asked.n2.at(-1)], [[], []])
-  assert.ok(tick.snapshot.nodes.every((n) => n.rooms.length === 2 && n.rooms.every((r) => r.participantsList === undefined)))
+  assert.ok(
+    tick.snapshot.nodes.every((n) => n.rooms.length === 2 && n.rooms.every((r) => r.participantsList === undefined)),
+  )
   assert.is(standup(tick).participants, 3, 'the summary is there all the same')
   assert.is(tick.history.size, 0)
   // The room view of n1/standup: that room of that node, no other.
   poller.focus({node: 'n1', room: 'standup'})
   for (t = 1; t <= 3; t++) tick = await poller.tick()
   assert.equal([asked.n1.at(-1), asked.n2.at(-1)], [['standup'], []])
-  assert.equal(standup(tick).participantsList!.map((p) => p.identity), ['alice', 'bob', 'carol'])
+  assert.equal(
+    standup(tick).participantsList!.map((p) => p.identity),
+    ['alice', 'bob', 'carol'],
+  )
   assert.is(standup(tick, 'n2').participantsList, undefined)
   assert.is(tick.snapshot.nodes[0].rooms.find((r) => r.name === 'lecture')!.participantsList, undefined)
   assert.is(tick.history.size, 6, "the focused room's six streams")
@@ -208,7 +307,17 @@ test('room details are fetched only for the focused room, on its node; history o
   assert.equal([asked.n1.at(-1), asked.n2.at(-1)], [[], []])
   assert.is(tick.history.size, 0)
   // A one-off snapshot (`top --once --json`) takes every room in detail.
-  const all = await new SnapshotPoller({targets: () => [target('n1', async () => 'ok', () => 0, asked.n1)], details: 'all'}).tick()
+  const all = await new SnapshotPoller({
+    targets: () => [
+      target(
+        'n1',
+        async () => 'ok',
+        () => 0,
+        asked.n1,
+      ),
+    ],
+    details: 'all',
+  }).tick()
   assert.is(asked.n1.at(-1), 'all')
   assert.ok(all.snapshot.nodes[0].rooms.every((r) => Array.isArray(r.participantsList)))
 })
@@ -216,7 +325,19 @@ test('room details are fetched only for the focused room, on its node; history o
 test('focus() brings the next tick forward when the poller sleeps', async () => {
   const asked: DetailRequest[] = []
   const clock = manualScheduler()
-  const poller = new SnapshotPoller({targets: () => [target('n1', async () => 'ok', () => 0, asked)], intervalMs: 5000, now: () => T0, schedule: clock.schedule})
+  const poller = new SnapshotPoller({
+    targets: () => [
+      target(
+        'n1',
+        async () => 'ok',
+        () => 0,
+        asked,
+      ),
+    ],
+    intervalMs: 5000,
+    now: () => T0,
+    schedule: clock.schedule,
+  })
   const ticks: number[] = []
   poller.subscribe(() => ticks.push(Date.now()))
   poller.start()
@@ -237,13 +358,24 @@ test("the admin API target asks GET /v1/rooms/{room} for the focused room only (
   const server: Server = createServer((req, res) => {
     paths.push(req.url!)
     const room = /^\/v1\/rooms\/([^/]+)$/.exec(req.url!)?.[1]
-    const body = req.url === '/v1/node' ? a.info : req.url === '/v1/rooms' ? {rooms: serve(a, []).rooms} : a.rooms.find((r) => r.name === room)
-    res.writeHead(body ? 200 : 404, {'content-type': 'application/json'}).end(JSON.stringify(body ?? {error: {code: 'unknown_room', message: 'no such room'}}))
+    const body =
+      req.url === '/v1/node'
+        ? a.info
+        : req.url === '/v1/rooms'
+          ? {rooms: serve(a, []).rooms}
+          : a.rooms.find((r) => r.name === room)
+    res
+      .writeHead(body ? 200 : 404, {'content-type': 'application/json'})
+      .end(JSON.stringify(body ?? {error: {code: 'unknown_room', message: 'no such room'}}))
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   try {
     const adminUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    const poller = new SnapshotPoller({targets: () => [clientTarget('edge1', (timeoutMs) => new AdminClient({nodeName: 'edge1', adminUrl, token: 't', timeoutMs}))]})
+    const poller = new SnapshotPoller({
+      targets: () => [
+        clientTarget('edge1', (timeoutMs) => new AdminClient({nodeName: 'edge1', adminUrl, token: 't', timeoutMs})),
+      ],
+    })
     await poller.tick()
     assert.equal(paths.sort(), ['/v1/node', '/v1/rooms'])
     paths.length = 0
@@ -258,7 +390,10 @@ test("the admin API target asks GET /v1/rooms/{room} for the focused room only (
     assert.equal(paths.sort(), ['/v1/node', '/v1/rooms', '/v1/rooms/gone'])
     assert.is(gone.snapshot.nodes[0].state, 'up')
     paths.length = 0
-    await new SnapshotPoller({targets: () => [clientTarget('edge1', () => new AdminClient({nodeName: 'edge1', adminUrl, token: 't'}))], details: 'all'}).tick()
+    await new SnapshotPoller({
+      targets: () => [clientTarget('edge1', () => new AdminClient({nodeName: 'edge1', adminUrl, token: 't'}))],
+      details: 'all',
+    }).tick()
     assert.equal(paths.sort(), ['/v1/node', '/v1/rooms', '/v1/rooms/lecture', '/v1/rooms/standup'])
   } finally {
     server.close()
@@ -298,7 +433,10 @@ test('start() polls at the interval until stop(); a failing target list keeps th
   clock.waits.at(-1)!.fire() // a timer that fires late anyway
   await new Promise((r) => setImmediate(r))
   assert.is(ticks.length, 4, 'no tick after stop()')
-  assert.ok(ticks.every((x) => x === 1), 'the failing target list kept the last good one')
+  assert.ok(
+    ticks.every((x) => x === 1),
+    'the failing target list kept the last good one',
+  )
   assert.is(calls, 4)
 })
 
@@ -306,7 +444,10 @@ test('--node names no longer in fleet.yaml are shown unreachable, with the reaso
   const file = '/nonexistent/confctl-test/fleet.yaml'
   const targets = await inventoryTargets(['edge9'], file)()
   const {snapshot} = await new SnapshotPoller({targets: () => targets}).tick()
-  assert.equal([snapshot.nodes[0].state, snapshot.nodes[0].problem], ['unreachable', `node 'edge9' is no longer in ${file}.`])
+  assert.equal(
+    [snapshot.nodes[0].state, snapshot.nodes[0].problem],
+    ['unreachable', `node 'edge9' is no longer in ${file}.`],
+  )
 })
 
 test('--interval values', () => {
@@ -316,7 +457,11 @@ test('--interval values', () => {
   assert.is(parseIntervalMs('2', '--interval'), 2000)
   assert.is(parseIntervalMs('1m', '--interval'), 60_000)
   for (const bad of ['50ms', '0', 'fast', '2h', '-1s', '']) {
-    assert.throws(() => parseIntervalMs(bad, '--interval'), (e: unknown) => e instanceof BadInputError && /--interval must be a duration/.test((e as Error).message), bad)
+    assert.throws(
+      () => parseIntervalMs(bad, '--interval'),
+      (e: unknown) => e instanceof BadInputError && /--interval must be a duration/.test((e as Error).message),
+      bad,
+    )
   }
 })
 

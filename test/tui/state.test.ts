@@ -1,7 +1,17 @@
 // Key handling through the reducer alone: no terminal, no Ink.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
-import {currentView, initialState, listOf, reduce, selectedIndex, type KeyContext, type KeyInfo, type RowRef, type UiState} from '../../src/tui/state.js'
+import {
+  currentView,
+  initialState,
+  listOf,
+  reduce,
+  selectedIndex,
+  type KeyContext,
+  type KeyInfo,
+  type RowRef,
+  type UiState,
+} from '../../src/tui/state.js'
 
 const nodes: RowRef[] = ['edge1', 'edge2', 'edge3'].map((n) => ({key: n, node: n, label: n}))
 const rooms: RowRef[] = [

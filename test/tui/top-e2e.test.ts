@@ -40,8 +40,18 @@ interface Session {
 }
 
 function startTop(...args: string[]): Session {
-  const env: Record<string, string> = {CONFCTL_HOME: home, TERM: 'xterm-256color', PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8'}
-  const {term, vt, raw, alive, exited} = spawnInTerminal([process.execPath, bin, 'top', ...args], {cols: COLS, rows: ROWS, cwd: root, env})
+  const env: Record<string, string> = {
+    CONFCTL_HOME: home,
+    TERM: 'xterm-256color',
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    LANG: 'C.UTF-8',
+  }
+  const {term, vt, raw, alive, exited} = spawnInTerminal([process.execPath, bin, 'top', ...args], {
+    cols: COLS,
+    rows: ROWS,
+    cwd: root,
+    env,
+  })
   terminals.push(term)
   const s: Session = {
     term,
@@ -73,23 +83,52 @@ function startTop(...args: string[]): Session {
 const KEY = {tab: '\t', enter: '\r', esc: '\u001b', down: '\u001b[B'}
 
 test.before(async () => {
-  const r = await run('node', 'up', '--name', 'e2e', '--port', '0', '--admin-port', '0', '--rtc-ports', randomRtcRange(), '--json')
+  const r = await run(
+    'node',
+    'up',
+    '--name',
+    'e2e',
+    '--port',
+    '0',
+    '--admin-port',
+    '0',
+    '--rtc-ports',
+    randomRtcRange(),
+    '--json',
+  )
   assert.is(r.exitCode, 0, r.stderr)
   const up = JSON.parse(r.stdout)
   publicUrl = up.publicUrl
   nodePid = up.pid
   for (const who of ['alice', 'bob']) {
-    const t = await run('token', 'create', '--room', 'standup', '--identity', who, '--name', who.toUpperCase(), '--json')
+    const t = await run(
+      'token',
+      'create',
+      '--room',
+      'standup',
+      '--identity',
+      who,
+      '--name',
+      who.toUpperCase(),
+      '--json',
+    )
     assert.is(t.exitCode, 0, t.stderr)
     publishers.push(await publish(publicUrl, 'standup', JSON.parse(t.stdout).token))
   }
   // RTP measured by the node (packets, jitter and a bitrate in its room figures) before any test reads them.
-  await until('the node measuring both publishers in standup', async () => {
-    const r = await run('top', '--once', '--json')
-    if (r.exitCode !== 0) return false
-    const room = JSON.parse(r.stdout).nodes[0]?.rooms.find((x: {name: string}) => x.name === 'standup')
-    return room?.participants === 2 && room.packets > 0 && typeof room.worstJitterMs === 'number' && room.bitrateInBps > 0
-  }, 30_000, 200)
+  await until(
+    'the node measuring both publishers in standup',
+    async () => {
+      const r = await run('top', '--once', '--json')
+      if (r.exitCode !== 0) return false
+      const room = JSON.parse(r.stdout).nodes[0]?.rooms.find((x: {name: string}) => x.name === 'standup')
+      return (
+        room?.participants === 2 && room.packets > 0 && typeof room.worstJitterMs === 'number' && room.bitrateInBps > 0
+      )
+    },
+    30_000,
+    200,
+  )
 })
 
 test.after(async () => {
@@ -114,7 +153,10 @@ test('top --once prints the fleet and its rooms as tables; --json the snapshot, 
   assert.is(json.exitCode, 0, json.stderr)
   const snap = JSON.parse(json.stdout)
   assert.is(snap.version, 1)
-  assert.equal(snap.nodes.map((n: {name: string; state: string}) => [n.name, n.state]), [['e2e', 'up']])
+  assert.equal(
+    snap.nodes.map((n: {name: string; state: string}) => [n.name, n.state]),
+    [['e2e', 'up']],
+  )
   const room = snap.nodes[0].rooms[0]
   assert.is(room.name, 'standup')
   assert.equal(room.participantsList.map((p: {identity: string}) => p.identity).sort(), ['alice', 'bob'])
@@ -211,7 +253,10 @@ test('a resize redraws at the new size', async () => {
   s.term.resize(80, 24)
   s.vt.resize(80, 24)
   const screen = await s.waitFor((t) => t.split('\n').length === 24 && /q quit\s*$/.test(t.split('\n')[23]))
-  assert.ok(screen.split('\n').every((l) => l.length <= 79), screen)
+  assert.ok(
+    screen.split('\n').every((l) => l.length <= 79),
+    screen,
+  )
   await s.press('q')
   assert.is((await s.exited).exitCode, 0)
   assert.ok(s.raw().endsWith(RMCUP))

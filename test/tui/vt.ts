@@ -30,7 +30,8 @@ export class VirtualTerminal {
   resize(cols: number, rows: number): void {
     const fit = (s: string[][]) => {
       const out = blank(cols, rows)
-      for (let r = 0; r < Math.min(rows, s.length); r++) for (let c = 0; c < Math.min(cols, s[r].length); c++) out[r][c] = s[r][c]
+      for (let r = 0; r < Math.min(rows, s.length); r++)
+        for (let c = 0; c < Math.min(cols, s[r].length); c++) out[r][c] = s[r][c]
       return out
     }
     this.main = fit(this.main)
@@ -219,5 +220,8 @@ function blank(cols: number, rows: number): string[][] {
 
 /** Removes ANSI escape sequences (for asserting on raw output). */
 export function stripAnsi(text: string): string {
-  return text.replace(/\u001b\[[0-9;?>=]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)|\u001b[@-Z\\-_78()]/g, '')
+  return text.replace(
+    /\u001b\[[0-9;?>=]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)|\u001b[@-Z\\-_78()]/g,
+    '',
+  )
 }

@@ -24,14 +24,24 @@ test('an encrypted close_notify from the real peer closes the DTLS transport', a
   const client = new RTCPeerConnection()
   try {
     client.addTransceiver('audio', {direction: 'sendonly'})
-    const answer = await answerOffer(node, await createCompleteOffer(client), 'close-test', (offer) => planPublisher(offer, ALL_CODECS), () => undefined)
+    const answer = await answerOffer(
+      node,
+      await createCompleteOffer(client),
+      'close-test',
+      (offer) => planPublisher(offer, ALL_CODECS),
+      () => undefined,
+    )
     await client.setRemoteDescription({type: 'answer', sdp: answer})
     assert.ok(await waitForConnection(client, 15_000), `client connected (${client.connectionState})`)
     const dtls = () => node.dtlsTransports.map((t) => t.state)
     await waitFor('the node side connects', () => dtls().includes('connected'), 10_000)
     client.close() // libwebrtc sends close_notify under the negotiated keys (epoch 1)
     // ICE consent would notice only after 30 s; the alert takes a round trip.
-    await waitFor(`the node's DTLS transport closes (states: ${dtls().join(', ')})`, () => dtls().includes('closed'), 5_000)
+    await waitFor(
+      `the node's DTLS transport closes (states: ${dtls().join(', ')})`,
+      () => dtls().includes('closed'),
+      5_000,
+    )
   } finally {
     client.close()
     await node.close()

@@ -6,7 +6,14 @@ import fc from 'fast-check'
 import {randomBytes} from 'node:crypto'
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
-import {parseMessage, ProtectionProfileAes128CmHmacSha1_80, RtcpPacketConverter, RtpPacket, SrtpAuthenticationError, SrtpSession} from 'werift'
+import {
+  parseMessage,
+  ProtectionProfileAes128CmHmacSha1_80,
+  RtcpPacketConverter,
+  RtpPacket,
+  SrtpAuthenticationError,
+  SrtpSession,
+} from 'werift'
 
 /** One input may take this long at most; the unpatched RTP parser took up to 134 s. */
 const MAX_MS = 100
@@ -63,11 +70,19 @@ test('RtpPacket.deSerialize: bounded time, a plain Error or a packet inside its 
 })
 
 test('SrtpSession.decrypt: bounded time, only authentication errors for forged packets', () => {
-  const key = () => ({localMasterKey: randomBytes(16), localMasterSalt: randomBytes(14), remoteMasterKey: randomBytes(16), remoteMasterSalt: randomBytes(14)})
+  const key = () => ({
+    localMasterKey: randomBytes(16),
+    localMasterSalt: randomBytes(14),
+    remoteMasterKey: randomBytes(16),
+    remoteMasterSalt: randomBytes(14),
+  })
   const session = new SrtpSession({keys: key(), profile: ProtectionProfileAes128CmHmacSha1_80})
   fc.assert(
     fc.property(fc.oneof(rtpLike, bytes(1500)), (buf) => {
-      boundedParse(() => session.decrypt(buf), (e) => e instanceof SrtpAuthenticationError)
+      boundedParse(
+        () => session.decrypt(buf),
+        (e) => e instanceof SrtpAuthenticationError,
+      )
     }),
     {numRuns: RUNS},
   )
@@ -103,7 +118,10 @@ test('RtcpPacketConverter.deSerialize: bounded time, a plain Error or a list of 
 /** A STUN header with the magic cookie and a consistent length, then random attributes. */
 const stunAttribute = fc
   .record({
-    type: fc.oneof(fc.constantFrom(0x0001, 0x0006, 0x0008, 0x0009, 0x000a, 0x0020, 0x0024, 0x0025, 0x8028, 0x8029, 0x802a), fc.integer({min: 0, max: 0xffff})),
+    type: fc.oneof(
+      fc.constantFrom(0x0001, 0x0006, 0x0008, 0x0009, 0x000a, 0x0020, 0x0024, 0x0025, 0x8028, 0x8029, 0x802a),
+      fc.integer({min: 0, max: 0xffff}),
+    ),
     value: bytes(40),
     lie: fc.oneof(fc.constant(0), fc.integer({min: -8, max: 300})),
   })
@@ -114,7 +132,10 @@ const stunAttribute = fc
     return Buffer.concat([head, value, Buffer.alloc((4 - (value.length % 4)) % 4)])
   })
 const stunLike = fc
-  .record({type: fc.constantFrom(0x0001, 0x0101, 0x0111, 0x0003, 0x0017), attributes: fc.array(stunAttribute, {maxLength: 6})})
+  .record({
+    type: fc.constantFrom(0x0001, 0x0101, 0x0111, 0x0003, 0x0017),
+    attributes: fc.array(stunAttribute, {maxLength: 6}),
+  })
   .map(({type, attributes}) => {
     const body = Buffer.concat(attributes)
     const head = Buffer.alloc(20)

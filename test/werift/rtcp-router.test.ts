@@ -22,7 +22,11 @@ function routerWithBoth() {
 
 test('a PLI goes to the sender its media SSRC names, not to the receiver of its sender SSRC', () => {
   const {router, got} = routerWithBoth()
-  router.routeRtcp(new RtcpPayloadSpecificFeedback({feedback: new PictureLossIndication({senderSsrc: CLIENT_SSRC, mediaSsrc: SENDER_SSRC})}))
+  router.routeRtcp(
+    new RtcpPayloadSpecificFeedback({
+      feedback: new PictureLossIndication({senderSsrc: CLIENT_SSRC, mediaSsrc: SENDER_SSRC}),
+    }),
+  )
   assert.equal(got, {sender: 1, receiver: 0}, 'the PLI reaches the sender only')
 })
 
@@ -44,7 +48,11 @@ test('a FIR (media SSRC 0, RFC 5104) goes to the sender named in its FCI', () =>
 
 test('a PLI for an SSRC nobody sends still falls back to the sender SSRC (as before)', () => {
   const {router, got} = routerWithBoth()
-  router.routeRtcp(new RtcpPayloadSpecificFeedback({feedback: new PictureLossIndication({senderSsrc: SENDER_SSRC, mediaSsrc: 0x9999})}))
+  router.routeRtcp(
+    new RtcpPayloadSpecificFeedback({
+      feedback: new PictureLossIndication({senderSsrc: SENDER_SSRC, mediaSsrc: 0x9999}),
+    }),
+  )
   assert.equal(got, {sender: 1, receiver: 0}, 'the fallback still works')
 })
 

@@ -35,15 +35,24 @@ function timed<T>(fn: () => T): {ms: number; value?: T; error?: unknown} {
 }
 
 test('patches/ holds a werift patch for the installed werift version', () => {
-  const {version} = JSON.parse(readFileSync(new URL('node_modules/werift/package.json', root), 'utf8')) as {version: string}
+  const {version} = JSON.parse(readFileSync(new URL('node_modules/werift/package.json', root), 'utf8')) as {
+    version: string
+  }
   const patch = new URL(`patches/werift+${version}.patch`, root)
-  assert.ok(existsSync(patch), `patches/werift+${version}.patch is missing: port the patch to werift ${version} (see docs/node-api.md, "Hostile packets")`)
+  assert.ok(
+    existsSync(patch),
+    `patches/werift+${version}.patch is missing: port the patch to werift ${version} (see docs/node-api.md, "Hostile packets")`,
+  )
   assert.match(readFileSync(patch, 'utf8'), /lib\/index\.mjs/, 'the patch changes the ESM bundle the node imports')
 })
 
 /** Without the patch the next parse takes minutes: fail fast instead. */
 function assertPatched(): void {
-  assert.type((RtpHeader as unknown as {deSerializeFixed?: unknown}).deSerializeFixed, 'function', 'werift is not patched (RtpHeader.deSerializeFixed is missing): run npx patch-package')
+  assert.type(
+    (RtpHeader as unknown as {deSerializeFixed?: unknown}).deSerializeFixed,
+    'function',
+    'werift is not patched (RtpHeader.deSerializeFixed is missing): run npx patch-package',
+  )
 }
 
 test('RtpHeader.deSerialize: the 26-byte packet throws one clean Error at once', () => {
@@ -72,7 +81,16 @@ test('RtpHeader.deSerialize: every length field is checked against the buffer', 
 })
 
 test('RtpHeader: a valid packet with one-byte extensions, CSRCs and padding still parses', () => {
-  const header = new RtpHeader({payloadType: 96, sequenceNumber: 7, timestamp: 1234, ssrc: 42, marker: true, csrc: [1, 2], padding: true, paddingSize: 4})
+  const header = new RtpHeader({
+    payloadType: 96,
+    sequenceNumber: 7,
+    timestamp: 1234,
+    ssrc: 42,
+    marker: true,
+    csrc: [1, 2],
+    padding: true,
+    paddingSize: 4,
+  })
   header.extensions = [
     {id: 1, payload: Buffer.from([0xaa])},
     {id: 3, payload: Buffer.from([1, 2, 3])},
@@ -80,18 +98,36 @@ test('RtpHeader: a valid packet with one-byte extensions, CSRCs and padding stil
   const wire = new RtpPacket(header, Buffer.from('payload')).serialize()
   const parsed = RtpPacket.deSerialize(wire)
   assert.equal(
-    {seq: parsed.header.sequenceNumber, ssrc: parsed.header.ssrc, marker: parsed.header.marker, csrc: parsed.header.csrc, pad: parsed.header.paddingSize},
+    {
+      seq: parsed.header.sequenceNumber,
+      ssrc: parsed.header.ssrc,
+      marker: parsed.header.marker,
+      csrc: parsed.header.csrc,
+      pad: parsed.header.paddingSize,
+    },
     {seq: 7, ssrc: 42, marker: true, csrc: [1, 2], pad: 4},
   )
-  assert.equal(parsed.header.extensions.map((e) => [e.id, [...e.payload]]), [[1, [0xaa]], [3, [1, 2, 3]]])
+  assert.equal(
+    parsed.header.extensions.map((e) => [e.id, [...e.payload]]),
+    [
+      [1, [0xaa]],
+      [3, [1, 2, 3]],
+    ],
+  )
   assert.is(parsed.payload.toString(), 'payload')
 })
 
 function srtpPair() {
   const [k1, s1, k2, s2] = [randomBytes(16), randomBytes(14), randomBytes(16), randomBytes(14)]
   const profile = ProtectionProfileAes128CmHmacSha1_80
-  const a = new SrtpSession({keys: {localMasterKey: k1, localMasterSalt: s1, remoteMasterKey: k2, remoteMasterSalt: s2}, profile})
-  const b = new SrtpSession({keys: {localMasterKey: k2, localMasterSalt: s2, remoteMasterKey: k1, remoteMasterSalt: s1}, profile})
+  const a = new SrtpSession({
+    keys: {localMasterKey: k1, localMasterSalt: s1, remoteMasterKey: k2, remoteMasterSalt: s2},
+    profile,
+  })
+  const b = new SrtpSession({
+    keys: {localMasterKey: k2, localMasterSalt: s2, remoteMasterKey: k1, remoteMasterSalt: s1},
+    profile,
+  })
   return {a, b}
 }
 
@@ -105,14 +141,20 @@ test('SrtpSession: authenticates before parsing header extensions', () => {
   assert.instance(r.error, SrtpAuthenticationError, 'forged packet: authentication error')
   assert.ok(r.ms < 50, `took ${r.ms.toFixed(1)} ms`)
   // A well-formed extension block whose element overruns it: still an authentication error.
-  const badElement = Buffer.concat([Buffer.from('906000010000000012345678bede00011f000000aabbccdd', 'hex'), randomBytes(10)])
+  const badElement = Buffer.concat([
+    Buffer.from('906000010000000012345678bede00011f000000aabbccdd', 'hex'),
+    randomBytes(10),
+  ])
   assert.instance(timed(() => b.decrypt(badElement)).error, SrtpAuthenticationError)
   // And a genuine packet with extensions goes through, extensions parsed after decryption.
   const header = new RtpHeader({payloadType: 111, sequenceNumber: 100, timestamp: 9, ssrc: 77})
   header.extensions = [{id: 2, payload: Buffer.from([5, 6])}]
   const plain = RtpPacket.deSerialize(b.decrypt(a.encrypt(Buffer.from('opus frame'), header)))
   assert.is(plain.payload.toString(), 'opus frame')
-  assert.equal(plain.header.extensions.map((e) => [e.id, [...e.payload]]), [[2, [5, 6]]])
+  assert.equal(
+    plain.header.extensions.map((e) => [e.id, [...e.payload]]),
+    [[2, [5, 6]]],
+  )
 })
 
 test('RtcpPacketConverter: a length field past the compound packet throws', () => {
@@ -121,7 +163,10 @@ test('RtcpPacketConverter: a length field past the compound packet throws', () =
   const lying = Buffer.from(rr)
   lying.writeUInt16BE(0xffff, 2)
   assert.throws(() => RtcpPacketConverter.deSerialize(lying), /RTCP length 65535 overruns/)
-  assert.throws(() => RtcpPacketConverter.deSerialize(Buffer.concat([rr, Buffer.from([0x81, 0xc9])])), /RTCP header overruns/)
+  assert.throws(
+    () => RtcpPacketConverter.deSerialize(Buffer.concat([rr, Buffer.from([0x81, 0xc9])])),
+    /RTCP header overruns/,
+  )
   const padded = Buffer.from('a0c9000100000005', 'hex') // padding bit, count byte 5 > 4-byte payload
   assert.throws(() => RtcpPacketConverter.deSerialize(padded), /RTCP padding/)
 })
@@ -166,9 +211,17 @@ test('Connection: unauthenticated binding requests get no answer at all; authent
     const ufrag = conn.localUsername
     const pwd = conn.localPassword
     const unauthenticated: StunCase[] = [
-      {what: 'USERNAME x:y, no MESSAGE-INTEGRITY, no FINGERPRINT (the issue\'s 28-byte request)', username: 'x:y', fingerprint: false},
+      {
+        what: "USERNAME x:y, no MESSAGE-INTEGRITY, no FINGERPRINT (the issue's 28-byte request)",
+        username: 'x:y',
+        fingerprint: false,
+      },
       {what: 'USERNAME x:y, random MESSAGE-INTEGRITY', username: 'x:y', password: randomBytes(16).toString('hex')},
-      {what: 'our ufrag, MESSAGE-INTEGRITY with a wrong password', username: `${ufrag}:peer`, password: 'not-the-password-at-all'},
+      {
+        what: 'our ufrag, MESSAGE-INTEGRITY with a wrong password',
+        username: `${ufrag}:peer`,
+        password: 'not-the-password-at-all',
+      },
       {what: 'our ufrag and password, no FINGERPRINT', username: `${ufrag}:peer`, password: pwd, fingerprint: false},
       {what: 'no USERNAME, valid MESSAGE-INTEGRITY', password: pwd},
       {what: 'USERNAME without a colon', username: ufrag, password: pwd},
@@ -178,11 +231,18 @@ test('Connection: unauthenticated binding requests get no answer at all; authent
     for (const {tx} of sent) await prober.send(tx.bytes, port)
     // Bounded wait: anything the agent was going to send back arrives well within 1 s on loopback.
     await new Promise((r) => setTimeout(r, 1000))
-    assert.equal(prober.replies.map((r) => r.data.length), [], `no response, no triggered check: ${unauthenticated.map((c) => c.what).join('; ')}`)
+    assert.equal(
+      prober.replies.map((r) => r.data.length),
+      [],
+      `no response, no triggered check: ${unauthenticated.map((c) => c.what).join('; ')}`,
+    )
 
     const good = bindingRequest({what: 'valid', username: `${ufrag}:peer`, password: pwd})
     await prober.send(good.bytes, port)
-    const answered = await prober.waitForReply((r) => r.data.subarray(8, 20).equals(good.transactionId) && r.data.readUInt16BE(0) === 0x0101, 3000)
+    const answered = await prober.waitForReply(
+      (r) => r.data.subarray(8, 20).equals(good.transactionId) && r.data.readUInt16BE(0) === 0x0101,
+      3000,
+    )
     assert.ok(answered, 'an authenticated binding request gets a success response')
   } finally {
     await conn.close()

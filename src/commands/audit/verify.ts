@@ -4,8 +4,9 @@ import {verifyAudit} from '../../privacy/audit-log.js'
 import {withPrivacyIfPresent} from '../../privacy/privacy-context.js'
 
 export default class AuditVerify extends BaseCommand {
-  static override summary = 'Check the audit log\'s hash chain: any edited, removed or reordered entry fails.'
-  static override description = '--json prints {"ok": boolean, "entries": number, "problems": [{"seq": number, "problem": string}]}. Exit 1 when the chain is broken.'
+  static override summary = "Check the audit log's hash chain: any edited, removed or reordered entry fails."
+  static override description =
+    '--json prints {"ok": boolean, "entries": number, "problems": [{"seq": number, "problem": string}]}. Exit 1 when the chain is broken.'
   static override examples = ['<%= config.bin %> audit verify', '<%= config.bin %> audit verify --json']
 
   async run(): Promise<void> {
@@ -15,7 +16,11 @@ export default class AuditVerify extends BaseCommand {
     if (flags.json) this.printJson({ok, ...r})
     else {
       for (const p of r.problems) this.log(`entry ${p.seq}: ${p.problem}`)
-      this.log(ok ? `audit log intact: ${r.entries} entries.` : `audit log BROKEN: ${r.problems.length} problem(s) in ${r.entries} entries.`)
+      this.log(
+        ok
+          ? `audit log intact: ${r.entries} entries.`
+          : `audit log BROKEN: ${r.problems.length} problem(s) in ${r.entries} entries.`,
+      )
     }
     // The report above lists the problems; the base class only sets the exit code.
     if (!ok) throw new CheckFailedError('the audit log is broken.', {reported: true})

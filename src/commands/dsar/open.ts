@@ -8,13 +8,22 @@ import {parseIdentifier} from '../../privacy/subject.js'
 
 export default class DsarOpen extends BaseCommand {
   static override summary = 'Record a data-subject request (due in one month, Art. 12(3)).'
-  static override description = '--json prints the request: {"id", "type", "status", "receivedAt", "dueAt", "extendedReason", "note", "datamap", "updatedAt", "subjects": [{"type", "hash"}], "stores": []}. Exit 2 on a bad subject or datamap.'
-  static override examples = ['<%= config.bin %> dsar open --type erasure --subject email=a@b.de --subject ip=203.0.113.7']
+  static override description =
+    '--json prints the request: {"id", "type", "status", "receivedAt", "dueAt", "extendedReason", "note", "datamap", "updatedAt", "subjects": [{"type", "hash"}], "stores": []}. Exit 2 on a bad subject or datamap.'
+  static override examples = [
+    '<%= config.bin %> dsar open --type erasure --subject email=a@b.de --subject ip=203.0.113.7',
+  ]
   static override flags = {
     type: Flags.string({required: true, options: [...REQUEST_TYPES], description: 'What the subject asks for.'}),
-    subject: Flags.string({required: true, multiple: true, description: 'An identifier of the subject, TYPE=VALUE (email, user_id, display_name, ip, phone); repeatable.'}),
+    subject: Flags.string({
+      required: true,
+      multiple: true,
+      description: 'An identifier of the subject, TYPE=VALUE (email, user_id, display_name, ip, phone); repeatable.',
+    }),
     note: Flags.string({description: 'A note for the register (avoid personal data beyond what is needed).'}),
-    datamap: Flags.string({description: 'Datamap file (default $CONFCTL_HOME/datamap.yaml); the request keeps using it.'}),
+    datamap: Flags.string({
+      description: 'Datamap file (default $CONFCTL_HOME/datamap.yaml); the request keeps using it.',
+    }),
   }
 
   async run(): Promise<void> {

@@ -8,18 +8,24 @@ import {withRequestScope} from '../../privacy/request-scope.js'
 
 export default class DsarVerify extends BaseCommand {
   static override summary = 'Search every store again after an erasure and prove nothing remains but held/kept data.'
-  static override description = '--json prints {"request","ok","pendingSteps","stores":[{"store","reachable","message"?,"remaining":[{"collection","key","via"}],"kept":[{"collection","key","reason","hold"?}]}]}. Exit 1 when something remains or steps are pending, 3 when a store is down.'
+  static override description =
+    '--json prints {"request","ok","pendingSteps","stores":[{"store","reachable","message"?,"remaining":[{"collection","key","via"}],"kept":[{"collection","key","reason","hold"?}]}]}. Exit 1 when something remains or steps are pending, 3 when a store is down.'
   static override examples = ['<%= config.bin %> dsar verify dsr-20260110-3f9a2c']
   static override args = {id: Args.string({required: true, description: 'Request id (an erasure request).'})}
-  static override flags = {datamap: Flags.string({description: 'Datamap file (default: the one the request was opened with).'})}
+  static override flags = {
+    datamap: Flags.string({description: 'Datamap file (default: the one the request was opened with).'}),
+  }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(DsarVerify)
-    const r = await withPrivacy((ctx) => withRequestScope(ctx, args.id, flags.datamap, (scope) => verifyErasure(ctx, scope), ['erasure']))
+    const r = await withPrivacy((ctx) =>
+      withRequestScope(ctx, args.id, flags.datamap, (scope) => verifyErasure(ctx, scope), ['erasure']),
+    )
     if (flags.json) this.printJson(r)
     else this.log(verifyLines(r).join('\n'))
     // The report above says what remains; the base class only sets the exit code.
-    if (r.stores.some((s) => !s.reachable)) throw new UnreachableError('a store could not be reached.', {reported: true})
+    if (r.stores.some((s) => !s.reachable))
+      throw new UnreachableError('a store could not be reached.', {reported: true})
     if (!r.ok) throw new CheckFailedError('data remains or steps are pending.', {reported: true})
   }
 }

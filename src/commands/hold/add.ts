@@ -8,8 +8,11 @@ import {parseIdentifier, subjectHash} from '../../privacy/subject.js'
 
 export default class HoldAdd extends BaseCommand {
   static override summary = 'Put a legal hold on a store (or one collection, or one subject in it): erasure keeps it.'
-  static override description = '--json prints the hold: {"id","store","collection","subjectHash","reason","until","createdAt","releasedAt"}. Exit 2 for an unknown store/collection or a bad date.'
-  static override examples = ['<%= config.bin %> hold add --store webserver --reason "evidence for incident 2026-113" --until 2026-12-31']
+  static override description =
+    '--json prints the hold: {"id","store","collection","subjectHash","reason","until","createdAt","releasedAt"}. Exit 2 for an unknown store/collection or a bad date.'
+  static override examples = [
+    '<%= config.bin %> hold add --store webserver --reason "evidence for incident 2026-113" --until 2026-12-31',
+  ]
   static override flags = {
     store: Flags.string({required: true, description: 'Store name from the datamap.'}),
     collection: Flags.string({description: 'Only this collection.'}),
@@ -24,9 +27,18 @@ export default class HoldAdd extends BaseCommand {
     const until = flags.until
     const subject = flags.subject ? parseIdentifier(flags.subject) : undefined
     const hold = await withPrivacy((ctx) =>
-      addHold(ctx, loadDatamap(ctx.home, flags.datamap).map, {store: flags.store, collection: flags.collection, subjectHash: subject && subjectHash(ctx.key, subject), reason: flags.reason, until}),
+      addHold(ctx, loadDatamap(ctx.home, flags.datamap).map, {
+        store: flags.store,
+        collection: flags.collection,
+        subjectHash: subject && subjectHash(ctx.key, subject),
+        reason: flags.reason,
+        until,
+      }),
     )
     if (flags.json) this.printJson(hold)
-    else this.log(`${hold.id}: holding ${hold.store}${hold.collection ? `/${hold.collection}` : ''}${hold.subjectHash ? ' for one subject' : ''} (${hold.reason})${hold.until ? ` until ${hold.until.slice(0, 10)}` : ''}.`)
+    else
+      this.log(
+        `${hold.id}: holding ${hold.store}${hold.collection ? `/${hold.collection}` : ''}${hold.subjectHash ? ' for one subject' : ''} (${hold.reason})${hold.until ? ` until ${hold.until.slice(0, 10)}` : ''}.`,
+      )
   }
 }

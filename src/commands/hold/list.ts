@@ -15,6 +15,19 @@ export default class HoldList extends BaseCommand {
     const holds = await withPrivacyIfPresent((ctx) => listHolds(ctx.db, flags.all), [])
     if (flags.json) return this.printJson({holds})
     if (holds.length === 0) return this.log('no holds.')
-    this.log(renderTable(['id', 'store', 'collection', 'subject', 'reason', 'until', 'released'], holds.map((h) => [h.id, h.store, h.collection, h.subjectHash?.slice(0, 12), h.reason, h.until?.slice(0, 10), h.releasedAt?.slice(0, 10)])))
+    this.log(
+      renderTable(
+        ['id', 'store', 'collection', 'subject', 'reason', 'until', 'released'],
+        holds.map((h) => [
+          h.id,
+          h.store,
+          h.collection,
+          h.subjectHash?.slice(0, 12),
+          h.reason,
+          h.until?.slice(0, 10),
+          h.releasedAt?.slice(0, 10),
+        ]),
+      ),
+    )
   }
 }

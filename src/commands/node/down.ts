@@ -10,14 +10,19 @@ export default class NodeDown extends BaseCommand {
 
 --json prints: {"name": string, "wasRunning": boolean, "pid": number|null, "forced": boolean (SIGKILL was needed), "staleFilesRemoved": boolean}.`
 
-  static override examples = ['<%= config.bin %> node down local', '<%= config.bin %> node down edge1 --timeout 30s --json']
+  static override examples = [
+    '<%= config.bin %> node down local',
+    '<%= config.bin %> node down edge1 --timeout 30s --json',
+  ]
 
   static override args = {
     name: Args.string({description: 'Node name, as in `confctl node list`.', required: true}),
   }
 
   static override flags = {
-    timeout: durationFlag({description: `How long to wait after SIGTERM before SIGKILL (default ${DEFAULT_STOP_TIMEOUT_MS / 1000}s).`}),
+    timeout: durationFlag({
+      description: `How long to wait after SIGTERM before SIGKILL (default ${DEFAULT_STOP_TIMEOUT_MS / 1000}s).`,
+    }),
   }
 
   async run(): Promise<void> {
@@ -25,11 +30,19 @@ export default class NodeDown extends BaseCommand {
     const timeoutMs = flags.timeout
     const r = await bringDownNode(args.name, {timeoutMs})
     if (flags.json) {
-      this.printJson({name: r.name, wasRunning: r.wasRunning, pid: r.pid ?? null, forced: r.forced, staleFilesRemoved: r.staleFilesRemoved})
+      this.printJson({
+        name: r.name,
+        wasRunning: r.wasRunning,
+        pid: r.pid ?? null,
+        forced: r.forced,
+        staleFilesRemoved: r.staleFilesRemoved,
+      })
     } else if (!r.wasRunning) {
       this.log(`node '${r.name}' was not running${r.staleFilesRemoved ? ' (removed a stale pidfile)' : ''}.`)
     } else {
-      this.log(`node '${r.name}' stopped (pid ${r.pid}${r.forced ? ', killed with SIGKILL after it ignored SIGTERM' : ''}).`)
+      this.log(
+        `node '${r.name}' stopped (pid ${r.pid}${r.forced ? ', killed with SIGKILL after it ignored SIGTERM' : ''}).`,
+      )
     }
   }
 }

@@ -11,7 +11,10 @@ Exit 0 when the command succeeded, 1 when it exited non-zero (its code is in the
 
 --json prints: {"name", "host", "command", "exitCode": number|null, "signal": string|null, "stdout": string, "stderr": string}.`
 
-  static override examples = ['<%= config.bin %> node exec edge1 -- tail -n 50 data/node.log', "<%= config.bin %> node exec edge1 -- 'df -h . && free -m'"]
+  static override examples = [
+    '<%= config.bin %> node exec edge1 -- tail -n 50 data/node.log',
+    "<%= config.bin %> node exec edge1 -- 'df -h . && free -m'",
+  ]
 
   static override strict = false
 
@@ -23,7 +26,11 @@ Exit 0 when the command succeeded, 1 when it exited non-zero (its code is in the
     const {args, argv, flags} = await this.parse(NodeExec)
     const command = (argv as string[]).slice(1).join(' ')
     const entry = await sshEntry(args.name)
-    const r = await execOnNode(entry, command, flags.json ? 'capture' : {stdout: process.stdout, stderr: process.stderr})
+    const r = await execOnNode(
+      entry,
+      command,
+      flags.json ? 'capture' : {stdout: process.stdout, stderr: process.stderr},
+    )
     if (flags.json) this.printJson(r)
     if (r.exitCode !== 0) {
       const how = r.signal ? `was killed by ${r.signal}` : `exited with code ${r.exitCode}`

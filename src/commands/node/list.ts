@@ -29,7 +29,15 @@ export default class NodeList extends BaseCommand {
     this.log(
       renderTable(
         ['name', 'kind', 'state', 'default', 'pid', 'public url', 'admin url'],
-        nodes.map((n) => [n.name, n.kind, n.health === 'draining' ? 'up (draining)' : n.state, n.default ? '*' : ' ', n.pid, n.publicUrl, n.adminUrl]),
+        nodes.map((n) => [
+          n.name,
+          n.kind,
+          n.health === 'draining' ? 'up (draining)' : n.state,
+          n.default ? '*' : ' ',
+          n.pid,
+          n.publicUrl,
+          n.adminUrl,
+        ]),
       ),
     )
     for (const n of nodes.filter((x) => x.state === 'unreachable')) this.logToStderr(`${n.name}: ${n.problem}`)

@@ -25,10 +25,13 @@ export default class NodeLogs extends BaseCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(NodeLogs)
     const n = flags.lines === undefined ? 50 : Number(flags.lines)
-    if (!Number.isInteger(n) || n < 0) throw new BadInputError(`-n/--lines must be a whole number >= 0, got '${flags.lines}'.`)
+    if (!Number.isInteger(n) || n < 0)
+      throw new BadInputError(`-n/--lines must be a whole number >= 0, got '${flags.lines}'.`)
     const entry = await resolveNode(args.name)
     if (entry.kind !== 'local') {
-      throw new BadInputError(`node '${entry.name}' is an ssh node, and this version of confctl cannot read remote logs yet.`)
+      throw new BadInputError(
+        `node '${entry.name}' is an ssh node, and this version of confctl cannot read remote logs yet.`,
+      )
     }
     const file = nodeFiles(entry.dir).log
     const offset = await fileSize(file) // follow from here, so no line is printed twice

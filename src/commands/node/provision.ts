@@ -26,18 +26,47 @@ Exit 2 for bad usage; exit 3 when the host cannot be reached, refuses the key, h
 
   static override flags = {
     name: Flags.string({description: 'Node name in fleet.yaml.', required: true}),
-    'identity-file': Flags.string({description: 'Private key to log in with (default: ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa).'}),
-    'known-hosts': Flags.string({description: 'known_hosts file to check the host key against (default ~/.ssh/known_hosts).'}),
-    'accept-new': Flags.boolean({description: 'Accept and record a host key not seen before (a changed key is still refused).', default: false}),
-    'remote-dir': Flags.string({description: 'Node directory on the host (default /var/lib/confctl/NAME as root, else ~/.local/share/confctl/NAME).'}),
-    port: portFlag({allowZero: false, description: `Public (WHIP/WHEP) TCP port (default ${PROVISION_DEFAULTS.port}).`}),
-    'admin-port': portFlag({allowZero: false, description: `Admin API TCP port on the host's 127.0.0.1 (default ${PROVISION_DEFAULTS.adminPort}).`}),
-    'rtc-ports': portRangeFlag({description: `UDP port range for media, X-Y with X >= 1024 (default ${formatPortRange(PROVISION_DEFAULTS.rtcPorts)}).`}),
+    'identity-file': Flags.string({
+      description: 'Private key to log in with (default: ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa).',
+    }),
+    'known-hosts': Flags.string({
+      description: 'known_hosts file to check the host key against (default ~/.ssh/known_hosts).',
+    }),
+    'accept-new': Flags.boolean({
+      description: 'Accept and record a host key not seen before (a changed key is still refused).',
+      default: false,
+    }),
+    'remote-dir': Flags.string({
+      description:
+        'Node directory on the host (default /var/lib/confctl/NAME as root, else ~/.local/share/confctl/NAME).',
+    }),
+    port: portFlag({
+      allowZero: false,
+      description: `Public (WHIP/WHEP) TCP port (default ${PROVISION_DEFAULTS.port}).`,
+    }),
+    'admin-port': portFlag({
+      allowZero: false,
+      description: `Admin API TCP port on the host's 127.0.0.1 (default ${PROVISION_DEFAULTS.adminPort}).`,
+    }),
+    'rtc-ports': portRangeFlag({
+      description: `UDP port range for media, X-Y with X >= 1024 (default ${formatPortRange(PROVISION_DEFAULTS.rtcPorts)}).`,
+    }),
     'announce-ip': Flags.string({description: 'IP address announced in ICE candidates (the public IP behind NAT).'}),
-    'public-url': Flags.string({description: 'URL clients use for WHIP/WHEP (default http://ANNOUNCE_IP_OR_HOST:PORT).'}),
-    supervisor: Flags.string({description: 'How the node is run: systemd, pidfile, or auto (systemd as root where it runs).', options: ['auto', 'systemd', 'pidfile'], default: 'auto'}),
-    bundle: Flags.string({description: 'Node bundle to install: a directory with manifest.json, a manifest, or the .mjs (default: the one built with confctl).'}),
-    timeout: durationFlag({description: `How long to wait for /healthz after the start (default ${DEFAULT_HEALTH_TIMEOUT_MS / 1000}s).`}),
+    'public-url': Flags.string({
+      description: 'URL clients use for WHIP/WHEP (default http://ANNOUNCE_IP_OR_HOST:PORT).',
+    }),
+    supervisor: Flags.string({
+      description: 'How the node is run: systemd, pidfile, or auto (systemd as root where it runs).',
+      options: ['auto', 'systemd', 'pidfile'],
+      default: 'auto',
+    }),
+    bundle: Flags.string({
+      description:
+        'Node bundle to install: a directory with manifest.json, a manifest, or the .mjs (default: the one built with confctl).',
+    }),
+    timeout: durationFlag({
+      description: `How long to wait for /healthz after the start (default ${DEFAULT_HEALTH_TIMEOUT_MS / 1000}s).`,
+    }),
   }
 
   async run(): Promise<void> {
@@ -69,7 +98,9 @@ Exit 2 for bad usage; exit 3 when the host cannot be reached, refuses the key, h
       this.log(`node '${r.name}' on ${r.host} is already provisioned, version ${r.version}, healthy: nothing to do.`)
       return
     }
-    this.log(`node '${r.name}' is up on ${r.host} (version ${r.version}, ${r.supervisor} supervisor${r.health === 'draining' ? ', draining' : ''})`)
+    this.log(
+      `node '${r.name}' is up on ${r.host} (version ${r.version}, ${r.supervisor} supervisor${r.health === 'draining' ? ', draining' : ''})`,
+    )
     this.log(`  public URL  ${r.publicUrl}`)
     this.log(`  admin API   ${r.adminUrl} on the host, reached through SSH`)
     this.log(`  directory   ${r.dir}`)

@@ -19,6 +19,7 @@ Exit 0 when the shell exits 0, 1 when it exits non-zero, 3 when the host cannot 
     const {args} = await this.parse(NodeSsh)
     const entry = await sshEntry(args.name)
     const code = await interactiveShell(entry)
-    if (code !== 0) throw new CheckFailedError(`the shell on node '${entry.name}' exited with code ${code ?? 'unknown'}.`)
+    if (code !== 0)
+      throw new CheckFailedError(`the shell on node '${entry.name}' exited with code ${code ?? 'unknown'}.`)
   }
 }

@@ -32,9 +32,15 @@ export default class NodeStatus extends BaseCommand {
       ['started', `${formatTime(info.startedAt)} (up ${formatSeconds(info.uptimeSeconds)})`],
       ['public URL', info.publicUrl],
       ['admin URL', status.adminUrl],
-      ['load', `cpu ${info.load.cpuPercent.toFixed(1)}%, rss ${formatBytes(info.load.rssBytes)}, loadavg ${info.load.loadavg.map((n) => n.toFixed(2)).join(' ')}`],
+      [
+        'load',
+        `cpu ${info.load.cpuPercent.toFixed(1)}%, rss ${formatBytes(info.load.rssBytes)}, loadavg ${info.load.loadavg.map((n) => n.toFixed(2)).join(' ')}`,
+      ],
       ['rooms', String(info.counts.rooms)],
-      ['participants', `${info.counts.participants} (${info.counts.publishers} publishing, ${info.counts.subscribers} subscribing)`],
+      [
+        'participants',
+        `${info.counts.participants} (${info.counts.publishers} publishing, ${info.counts.subscribers} subscribing)`,
+      ],
     ]
     const w = Math.max(...rows.map(([k]) => k.length))
     for (const [k, v] of rows) this.log(`${k.padEnd(w)}  ${v}`)

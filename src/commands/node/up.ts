@@ -24,27 +24,75 @@ Refuses (exit 2) if a node of that name is already running or a port is taken; e
   static override flags = {
     name: Flags.string({description: `Node name (default "${LOCAL_DEFAULTS.name}").`}),
     port: portFlag({description: `Public (WHIP/WHEP) TCP port, 0 = any free port (default ${LOCAL_DEFAULTS.port}).`}),
-    'admin-port': portFlag({description: `Admin API TCP port, 0 = any free port (default ${LOCAL_DEFAULTS.adminPort}).`}),
-    'rtc-ports': portRangeFlag({description: `UDP port range for media, X-Y with X >= 1024 (default ${formatPortRange(LOCAL_DEFAULTS.rtcPorts)}).`}),
-    'announce-ip': Flags.string({description: 'IP address announced in ICE candidates (the public IP behind NAT); "" clears it.'}),
+    'admin-port': portFlag({
+      description: `Admin API TCP port, 0 = any free port (default ${LOCAL_DEFAULTS.adminPort}).`,
+    }),
+    'rtc-ports': portRangeFlag({
+      description: `UDP port range for media, X-Y with X >= 1024 (default ${formatPortRange(LOCAL_DEFAULTS.rtcPorts)}).`,
+    }),
+    'announce-ip': Flags.string({
+      description: 'IP address announced in ICE candidates (the public IP behind NAT); "" clears it.',
+    }),
     host: Flags.string({description: `Address the public port listens on (default ${LOCAL_DEFAULTS.host}).`}),
-    'admin-host': Flags.string({description: `Address the admin API listens on (default ${LOCAL_DEFAULTS.adminHost}). Anything but loopback needs --admin-tls-cert/--admin-tls-key or --insecure-admin.`}),
-    'admin-tls-cert': Flags.string({description: 'PEM certificate: serve the admin API over HTTPS (confctl then trusts exactly this certificate); "" clears it.'}),
+    'admin-host': Flags.string({
+      description: `Address the admin API listens on (default ${LOCAL_DEFAULTS.adminHost}). Anything but loopback needs --admin-tls-cert/--admin-tls-key or --insecure-admin.`,
+    }),
+    'admin-tls-cert': Flags.string({
+      description:
+        'PEM certificate: serve the admin API over HTTPS (confctl then trusts exactly this certificate); "" clears it.',
+    }),
     'admin-tls-key': Flags.string({description: 'PEM private key of --admin-tls-cert; "" clears it.'}),
-    'insecure-admin': Flags.boolean({description: 'Allow a plain-HTTP admin API on a non-loopback --admin-host (the node warns about it); --no-insecure-admin clears it.', allowNo: true}),
+    'insecure-admin': Flags.boolean({
+      description:
+        'Allow a plain-HTTP admin API on a non-loopback --admin-host (the node warns about it); --no-insecure-admin clears it.',
+      allowNo: true,
+    }),
     'qoe-interval': Flags.string({description: 'How often the node stores a QoE sample per stream (default 10s).'}),
-    'qoe-retention': Flags.string({description: 'How long the node keeps QoE samples before deleting them (default 7d, as the privacy notices promise).'}),
-    'max-connections': Flags.string({description: 'HTTP connections the public port holds at once (default 4096, lowered to fit the open-file limit; see docs/node-api.md); "" clears it.'}),
-    'max-connections-per-ip': Flags.string({description: 'HTTP connections the public port holds at once from one client address, IPv6 per /64 (default 256; raise it for many people behind one NAT); "" clears it.'}),
-    'max-sessions': Flags.string({description: 'Media sessions the node holds at once (default: one per port of --rtc-ports); "" clears it.'}),
-    'max-sessions-per-ip': Flags.string({description: 'Media sessions from one client address at once (default: half of --max-sessions); "" clears it.'}),
-    'connect-timeout': Flags.string({description: 'How long a session may take to connect before it is closed and its port freed (default 30s); "" clears it.'}),
-    'access-log-max-size': Flags.string({description: 'Size at which the node rotates access.log, e.g. 10MB (default); "" clears it.'}),
-    'ice-server': Flags.string({multiple: true, description: 'A STUN or TURN server the node tells clients about (Link headers, RFC 9725): stun:HOST:PORT or turn:HOST:PORT?transport=udp,USERNAME,CREDENTIAL; repeatable; "" clears them.'}),
-    codecs: Flags.string({description: 'Codecs publishers may send, comma-separated out of opus,vp8,vp9,h264,av1 (default all; passed through, never transcoded); "" clears it.'}),
-    'access-log-max-age': Flags.string({description: 'Age of its first line at which the node rotates access.log, e.g. 1d (default); "" clears it. Rotated files are deleted after 30 days.'}),
-    foreground: Flags.boolean({description: 'Run attached to this terminal until Ctrl-C (forwarded as SIGTERM).', default: false}),
-    timeout: durationFlag({description: `How long to wait for the node to become healthy (default ${DEFAULT_START_TIMEOUT_MS / 1000}s).`}),
+    'qoe-retention': Flags.string({
+      description:
+        'How long the node keeps QoE samples before deleting them (default 7d, as the privacy notices promise).',
+    }),
+    'max-connections': Flags.string({
+      description:
+        'HTTP connections the public port holds at once (default 4096, lowered to fit the open-file limit; see docs/node-api.md); "" clears it.',
+    }),
+    'max-connections-per-ip': Flags.string({
+      description:
+        'HTTP connections the public port holds at once from one client address, IPv6 per /64 (default 256; raise it for many people behind one NAT); "" clears it.',
+    }),
+    'max-sessions': Flags.string({
+      description: 'Media sessions the node holds at once (default: one per port of --rtc-ports); "" clears it.',
+    }),
+    'max-sessions-per-ip': Flags.string({
+      description: 'Media sessions from one client address at once (default: half of --max-sessions); "" clears it.',
+    }),
+    'connect-timeout': Flags.string({
+      description:
+        'How long a session may take to connect before it is closed and its port freed (default 30s); "" clears it.',
+    }),
+    'access-log-max-size': Flags.string({
+      description: 'Size at which the node rotates access.log, e.g. 10MB (default); "" clears it.',
+    }),
+    'ice-server': Flags.string({
+      multiple: true,
+      description:
+        'A STUN or TURN server the node tells clients about (Link headers, RFC 9725): stun:HOST:PORT or turn:HOST:PORT?transport=udp,USERNAME,CREDENTIAL; repeatable; "" clears them.',
+    }),
+    codecs: Flags.string({
+      description:
+        'Codecs publishers may send, comma-separated out of opus,vp8,vp9,h264,av1 (default all; passed through, never transcoded); "" clears it.',
+    }),
+    'access-log-max-age': Flags.string({
+      description:
+        'Age of its first line at which the node rotates access.log, e.g. 1d (default); "" clears it. Rotated files are deleted after 30 days.',
+    }),
+    foreground: Flags.boolean({
+      description: 'Run attached to this terminal until Ctrl-C (forwarded as SIGTERM).',
+      default: false,
+    }),
+    timeout: durationFlag({
+      description: `How long to wait for the node to become healthy (default ${DEFAULT_START_TIMEOUT_MS / 1000}s).`,
+    }),
   }
 
   async run(): Promise<void> {
@@ -81,9 +129,11 @@ Refuses (exit 2) if a node of that name is already running or a port is taken; e
         stdoutToStderr: flags.json,
         onReady: (node) => this.report(flags.json, node),
       })
-      if (!result.ready) this.logToStderr(`confctl: node '${result.entry.name}' exited during startup with code ${result.exitCode}.`)
+      if (!result.ready)
+        this.logToStderr(`confctl: node '${result.entry.name}' exited during startup with code ${result.exitCode}.`)
       // the node's own exit code is the command's (its output said why)
-      if (result.exitCode !== 0) throw new PassedOnExit(`node '${result.entry.name}' exited with code ${result.exitCode}.`, result.exitCode)
+      if (result.exitCode !== 0)
+        throw new PassedOnExit(`node '${result.entry.name}' exited with code ${result.exitCode}.`, result.exitCode)
       return
     }
     const {node} = await bringUpLocalNode(nodeFlags, {timeoutMs})

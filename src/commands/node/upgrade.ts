@@ -7,14 +7,18 @@ import {DEFAULT_HEALTH_TIMEOUT_MS} from '../../fleet/ssh/remote-node.js'
 import {DEFAULT_DRAIN_TIMEOUT_MS, upgradeNodes} from '../../fleet/ssh/upgrade.js'
 
 export default class NodeUpgrade extends BaseCommand {
-  static override summary = 'Upgrade ssh nodes to the node bundle of this confctl, one at a time, without dropping rooms that can be kept.'
+  static override summary =
+    'Upgrade ssh nodes to the node bundle of this confctl, one at a time, without dropping rooms that can be kept.'
   static override description = `For each node: upload the new bundle (nothing changes if that fails), drain it (no new rooms; the open rooms go on), wait until its rooms are empty or --timeout passes, stop it, switch to the new bundle, start it, check /healthz, undrain. A node that fails the health check is switched back to the bundle it ran and started again. With --all the nodes go one at a time, and the first failure stops the run: the nodes after it are left untouched. A node already running this bundle is left alone.
 
 Exit 3 if a node failed (after its rollback); exit 2 for bad usage.
 
 --json prints: {"version": string, "nodes": [{"name", "action": "upgraded"|"unchanged"|"failed"|"skipped", "from": string|null, "to": string, "roomsClosed": number (rooms still open at the drain timeout), "drainSeconds": number, "rolledBack": boolean, "problem": string|null}]}.`
 
-  static override examples = ['<%= config.bin %> node upgrade edge1', '<%= config.bin %> node upgrade --all --timeout 30m --json']
+  static override examples = [
+    '<%= config.bin %> node upgrade edge1',
+    '<%= config.bin %> node upgrade --all --timeout 30m --json',
+  ]
 
   static override args = {
     name: Args.string({description: 'Node to upgrade (or --all).'}),
@@ -22,8 +26,12 @@ Exit 3 if a node failed (after its rollback); exit 2 for bad usage.
 
   static override flags = {
     all: Flags.boolean({description: 'Every ssh node in fleet.yaml, one at a time.', default: false}),
-    timeout: durationFlag({description: `How long to wait for rooms to empty after the drain (default ${DEFAULT_DRAIN_TIMEOUT_MS / 60_000}m).`}),
-    'health-timeout': durationFlag({description: `How long to wait for /healthz after the start (default ${DEFAULT_HEALTH_TIMEOUT_MS / 1000}s).`}),
+    timeout: durationFlag({
+      description: `How long to wait for rooms to empty after the drain (default ${DEFAULT_DRAIN_TIMEOUT_MS / 60_000}m).`,
+    }),
+    'health-timeout': durationFlag({
+      description: `How long to wait for /healthz after the start (default ${DEFAULT_HEALTH_TIMEOUT_MS / 1000}s).`,
+    }),
     bundle: Flags.string({description: 'Node bundle to install (default: the one built with confctl).'}),
   }
 
@@ -34,7 +42,12 @@ Exit 3 if a node failed (after its rollback); exit 2 for bad usage.
     const showProgress = !flags.json && Boolean(process.stderr.isTTY)
     const report = await upgradeNodes(
       {name: args.name, all: flags.all},
-      {bundle: flags.bundle, drainTimeoutMs, healthTimeoutMs, onProgress: showProgress ? (m) => process.stderr.write(`upgrade: ${m}\n`) : undefined},
+      {
+        bundle: flags.bundle,
+        drainTimeoutMs,
+        healthTimeoutMs,
+        onProgress: showProgress ? (m) => process.stderr.write(`upgrade: ${m}\n`) : undefined,
+      },
     )
     if (flags.json) this.printJson(report)
     else {
@@ -55,7 +68,9 @@ Exit 3 if a node failed (after its rollback); exit 2 for bad usage.
     const failed = report.nodes.find((n) => n.action === 'failed')
     if (failed) {
       const skipped = report.nodes.filter((n) => n.action === 'skipped').length
-      throw new UnreachableError(`${failed.problem?.replace(/\.$/, '') ?? `node '${failed.name}' failed`}${skipped ? ` (${skipped} node(s) after it left untouched)` : ''}.`)
+      throw new UnreachableError(
+        `${failed.problem?.replace(/\.$/, '') ?? `node '${failed.name}' failed`}${skipped ? ` (${skipped} node(s) after it left untouched)` : ''}.`,
+      )
     }
   }
 }

@@ -40,7 +40,10 @@ export default class NodeUse extends BaseCommand {
       this.printJson({default: now?.name ?? null, source: now?.source ?? null})
       return
     }
-    if (!now) this.log(`no default node (${defaultNodeFile()} absent, CONFCTL_NODE unset); commands use the only node in ${inventoryPath()} or ask for --node.`)
+    if (!now)
+      this.log(
+        `no default node (${defaultNodeFile()} absent, CONFCTL_NODE unset); commands use the only node in ${inventoryPath()} or ask for --node.`,
+      )
     else this.log(`default node: ${now.name} (from ${now.source})`)
     if (now?.source === 'CONFCTL_NODE' && args.name && now.name !== args.name) {
       this.logToStderr(`note: CONFCTL_NODE=${now.name} is set in this shell and wins over '${args.name}'.`)

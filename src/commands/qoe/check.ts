@@ -4,7 +4,14 @@ import {BadInputError, CheckFailedError} from '../../errors.js'
 import {renderTable} from '../../cli/text-table.js'
 import {importDump} from '../../qoe/import/index.js'
 import {SUMMARY_TABLE_HEADERS, summaryRow} from '../../qoe/summary.js'
-import {DEFAULT_THRESHOLDS, evaluate, parseThresholds, type SummaryScope, type Thresholds, type Violation} from '../../qoe/thresholds.js'
+import {
+  DEFAULT_THRESHOLDS,
+  evaluate,
+  parseThresholds,
+  type SummaryScope,
+  type Thresholds,
+  type Violation,
+} from '../../qoe/thresholds.js'
 import {nodeQoe} from '../../fleet/node-qoe.js'
 import {durationFlag} from '../../cli/flags.js'
 
@@ -21,15 +28,28 @@ export default class QoeCheck extends BaseCommand {
   ]
 
   static override flags = {
-    file: Flags.string({description: 'A webrtc-internals dump or RTCStatsDump (plain or gzipped) to check.', exclusive: ['node']}),
+    file: Flags.string({
+      description: 'A webrtc-internals dump or RTCStatsDump (plain or gzipped) to check.',
+      exclusive: ['node'],
+    }),
     node: Flags.string({description: "Check a node's streams instead (its stored samples for --since, or --live)."}),
     room: Flags.string({description: 'With --node: only this room.'}),
-    since: durationFlag({description: 'With --node: window of stored samples (30s, 15m, 1h).', default: '15m', unit: 's'}),
+    since: durationFlag({
+      description: 'With --node: window of stored samples (30s, 15m, 1h).',
+      default: '15m',
+      unit: 's',
+    }),
     live: Flags.boolean({description: 'With --node: poll current counters for --duration instead.', default: false}),
     duration: durationFlag({description: 'With --node --live: how long to poll.', default: '10s', unit: 's'}),
-    'max-jitter': Flags.string({description: `Highest acceptable p95 jitter, ms [default: ${DEFAULT_THRESHOLDS.maxJitterMs}]`}),
-    'max-loss': Flags.string({description: `Highest acceptable p95 packet loss per interval, percent [default: ${DEFAULT_THRESHOLDS.maxLossPercent}]`}),
-    'max-rtt': Flags.string({description: `Highest acceptable p95 round-trip time, ms [default: ${DEFAULT_THRESHOLDS.maxRttMs}]`}),
+    'max-jitter': Flags.string({
+      description: `Highest acceptable p95 jitter, ms [default: ${DEFAULT_THRESHOLDS.maxJitterMs}]`,
+    }),
+    'max-loss': Flags.string({
+      description: `Highest acceptable p95 packet loss per interval, percent [default: ${DEFAULT_THRESHOLDS.maxLossPercent}]`,
+    }),
+    'max-rtt': Flags.string({
+      description: `Highest acceptable p95 round-trip time, ms [default: ${DEFAULT_THRESHOLDS.maxRttMs}]`,
+    }),
     'min-mos': Flags.string({description: `Lowest acceptable p95 MOS, 1..4.5 [default: ${DEFAULT_THRESHOLDS.minMos}]`}),
   }
 
@@ -43,7 +63,15 @@ export default class QoeCheck extends BaseCommand {
     const violations = evaluate(scopes, thresholds)
     const streamsChecked = scopes.reduce((n, s) => n + s.streams.length, 0)
     if (flags.json) {
-      this.printJson({file: result.file, format: result.format, thresholds, passed: violations.length === 0, streamsChecked, violations, peerConnections: result.peerConnections})
+      this.printJson({
+        file: result.file,
+        format: result.format,
+        thresholds,
+        passed: violations.length === 0,
+        streamsChecked,
+        violations,
+        peerConnections: result.peerConnections,
+      })
     } else {
       const rows = scopes.flatMap((scope) => scope.streams.map((s) => summaryRow(scope.source, s)))
       if (rows.length) this.log(renderTable(SUMMARY_TABLE_HEADERS, rows))
@@ -60,17 +88,32 @@ export default class QoeCheck extends BaseCommand {
   }
 
   /** --node: the node's streams, one scope per participant. */
-  private async checkNode(flags: {node?: string; room?: string; since: number; live: boolean; duration: number; json: boolean}, thresholds: Thresholds): Promise<void> {
+  private async checkNode(
+    flags: {node?: string; room?: string; since: number; live: boolean; duration: number; json: boolean},
+    thresholds: Thresholds,
+  ): Promise<void> {
     const result = await nodeQoe({
       node: flags.node,
       room: flags.room,
       sinceSeconds: flags.since,
       liveSeconds: flags.live ? flags.duration : undefined,
     })
-    const scopes: SummaryScope[] = result.streams.map((s) => ({source: `${s.room} / ${s.identity}`, streams: [s.summary]}))
+    const scopes: SummaryScope[] = result.streams.map((s) => ({
+      source: `${s.room} / ${s.identity}`,
+      streams: [s.summary],
+    }))
     const violations = evaluate(scopes, thresholds)
     if (flags.json) {
-      this.printJson({node: result.node, mode: result.mode, windowSeconds: result.windowSeconds, thresholds, passed: violations.length === 0, streamsChecked: scopes.length, violations, streams: result.streams})
+      this.printJson({
+        node: result.node,
+        mode: result.mode,
+        windowSeconds: result.windowSeconds,
+        thresholds,
+        passed: violations.length === 0,
+        streamsChecked: scopes.length,
+        violations,
+        streams: result.streams,
+      })
     } else {
       const rows = scopes.flatMap((scope) => scope.streams.map((s) => summaryRow(scope.source, s)))
       if (rows.length) this.log(renderTable(SUMMARY_TABLE_HEADERS, rows))
@@ -83,8 +126,13 @@ export default class QoeCheck extends BaseCommand {
   private failOn(violations: Violation[], streamsChecked: number, json: boolean): void {
     if (violations.length) {
       const streams = new Set(violations.map((v) => `${v.source} / ${v.stream}`))
-      const more = violations.length > 1 ? ` (and ${violations.length - 1} more violation(s), listed ${json ? 'in the JSON' : 'above'})` : ''
-      throw new CheckFailedError(`${streams.size} of ${streamsChecked} stream(s) break the quality thresholds: ${violations[0]!.message}${more}.`)
+      const more =
+        violations.length > 1
+          ? ` (and ${violations.length - 1} more violation(s), listed ${json ? 'in the JSON' : 'above'})`
+          : ''
+      throw new CheckFailedError(
+        `${streams.size} of ${streamsChecked} stream(s) break the quality thresholds: ${violations[0]!.message}${more}.`,
+      )
     }
   }
 }

@@ -28,7 +28,9 @@ export default class QoeImport extends BaseCommand {
     }
     const rows = result.peerConnections.flatMap((pc) => pc.streams.map((s) => summaryRow(`pc ${pc.id}`, s)))
     const streams = rows.length
-    this.log(`${result.file}: ${result.format}${result.gzip ? ' (gzip)' : ''}, ${result.peerConnections.length} peer connection(s), ${streams} stream(s)${result.userAgent ? `; ${result.userAgent}` : ''}`)
+    this.log(
+      `${result.file}: ${result.format}${result.gzip ? ' (gzip)' : ''}, ${result.peerConnections.length} peer connection(s), ${streams} stream(s)${result.userAgent ? `; ${result.userAgent}` : ''}`,
+    )
     if (streams > 0) this.log(renderTable(SUMMARY_TABLE_HEADERS, rows))
   }
 }

@@ -7,7 +7,8 @@ import {durationFlag} from '../../cli/flags.js'
 import {formatNumber, worstBand, type Pct} from '../../qoe/summary.js'
 
 export default class QoeInspect extends BaseCommand {
-  static override summary = "Per participant and stream: p50/p95/max of loss, jitter, RTT and MOS, with bands, and which leg lost the packets."
+  static override summary =
+    'Per participant and stream: p50/p95/max of loss, jitter, RTT and MOS, with bands, and which leg lost the packets.'
   static override description = `Reads a node's stored QoE samples (written every --qoe-interval, default 10 s, kept 7 days) for the last --since window, or with --live polls the node's current counters once a second for --duration seconds. Uplink streams are what the node received from a publisher; downlink streams what it sent to a subscriber, as the subscriber's receiver reports describe them. For every downlink stream with loss it says whether the publisher's uplink already lost the packets (the SFU saw the loss) or the subscriber's downlink did.
 
 Exit 2 for an unknown room or participant (no samples) or a bad flag, 3 if the node cannot be reached.
@@ -23,7 +24,12 @@ Exit 2 for an unknown room or participant (no samples) or a bad flag, 3 if the n
     node: Flags.string({description: 'Node to inspect (optional when fleet.yaml has exactly one node).'}),
     room: Flags.string({description: 'Only this room.'}),
     participant: Flags.string({description: 'Only this participant (session id or identity).'}),
-    since: durationFlag({description: 'Window of stored samples: 30s, 15m, 1h, 2d.', default: '15m', unit: 's', exclusive: ['live']}),
+    since: durationFlag({
+      description: 'Window of stored samples: 30s, 15m, 1h, 2d.',
+      default: '15m',
+      unit: 's',
+      exclusive: ['live'],
+    }),
     live: Flags.boolean({description: 'Poll the current counters instead of reading stored samples.', default: false}),
     duration: durationFlag({description: 'With --live: how long to poll, at most 10m.', default: '10s', unit: 's'}),
   }
@@ -32,7 +38,8 @@ Exit 2 for an unknown room or participant (no samples) or a bad flag, 3 if the n
     const {flags} = await this.parse(QoeInspect)
     const since = flags.since
     const duration = flags.duration
-    if (flags.live && duration > 600) throw new BadInputError(`--duration must be at most 10m with --live, got ${duration}s.`)
+    if (flags.live && duration > 600)
+      throw new BadInputError(`--duration must be at most 10m with --live, got ${duration}s.`)
     const tty = Boolean(process.stderr.isTTY) && !flags.json
     const result = await nodeQoe({
       node: flags.node,
@@ -47,7 +54,8 @@ Exit 2 for an unknown room or participant (no samples) or a bad flag, 3 if the n
       this.printJson(result)
       return
     }
-    const span = result.mode === 'live' ? `live, ${result.windowSeconds} s` : `stored samples, last ${result.windowSeconds} s`
+    const span =
+      result.mode === 'live' ? `live, ${result.windowSeconds} s` : `stored samples, last ${result.windowSeconds} s`
     this.log(`node '${result.node}' (${span})`)
     if (result.streams.length === 0) {
       this.log('no streams with samples in this window.')
@@ -56,7 +64,19 @@ Exit 2 for an unknown room or participant (no samples) or a bad flag, 3 if the n
     const pct = (p: Pct | null) => (p ? `${formatNumber(p.p50)}/${formatNumber(p.p95)}/${formatNumber(p.max)}` : '-')
     this.log(
       renderTable(
-        ['room', 'identity', 'dir', 'kind', 'samples', 'loss % p50/p95/max', 'jitter ms', 'rtt ms', 'mos', 'quality', 'lost on'],
+        [
+          'room',
+          'identity',
+          'dir',
+          'kind',
+          'samples',
+          'loss % p50/p95/max',
+          'jitter ms',
+          'rtt ms',
+          'mos',
+          'quality',
+          'lost on',
+        ],
         result.streams.map((s) => [
           s.room,
           s.identity,
@@ -75,7 +95,8 @@ Exit 2 for an unknown room or participant (no samples) or a bad flag, 3 if the n
     const notes = result.streams.filter((s) => s.attribution && s.attribution.leg !== 'none')
     if (notes.length) {
       this.log('')
-      for (const s of notes) this.log(`${s.identity} ${s.kind} (${s.totalLossPercent} % lost): ${s.attribution!.explanation}`)
+      for (const s of notes)
+        this.log(`${s.identity} ${s.kind} (${s.totalLossPercent} % lost): ${s.attribution!.explanation}`)
     }
   }
 }

@@ -7,12 +7,19 @@ import {applyRetention} from '../../privacy/retention-apply.js'
 import {applyLines} from '../../privacy/retention-render.js'
 
 export default class RetentionApply extends BaseCommand {
-  static override summary = 'Show what retention would erase; with --execute, erase records past retention (holds and restrictions keep theirs).'
-  static override description = 'Without --execute nothing changes. --json prints {"appliedAt","execute","status":"planned"|"done"|"partial","stores":[{"store","reachable","message"?,"collections":[{"collection","retention","countsFrom","cutoff","strategy","action","records","steps","changed"?,"skipped":[{"reason","hold"?,"records","keys"?}],"unchecked"?}]}]}. Exit 3 when a store could not be reached (run again to finish).'
-  static override examples = ['<%= config.bin %> retention apply', '<%= config.bin %> retention apply --execute --datamap /etc/confctl/datamap.yaml']
+  static override summary =
+    'Show what retention would erase; with --execute, erase records past retention (holds and restrictions keep theirs).'
+  static override description =
+    'Without --execute nothing changes. --json prints {"appliedAt","execute","status":"planned"|"done"|"partial","stores":[{"store","reachable","message"?,"collections":[{"collection","retention","countsFrom","cutoff","strategy","action","records","steps","changed"?,"skipped":[{"reason","hold"?,"records","keys"?}],"unchecked"?}]}]}. Exit 3 when a store could not be reached (run again to finish).'
+  static override examples = [
+    '<%= config.bin %> retention apply',
+    '<%= config.bin %> retention apply --execute --datamap /etc/confctl/datamap.yaml',
+  ]
   static override flags = {
     execute: Flags.boolean({default: false, description: 'Carry the plan out.'}),
-    datamap: Flags.string({description: 'Datamap file (default: $CONFCTL_HOME/datamap.yaml; local nodes are always added).'}),
+    datamap: Flags.string({
+      description: 'Datamap file (default: $CONFCTL_HOME/datamap.yaml; local nodes are always added).',
+    }),
   }
 
   async run(): Promise<void> {
@@ -21,6 +28,7 @@ export default class RetentionApply extends BaseCommand {
     if (flags.json) this.printJson(r)
     else this.log(applyLines(r).join('\n'))
     // The report above names the stores; the base class only sets the exit code.
-    if (r.stores.some((s) => !s.reachable)) throw new UnreachableError('a store could not be reached.', {reported: true})
+    if (r.stores.some((s) => !s.reachable))
+      throw new UnreachableError('a store could not be reached.', {reported: true})
   }
 }

@@ -7,10 +7,13 @@ import {checkLines} from '../../privacy/retention-render.js'
 
 export default class RetentionCheck extends BaseCommand {
   static override summary = 'Check every collection of the datamap for records kept longer than its retention period.'
-  static override description = '--json prints {"checkedAt","passed","stores":[{"store","reachable","message"?,"collections":[{"collection","retention","countsFrom","cutoff","overdue","strategy","older","anonymised","kept"?:[{"reason","hold"?,"records"}],"unchecked"?}]}]}. Exit 1 when records are past retention (not counting what a `keep` law, a hold or a restriction keeps), 3 when a store could not be reached.'
+  static override description =
+    '--json prints {"checkedAt","passed","stores":[{"store","reachable","message"?,"collections":[{"collection","retention","countsFrom","cutoff","overdue","strategy","older","anonymised","kept"?:[{"reason","hold"?,"records"}],"unchecked"?}]}]}. Exit 1 when records are past retention (not counting what a `keep` law, a hold or a restriction keeps), 3 when a store could not be reached.'
   static override examples = ['<%= config.bin %> retention check', '<%= config.bin %> retention check --json']
   static override flags = {
-    datamap: Flags.string({description: 'Datamap file (default: $CONFCTL_HOME/datamap.yaml; local nodes are always added).'}),
+    datamap: Flags.string({
+      description: 'Datamap file (default: $CONFCTL_HOME/datamap.yaml; local nodes are always added).',
+    }),
   }
 
   async run(): Promise<void> {

@@ -8,7 +8,10 @@ export default class RoomClose extends BaseCommand {
 
 --json prints: {"node": string, "room": string, "closed": boolean, "participants": number (how many were disconnected)}.`
 
-  static override examples = ['<%= config.bin %> room close standup', '<%= config.bin %> room close standup --node edge1 --json']
+  static override examples = [
+    '<%= config.bin %> room close standup',
+    '<%= config.bin %> room close standup --node edge1 --json',
+  ]
 
   static override args = {
     room: Args.string({description: 'Room name.', required: true}),
@@ -23,6 +26,9 @@ export default class RoomClose extends BaseCommand {
     const {entry, client} = await connectNode(flags.node)
     const r = await client.closeRoom(args.room)
     if (flags.json) this.printJson({node: entry.name, room: args.room, closed: r.closed, participants: r.participants})
-    else this.log(`room '${args.room}' on node '${entry.name}' ${r.closed ? 'closed' : 'was not closed'}; ${r.participants} participants disconnected.`)
+    else
+      this.log(
+        `room '${args.room}' on node '${entry.name}' ${r.closed ? 'closed' : 'was not closed'}; ${r.participants} participants disconnected.`,
+      )
   }
 }

@@ -8,7 +8,10 @@ export default class RoomKick extends BaseCommand {
 
 --json prints: {"node": string, "room": string, "participant": string, "kicked": string[] (the session ids disconnected)}.`
 
-  static override examples = ['<%= config.bin %> room kick standup 6f1c2a', '<%= config.bin %> room kick standup 6f1c2a --node edge1 --json']
+  static override examples = [
+    '<%= config.bin %> room kick standup 6f1c2a',
+    '<%= config.bin %> room kick standup 6f1c2a --node edge1 --json',
+  ]
 
   static override args = {
     room: Args.string({description: 'Room name.', required: true}),
@@ -24,6 +27,9 @@ export default class RoomKick extends BaseCommand {
     const {entry, client} = await connectNode(flags.node)
     const r = await client.kick(args.room, args.participant)
     if (flags.json) this.printJson({node: entry.name, room: args.room, participant: args.participant, kicked: r.kicked})
-    else this.log(`kicked ${r.kicked.length} session(s) of '${args.participant}' from room '${args.room}' on node '${entry.name}': ${r.kicked.join(', ') || '-'}.`)
+    else
+      this.log(
+        `kicked ${r.kicked.length} session(s) of '${args.participant}' from room '${args.room}' on node '${entry.name}': ${r.kicked.join(', ') || '-'}.`,
+      )
   }
 }

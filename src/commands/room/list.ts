@@ -28,7 +28,15 @@ export default class RoomList extends BaseCommand {
     this.log(
       renderTable(
         ['room', 'created', 'participants', 'publishers', 'subscribers', 'in', 'out'],
-        rooms.map((r) => [r.name, formatTime(r.createdAt), r.participants, r.publishers, r.subscribers, formatBitrate(r.bitrateInBps), formatBitrate(r.bitrateOutBps)]),
+        rooms.map((r) => [
+          r.name,
+          formatTime(r.createdAt),
+          r.participants,
+          r.publishers,
+          r.subscribers,
+          formatBitrate(r.bitrateInBps),
+          formatBitrate(r.bitrateOutBps),
+        ]),
       ),
     )
   }

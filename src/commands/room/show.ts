@@ -9,7 +9,10 @@ export default class RoomShow extends BaseCommand {
 
 --json prints: {"node": string, "room": RoomDetail}, RoomDetail being the node's GET /v1/rooms/{room} answer: the room summary fields (name, createdAt, participants, publishers, subscribers, bitrateInBps, bitrateOutBps) plus "participantsList": [{id, identity, name, role: "publisher"|"subscriber", joinedAt, remoteIp, userAgent, state, publisherId?, streams: [{id, kind, codec, direction: "uplink"|"downlink", ssrc, packets, bytes, bitrateBps, packetsLost, fractionLost, jitterMs, rttMs, nackCount, pliCount, mos, sourcePublisherId?}]}].`
 
-  static override examples = ['<%= config.bin %> room show standup', '<%= config.bin %> room show standup --node edge1 --json']
+  static override examples = [
+    '<%= config.bin %> room show standup',
+    '<%= config.bin %> room show standup --node edge1 --json',
+  ]
 
   static override args = {
     room: Args.string({description: 'Room name.', required: true}),

@@ -20,11 +20,24 @@ Grants: by default the token may publish and subscribe, with at most 2 sessions 
 
   static override flags = {
     room: Flags.string({description: 'Room the token admits to.', required: true}),
-    identity: Flags.string({description: 'Stable identity of the participant (recorded in session logs).', required: true}),
+    identity: Flags.string({
+      description: 'Stable identity of the participant (recorded in session logs).',
+      required: true,
+    }),
     name: Flags.string({description: 'Display name shown to others.'}),
-    ttl: durationFlag({description: 'Validity: 30s, 15m, 1h, 2d, at most 7d (default: 1h).', unit: 's', bounds: {maxMs: 7 * 86_400_000}}),
-    publish: Flags.boolean({description: 'Allow publishing (WHIP); --no-publish for a viewer-only token (default: allowed).', allowNo: true}),
-    subscribe: Flags.boolean({description: 'Allow subscribing (WHEP); --no-subscribe for a send-only token (default: allowed).', allowNo: true}),
+    ttl: durationFlag({
+      description: 'Validity: 30s, 15m, 1h, 2d, at most 7d (default: 1h).',
+      unit: 's',
+      bounds: {maxMs: 7 * 86_400_000},
+    }),
+    publish: Flags.boolean({
+      description: 'Allow publishing (WHIP); --no-publish for a viewer-only token (default: allowed).',
+      allowNo: true,
+    }),
+    subscribe: Flags.boolean({
+      description: 'Allow subscribing (WHEP); --no-subscribe for a send-only token (default: allowed).',
+      allowNo: true,
+    }),
     'max-sessions': Flags.string({description: 'Sessions the token may hold at once on the node, 1-100 (default 2).'}),
     node: Flags.string({description: 'Node that signs the token (optional when fleet.yaml has exactly one node).'}),
   }
@@ -35,7 +48,9 @@ Grants: by default the token may publish and subscribe, with at most 2 sessions 
     const ttlSeconds = flags.ttl
     const maxSessions = flags['max-sessions'] === undefined ? undefined : parseMaxSessions(flags['max-sessions'])
     if (flags.publish === false && flags.subscribe === false) {
-      throw new BadInputError('--no-publish and --no-subscribe together leave the token allowing nothing; drop one of them.')
+      throw new BadInputError(
+        '--no-publish and --no-subscribe together leave the token allowing nothing; drop one of them.',
+      )
     }
     const {client} = await connectNode(flags.node)
     const r = await client.createToken({
@@ -46,18 +61,28 @@ Grants: by default the token may publish and subscribe, with at most 2 sessions 
       grants: {publish: flags.publish, subscribe: flags.subscribe, maxSessions},
     })
     if (flags.json) {
-      this.printJson({token: r.token, expiresAt: r.expiresAt, room: flags.room, identity: flags.identity, jti: r.jti, grants: r.grants})
+      this.printJson({
+        token: r.token,
+        expiresAt: r.expiresAt,
+        room: flags.room,
+        identity: flags.identity,
+        jti: r.jti,
+        grants: r.grants,
+      })
       return
     }
     this.log(r.token)
     const g = r.grants
     const may = [g.publish && 'publish', g.subscribe && 'subscribe'].filter(Boolean).join(' and ')
-    this.logToStderr(`token ${r.jti} for '${flags.identity}' in room '${flags.room}' (may ${may}, ${g.maxSessions} session${g.maxSessions === 1 ? '' : 's'} at once), expires ${r.expiresAt}`)
+    this.logToStderr(
+      `token ${r.jti} for '${flags.identity}' in room '${flags.room}' (may ${may}, ${g.maxSessions} session${g.maxSessions === 1 ? '' : 's'} at once), expires ${r.expiresAt}`,
+    )
   }
 }
 
 function parseMaxSessions(value: string): number {
   const n = Number(value)
-  if (!/^\d+$/.test(value) || n < 1 || n > 100) throw new BadInputError(`--max-sessions must be a whole number from 1 to 100, got '${value}'.`)
+  if (!/^\d+$/.test(value) || n < 1 || n > 100)
+    throw new BadInputError(`--max-sessions must be a whole number from 1 to 100, got '${value}'.`)
   return n
 }

@@ -3,7 +3,8 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {connectNode} from '../../fleet/resolve-node.js'
 
 export default class TokenRevoke extends BaseCommand {
-  static override summary = 'Revoke a join token by its id (jti): the node refuses it from now on, also after a restart.'
+  static override summary =
+    'Revoke a join token by its id (jti): the node refuses it from now on, also after a restart.'
   static override description = `JTI is the id \`confctl token create\` printed (or the token's "jti" claim). The node keeps the revocation until the token would have expired anyway (--exp, or 7 days, the longest a token lives). Sessions already running are not ended: use \`confctl room kick\` for those.
 
 --json prints: {"jti": string, "revokedAt": string (ISO 8601), "expiresAt": string (ISO 8601, when the node forgets it)}.`
@@ -16,7 +17,9 @@ export default class TokenRevoke extends BaseCommand {
 
   static override flags = {
     node: Flags.string({description: 'Node that issued the token (optional when fleet.yaml has exactly one node).'}),
-    exp: Flags.integer({description: "The token's exp (seconds since 1970), when known: the revocation is kept until then."}),
+    exp: Flags.integer({
+      description: "The token's exp (seconds since 1970), when known: the revocation is kept until then.",
+    }),
   }
 
   async run(): Promise<void> {

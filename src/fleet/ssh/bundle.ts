@@ -44,7 +44,12 @@ export function findBundle(path?: string): NodeBundle {
     const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'is missing' : 'is not valid JSON'
     throw new BadInputError(`the node bundle's manifest ${manifestFile} ${why}${hint}.`)
   }
-  if (typeof manifest.version !== 'string' || typeof manifest.file !== 'string' || typeof manifest.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(manifest.sha256)) {
+  if (
+    typeof manifest.version !== 'string' ||
+    typeof manifest.file !== 'string' ||
+    typeof manifest.sha256 !== 'string' ||
+    !/^[0-9a-f]{64}$/.test(manifest.sha256)
+  ) {
     throw new BadInputError(`the node bundle's manifest ${manifestFile} lacks version, file or sha256.`)
   }
   const file = join(dirname(manifestFile), basename(manifest.file))
@@ -59,7 +64,9 @@ export function findBundle(path?: string): NodeBundle {
   }
   const sha256 = createHash('sha256').update(data).digest('hex')
   if (sha256 !== manifest.sha256) {
-    throw new BadInputError(`the node bundle ${file} does not match the checksum in ${manifestFile} (it was changed after the build); rebuild it.`)
+    throw new BadInputError(
+      `the node bundle ${file} does not match the checksum in ${manifestFile} (it was changed after the build); rebuild it.`,
+    )
   }
   return {file, version: manifest.version, sha256, bytes: data.length}
 }

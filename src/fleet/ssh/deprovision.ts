@@ -26,23 +26,34 @@ export interface DeprovisionResult {
   kept: string[]
 }
 
-export async function deprovisionNode(name: string, opts: {purge?: boolean; onProgress?: (m: string) => void} = {}): Promise<DeprovisionResult> {
+export async function deprovisionNode(
+  name: string,
+  opts: {purge?: boolean; onProgress?: (m: string) => void} = {},
+): Promise<DeprovisionResult> {
   const progress = opts.onProgress ?? (() => undefined)
   const file = inventoryPath()
   const entry = pickNode(await readInventory(file), name, file)
-  if (entry.kind !== 'ssh') throw new BadInputError(`node '${name}' is a local node; stop it with \`confctl node down ${name}\`.`)
+  if (entry.kind !== 'ssh')
+    throw new BadInputError(`node '${name}' is a local node; stop it with \`confctl node down ${name}\`.`)
   const base = posix.normalize(entry.dir)
-  if (!posix.isAbsolute(base) || base === '/') throw new BadInputError(`node '${name}' has the directory '${entry.dir}' in ${file}, which confctl will not remove.`)
+  if (!posix.isAbsolute(base) || base === '/')
+    throw new BadInputError(
+      `node '${name}' has the directory '${entry.dir}' in ${file}, which confctl will not remove.`,
+    )
   const session = await SshSession.connect(sshOptionsOf(entry))
   try {
     const l = remoteLayout(base)
     const cfg = await RemoteNode.readConfig(session, base)
     if (cfg && cfg.name !== name) {
-      throw new BadInputError(`${base} on ${session.label} holds node '${cfg.name}', not '${name}'; fix fleet.yaml before removing anything.`)
+      throw new BadInputError(
+        `${base} on ${session.label} holds node '${cfg.name}', not '${name}'; fix fleet.yaml before removing anything.`,
+      )
     }
     progress(`stopping node '${name}' on ${session.label}`)
     // Without config.json (a half-done provision) a pidfile node may still run.
-    const stop = await supervisorFor(cfg?.supervisor ?? 'pidfile', session, base, name).uninstall(DEFAULT_NODE_STOP_TIMEOUT_MS)
+    const stop = await supervisorFor(cfg?.supervisor ?? 'pidfile', session, base, name).uninstall(
+      DEFAULT_NODE_STOP_TIMEOUT_MS,
+    )
     let kept: string[] = []
     if (opts.purge) {
       progress(`removing ${base} with its data`)
@@ -55,7 +66,10 @@ export async function deprovisionNode(name: string, opts: {purge?: boolean; onPr
         `remove the node's files from ${base}`,
       )
       const r = await session.sh(`ls -A ${sq(l.data)} 2>/dev/null`)
-      kept = r.stdout.split('\n').map((s) => s.trim()).filter(Boolean)
+      kept = r.stdout
+        .split('\n')
+        .map((s) => s.trim())
+        .filter(Boolean)
     }
     await updateInventory((inv) => removeNode(inv, name), file)
     return {name, host: session.label, dir: base, wasRunning: stop.wasRunning, purged: !!opts.purge, kept}

@@ -15,10 +15,7 @@ export interface KnownHostLine {
 }
 
 export type HostKeyVerdict =
-  | {status: 'known'}
-  | {status: 'unknown'}
-  | {status: 'changed'; line: number}
-  | {status: 'revoked'; line: number}
+  {status: 'known'} | {status: 'unknown'} | {status: 'changed'; line: number} | {status: 'revoked'; line: number}
 
 /** `SHA256:...` as `ssh-keygen -l` and OpenSSH's warnings print it. */
 export function fingerprint(keyBlob: Buffer): string {
@@ -57,7 +54,13 @@ export function parseKnownHosts(text: string): KnownHostLine[] {
 
 /** OpenSSH's wildcard match: `*` any run, `?` one character, case-insensitive. */
 function wildcardMatch(pattern: string, name: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i')
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  )
   return re.test(name)
 }
 
@@ -118,7 +121,13 @@ const ALGORITHMS: Record<string, string[]> = {
 /** Host key algorithms to ask for: those of the key types recorded for this host (as
  *  OpenSSH prefers), or undefined (ssh2's defaults) for a host not recorded yet. */
 export function hostKeyAlgorithms(file: string, host: string, port: number): string[] | undefined {
-  const types = [...new Set(linesFor(readLines(file), host, port).filter((l) => !l.marker).map((l) => l.keyType))]
+  const types = [
+    ...new Set(
+      linesFor(readLines(file), host, port)
+        .filter((l) => !l.marker)
+        .map((l) => l.keyType),
+    ),
+  ]
   const algos = types.flatMap((t) => ALGORITHMS[t] ?? [])
   return algos.length ? algos : undefined
 }
@@ -127,7 +136,10 @@ export function hostKeyAlgorithms(file: string, host: string, port: number): str
 export function addKnownHost(file: string, host: string, port: number, keyBlob: Buffer): void {
   mkdirSync(dirname(file), {recursive: true, mode: 0o700})
   const existed = existsSync(file)
-  const prefix = existed && !readFileSync(file, 'utf8').endsWith('\n') && readFileSync(file, 'utf8').length > 0 ? '\n' : ''
-  appendFileSync(file, `${prefix}${hostKeyName(host, port)} ${keyTypeOf(keyBlob)} ${keyBlob.toString('base64')}\n`, {mode: 0o600})
+  const prefix =
+    existed && !readFileSync(file, 'utf8').endsWith('\n') && readFileSync(file, 'utf8').length > 0 ? '\n' : ''
+  appendFileSync(file, `${prefix}${hostKeyName(host, port)} ${keyTypeOf(keyBlob)} ${keyBlob.toString('base64')}\n`, {
+    mode: 0o600,
+  })
   if (!existed) chmodSync(file, 0o600)
 }

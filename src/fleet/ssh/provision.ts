@@ -70,10 +70,15 @@ interface Settings {
 
 function checkedSettings(req: ProvisionRequest, targetHost: string): Settings {
   const port = req.port === undefined ? PROVISION_DEFAULTS.port : parsePort(req.port, '--port', {allowZero: false})
-  const adminPort = req.adminPort === undefined ? PROVISION_DEFAULTS.adminPort : parsePort(req.adminPort, '--admin-port', {allowZero: false})
+  const adminPort =
+    req.adminPort === undefined
+      ? PROVISION_DEFAULTS.adminPort
+      : parsePort(req.adminPort, '--admin-port', {allowZero: false})
   if (port === adminPort) throw new BadInputError(`--port and --admin-port must differ (both are ${port}).`)
-  const rtcPorts = req.rtcPorts === undefined ? PROVISION_DEFAULTS.rtcPorts : parsePortRange(req.rtcPorts, '--rtc-ports')
-  if (req.announceIp !== undefined && !isIP(req.announceIp)) throw new BadInputError(`--announce-ip must be an IPv4 or IPv6 address, got '${req.announceIp}'.`)
+  const rtcPorts =
+    req.rtcPorts === undefined ? PROVISION_DEFAULTS.rtcPorts : parsePortRange(req.rtcPorts, '--rtc-ports')
+  if (req.announceIp !== undefined && !isIP(req.announceIp))
+    throw new BadInputError(`--announce-ip must be an IPv4 or IPv6 address, got '${req.announceIp}'.`)
   let publicUrl: string
   if (req.publicUrl !== undefined) {
     let ok = false
@@ -93,7 +98,8 @@ function sameSettings(cfg: RemoteNodeConfig, s: Settings): string | undefined {
   const diffs: string[] = []
   if (cfg.port !== s.port) diffs.push(`--port ${cfg.port}`)
   if (cfg.adminPort !== s.adminPort) diffs.push(`--admin-port ${cfg.adminPort}`)
-  if (formatPortRange(cfg.rtcPorts) !== formatPortRange(s.rtcPorts)) diffs.push(`--rtc-ports ${formatPortRange(cfg.rtcPorts)}`)
+  if (formatPortRange(cfg.rtcPorts) !== formatPortRange(s.rtcPorts))
+    diffs.push(`--rtc-ports ${formatPortRange(cfg.rtcPorts)}`)
   if ((cfg.announceIp ?? '') !== (s.announceIp ?? '')) diffs.push(`--announce-ip ${cfg.announceIp ?? '(none)'}`)
   if (cfg.publicUrl !== s.publicUrl) diffs.push(`--public-url ${cfg.publicUrl}`)
   return diffs.length ? diffs.join(', ') : undefined
@@ -114,7 +120,10 @@ export async function provisionNode(req: ProvisionRequest): Promise<ProvisionRes
   if (existing && existing.kind !== 'ssh') {
     throw new BadInputError(`node '${name}' is recorded in ${file} as a ${existing.kind} node; choose another --name.`)
   }
-  if (existing && (existing.host !== target.host || existing.user !== target.user || existing.sshPort !== target.port)) {
+  if (
+    existing &&
+    (existing.host !== target.host || existing.user !== target.user || existing.sshPort !== target.port)
+  ) {
     throw new BadInputError(
       `node '${name}' is already recorded for ${formatSshTarget({user: existing.user, host: existing.host, port: existing.sshPort})}; choose another --name or deprovision it first.`,
     )
@@ -130,14 +139,24 @@ export async function provisionNode(req: ProvisionRequest): Promise<ProvisionRes
     const basics = await hostBasics(session)
     const nodeBin = requireNode(session, basics)
     const base = posix.normalize(
-      req.remoteDir ?? existing?.dir ?? (basics.uid === 0 ? `/var/lib/confctl/${name}` : `${basics.home || '/tmp'}/.local/share/confctl/${name}`),
+      req.remoteDir ??
+        existing?.dir ??
+        (basics.uid === 0 ? `/var/lib/confctl/${name}` : `${basics.home || '/tmp'}/.local/share/confctl/${name}`),
     )
     if (!posix.isAbsolute(base)) throw new UnreachableError(`${label} reports no home directory; pass --remote-dir.`)
     if (existing && existing.dir !== base) {
-      throw new BadInputError(`node '${name}' is recorded with the directory ${existing.dir} on ${label}, not ${base}; leave out --remote-dir or deprovision it first.`)
+      throw new BadInputError(
+        `node '${name}' is recorded with the directory ${existing.dir} on ${label}, not ${base}; leave out --remote-dir or deprovision it first.`,
+      )
     }
-    const other = inv.nodes.find((n) => n.kind === 'ssh' && n.name !== name && n.host === target.host && n.sshPort === target.port && n.dir === base)
-    if (other) throw new BadInputError(`${base} on ${label} already belongs to node '${other.name}'; choose another --remote-dir.`)
+    const other = inv.nodes.find(
+      (n) =>
+        n.kind === 'ssh' && n.name !== name && n.host === target.host && n.sshPort === target.port && n.dir === base,
+    )
+    if (other)
+      throw new BadInputError(
+        `${base} on ${label} already belongs to node '${other.name}'; choose another --remote-dir.`,
+      )
 
     progress(`checking Node.js, disk and ports on ${label}`)
     // Ports are probed only when no node of ours runs there (its own ports are busy then).
@@ -146,14 +165,21 @@ export async function provisionNode(req: ProvisionRequest): Promise<ProvisionRes
     requireDisk(session, facts, req.minFreeBytes ?? bundle.bytes * 2 + 64 * 1024 * 1024)
     const prev = facts.config
     if (prev && prev.name !== name) {
-      throw new BadInputError(`${base} on ${label} holds node '${prev.name}', not '${name}'; choose another --remote-dir.`)
+      throw new BadInputError(
+        `${base} on ${label} holds node '${prev.name}', not '${name}'; choose another --remote-dir.`,
+      )
     }
-    const supervisorKind = prev?.supervisor ?? chooseSupervisor(req.supervisor ?? 'auto', {systemd: facts.systemd, uid: basics.uid})
+    const supervisorKind =
+      prev?.supervisor ?? chooseSupervisor(req.supervisor ?? 'auto', {systemd: facts.systemd, uid: basics.uid})
     if (req.supervisor && req.supervisor !== 'auto' && prev && prev.supervisor !== req.supervisor) {
-      throw new BadInputError(`node '${name}' on ${label} runs under ${prev.supervisor}; deprovision it first to change the supervisor.`)
+      throw new BadInputError(
+        `node '${name}' on ${label} runs under ${prev.supervisor}; deprovision it first to change the supervisor.`,
+      )
     }
     if (supervisorKind === 'systemd' && basics.uid !== 0) {
-      throw new BadInputError(`--supervisor systemd needs to log in as root (${label} is uid ${basics.uid}); use --supervisor pidfile or log in as root.`)
+      throw new BadInputError(
+        `--supervisor systemd needs to log in as root (${label} is uid ${basics.uid}); use --supervisor pidfile or log in as root.`,
+      )
     }
     const release = releaseId(bundle.version, bundle.sha256)
     const cfg: RemoteNodeConfig = {
@@ -195,9 +221,14 @@ export async function provisionNode(req: ProvisionRequest): Promise<ProvisionRes
       if (health) {
         const diff = sameSettings(prev, settings)
         if (prev.sha256 !== bundle.sha256) {
-          throw new BadInputError(`node '${name}' on ${label} already runs version ${prev.version}; upgrade it with \`confctl node upgrade ${name}\`.`)
+          throw new BadInputError(
+            `node '${name}' on ${label} already runs version ${prev.version}; upgrade it with \`confctl node upgrade ${name}\`.`,
+          )
         }
-        if (diff) throw new BadInputError(`node '${name}' on ${label} already runs with other settings (${diff}); keep them, or deprovision it first.`)
+        if (diff)
+          throw new BadInputError(
+            `node '${name}' on ${label} already runs with other settings (${diff}); keep them, or deprovision it first.`,
+          )
         await record(entry, file)
         return {...result(entry, prev, 'unchanged', false), health}
       }
@@ -214,11 +245,17 @@ export async function provisionNode(req: ProvisionRequest): Promise<ProvisionRes
     const busy = facts.busyPorts[0]
     if (busy) {
       const flag = busy.port === settings.adminPort ? '--admin-port' : '--port'
-      throw new UnreachableError(`port ${busy.port} on ${label} is already in use (${busy.code}); choose another with ${flag}.`)
+      throw new UnreachableError(
+        `port ${busy.port} on ${label} is already in use (${busy.code}); choose another with ${flag}.`,
+      )
     }
 
     const layout = remoteLayout(base)
-    await run(session, `umask 077; mkdir -p ${sq(layout.releases)} ${sq(layout.data)} && chmod 700 ${sq(base)} ${sq(layout.data)}`, `create ${base}`)
+    await run(
+      session,
+      `umask 077; mkdir -p ${sq(layout.releases)} ${sq(layout.data)} && chmod 700 ${sq(base)} ${sq(layout.data)}`,
+      `create ${base}`,
+    )
     progress(`uploading the node bundle ${bundle.version} (${(bundle.bytes / 1024 / 1024).toFixed(1)} MiB)`)
     const uploaded = await uploadBundle(session, nodeBin, bundle, posix.join(layout.releases, release))
     // The admin token is confctl's: written here (0600) before the node's first start,
@@ -249,7 +286,12 @@ export async function provisionNode(req: ProvisionRequest): Promise<ProvisionRes
   }
 }
 
-function result(entry: SshNodeEntry, cfg: RemoteNodeConfig, action: ProvisionResult['action'], uploaded: boolean): Omit<ProvisionResult, 'health'> {
+function result(
+  entry: SshNodeEntry,
+  cfg: RemoteNodeConfig,
+  action: ProvisionResult['action'],
+  uploaded: boolean,
+): Omit<ProvisionResult, 'health'> {
   return {
     name: entry.name,
     action,

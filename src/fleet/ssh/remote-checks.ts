@@ -23,7 +23,9 @@ export async function hostBasics(session: SshSession): Promise<HostBasics> {
   )
   const get = (k: string) => new RegExp(`^confctl-${k}=(.*)$`, 'm').exec(r.stdout)?.[1]?.trim() ?? ''
   if (!r.stdout.includes('confctl-uid=')) {
-    throw new UnreachableError(`${session.label} did not run a shell command (exit ${r.code}): ${firstLine(r.stderr) || 'no output'}.`)
+    throw new UnreachableError(
+      `${session.label} did not run a shell command (exit ${r.code}): ${firstLine(r.stderr) || 'no output'}.`,
+    )
   }
   const nodeBin = get('node')
   return {uid: Number(get('uid') || -1), home: get('home'), nodeBin: nodeBin.startsWith('/') ? nodeBin : undefined}
@@ -31,7 +33,9 @@ export async function hostBasics(session: SshSession): Promise<HostBasics> {
 
 export function requireNode(session: SshSession, basics: HostBasics): string {
   if (!basics.nodeBin) {
-    throw new UnreachableError(`${session.label} has no Node.js: \`node\` is not on the login PATH there; install Node.js ${MIN_NODE_MAJOR} or later on that host.`)
+    throw new UnreachableError(
+      `${session.label} has no Node.js: \`node\` is not on the login PATH there; install Node.js ${MIN_NODE_MAJOR} or later on that host.`,
+    )
   }
   return basics.nodeBin
 }
@@ -69,11 +73,20 @@ a.ports.forEach(function (x) {
 });
 `
 
-export async function hostFacts(session: SshSession, nodeBin: string, dir: string, ports: PortProbe[]): Promise<HostFacts> {
-  const r = await session.sh(`exec ${sq(nodeBin)} -e ${sq(CHECK_JS)} ${sq(JSON.stringify({dir, ports}))}`, {timeoutMs: 30_000})
+export async function hostFacts(
+  session: SshSession,
+  nodeBin: string,
+  dir: string,
+  ports: PortProbe[],
+): Promise<HostFacts> {
+  const r = await session.sh(`exec ${sq(nodeBin)} -e ${sq(CHECK_JS)} ${sq(JSON.stringify({dir, ports}))}`, {
+    timeoutMs: 30_000,
+  })
   const m = /^confctl-facts=(.*)$/m.exec(r.stdout)
   if (!m) {
-    throw new UnreachableError(`${session.label} could not run its checks with ${nodeBin} (exit ${r.code}): ${firstLine(r.stderr) || 'no output'}.`)
+    throw new UnreachableError(
+      `${session.label} could not run its checks with ${nodeBin} (exit ${r.code}): ${firstLine(r.stderr) || 'no output'}.`,
+    )
   }
   return JSON.parse(m[1]!) as HostFacts
 }
@@ -81,7 +94,9 @@ export async function hostFacts(session: SshSession, nodeBin: string, dir: strin
 export function requireNodeVersion(session: SshSession, nodeBin: string, version: string): void {
   const major = Number(/^v?(\d+)\./.exec(version)?.[1] ?? 0)
   if (major < MIN_NODE_MAJOR) {
-    throw new UnreachableError(`${session.label} has Node.js ${version} at ${nodeBin}; the node bundle needs Node.js ${MIN_NODE_MAJOR} or later there.`)
+    throw new UnreachableError(
+      `${session.label} has Node.js ${version} at ${nodeBin}; the node bundle needs Node.js ${MIN_NODE_MAJOR} or later there.`,
+    )
   }
 }
 

@@ -29,18 +29,26 @@ export async function uploadBundle(
 ): Promise<boolean> {
   const target = posix.join(releaseDir, BUNDLE_NAME)
   if ((await remoteSha256(session, nodeBin, target)) === bundle.sha256) return false
-  await run(session, `umask 077; mkdir -p ${sq(releaseDir)} && chmod 700 ${sq(releaseDir)}`, 'create the release directory')
+  await run(
+    session,
+    `umask 077; mkdir -p ${sq(releaseDir)} && chmod 700 ${sq(releaseDir)}`,
+    'create the release directory',
+  )
   const part = `${target}.part`
   const sftp = await session.sftp()
   await new Promise<void>((resolve, reject) =>
     sftp.fastPut(bundle.file, part, {mode: 0o600, step: (sent, _chunk, total) => onProgress?.(sent, total)}, (err) =>
-      err ? reject(new UnreachableError(`uploading the node bundle to ${session.label}:${part} failed: ${err.message}.`)) : resolve(),
+      err
+        ? reject(new UnreachableError(`uploading the node bundle to ${session.label}:${part} failed: ${err.message}.`))
+        : resolve(),
     ),
   )
   const got = await remoteSha256(session, nodeBin, part)
   if (got !== bundle.sha256) {
     await session.sh(`rm -f ${sq(part)}`)
-    throw new UnreachableError(`the node bundle arrived damaged on ${session.label} (SHA-256 ${got ?? 'unreadable'}, expected ${bundle.sha256}); nothing was changed.`)
+    throw new UnreachableError(
+      `the node bundle arrived damaged on ${session.label} (SHA-256 ${got ?? 'unreadable'}, expected ${bundle.sha256}); nothing was changed.`,
+    )
   }
   await writeRemoteFile(session, `${target}.sha256`, `${bundle.sha256}  ${BUNDLE_NAME}\n`, 0o600)
   await run(session, `mv -f ${sq(part)} ${sq(target)}`, 'move the bundle into place')
@@ -74,7 +82,8 @@ export async function run(session: SshSession, script: string, what: string, std
   const r = await session.sh(script, {stdin, timeoutMs: 120_000})
   if (r.code !== 0) {
     const why = firstLine(r.stderr) || firstLine(r.stdout) || `exit ${r.code}`
-    if (/no space left/i.test(why)) throw new UnreachableError(`${session.label} ran out of disk space trying to ${what}.`)
+    if (/no space left/i.test(why))
+      throw new UnreachableError(`${session.label} ran out of disk space trying to ${what}.`)
     throw new UnreachableError(`could not ${what} on ${session.label}: ${why}.`)
   }
   return r.stdout

@@ -43,7 +43,9 @@ export class RemoteNode {
     try {
       return JSON.parse(text) as RemoteNodeConfig
     } catch {
-      throw new UnreachableError(`${remoteLayout(base).config} on ${session.label} is not valid JSON; fix or remove it.`)
+      throw new UnreachableError(
+        `${remoteLayout(base).config} on ${session.label} is not valid JSON; fix or remove it.`,
+      )
     }
   }
 
@@ -61,7 +63,11 @@ export class RemoteNode {
 
   /** Points dir/current at a release directory. */
   async switchTo(release: string): Promise<void> {
-    await run(this.session, `cd ${sq(this.base)} && ln -sfn ${sq(`releases/${release}`)} current`, `switch ${this.where} to release ${release}`)
+    await run(
+      this.session,
+      `cd ${sq(this.base)} && ln -sfn ${sq(`releases/${release}`)} current`,
+      `switch ${this.where} to release ${release}`,
+    )
   }
 
   /** The admin API through a tunnel on this connection (opened on first use). */
@@ -99,7 +105,10 @@ export class RemoteNode {
         throw new StartupError(`${this.where} exited during startup${port}`, tail)
       }
       if (Date.now() > deadline) {
-        throw new StartupError(`${this.where} did not become healthy within ${Math.round(timeoutMs / 1000)}s`, await this.logTail())
+        throw new StartupError(
+          `${this.where} did not become healthy within ${Math.round(timeoutMs / 1000)}s`,
+          await this.logTail(),
+        )
       }
       await new Promise((r) => setTimeout(r, 250))
     }
@@ -111,9 +120,15 @@ export class RemoteNode {
     const text = r?.stdout.trimEnd() ?? ''
     if (!text) return '.'
     if (/port already in use|EADDRINUSE/.test(text)) {
-      return `: a port is already in use there; last lines of ${this.layout.log}:\n${text.split('\n').map((l) => `  | ${l}`).join('\n')}`
+      return `: a port is already in use there; last lines of ${this.layout.log}:\n${text
+        .split('\n')
+        .map((l) => `  | ${l}`)
+        .join('\n')}`
     }
-    return `; last lines of ${this.layout.log}:\n${text.split('\n').map((l) => `  | ${l}`).join('\n')}`
+    return `; last lines of ${this.layout.log}:\n${text
+      .split('\n')
+      .map((l) => `  | ${l}`)
+      .join('\n')}`
   }
 
   closeTunnel(): void {

@@ -11,7 +11,8 @@ import {sshOptionsOf} from './tunnel.js'
 export async function sshEntry(name: string | undefined): Promise<SshNodeEntry> {
   const file = inventoryPath()
   const entry = pickNode(await readInventory(file), name, file)
-  if (entry.kind !== 'ssh') throw new BadInputError(`node '${entry.name}' is a local node; its directory is ${entry.dir} on this machine.`)
+  if (entry.kind !== 'ssh')
+    throw new BadInputError(`node '${entry.name}' is a local node; its directory is ${entry.dir} on this machine.`)
   return entry
 }
 
@@ -31,13 +32,22 @@ export async function execOnNode(
   command: string,
   io: {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream} | 'capture',
 ): Promise<RemoteCommandResult> {
-  if (!command.trim()) throw new BadInputError('give the command to run after --, e.g. `confctl node exec edge1 -- uptime`.')
+  if (!command.trim())
+    throw new BadInputError('give the command to run after --, e.g. `confctl node exec edge1 -- uptime`.')
   const session = await SshSession.connect(sshOptionsOf(entry))
   try {
     const full = `cd ${sq(entry.dir)} && ${command}`
     if (io === 'capture') {
       const r = await session.exec(full)
-      return {name: entry.name, host: session.label, command, exitCode: r.code, signal: r.signal ?? null, stdout: r.stdout, stderr: r.stderr}
+      return {
+        name: entry.name,
+        host: session.label,
+        command,
+        exitCode: r.code,
+        signal: r.signal ?? null,
+        stdout: r.stdout,
+        stderr: r.stderr,
+      }
     }
     const r = await session.execStreaming(full, io.stdout, io.stderr)
     return {name: entry.name, host: session.label, command, exitCode: r.code, signal: r.signal ?? null}
@@ -51,7 +61,8 @@ export async function execOnNode(
 export async function interactiveShell(entry: SshNodeEntry): Promise<number | null> {
   const stdin = process.stdin
   const stdout = process.stdout
-  if (!stdin.isTTY) throw new BadInputError('`confctl node ssh` needs a terminal; use `confctl node exec NAME -- CMD` in scripts.')
+  if (!stdin.isTTY)
+    throw new BadInputError('`confctl node ssh` needs a terminal; use `confctl node exec NAME -- CMD` in scripts.')
   const session = await SshSession.connect(sshOptionsOf(entry))
   try {
     // A login shell started in the node directory (exec with a pty rather than shell()).

@@ -44,12 +44,20 @@ export function runScript(base: string, cfg: RemoteNodeConfig): string {
 }
 
 /** The supervisor for a host: systemd only as root on a host where systemd runs. */
-export function chooseSupervisor(requested: 'auto' | SupervisorKind, facts: {systemd: boolean; uid: number}): SupervisorKind {
+export function chooseSupervisor(
+  requested: 'auto' | SupervisorKind,
+  facts: {systemd: boolean; uid: number},
+): SupervisorKind {
   if (requested !== 'auto') return requested
   return facts.systemd && facts.uid === 0 ? 'systemd' : 'pidfile'
 }
 
-export function supervisorFor(kind: SupervisorKind, session: SshSession, base: string, nodeName: string): RemoteSupervisor {
+export function supervisorFor(
+  kind: SupervisorKind,
+  session: SshSession,
+  base: string,
+  nodeName: string,
+): RemoteSupervisor {
   return kind === 'systemd' ? new SystemdSupervisor(session, base, nodeName) : new PidfileSupervisor(session, base)
 }
 
@@ -171,7 +179,11 @@ class SystemdSupervisor implements RemoteSupervisor {
       '',
     ].join('\n')
     await writeRemoteFile(this.session, this.unitFile, text, 0o644)
-    await run(this.session, `systemctl daemon-reload && systemctl enable ${sq(this.unit)} >/dev/null 2>&1`, `enable ${this.unit}`)
+    await run(
+      this.session,
+      `systemctl daemon-reload && systemctl enable ${sq(this.unit)} >/dev/null 2>&1`,
+      `enable ${this.unit}`,
+    )
   }
 
   async start(): Promise<void> {
@@ -182,12 +194,18 @@ class SystemdSupervisor implements RemoteSupervisor {
     const was = (await this.status()).running
     if (!was) return {wasRunning: false, forced: false}
     // systemd sends SIGTERM, then SIGKILL after TimeoutStopSec; wait a little longer than that.
-    await run(this.session, `timeout ${Math.ceil(timeoutMs / 1000) + 35} systemctl stop ${sq(this.unit)}`, `stop ${this.unit}`)
+    await run(
+      this.session,
+      `timeout ${Math.ceil(timeoutMs / 1000) + 35} systemctl stop ${sq(this.unit)}`,
+      `stop ${this.unit}`,
+    )
     return {wasRunning: true, forced: false}
   }
 
   async status(): Promise<SupervisorStatus> {
-    const r = await this.session.sh(`systemctl show -p MainPID --value ${sq(this.unit)} 2>/dev/null; systemctl is-active ${sq(this.unit)} 2>/dev/null`)
+    const r = await this.session.sh(
+      `systemctl show -p MainPID --value ${sq(this.unit)} 2>/dev/null; systemctl is-active ${sq(this.unit)} 2>/dev/null`,
+    )
     const [pidLine, active] = r.stdout.trim().split('\n')
     const pid = Number(pidLine)
     return active?.trim() === 'active' ? {running: true, pid: pid > 0 ? pid : undefined} : {running: false}

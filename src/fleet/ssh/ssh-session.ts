@@ -7,7 +7,14 @@ import {readFileSync} from 'node:fs'
 import {connect as netConnect, type Socket} from 'node:net'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
-import ssh2, {type AuthenticationType, type Client, type ClientChannel, type ConnectConfig, type PseudoTtyOptions, type SFTPWrapper} from 'ssh2'
+import ssh2, {
+  type AuthenticationType,
+  type Client,
+  type ClientChannel,
+  type ConnectConfig,
+  type PseudoTtyOptions,
+  type SFTPWrapper,
+} from 'ssh2'
 import {BadInputError, UnreachableError} from '../../errors.js'
 import {addKnownHost, checkHostKey, fingerprint, hostKeyAlgorithms, hostKeyName, keyTypeOf} from './known-hosts.js'
 import {formatSshTarget, sq, type SshTarget} from './ssh-target.js'
@@ -48,7 +55,9 @@ function loadKey(file: string, explicit: boolean): KeyCandidate | undefined {
     data = readFileSync(file)
   } catch (err) {
     if (!explicit) return undefined
-    throw new BadInputError(`cannot read the SSH key ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`)
+    throw new BadInputError(
+      `cannot read the SSH key ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`,
+    )
   }
   const parsed = ssh2.utils.parseKey(data)
   if (parsed instanceof Error) {
@@ -113,10 +122,14 @@ export class SshSession {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_SSH_TIMEOUT_MS
     const keys: KeyCandidate[] = opts.identityFile
       ? [loadKey(opts.identityFile, true)!]
-      : ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => loadKey(join(homedir(), '.ssh', f), false)).filter((k): k is KeyCandidate => !!k)
+      : ['id_ed25519', 'id_ecdsa', 'id_rsa']
+          .map((f) => loadKey(join(homedir(), '.ssh', f), false))
+          .filter((k): k is KeyCandidate => !!k)
     const agent = opts.identityFile ? undefined : process.env.SSH_AUTH_SOCK || undefined
     if (!agent && keys.length === 0) {
-      throw new BadInputError(`no SSH key to log in to ${label} with: pass --identity-file, or start ssh-agent with your key.`)
+      throw new BadInputError(
+        `no SSH key to log in to ${label} with: pass --identity-file, or start ssh-agent with your key.`,
+      )
     }
     const tried: string[] = []
     const methods: (() => object)[] = [
@@ -168,14 +181,18 @@ export class SshSession {
         socket.destroy()
         if (hostKeyProblem) return reject(new UnreachableError(hostKeyProblem))
         if (err.level === 'client-authentication') {
-          return reject(new UnreachableError(`${label} refused SSH authentication (tried ${tried.join(', ') || 'no key'}).`))
+          return reject(
+            new UnreachableError(`${label} refused SSH authentication (tried ${tried.join(', ') || 'no key'}).`),
+          )
         }
         if (err.level === 'client-timeout') {
           return reject(new UnreachableError(`${label} did not finish the SSH handshake within ${timeoutMs / 1000}s.`))
         }
         if (/no matching/i.test(err.message) && /host ?key/i.test(err.message)) {
           return reject(
-            new UnreachableError(`${name} offers none of the host key types ${knownHosts} records for it; its host key may have changed, refusing to connect.`),
+            new UnreachableError(
+              `${name} offers none of the host key types ${knownHosts} records for it; its host key may have changed, refusing to connect.`,
+            ),
           )
         }
         reject(new UnreachableError(`the SSH connection to ${label} failed: ${netReason(err)}.`))
@@ -186,7 +203,9 @@ export class SshSession {
         resolve(new SshSession(target, client, socket))
       })
       client.once('error', fail)
-      client.once('close', () => fail(Object.assign(new Error('the connection closed during the handshake'), {level: 'client-socket'})))
+      client.once('close', () =>
+        fail(Object.assign(new Error('the connection closed during the handshake'), {level: 'client-socket'})),
+      )
       client.connect(config)
     })
   }
@@ -215,7 +234,12 @@ export class SshSession {
         })
         ch.on('close', () => {
           clearTimeout(timer)
-          resolve({code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errs).toString('utf8')})
+          resolve({
+            code,
+            signal,
+            stdout: Buffer.concat(out).toString('utf8'),
+            stderr: Buffer.concat(errs).toString('utf8'),
+          })
         })
         if (opts.stdin !== undefined) ch.end(opts.stdin)
         else ch.end()
@@ -229,7 +253,11 @@ export class SshSession {
   }
 
   /** Runs a command with its output streamed to the given writers; resolves with the exit code. */
-  execStreaming(command: string, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<{code: number | null; signal?: string}> {
+  execStreaming(
+    command: string,
+    stdout: NodeJS.WritableStream,
+    stderr: NodeJS.WritableStream,
+  ): Promise<{code: number | null; signal?: string}> {
     return new Promise((resolve, reject) => {
       this.client.exec(command, (err, ch) => {
         if (err) return reject(new UnreachableError(`${this.label} refused to run a command: ${err.message}.`))
@@ -249,7 +277,9 @@ export class SshSession {
 
   sftp(): Promise<SFTPWrapper> {
     return (this.sftpPromise ??= new Promise((resolve, reject) => {
-      this.client.sftp((err, sftp) => (err ? reject(new UnreachableError(`${this.label} refused an SFTP session: ${err.message}.`)) : resolve(sftp)))
+      this.client.sftp((err, sftp) =>
+        err ? reject(new UnreachableError(`${this.label} refused an SFTP session: ${err.message}.`)) : resolve(sftp),
+      )
     }))
   }
 
@@ -309,4 +339,3 @@ function netReason(err: unknown): string {
   }
   return (e?.code && reasons[e.code]) ?? (e?.message ?? String(err)).replace(/\.$/, '')
 }
-

@@ -13,7 +13,8 @@ const USER = /^[a-z_][a-z0-9_.-]{0,31}\$?$/i
 const HOST = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i
 
 export function parseSshTarget(text: string): SshTarget {
-  const bad = (why: string) => new BadInputError(`the host must be USER@HOST or USER@HOST:PORT (${why}), got '${text}'.`)
+  const bad = (why: string) =>
+    new BadInputError(`the host must be USER@HOST or USER@HOST:PORT (${why}), got '${text}'.`)
   const at = text.lastIndexOf('@')
   if (at <= 0) throw bad('the user is missing')
   const user = text.slice(0, at)

@@ -49,7 +49,9 @@ export class AdminTunnel {
       server.once('error', (err: NodeJS.ErrnoException) =>
         reject(
           err.code === 'EADDRINUSE'
-            ? new BadInputError(`the local tunnel port ${localPort} is already in use on this machine; change or remove tunnel.localPort in fleet.yaml.`)
+            ? new BadInputError(
+                `the local tunnel port ${localPort} is already in use on this machine; change or remove tunnel.localPort in fleet.yaml.`,
+              )
             : err,
         ),
       )
@@ -128,7 +130,9 @@ async function openCached(entry: SshNodeEntry): Promise<CachedTunnel> {
     const tokenFile = remoteLayout(entry.dir).token
     const token = (await readRemoteFile(session, tokenFile))?.trim()
     if (!token) {
-      throw new UnreachableError(`node '${entry.name}' on ${session.label} has no admin token at ${tokenFile}; provision it with \`confctl node provision\`.`)
+      throw new UnreachableError(
+        `node '${entry.name}' on ${session.label} has no admin token at ${tokenFile}; provision it with \`confctl node provision\`.`,
+      )
     }
     const {host, port} = remoteAdminAddress(entry)
     const tunnel = new AdminTunnel(session, host, port)
@@ -169,4 +173,3 @@ export async function closeAllTunnels(): Promise<void> {
     } catch {}
   }
 }
-

@@ -46,19 +46,25 @@ export interface UpgradeReport {
 
 /** Upgrades one node (name) or every ssh node (all); never throws for a node's failure:
  *  the report says it, and the caller turns it into exit 3. */
-export async function upgradeNodes(which: {name?: string; all?: boolean}, opts: UpgradeOptions = {}): Promise<UpgradeReport> {
+export async function upgradeNodes(
+  which: {name?: string; all?: boolean},
+  opts: UpgradeOptions = {},
+): Promise<UpgradeReport> {
   const file = inventoryPath()
   const inv = await readInventory(file)
   let targets: NodeEntry[]
   if (which.all) {
     if (which.name) throw new BadInputError('give a node name or --all, not both.')
     targets = inv.nodes.filter((n) => n.kind === 'ssh')
-    if (targets.length === 0) throw new BadInputError(`${file} has no ssh nodes to upgrade; provision one with \`confctl node provision\`.`)
+    if (targets.length === 0)
+      throw new BadInputError(`${file} has no ssh nodes to upgrade; provision one with \`confctl node provision\`.`)
   } else {
     if (!which.name) throw new BadInputError('name the node to upgrade, or pass --all.')
     const entry = pickNode(inv, which.name, file)
     if (entry.kind !== 'ssh') {
-      throw new BadInputError(`node '${entry.name}' is a local node, which runs from this package: upgrade confctl itself and restart it with \`confctl node up\`.`)
+      throw new BadInputError(
+        `node '${entry.name}' is a local node, which runs from this package: upgrade confctl itself and restart it with \`confctl node up\`.`,
+      )
     }
     targets = [entry]
   }
@@ -67,7 +73,16 @@ export async function upgradeNodes(which: {name?: string; all?: boolean}, opts: 
   let failed = false
   for (const entry of targets as SshNodeEntry[]) {
     if (failed) {
-      nodes.push({name: entry.name, action: 'skipped', from: null, to: bundle.version, roomsClosed: 0, drainSeconds: 0, rolledBack: false, problem: null})
+      nodes.push({
+        name: entry.name,
+        action: 'skipped',
+        from: null,
+        to: bundle.version,
+        roomsClosed: 0,
+        drainSeconds: 0,
+        rolledBack: false,
+        problem: null,
+      })
       continue
     }
     const outcome = await upgradeOne(entry, bundle, opts)
@@ -79,7 +94,16 @@ export async function upgradeNodes(which: {name?: string; all?: boolean}, opts: 
 
 async function upgradeOne(entry: SshNodeEntry, bundle: NodeBundle, opts: UpgradeOptions): Promise<UpgradeOutcome> {
   const progress = (m: string) => opts.onProgress?.(`${entry.name}: ${m}`)
-  const out: UpgradeOutcome = {name: entry.name, action: 'failed', from: null, to: bundle.version, roomsClosed: 0, drainSeconds: 0, rolledBack: false, problem: null}
+  const out: UpgradeOutcome = {
+    name: entry.name,
+    action: 'failed',
+    from: null,
+    to: bundle.version,
+    roomsClosed: 0,
+    drainSeconds: 0,
+    rolledBack: false,
+    problem: null,
+  }
   let session: SshSession | undefined
   let node: RemoteNode | undefined
   let drained = false
@@ -87,7 +111,10 @@ async function upgradeOne(entry: SshNodeEntry, bundle: NodeBundle, opts: Upgrade
     progress('connecting')
     session = await SshSession.connect(sshOptionsOf(entry))
     const cfg = await RemoteNode.readConfig(session, entry.dir)
-    if (!cfg) throw new UnreachableError(`node '${entry.name}' is not provisioned on ${session.label} (no ${entry.dir}/config.json); run \`confctl node provision\`.`)
+    if (!cfg)
+      throw new UnreachableError(
+        `node '${entry.name}' is not provisioned on ${session.label} (no ${entry.dir}/config.json); run \`confctl node provision\`.`,
+      )
     out.from = cfg.version
     node = new RemoteNode(session, entry.name, entry.dir, cfg)
     const healthBefore = await node.health()
@@ -126,7 +153,16 @@ async function upgradeOne(entry: SshNodeEntry, bundle: NodeBundle, opts: Upgrade
     node.closeTunnel()
     const previous = {release: cfg.release, version: cfg.version}
     await node.switchTo(release)
-    node.cfg = {...cfg, version: bundle.version, sha256: bundle.sha256, release, previousRelease: previous.release, previousVersion: previous.version, nodeBin, upgradedAt: new Date().toISOString()}
+    node.cfg = {
+      ...cfg,
+      version: bundle.version,
+      sha256: bundle.sha256,
+      release,
+      previousRelease: previous.release,
+      previousVersion: previous.version,
+      nodeBin,
+      upgradedAt: new Date().toISOString(),
+    }
     await node.writeConfig()
     progress(`starting version ${bundle.version}`)
     try {
@@ -176,5 +212,9 @@ async function openRooms(node: RemoteNode): Promise<number> {
 /** Keeps the running release and the one before it; older ones go. */
 async function pruneReleases(node: RemoteNode, keep: string[]): Promise<void> {
   const names = keep.map((k) => `! -name ${sq(k)}`).join(' ')
-  await run(node.session, `cd ${sq(node.layout.releases)} && find . -mindepth 1 -maxdepth 1 -type d ${names} -exec rm -rf {} +`, 'remove old releases').catch(() => undefined)
+  await run(
+    node.session,
+    `cd ${sq(node.layout.releases)} && find . -mindepth 1 -maxdepth 1 -type d ${names} -exec rm -rf {} +`,
+    'remove old releases',
+  ).catch(() => undefined)
 }

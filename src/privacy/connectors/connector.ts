@@ -25,7 +25,13 @@ export interface FoundRecord {
 export type StepAction =
   | {op: 'delete'; keys: string[]}
   | {op: 'update'; rows: Array<{key: string; set: Record<string, string | null>}>}
-  | {op: 'rewrite-lines'; file: string; matches: Match[]; strategy: 'delete' | 'null' | 'pseudonymise' | 'truncate-ip'; fields: string[]}
+  | {
+      op: 'rewrite-lines'
+      file: string
+      matches: Match[]
+      strategy: 'delete' | 'null' | 'pseudonymise' | 'truncate-ip'
+      fields: string[]
+    }
   | {op: 'delete-files'; files: string[]}
 
 /** Turns a field value into its erased form (null / pseudonym / truncated IP). */

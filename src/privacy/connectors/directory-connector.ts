@@ -22,7 +22,8 @@ export class DirectoryConnector implements Connector {
 
   async connect(): Promise<void> {
     for (const c of this.store.collections) {
-      if (!existsSync(c.locator.directory!)) throw new UnreachableError(`store '${this.store.name}': the directory ${c.locator.directory} does not exist.`)
+      if (!existsSync(c.locator.directory!))
+        throw new UnreachableError(`store '${this.store.name}': the directory ${c.locator.directory} does not exist.`)
     }
   }
 
@@ -35,7 +36,11 @@ export class DirectoryConnector implements Connector {
       const file = join(coll.locator.directory!, name)
       const st = statSync(file)
       if (!st.isFile()) continue
-      out.push({key: file, data: {...m.groups, file: name, bytes: st.size, mtime: st.mtime.toISOString()}, attachment: file})
+      out.push({
+        key: file,
+        data: {...m.groups, file: name, bytes: st.size, mtime: st.mtime.toISOString()},
+        attachment: file,
+      })
     }
     return out
   }

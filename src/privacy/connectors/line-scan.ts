@@ -67,7 +67,11 @@ export function scanLines(file: string, needles: Buffer[], visit: (line: Buffer,
  * the new line, null to drop it, or undefined to keep it byte-identical. Returns how many
  * lines changed or were dropped; when none did, the file is not touched at all.
  */
-export function rewriteLines(file: string, needles: Buffer[], change: (line: Buffer) => Buffer | null | undefined): number {
+export function rewriteLines(
+  file: string,
+  needles: Buffer[],
+  change: (line: Buffer) => Buffer | null | undefined,
+): number {
   const edits: Array<{offset: number; length: number; replacement: Buffer | null}> = []
   scanLines(file, needles, (line, offset) => {
     const r = change(line)
@@ -82,7 +86,7 @@ export function rewriteLines(file: string, needles: Buffer[], change: (line: Buf
     const size = fstatSync(src).size
     const copy = (from: number, to: number) => {
       const buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(0, to - from)))
-      for (let at = from; at < to; ) {
+      for (let at = from; at < to;) {
         const n = readSync(src, buf, 0, Math.min(buf.length, to - at), at)
         if (n === 0) break
         writeSync(out, buf, 0, n)

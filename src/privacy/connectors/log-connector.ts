@@ -5,7 +5,14 @@ import {closeSync, existsSync, openSync, readdirSync, readSync, statSync} from '
 import {basename, dirname, join} from 'node:path'
 import {UnreachableError} from '../../errors.js'
 import type {CollectionDef, StoreDef} from '../datamap-types.js'
-import {type Connector, type FoundRecord, type Match, type StepAction, type ValueEraser, valueMatches} from './connector.js'
+import {
+  type Connector,
+  type FoundRecord,
+  type Match,
+  type StepAction,
+  type ValueEraser,
+  valueMatches,
+} from './connector.js'
 import {rewriteLines, scanLines} from './line-scan.js'
 
 export abstract class LogConnector implements Connector {
@@ -22,7 +29,8 @@ export abstract class LogConnector implements Connector {
   async connect(): Promise<void> {
     for (const c of this.store.collections) {
       const dir = dirname(c.locator.path!)
-      if (!existsSync(dir)) throw new UnreachableError(`store '${this.store.name}': the log directory ${dir} does not exist.`)
+      if (!existsSync(dir))
+        throw new UnreachableError(`store '${this.store.name}': the log directory ${dir} does not exist.`)
     }
   }
 
@@ -30,17 +38,27 @@ export abstract class LogConnector implements Connector {
     const path = coll.locator.path!
     const name = basename(path)
     if (!name.includes('*')) return existsSync(path) ? [path] : []
-    const re = new RegExp(`^${name.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`)
+    const re = new RegExp(
+      `^${name
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    )
     // Compressed rotations cannot be rewritten in place; see docs/privacy.md.
-    return readdirSync(dirname(path)).filter((f) => re.test(f) && !f.endsWith('.gz')).sort().map((f) => join(dirname(path), f)).filter((f) => statSync(f).isFile())
+    return readdirSync(dirname(path))
+      .filter((f) => re.test(f) && !f.endsWith('.gz'))
+      .sort()
+      .map((f) => join(dirname(path), f))
+      .filter((f) => statSync(f).isFile())
   }
 
   private needles(matches: Match[]): Buffer[] {
     const out = new Set<string>()
-    for (const m of matches) for (const v of m.values) {
-      out.add(this.needle(v))
-      if (m.fold) out.add(this.needle(v.toLowerCase()))
-    }
+    for (const m of matches)
+      for (const v of m.values) {
+        out.add(this.needle(v))
+        if (m.fold) out.add(this.needle(v.toLowerCase()))
+      }
     return [...out].map((s) => Buffer.from(s, 'utf8'))
   }
 
@@ -63,7 +81,13 @@ export abstract class LogConnector implements Connector {
   planErasure(coll: CollectionDef, records: FoundRecord[], matches: Match[]): StepAction[] {
     const files = new Set(records.map((r) => r.key.slice(0, r.key.lastIndexOf(':'))))
     const strategy = coll.erasure.strategy as 'delete' | 'null' | 'pseudonymise' | 'truncate-ip'
-    return [...files].map((file) => ({op: 'rewrite-lines' as const, file, matches, strategy, fields: coll.erasure.fields}))
+    return [...files].map((file) => ({
+      op: 'rewrite-lines' as const,
+      file,
+      matches,
+      strategy,
+      fields: coll.erasure.fields,
+    }))
   }
 
   async apply(_coll: CollectionDef, step: StepAction, erase: ValueEraser): Promise<number> {
@@ -124,7 +148,7 @@ function firstLine(file: string): Buffer | undefined {
   const fd = openSync(file, 'r')
   try {
     const parts: Buffer[] = []
-    for (let at = 0; ; ) {
+    for (let at = 0; ;) {
       const buf = Buffer.allocUnsafe(64 * 1024)
       const n = readSync(fd, buf, 0, buf.length, at)
       if (n === 0) break

@@ -5,7 +5,14 @@
 import {Redis} from 'ioredis'
 import {UnreachableError} from '../../errors.js'
 import type {CollectionDef, StoreDef} from '../datamap-types.js'
-import {type Connector, type FoundRecord, type Match, type StepAction, type ValueEraser, valueMatches} from './connector.js'
+import {
+  type Connector,
+  type FoundRecord,
+  type Match,
+  type StepAction,
+  type ValueEraser,
+  valueMatches,
+} from './connector.js'
 import {templateRegex} from './directory-connector.js'
 
 export class RedisConnector implements Connector {
@@ -14,13 +21,21 @@ export class RedisConnector implements Connector {
 
   async connect(): Promise<void> {
     if (this.client) return
-    const client = new Redis(this.store.connection.url!, {lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, connectTimeout: 5000})
+    const client = new Redis(this.store.connection.url!, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+      connectTimeout: 5000,
+    })
     client.on('error', () => {}) // reported through the failing command instead
     try {
       await client.connect()
     } catch (err) {
       client.disconnect()
-      throw new UnreachableError(`store '${this.store.name}' (redis) cannot be reached: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`)
+      throw new UnreachableError(
+        `store '${this.store.name}' (redis) cannot be reached: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`,
+      )
     }
     this.client = client
   }
@@ -52,7 +67,9 @@ export class RedisConnector implements Connector {
     if (type === 'string') return {value: v}
     try {
       const parsed = JSON.parse(v) as unknown
-      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined
+      return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+        ? (parsed as Record<string, unknown>)
+        : undefined
     } catch {
       return undefined
     }
@@ -86,8 +103,17 @@ export class RedisConnector implements Connector {
   }
 
   planErasure(coll: CollectionDef, records: FoundRecord[], _m: Match[], erase: ValueEraser): StepAction[] {
-    if (coll.erasure.strategy === 'delete' || coll.locator.type === 'string') return [{op: 'delete', keys: records.map((r) => r.key)}]
-    return [{op: 'update', rows: records.map((r) => ({key: r.key, set: Object.fromEntries(coll.erasure.fields.map((f) => [f, erase(f, r.data[f])]))}))}]
+    if (coll.erasure.strategy === 'delete' || coll.locator.type === 'string')
+      return [{op: 'delete', keys: records.map((r) => r.key)}]
+    return [
+      {
+        op: 'update',
+        rows: records.map((r) => ({
+          key: r.key,
+          set: Object.fromEntries(coll.erasure.fields.map((f) => [f, erase(f, r.data[f])])),
+        })),
+      },
+    ]
   }
 
   async apply(coll: CollectionDef, step: StepAction): Promise<number> {
@@ -99,7 +125,9 @@ export class RedisConnector implements Connector {
       for (const row of step.rows) {
         if (coll.locator.type === 'hash') {
           const set = Object.entries(row.set).filter(([, v]) => v !== null)
-          const del = Object.entries(row.set).filter(([, v]) => v === null).map(([f]) => f)
+          const del = Object.entries(row.set)
+            .filter(([, v]) => v === null)
+            .map(([f]) => f)
           if (set.length) multi.hset(row.key, Object.fromEntries(set))
           if (del.length) multi.hdel(row.key, ...del)
           n++
@@ -131,11 +159,18 @@ export class RedisConnector implements Connector {
     await this.run(async () => {
       let cursor = '0'
       do {
-        const [next, keys] = await this.redis.scan(cursor, 'MATCH', coll.locator.pattern!.replace(/\{\w+\}/g, '*'), 'COUNT', 1000)
+        const [next, keys] = await this.redis.scan(
+          cursor,
+          'MATCH',
+          coll.locator.pattern!.replace(/\{\w+\}/g, '*'),
+          'COUNT',
+          1000,
+        )
         cursor = next
         for (const key of keys) {
           const v = await this.load(coll, key)
-          if (v && Date.parse(String(v[field])) < before.getTime()) out.push({key, data: {...v, ...(re.exec(key)?.groups ?? {})}})
+          if (v && Date.parse(String(v[field])) < before.getTime())
+            out.push({key, data: {...v, ...(re.exec(key)?.groups ?? {})}})
         }
       } while (cursor !== '0')
     })

@@ -22,7 +22,9 @@ export class SqlConnector implements Connector {
 
   private table(coll: CollectionDef): string {
     const schema = this.store.connection.schema
-    return this.db.ident(schema && !coll.locator.table!.includes('.') ? `${schema}.${coll.locator.table}` : coll.locator.table!)
+    return this.db.ident(
+      schema && !coll.locator.table!.includes('.') ? `${schema}.${coll.locator.table}` : coll.locator.table!,
+    )
   }
 
   private keyCols(coll: CollectionDef): string[] {
@@ -55,7 +57,9 @@ export class SqlConnector implements Connector {
         throw new UnreachableError(`store '${this.store.name}' (${this.store.kind}) went away: ${code}.`)
       }
       if (/Connection terminated|closed state|Connection is closed/i.test((err as Error).message)) {
-        throw new UnreachableError(`store '${this.store.name}' (${this.store.kind}) went away: ${(err as Error).message}.`)
+        throw new UnreachableError(
+          `store '${this.store.name}' (${this.store.kind}) went away: ${(err as Error).message}.`,
+        )
       }
       throw err
     }
@@ -67,8 +71,12 @@ export class SqlConnector implements Connector {
     for (const m of matches) {
       for (const batch of chunks(m.values, 500)) {
         const col = this.db.ident(m.field)
-        const cond = m.fold ? `lower(${col}) IN (${batch.map(() => '?').join(',')})` : `${col} IN (${batch.map(() => '?').join(',')})`
-        const rows = await this.run(() => this.db.query(`${select} WHERE ${cond}`, m.fold ? batch.map((v) => v.toLowerCase()) : batch))
+        const cond = m.fold
+          ? `lower(${col}) IN (${batch.map(() => '?').join(',')})`
+          : `${col} IN (${batch.map(() => '?').join(',')})`
+        const rows = await this.run(() =>
+          this.db.query(`${select} WHERE ${cond}`, m.fold ? batch.map((v) => v.toLowerCase()) : batch),
+        )
         for (const row of rows) {
           const key = this.keyOf(coll, row)
           delete row[KEY_COL]
@@ -80,8 +88,15 @@ export class SqlConnector implements Connector {
   }
 
   planErasure(coll: CollectionDef, records: FoundRecord[], _m: Match[], erase: ValueEraser): StepAction[] {
-    if (coll.erasure.strategy === 'delete') return chunks(records.map((r) => r.key), 200).map((keys) => ({op: 'delete' as const, keys}))
-    const rows = records.map((r) => ({key: r.key, set: Object.fromEntries(coll.erasure.fields.map((f) => [f, erase(f, r.data[f])]))}))
+    if (coll.erasure.strategy === 'delete')
+      return chunks(
+        records.map((r) => r.key),
+        200,
+      ).map((keys) => ({op: 'delete' as const, keys}))
+    const rows = records.map((r) => ({
+      key: r.key,
+      set: Object.fromEntries(coll.erasure.fields.map((f) => [f, erase(f, r.data[f])])),
+    }))
     return chunks(rows, 200).map((batch) => ({op: 'update' as const, rows: batch}))
   }
 
@@ -111,7 +126,9 @@ export class SqlConnector implements Connector {
 
   async countOlderThan(coll: CollectionDef, field: string, before: Date): Promise<number> {
     const param = this.store.kind === 'sqlite' ? before.toISOString() : before
-    const rows = await this.run(() => this.db.query(`SELECT COUNT(*) AS n FROM ${this.table(coll)} WHERE ${this.db.ident(field)} < ?`, [param]))
+    const rows = await this.run(() =>
+      this.db.query(`SELECT COUNT(*) AS n FROM ${this.table(coll)} WHERE ${this.db.ident(field)} < ?`, [param]),
+    )
     return Number(rows[0]?.n ?? 0)
   }
 

@@ -70,7 +70,10 @@ async function postgresDriver(store: StoreDef): Promise<SqlDriver> {
   }
   const query: Query = async (sql, params = []) => {
     let i = 0
-    const r = await client.query(sql.replace(/\?/g, () => `$${++i}`), params)
+    const r = await client.query(
+      sql.replace(/\?/g, () => `$${++i}`),
+      params,
+    )
     return Object.assign(r.rows as Row[], {changes: r.rowCount ?? 0})
   }
   return {
@@ -86,7 +89,11 @@ async function postgresDriver(store: StoreDef): Promise<SqlDriver> {
         throw err
       }
     },
-    ident: (n) => n.split('.').map((p) => `"${p.replace(/"/g, '""')}"`).join('.'),
+    ident: (n) =>
+      n
+        .split('.')
+        .map((p) => `"${p.replace(/"/g, '""')}"`)
+        .join('.'),
     close: () => client.end().catch(() => {}),
   }
 }
@@ -117,7 +124,11 @@ async function mysqlDriver(store: StoreDef): Promise<SqlDriver> {
         throw err
       }
     },
-    ident: (n) => n.split('.').map((p) => `\`${p.replace(/`/g, '``')}\``).join('.'),
+    ident: (n) =>
+      n
+        .split('.')
+        .map((p) => `\`${p.replace(/`/g, '``')}\``)
+        .join('.'),
     close: () => conn.end().catch(() => {}),
   }
 }

@@ -86,7 +86,10 @@ export async function importDump(file: string, options: ImportOptions = {}): Pro
         throw new JsonInputError('limit', 'a line longer than 64 MiB', line, offset, '')
       }
       const lines = readLines(input.chunks, tooLong)
-      const result = input.format === 'rtcstats' ? await readRtcStatsDump(lines, onPeerConnection) : await readStatsLines(lines, onPeerConnection)
+      const result =
+        input.format === 'rtcstats'
+          ? await readRtcStatsDump(lines, onPeerConnection)
+          : await readStatsLines(lines, onPeerConnection)
       userAgent = result.userAgent
     }
   } catch (err) {

@@ -36,15 +36,24 @@ function openError(file: string, err: NodeJS.ErrnoException): BadInputError {
 
 function gzipError(file: string, err: NodeJS.ErrnoException, compressedBytes: number, size: number): BadInputError {
   if (err.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(err.message)) {
-    return new BadInputError(`${file} is a truncated gzip file: its ${size} compressed bytes end before the gzip stream does.`)
+    return new BadInputError(
+      `${file} is a truncated gzip file: its ${size} compressed bytes end before the gzip stream does.`,
+    )
   }
   if (err.code?.startsWith('Z_')) {
-    return new BadInputError(`${file} is a corrupt gzip file: ${err.message} (near compressed byte ${compressedBytes}).`)
+    return new BadInputError(
+      `${file} is a corrupt gzip file: ${err.message} (near compressed byte ${compressedBytes}).`,
+    )
   }
   return openError(file, err)
 }
 
-async function* decode(file: string, gzip: boolean, size: number, handle: import('node:fs/promises').FileHandle): AsyncGenerator<Buffer> {
+async function* decode(
+  file: string,
+  gzip: boolean,
+  size: number,
+  handle: import('node:fs/promises').FileHandle,
+): AsyncGenerator<Buffer> {
   const src = handle.createReadStream({start: 0, highWaterMark: CHUNK})
   if (!gzip) {
     try {
@@ -73,7 +82,8 @@ async function* decode(file: string, gzip: boolean, size: number, handle: import
 /** Which reader a decoded prefix calls for (see src/qoe/import/index.ts for the formats). */
 export function sniffFormat(prefix: Buffer, complete: boolean): DumpFormat {
   let i = 0
-  while (i < prefix.length && (prefix[i] === 0x20 || prefix[i] === 0x09 || prefix[i] === 0x0a || prefix[i] === 0x0d)) i++
+  while (i < prefix.length && (prefix[i] === 0x20 || prefix[i] === 0x09 || prefix[i] === 0x0a || prefix[i] === 0x0d))
+    i++
   if (prefix.subarray(i, i + 12).toString('latin1') === 'RTCStatsDump') return 'rtcstats'
   if (prefix[i] !== 0x7b) return 'webrtc-internals'
   const nl = prefix.indexOf(0x0a, i)
@@ -163,7 +173,11 @@ export interface Line {
 }
 
 /** Splits decoded chunks into lines (\n or \r\n), one at a time; lines over maxBytes throw. */
-export async function* readLines(chunks: AsyncIterable<Buffer>, onTooLong: (line: number, offset: number) => never, maxBytes = 64 * 1024 * 1024): AsyncGenerator<Line> {
+export async function* readLines(
+  chunks: AsyncIterable<Buffer>,
+  onTooLong: (line: number, offset: number) => never,
+  maxBytes = 64 * 1024 * 1024,
+): AsyncGenerator<Line> {
   let parts: Buffer[] = []
   let partLength = 0
   let line = 1

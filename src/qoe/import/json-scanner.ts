@@ -167,7 +167,8 @@ export class JsonScanner {
         case St.Literal: {
           while (i < n && this.tok.length < this.literal.length) {
             const c = buf[i]!
-            if (c !== this.literal.charCodeAt(this.tok.length)) this.syntax(`unexpected ${describeByte(c)} (expected "${this.literal}")`, this.base + i)
+            if (c !== this.literal.charCodeAt(this.tok.length))
+              this.syntax(`unexpected ${describeByte(c)} (expected "${this.literal}")`, this.base + i)
             this.tok += this.literal[this.tok.length]
             i++
           }
@@ -251,8 +252,20 @@ export class JsonScanner {
     if (this.state === St.Done) return
     this.tokenLine = this.line
     this.tokenOffset = this.base
-    if (!this.sawAnything) throw new JsonInputError('empty', 'no JSON value (the input is empty or only whitespace)', this.line, this.base, '')
-    const inside = this.state === St.String ? 'a string' : this.state === St.Literal || this.state === St.Number ? 'a value' : 'the document'
+    if (!this.sawAnything)
+      throw new JsonInputError(
+        'empty',
+        'no JSON value (the input is empty or only whitespace)',
+        this.line,
+        this.base,
+        '',
+      )
+    const inside =
+      this.state === St.String
+        ? 'a string'
+        : this.state === St.Literal || this.state === St.Number
+          ? 'a value'
+          : 'the document'
     throw new JsonInputError('truncated', `the input ends inside ${inside}`, this.line, this.base, this.path())
   }
 
@@ -261,7 +274,8 @@ export class JsonScanner {
     this.tokenOffset = at
     this.sawAnything = true
     if (c === 0x7b || c === 0x5b) {
-      if (this.isObject.length >= this.limits.maxDepth) this.syntax(`nesting deeper than ${this.limits.maxDepth} levels`, at)
+      if (this.isObject.length >= this.limits.maxDepth)
+        this.syntax(`nesting deeper than ${this.limits.maxDepth} levels`, at)
       const obj = c === 0x7b
       if (obj) this.handler.startObject()
       else this.handler.startArray()
@@ -356,7 +370,13 @@ export class JsonScanner {
     if (!this.strKeep) return
     const max = this.strIsKey ? this.limits.maxKey : this.limits.maxString
     if (this.strLen > max) {
-      throw new JsonInputError('limit', `a ${this.strIsKey ? 'key' : 'string'} longer than ${max} bytes`, this.tokenLine, this.tokenOffset, this.path())
+      throw new JsonInputError(
+        'limit',
+        `a ${this.strIsKey ? 'key' : 'string'} longer than ${max} bytes`,
+        this.tokenLine,
+        this.tokenOffset,
+        this.path(),
+      )
     }
     this.strParts.push(buf.subarray(from, to))
   }
@@ -372,7 +392,13 @@ export class JsonScanner {
         try {
           text = JSON.parse(`"${raw.toString('utf8')}"`) as string
         } catch {
-          throw new JsonInputError('syntax', 'a string with an invalid escape sequence', this.tokenLine, this.tokenOffset, this.path())
+          throw new JsonInputError(
+            'syntax',
+            'a string with an invalid escape sequence',
+            this.tokenLine,
+            this.tokenOffset,
+            this.path(),
+          )
         }
       }
     }

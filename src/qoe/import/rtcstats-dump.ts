@@ -110,7 +110,8 @@ export function applyStatsDelta(base: Stats | undefined, delta: Record<string, u
     const ownTs = cur.timestamp !== undefined
     for (const [name, value] of Object.entries(prev)) {
       if (cur[name] === undefined) cur[name] = value
-      else if (value && typeof value === 'object' && !Array.isArray(value) && !Array.isArray(cur[name])) cur[name] = {...(value as object), ...(cur[name] as object)}
+      else if (value && typeof value === 'object' && !Array.isArray(value) && !Array.isArray(cur[name]))
+        cur[name] = {...(value as object), ...(cur[name] as object)}
     }
     if (!ownTs && topTs !== undefined) cur.timestamp = topTs
   }
@@ -162,7 +163,10 @@ class Connections {
 }
 
 /** Reads an RTCStatsDump (format 3); calls onPeerConnection as each connection ends. */
-export async function readRtcStatsDump(lines: AsyncIterable<Line>, onPeerConnection: (pc: PcStats) => void): Promise<LineReaderResult> {
+export async function readRtcStatsDump(
+  lines: AsyncIterable<Line>,
+  onPeerConnection: (pc: PcStats) => void,
+): Promise<LineReaderResult> {
   const pcs = new Connections(onPeerConnection)
   const base = new Map<string, Stats>()
   let userAgent: string | null = null
@@ -176,7 +180,8 @@ export async function readRtcStatsDump(lines: AsyncIterable<Line>, onPeerConnect
     }
     if (n === 2) {
       const meta = parseLine(l, '(the metadata line) ')
-      if (!meta || typeof meta !== 'object' || Array.isArray(meta)) throw lineError(l, '(the metadata line) is not a JSON object')
+      if (!meta || typeof meta !== 'object' || Array.isArray(meta))
+        throw lineError(l, '(the metadata line) is not a JSON object')
       const m = meta as Record<string, unknown>
       if (typeof m.userAgent === 'string') userAgent = m.userAgent
       continue
@@ -184,7 +189,8 @@ export async function readRtcStatsDump(lines: AsyncIterable<Line>, onPeerConnect
     if (!l.text.trim()) continue
     const ev = parseLine(l)
     if (!Array.isArray(ev)) continue
-    if (ev.length < 3) throw lineError(l, `has ${ev.length} element(s); an event has at least [method, connection, time delta]`)
+    if (ev.length < 3)
+      throw lineError(l, `has ${ev.length} element(s); an event has at least [method, connection, time delta]`)
     const delta = ev[ev.length - 1]
     if (typeof delta !== 'number' || !Number.isFinite(delta)) {
       throw lineError(l, `ends in ${JSON.stringify(delta)} where the time delta, a number, belongs`)
@@ -194,7 +200,8 @@ export async function readRtcStatsDump(lines: AsyncIterable<Line>, onPeerConnect
     const pcId = ev[1]
     if (pcId === null || pcId === undefined) {
       const v = ev[2] as Record<string, unknown> | undefined
-      if (method === 'create' && v && typeof v === 'object' && typeof v.userAgent === 'string') userAgent ??= v.userAgent
+      if (method === 'create' && v && typeof v === 'object' && typeof v.userAgent === 'string')
+        userAgent ??= v.userAgent
       continue
     }
     const id = String(pcId)
@@ -218,7 +225,14 @@ export async function readRtcStatsDump(lines: AsyncIterable<Line>, onPeerConnect
     }
   }
   if (n === 0) throw new JsonInputError('empty', 'no lines', 1, 0, '')
-  if (n === 1) throw new JsonInputError('truncated', 'the file ends after the "RTCStatsDump" header, before its metadata line', 2, 13, '')
+  if (n === 1)
+    throw new JsonInputError(
+      'truncated',
+      'the file ends after the "RTCStatsDump" header, before its metadata line',
+      2,
+      13,
+      '',
+    )
   pcs.closeAll()
   return {userAgent}
 }
@@ -238,7 +252,10 @@ function pcIdOf(o: Record<string, unknown>): string {
 }
 
 /** Reads plain stats lines (format 2 above). */
-export async function readStatsLines(lines: AsyncIterable<Line>, onPeerConnection: (pc: PcStats) => void): Promise<LineReaderResult> {
+export async function readStatsLines(
+  lines: AsyncIterable<Line>,
+  onPeerConnection: (pc: PcStats) => void,
+): Promise<LineReaderResult> {
   const pcs = new Connections(onPeerConnection)
   let any = false
   for await (const l of lines) {
@@ -253,7 +270,9 @@ export async function readStatsLines(lines: AsyncIterable<Line>, onPeerConnectio
       let report: Stats
       if (Array.isArray(stats)) {
         report = {}
-        for (const s of stats) if (s && typeof s === 'object' && typeof (s as Report).id === 'string') report[(s as Report).id as string] = s as Report
+        for (const s of stats)
+          if (s && typeof s === 'object' && typeof (s as Report).id === 'string')
+            report[(s as Report).id as string] = s as Report
       } else if (stats && typeof stats === 'object') {
         report = stats as Stats
       } else {

@@ -57,7 +57,11 @@ function codecOf(pc: PcStats, s: StatSeries): string | null {
 }
 
 /** The remote-* companion of a local stream. */
-function companion(pc: PcStats, s: StatSeries, type: 'remote-inbound-rtp' | 'remote-outbound-rtp'): StatSeries | undefined {
+function companion(
+  pc: PcStats,
+  s: StatSeries,
+  type: 'remote-inbound-rtp' | 'remote-outbound-rtp',
+): StatSeries | undefined {
   const candidates = pc.ofType(type)
   return (
     candidates.find((r) => r.last.localId === s.id) ??
@@ -69,13 +73,17 @@ function companion(pc: PcStats, s: StatSeries, type: 'remote-inbound-rtp' | 'rem
 /** The candidate pair whose currentRoundTripTime stands for the stream's transport RTT. */
 function candidatePair(pc: PcStats, s: StatSeries): StatSeries | undefined {
   const transports = pc.ofType('transport')
-  const transport = (typeof s.last.transportId === 'string' ? pc.stats.get(s.last.transportId) : undefined) ?? (transports.length === 1 ? transports[0] : undefined)
+  const transport =
+    (typeof s.last.transportId === 'string' ? pc.stats.get(s.last.transportId) : undefined) ??
+    (transports.length === 1 ? transports[0] : undefined)
   const selected = transport?.last.selectedCandidatePairId
   if (typeof selected === 'string') {
     const pair = pc.stats.get(selected)
     if (pair && pair.type === 'candidate-pair') return pair
   }
-  const pairs = pc.ofType('candidate-pair').filter((p) => !transport || p.last.transportId === undefined || p.last.transportId === transport.id)
+  const pairs = pc
+    .ofType('candidate-pair')
+    .filter((p) => !transport || p.last.transportId === undefined || p.last.transportId === transport.id)
   let best: StatSeries | undefined
   let bestBytes = -1
   for (const p of pairs) {
@@ -166,11 +174,17 @@ export function summarizePeerConnection(pc: PcStats, bands?: BandThresholds): St
     const streams = pc.ofType(type).sort((a, b) => {
       const ka = kindOf(a)
       const kb = kindOf(b)
-      return (ka ? KIND_ORDER[ka] : 2) - (kb ? KIND_ORDER[kb] : 2) || (ssrcOf(a) ?? 0) - (ssrcOf(b) ?? 0) || a.id.localeCompare(b.id)
+      return (
+        (ka ? KIND_ORDER[ka] : 2) - (kb ? KIND_ORDER[kb] : 2) ||
+        (ssrcOf(a) ?? 0) - (ssrcOf(b) ?? 0) ||
+        a.id.localeCompare(b.id)
+      )
     })
     for (const s of streams) {
       const samples = direction === 'inbound' ? inboundSamples(pc, s) : outboundSamples(pc, s)
-      out.push(summarizeStream({id: s.id, kind: kindOf(s), direction, codec: codecOf(pc, s), ssrc: ssrcOf(s)}, samples, bands))
+      out.push(
+        summarizeStream({id: s.id, kind: kindOf(s), direction, codec: codecOf(pc, s), ssrc: ssrcOf(s)}, samples, bands),
+      )
     }
   }
   return out

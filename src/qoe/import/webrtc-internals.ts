@@ -25,7 +25,15 @@
 // Wrong shapes (no "PeerConnections", a peer connection or stats entry that is not an
 // object, "values" that is not a JSON array) are reported with line, byte and key path.
 import {JsonScanner, SKIPPED, type ScalarValue, type ScanHandler} from './json-scanner.js'
-import {isLastField, isNumericField, isUsed, PcStats, RELEVANT_TYPES, type LastField, type NumericField} from './stat-series.js'
+import {
+  isLastField,
+  isNumericField,
+  isUsed,
+  PcStats,
+  RELEVANT_TYPES,
+  type LastField,
+  type NumericField,
+} from './stat-series.js'
 
 const enum Ctx {
   Root,
@@ -214,7 +222,10 @@ export class InternalsHandler implements ScanHandler {
     const what = isObject ? 'an object' : 'an array'
     switch (top) {
       case undefined:
-        if (!isObject) this.scanner.fail('not a webrtc-internals dump: the top level is an array, not an object with a "PeerConnections" key')
+        if (!isObject)
+          this.scanner.fail(
+            'not a webrtc-internals dump: the top level is an array, not an object with a "PeerConnections" key',
+          )
         this.push(Ctx.Root)
         return
       case Ctx.Root:
@@ -233,7 +244,8 @@ export class InternalsHandler implements ScanHandler {
         return
       case Ctx.Pc:
         if (key === 'stats') {
-          if (!isObject) this.scanner.fail(`"stats" of peer connection ${JSON.stringify(this.pcId)} is ${what}, not an object`)
+          if (!isObject)
+            this.scanner.fail(`"stats" of peer connection ${JSON.stringify(this.pcId)} is ${what}, not an object`)
           this.push(Ctx.Stats)
         } else this.push(Ctx.Ignore)
         return
@@ -274,8 +286,14 @@ export class InternalsHandler implements ScanHandler {
       this.pcRaw = new Map()
       this.onPeerConnection(pc)
     } else if (ended === Ctx.Root && !this.sawPeerConnections) {
-      const seen = this.rootKeys.length ? `; its keys are ${this.rootKeys.map((k) => JSON.stringify(k)).join(', ')}` : '; it is empty'
-      this.scanner.fail(`not a webrtc-internals dump: the top-level object has no "PeerConnections" key${seen}`, 'shape', false)
+      const seen = this.rootKeys.length
+        ? `; its keys are ${this.rootKeys.map((k) => JSON.stringify(k)).join(', ')}`
+        : '; it is empty'
+      this.scanner.fail(
+        `not a webrtc-internals dump: the top-level object has no "PeerConnections" key${seen}`,
+        'shape',
+        false,
+      )
     }
   }
 
@@ -289,7 +307,9 @@ export class InternalsHandler implements ScanHandler {
       case Ctx.Pc:
         return key === 'url'
       case Ctx.Entry:
-        return key === 'statsType' || key === 'startTime' || key === 'endTime' || (key === 'values' && this.keepValues())
+        return (
+          key === 'statsType' || key === 'startTime' || key === 'endTime' || (key === 'values' && this.keepValues())
+        )
       case Ctx.Values:
         return this.keepValues()
       default:
@@ -301,11 +321,14 @@ export class InternalsHandler implements ScanHandler {
     const key = this.lastKey
     switch (this.top) {
       case undefined:
-        this.scanner.fail(`not a webrtc-internals dump: the top level is ${typeName(v)}, not an object with a "PeerConnections" key`)
+        this.scanner.fail(
+          `not a webrtc-internals dump: the top level is ${typeName(v)}, not an object with a "PeerConnections" key`,
+        )
         return
       case Ctx.Root:
         if (key === 'UserAgent' && typeof v === 'string') this.userAgent = v
-        else if (key === 'PeerConnections') this.scanner.fail(`"PeerConnections" is ${typeName(v)}, not an object of peer connections`)
+        else if (key === 'PeerConnections')
+          this.scanner.fail(`"PeerConnections" is ${typeName(v)}, not an object of peer connections`)
         return
       case Ctx.Pcs:
         this.scanner.fail(`peer connection ${JSON.stringify(key)} is ${typeName(v)}, not an object`)

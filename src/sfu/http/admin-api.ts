@@ -28,7 +28,11 @@ function authorise(deps: AdminApiDeps, req: IncomingMessage): void {
   const given = Buffer.from(bearerToken(req) ?? '')
   const expected = Buffer.from(deps.adminToken)
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new HttpError(401, 'unauthorized', 'a valid admin bearer token is required (see admin.token in the node directory)')
+    throw new HttpError(
+      401,
+      'unauthorized',
+      'a valid admin bearer token is required (see admin.token in the node directory)',
+    )
   }
 }
 
@@ -65,15 +69,18 @@ async function route(deps: AdminApiDeps, req: IncomingMessage, res: ServerRespon
     const room = deps.registry.get(m.room!)
     if (!room) throw new HttpError(404, 'unknown_room', `room '${m.room}' does not exist on this node`)
     if (method === 'GET') return sendJson(res, 200, room.detail())
-    if (method === 'DELETE') return sendJson(res, 200, {closed: room.name, participants: await deps.registry.closeRoom(room)})
+    if (method === 'DELETE')
+      return sendJson(res, 200, {closed: room.name, participants: await deps.registry.closeRoom(room)})
     throw new HttpError(405, 'method_not_allowed', `method ${method} is not allowed on ${path}`)
   }
   if ((m = matchPath('/v1/rooms/:room/participants/:id', path))) {
-    if (method !== 'DELETE') throw new HttpError(405, 'method_not_allowed', `method ${method} is not allowed on ${path}`)
+    if (method !== 'DELETE')
+      throw new HttpError(405, 'method_not_allowed', `method ${method} is not allowed on ${path}`)
     const room = deps.registry.get(m.room!)
     if (!room) throw new HttpError(404, 'unknown_room', `room '${m.room}' does not exist on this node`)
     const found = deps.registry.findParticipants(room, m.id!)
-    if (found.length === 0) throw new HttpError(404, 'unknown_participant', `no participant or identity '${m.id}' in room '${m.room}'`)
+    if (found.length === 0)
+      throw new HttpError(404, 'unknown_participant', `no participant or identity '${m.id}' in room '${m.room}'`)
     await Promise.all(found.map((p) => p.close('kicked')))
     return sendJson(res, 200, {kicked: found.map((p) => p.id)})
   }
@@ -82,9 +89,11 @@ async function route(deps: AdminApiDeps, req: IncomingMessage, res: ServerRespon
 
 function qoeSamples(deps: AdminApiDeps, params: URLSearchParams) {
   const since = params.get('since') ?? new Date(Date.now() - 15 * 60_000).toISOString()
-  if (Number.isNaN(Date.parse(since))) throw new HttpError(400, 'bad_request', `'since' must be an ISO 8601 time, not '${since}'`)
+  if (Number.isNaN(Date.parse(since)))
+    throw new HttpError(400, 'bad_request', `'since' must be an ISO 8601 time, not '${since}'`)
   const limit = Number(params.get('limit') ?? 100_000)
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1_000_000) throw new HttpError(400, 'bad_request', "'limit' must be a whole number from 1 to 1000000")
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1_000_000)
+    throw new HttpError(400, 'bad_request', "'limit' must be a whole number from 1 to 1000000")
   return deps.qoe.query({
     since: new Date(since).toISOString(),
     room: params.get('room') ?? undefined,

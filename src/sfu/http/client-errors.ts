@@ -30,7 +30,11 @@ export function finalStatus(res: ServerResponse): number {
   return endedWith.get(res) ?? (res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST)
 }
 
-const REASONS: Record<number, string> = {400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large'}
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+}
 
 function statusFor(code: string | undefined): number | undefined {
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return 408
@@ -50,7 +54,16 @@ export function answerClientErrors(server: Server, log: AccessLog, name: 'public
       // The handler's request: its access-log line (logAccess) is written when it closes.
       if (status !== undefined && !res.headersSent) endedWith.set(res, status)
     } else if (status !== undefined) {
-      log.write({time: new Date().toISOString(), server: name, method: '', path: '', status, bytes: 0, ip: peerAddress(socket), userAgent: ''})
+      log.write({
+        time: new Date().toISOString(),
+        server: name,
+        method: '',
+        path: '',
+        status,
+        bytes: 0,
+        ip: peerAddress(socket),
+        userAgent: '',
+      })
     }
     const reason = status === undefined ? undefined : REASONS[status]
     if (reason && socket.writable && !res?.headersSent) {

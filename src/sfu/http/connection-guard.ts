@@ -30,7 +30,13 @@ export interface HttpLimits {
 /** How often Node checks the header and request deadlines: the timeouts fire at most this late. */
 const CHECK_INTERVAL_MS = 1000
 
-const TIMEOUTS = {headersTimeoutMs: 5000, requestTimeoutMs: 10_000, keepAliveTimeoutMs: 5000, maxRequestsPerSocket: 100, idleTimeoutMs: 30_000}
+const TIMEOUTS = {
+  headersTimeoutMs: 5000,
+  requestTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5000,
+  maxRequestsPerSocket: 100,
+  idleTimeoutMs: 30_000,
+}
 
 /** The admin port: the operator and their tools only, so a small cap and no per-address cap. */
 export const ADMIN_LIMITS: HttpLimits = {...TIMEOUTS, maxConnections: 256, maxConnectionsPerIp: Infinity}
@@ -50,7 +56,12 @@ export class ConnectionBudgetError extends ConfigError {}
  * socket per RTC port, a full admin port and the node's own files; a `requested` cap beyond
  * that is refused, and the default is lowered to fit.
  */
-export function publicLimits(opts: {requested?: number; perIp?: number; rtcPortCount: number; fileLimit?: number}): HttpLimits {
+export function publicLimits(opts: {
+  requested?: number
+  perIp?: number
+  rtcPortCount: number
+  fileLimit?: number
+}): HttpLimits {
   const fileLimit = opts.fileLimit ?? openFileLimit()
   const room = fileLimit - opts.rtcPortCount - ADMIN_LIMITS.maxConnections - OWN_FILES
   if (opts.requested !== undefined && opts.requested > room) {
@@ -61,10 +72,16 @@ export function publicLimits(opts: {requested?: number; perIp?: number; rtcPortC
     )
   }
   if (room < 1) {
-    throw new ConnectionBudgetError(`the open-file limit of ${fileLimit} leaves no room for public connections after ${opts.rtcPortCount} RTC ports; raise it (ulimit -n, systemd LimitNOFILE)`)
+    throw new ConnectionBudgetError(
+      `the open-file limit of ${fileLimit} leaves no room for public connections after ${opts.rtcPortCount} RTC ports; raise it (ulimit -n, systemd LimitNOFILE)`,
+    )
   }
   const maxConnections = opts.requested ?? Math.min(PUBLIC_MAX_CONNECTIONS, room)
-  return {...TIMEOUTS, maxConnections, maxConnectionsPerIp: Math.min(opts.perIp ?? PUBLIC_MAX_CONNECTIONS_PER_IP, maxConnections)}
+  return {
+    ...TIMEOUTS,
+    maxConnections,
+    maxConnectionsPerIp: Math.min(opts.perIp ?? PUBLIC_MAX_CONNECTIONS_PER_IP, maxConnections),
+  }
 }
 
 /** The process's soft limit on open files (Node raises it to the hard limit at start); Infinity when unknown. */
@@ -106,7 +123,12 @@ export function clientKey(ip: string): string {
   const left = head ? head.split(':') : []
   const right = tail ? tail.split(':') : []
   const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left
-  return groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':') + '::/64'
+  return (
+    groups
+      .slice(0, 4)
+      .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''))
+      .join(':') + '::/64'
+  )
 }
 
 export interface ConnectionGuard {
@@ -121,7 +143,12 @@ export interface ConnectionGuard {
  * total and per client, remembers each peer's address, and reports refusals through
  * `report` at most once per `reportEveryMs` (counts only: an address is personal data).
  */
-export function guardConnections(server: Server, limits: HttpLimits, report: (line: string) => void, reportEveryMs = 10_000): ConnectionGuard {
+export function guardConnections(
+  server: Server,
+  limits: HttpLimits,
+  report: (line: string) => void,
+  reportEveryMs = 10_000,
+): ConnectionGuard {
   server.maxRequestsPerSocket = limits.maxRequestsPerSocket
   server.timeout = limits.idleTimeoutMs
   // Over the total, Node closes the socket before any HTTP parser is set up for it.
@@ -155,7 +182,9 @@ export function guardConnections(server: Server, limits: HttpLimits, report: (li
     const total = refused.total - reported.total
     if (perIp + total === 0) return
     reported = {...refused}
-    report(`refused ${perIp + total} connections in the last ${reportEveryMs / 1000} s (${perIp} over the per-address cap of ${limits.maxConnectionsPerIp}, ${total} over the total of ${limits.maxConnections})`)
+    report(
+      `refused ${perIp + total} connections in the last ${reportEveryMs / 1000} s (${perIp} over the per-address cap of ${limits.maxConnectionsPerIp}, ${total} over the total of ${limits.maxConnections})`,
+    )
   }, reportEveryMs)
   timer.unref()
   server.once('close', () => clearInterval(timer))

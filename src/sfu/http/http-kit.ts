@@ -17,7 +17,12 @@ export class HttpError extends Error {
   }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body)
   res.writeHead(status, {'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers})
   res.end(text)
@@ -36,7 +41,9 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<string
   const declared = Number(req.headers['content-length'] ?? 0)
   if (declared > maxBytes) {
     req.resume()
-    return Promise.reject(new HttpError(413, 'body_too_large', `request body of ${declared} bytes exceeds the limit of ${maxBytes} bytes`))
+    return Promise.reject(
+      new HttpError(413, 'body_too_large', `request body of ${declared} bytes exceeds the limit of ${maxBytes} bytes`),
+    )
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []

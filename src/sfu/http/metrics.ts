@@ -4,7 +4,11 @@ import type {RoomRegistry} from '../room-registry.js'
 
 const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
 const labels = (l: Record<string, string>) =>
-  '{' + Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`).join(',') + '}'
+  '{' +
+  Object.entries(l)
+    .map(([k, v]) => `${k}="${esc(v)}"`)
+    .join(',') +
+  '}'
 
 /** Counters of how sessions ended and why new ones were refused, each by reason. */
 export interface SessionCounters {
@@ -33,19 +37,44 @@ export function renderMetrics(node: NodeInfo, registry: RoomRegistry, sessions: 
   lines.push(`confctl_participants${labels({role: 'publisher'})} ${node.counts.publishers}`)
   lines.push(`confctl_participants${labels({role: 'subscriber'})} ${node.counts.subscribers}`)
   // An attack or a misconfiguration shows here first: refusals by cap, ends by reason.
-  family('confctl_sessions_ended_total', 'counter', 'Sessions ended since the node started, by reason (left, kicked, connect-timeout, ...).')
+  family(
+    'confctl_sessions_ended_total',
+    'counter',
+    'Sessions ended since the node started, by reason (left, kicked, connect-timeout, ...).',
+  )
   for (const [reason, n] of sessions.ended) lines.push(`confctl_sessions_ended_total${labels({reason})} ${n}`)
-  family('confctl_sessions_refused_total', 'counter', 'WHIP/WHEP requests refused by a session cap since the node started, by error code.')
+  family(
+    'confctl_sessions_refused_total',
+    'counter',
+    'WHIP/WHEP requests refused by a session cap since the node started, by error code.',
+  )
   for (const [reason, n] of sessions.refused) lines.push(`confctl_sessions_refused_total${labels({reason})} ${n}`)
 
-  const streamFamilies: Array<[string, 'gauge' | 'counter', string, (s: ReturnType<typeof streamsOf>[number]['s']) => number | null]> = [
+  const streamFamilies: Array<
+    [string, 'gauge' | 'counter', string, (s: ReturnType<typeof streamsOf>[number]['s']) => number | null]
+  > = [
     ['confctl_stream_packets_total', 'counter', 'RTP packets received (uplink) or sent (downlink).', (s) => s.packets],
-    ['confctl_stream_bytes_total', 'counter', 'RTP payload bytes received (uplink) or sent (downlink).', (s) => s.bytes],
+    [
+      'confctl_stream_bytes_total',
+      'counter',
+      'RTP payload bytes received (uplink) or sent (downlink).',
+      (s) => s.bytes,
+    ],
     ['confctl_stream_bitrate_bps', 'gauge', 'Payload bitrate over the last second.', (s) => s.bitrateBps],
     ['confctl_stream_packets_lost_total', 'counter', 'Cumulative packets lost (RFC 3550).', (s) => s.packetsLost],
     ['confctl_stream_fraction_lost', 'gauge', 'Fraction of packets lost in the last interval.', (s) => s.fractionLost],
-    ['confctl_stream_jitter_seconds', 'gauge', 'Interarrival jitter (RFC 3550).', (s) => (s.jitterMs === null ? null : s.jitterMs / 1000)],
-    ['confctl_stream_rtt_seconds', 'gauge', 'Round-trip time from receiver reports.', (s) => (s.rttMs === null ? null : s.rttMs / 1000)],
+    [
+      'confctl_stream_jitter_seconds',
+      'gauge',
+      'Interarrival jitter (RFC 3550).',
+      (s) => (s.jitterMs === null ? null : s.jitterMs / 1000),
+    ],
+    [
+      'confctl_stream_rtt_seconds',
+      'gauge',
+      'Round-trip time from receiver reports.',
+      (s) => (s.rttMs === null ? null : s.rttMs / 1000),
+    ],
     ['confctl_stream_nacks_total', 'counter', 'Generic NACK feedback messages.', (s) => s.nackCount],
     ['confctl_stream_plis_total', 'counter', 'Keyframe requests (PLI/FIR).', (s) => s.pliCount],
   ]

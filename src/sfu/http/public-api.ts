@@ -47,12 +47,15 @@ async function route(deps: PublicApiDeps, req: IncomingMessage, res: ServerRespo
   let m
   let kind: ResourceKind | undefined
   if ((m = matchPath('/whip/:room', path)) || (m = matchPath('/whep/:room/:publisher', path))) kind = 'endpoint'
-  else if ((m = matchPath('/whip/:room/:id', path)) || (m = matchPath('/whep/:room/:publisher/:id', path))) kind = 'session'
+  else if ((m = matchPath('/whip/:room/:id', path)) || (m = matchPath('/whep/:room/:publisher/:id', path)))
+    kind = 'session'
   if (!m || !kind) throw new HttpError(404, 'not_found', `no such endpoint: ${method} ${path}`)
   if (method === 'OPTIONS') return answerOptions(res, kind, iceServerLinks(deps.iceServers ?? []))
   if (kind === 'endpoint') {
     requireMethod(req, kind, ['POST'])
-    return m.publisher === undefined ? publish(deps, req, res, m.room!) : subscribe(deps, req, res, m.room!, m.publisher)
+    return m.publisher === undefined
+      ? publish(deps, req, res, m.room!)
+      : subscribe(deps, req, res, m.room!, m.publisher)
   }
   if (requireMethod(req, kind, ['PATCH', 'DELETE']) === 'PATCH') {
     return patchSession(req, res, await ownSession(deps, req, m.room!, m.id!))
@@ -61,7 +64,8 @@ async function route(deps: PublicApiDeps, req: IncomingMessage, res: ServerRespo
 }
 
 async function authenticate(deps: PublicApiDeps, req: IncomingMessage, room: string): Promise<JoinClaims> {
-  if (!ROOM_NAME.test(room)) throw new HttpError(400, 'bad_room', `room name '${room}' is invalid: use 1-64 letters, digits, '.', '_' or '-'`)
+  if (!ROOM_NAME.test(room))
+    throw new HttpError(400, 'bad_room', `room name '${room}' is invalid: use 1-64 letters, digits, '.', '_' or '-'`)
   const token = bearerToken(req)
   if (!token) throw new HttpError(401, 'missing_token', 'an Authorization: Bearer <join token> header is required')
   let claims: JoinClaims
@@ -71,7 +75,8 @@ async function authenticate(deps: PublicApiDeps, req: IncomingMessage, room: str
     if (err instanceof TokenError) throw new HttpError(401, 'bad_token', err.message)
     throw err
   }
-  if (claims.room !== room) throw new HttpError(403, 'wrong_room', `the join token is for room '${claims.room}', not '${room}'`)
+  if (claims.room !== room)
+    throw new HttpError(403, 'wrong_room', `the join token is for room '${claims.room}', not '${room}'`)
   return claims
 }
 
@@ -83,7 +88,13 @@ async function readOffer(req: IncomingMessage): Promise<string> {
 }
 
 function identityOf(claims: JoinClaims, req: IncomingMessage, room: string): Identity {
-  return {room, identity: claims.sub, name: claims.name, remoteIp: clientIp(req), userAgent: String(req.headers['user-agent'] ?? '')}
+  return {
+    room,
+    identity: claims.sub,
+    name: claims.name,
+    remoteIp: clientIp(req),
+    userAgent: String(req.headers['user-agent'] ?? ''),
+  }
 }
 
 /** Turns the admission's domain errors into answers; anything else stays a 500. */
@@ -93,7 +104,9 @@ function asHttpError(deps: PublicApiDeps, err: unknown): unknown {
   if (err instanceof DrainingError) return new HttpError(503, 'draining', err.message, {'retry-after': '60'})
   const budgetError = err instanceof NoPortsError ? deps.budget.noPortsError() : err
   if (budgetError instanceof BudgetError) {
-    return new HttpError(budgetError.status, budgetError.code, budgetError.message, {'retry-after': String(budgetError.retryAfterSeconds)})
+    return new HttpError(budgetError.status, budgetError.code, budgetError.message, {
+      'retry-after': String(budgetError.retryAfterSeconds),
+    })
   }
   return err
 }
@@ -102,40 +115,83 @@ function admission(deps: PublicApiDeps): AdmissionDeps {
   return {registry: deps.registry, budget: deps.budget, peer: deps.peer, connectTimeoutMs: deps.connectTimeoutMs}
 }
 
-async function publish(deps: PublicApiDeps, req: IncomingMessage, res: ServerResponse, roomName: string): Promise<void> {
+async function publish(
+  deps: PublicApiDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  roomName: string,
+): Promise<void> {
   const claims = await authenticate(deps, req, roomName)
   const offer = await readOffer(req)
-  const {participant, answer} = await admitPublisher(admission(deps), claims, identityOf(claims, req, roomName), offer).catch((err) => {
+  const {participant, answer} = await admitPublisher(
+    admission(deps),
+    claims,
+    identityOf(claims, req, roomName),
+    offer,
+  ).catch((err) => {
     throw asHttpError(deps, err)
   })
   created(deps, res, participant, offer, `/whip/${encodeURIComponent(roomName)}/${participant.id}`, answer)
 }
 
-async function subscribe(deps: PublicApiDeps, req: IncomingMessage, res: ServerResponse, roomName: string, publisherId: string): Promise<void> {
+async function subscribe(
+  deps: PublicApiDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  roomName: string,
+  publisherId: string,
+): Promise<void> {
   const claims = await authenticate(deps, req, roomName)
   const offer = await readOffer(req)
   const room = deps.registry.get(roomName)
   if (!room) throw new HttpError(404, 'unknown_room', `room '${roomName}' does not exist on this node`)
   const publisher = room.publishers.get(publisherId)
-  if (!publisher) throw new HttpError(404, 'unknown_publisher', `publisher '${publisherId}' is not in room '${roomName}'`)
-  const {participant, answer} = await admitSubscriber(admission(deps), claims, identityOf(claims, req, roomName), room, publisher, offer).catch((err) => {
+  if (!publisher)
+    throw new HttpError(404, 'unknown_publisher', `publisher '${publisherId}' is not in room '${roomName}'`)
+  const {participant, answer} = await admitSubscriber(
+    admission(deps),
+    claims,
+    identityOf(claims, req, roomName),
+    room,
+    publisher,
+    offer,
+  ).catch((err) => {
     throw asHttpError(deps, err)
   })
-  created(deps, res, participant, offer, `/whep/${encodeURIComponent(roomName)}/${publisherId}/${participant.id}`, answer)
+  created(
+    deps,
+    res,
+    participant,
+    offer,
+    `/whep/${encodeURIComponent(roomName)}/${publisherId}/${participant.id}`,
+    answer,
+  )
 }
 
 /** The session at a resource URL, if the token's identity is the one that joined with it. */
-async function ownSession(deps: PublicApiDeps, req: IncomingMessage, roomName: string, id: string): Promise<Participant> {
+async function ownSession(
+  deps: PublicApiDeps,
+  req: IncomingMessage,
+  roomName: string,
+  id: string,
+): Promise<Participant> {
   const claims = await authenticate(deps, req, roomName)
   const room = deps.registry.get(roomName)
   const participant = room?.publishers.get(id) ?? room?.subscribers.get(id)
   if (!participant) throw new HttpError(404, 'unknown_session', `session '${id}' is not in room '${roomName}'`)
   // Only the identity that joined may change or end its session; operators use the admin API to kick.
-  if (participant.who.identity !== claims.sub) throw new HttpError(403, 'not_your_session', `session '${id}' belongs to another identity`)
+  if (participant.who.identity !== claims.sub)
+    throw new HttpError(403, 'not_your_session', `session '${id}' belongs to another identity`)
   return participant
 }
 
-async function leave(deps: PublicApiDeps, req: IncomingMessage, res: ServerResponse, roomName: string, id: string): Promise<void> {
+async function leave(
+  deps: PublicApiDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  roomName: string,
+  id: string,
+): Promise<void> {
   const participant = await ownSession(deps, req, roomName, id)
   await participant.close('left')
   res.writeHead(200)
@@ -143,7 +199,14 @@ async function leave(deps: PublicApiDeps, req: IncomingMessage, res: ServerRespo
 }
 
 /** The 201: the answer, where the session lives, its ICE session's ETag and the ICE servers. */
-function created(deps: PublicApiDeps, res: ServerResponse, participant: Participant, offer: string, location: string, sdp: string): void {
+function created(
+  deps: PublicApiDeps,
+  res: ServerResponse,
+  participant: Participant,
+  offer: string,
+  location: string,
+  sdp: string,
+): void {
   const ice = trackIceSession(participant, offer, sdp)
   const links = iceServerLinks(deps.iceServers ?? [])
   res.writeHead(201, {

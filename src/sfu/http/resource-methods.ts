@@ -46,7 +46,12 @@ export function answerOptions(res: ServerResponse, kind: ResourceKind, links: st
 export function requireMethod(req: IncomingMessage, kind: ResourceKind, allowed: readonly string[]): string {
   const method = req.method ?? 'GET'
   if (!allowed.includes(method)) {
-    throw new HttpError(405, 'method_not_allowed', `method ${method} is not allowed here; this resource takes ${METHODS[kind]}`, {allow: METHODS[kind]})
+    throw new HttpError(
+      405,
+      'method_not_allowed',
+      `method ${method} is not allowed here; this resource takes ${METHODS[kind]}`,
+      {allow: METHODS[kind]},
+    )
   }
   return method
 }

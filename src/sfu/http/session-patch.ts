@@ -23,7 +23,12 @@ export async function patchSession(req: IncomingMessage, res: ServerResponse, pa
   } catch (err) {
     if (err instanceof SdpFragError) throw new HttpError(400, 'bad_sdpfrag', err.message)
     if (err instanceof PreconditionError) {
-      throw new HttpError(err.status, err.status === 412 ? 'precondition_failed' : 'precondition_required', err.message, {etag: ice.etag})
+      throw new HttpError(
+        err.status,
+        err.status === 412 ? 'precondition_failed' : 'precondition_required',
+        err.message,
+        {etag: ice.etag},
+      )
     }
     throw err
   }
@@ -32,6 +37,10 @@ export async function patchSession(req: IncomingMessage, res: ServerResponse, pa
     res.end()
     return
   }
-  res.writeHead(200, {'content-type': SDP_FRAG_TYPE, etag: result.etag, 'content-length': Buffer.byteLength(result.fragment)})
+  res.writeHead(200, {
+    'content-type': SDP_FRAG_TYPE,
+    etag: result.etag,
+    'content-length': Buffer.byteLength(result.fragment),
+  })
   res.end(result.fragment)
 }
