@@ -15,6 +15,7 @@ import {join} from 'node:path'
 import {createInterface} from 'node:readline'
 import {cli, killAll, processesMentioning, randomRtcRange, root} from '../commands/helpers.js'
 import {createNetns, type Netns} from '../helpers/netns.js'
+import {until} from '../helpers/until.js'
 import type {NodeStream} from '../../src/qoe/node-streams.js'
 
 const PARTICIPANT = join(root, 'dist', 'test', 'helpers', 'netns-participant.js')
@@ -47,14 +48,29 @@ async function token(room: string, identity: string): Promise<string> {
   return JSON.parse(r.stdout).token
 }
 
-async function inspect(room: string): Promise<NodeStream[]> {
-  const r = await cli(home, ['qoe', 'inspect', '--room', room, '--live', '--duration', '10s', '--json'])
+async function inspect(room: string, duration = '10s'): Promise<NodeStream[]> {
+  const r = await cli(home, ['qoe', 'inspect', '--room', room, '--live', '--duration', duration, '--json'])
   assert.is(r.exitCode, 0, r.stderr)
   return JSON.parse(r.stdout).streams
 }
 
 const audio = (streams: NodeStream[], identity: string, direction: string) =>
   streams.find((s) => s.identity === identity && s.direction === direction && s.kind === 'audio')
+
+/** Waits until the node measures both audio legs (loss known on each), instead of a fixed
+ *  warm-up sleep: the 10 s measurement then starts on flowing media. */
+async function bothLegsFlowing(room: string, speaker: string, listener: string): Promise<void> {
+  await until(
+    `the node measuring ${speaker}'s uplink and ${listener}'s downlink`,
+    async () => {
+      const streams = await inspect(room, '1s')
+      const legs = [audio(streams, speaker, 'uplink'), audio(streams, listener, 'downlink')]
+      return legs.every((leg) => leg && leg.totalLossPercent !== null)
+    },
+    30_000,
+    0,
+  )
+}
 
 test.before(async () => {
   ns = createNetns()
@@ -96,7 +112,7 @@ test(`downlink: ${DROP_PERCENT} % dropped into the subscriber's namespace is the
       await token(room, 'listener'),
       '40',
     ])
-    await new Promise((r) => setTimeout(r, 4000))
+    await bothLegsFlowing(room, 'speaker', 'listener')
     const streams = await inspect(room)
     const up = audio(streams, 'speaker', 'uplink')!
     const down = audio(streams, 'listener', 'downlink')!
@@ -131,7 +147,7 @@ test(`uplink: ${DROP_PERCENT} % dropped out of the publisher's namespace is the 
       await token(room, 'host-listener'),
       '40',
     ])
-    await new Promise((r) => setTimeout(r, 4000))
+    await bothLegsFlowing(room, 'remote-speaker', 'host-listener')
     const streams = await inspect(room)
     const up = audio(streams, 'remote-speaker', 'uplink')!
     const down = audio(streams, 'host-listener', 'downlink')!

@@ -252,7 +252,9 @@ test('upgrade to a rebuilt bundle with a room open: the room goes on during the 
     (err: Error) => err.message,
   )
   assert.match(refused, /503.*draining/)
-  // ...but the open room goes on, and the upgrade waits for it.
+  // ...but the open room goes on, and the upgrade waits for it. This asserts that something
+  // does NOT happen, so it needs elapsed time: the upgrade polls the node every second, and
+  // 2.5 s covers two polls that found the room still open (a slow machine only adds polls).
   await new Promise((r) => setTimeout(r, 2500))
   const rooms = await admin.rooms()
   assert.equal(
