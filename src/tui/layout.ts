@@ -128,3 +128,10 @@ export function splitLine(left: Line, right: Line, width: number, fill?: Style):
 export function lineText(line: Line): string {
   return line.map((s) => s.text).join('')
 }
+
+/** The first `n` lines, padded with blank lines of `width` to exactly `n`. */
+export function padLines(lines: Line[], n: number, width: number): Line[] {
+  const out = lines.slice(0, n)
+  while (out.length < n) out.push([{text: ' '.repeat(width)}])
+  return out
+}
