@@ -15,7 +15,7 @@ import {PassThrough} from 'node:stream'
 // As `confctl top` does: React's production build (set before React is loaded).
 process.env.NODE_ENV ??= 'production'
 const {SnapshotPoller} = await import('../src/fleet/snapshot-poller.js')
-const {syntheticTargets} = await import('../src/fleet/snapshot-synthetic.js')
+const {syntheticTargets} = await import('../test/helpers/synthetic-fleet.js')
 const {runTop} = await import('../src/tui/run.js')
 
 const seconds = Math.min(120, Math.max(5, Number(process.argv[2] ?? 20)))

@@ -24,6 +24,9 @@ export interface NodeInfo {
 export interface RoomSummary {
   name: string
   createdAt: string
+  /** Distinct identities in the room: a person who publishes and subscribes to two others is
+   *  one person in three sessions (participants counts the sessions). */
+  people: number
   participants: number
   publishers: number
   subscribers: number

@@ -6,16 +6,29 @@ import {formatBitrate, formatTime, plural, renderTable} from './text-table.js'
 export function renderRoomText(room: RoomDetail, nodeName: string): string {
   const out: string[] = []
   out.push(`room '${room.name}' on node '${nodeName}', created ${formatTime(room.createdAt)}`)
-  out.push(
-    `${plural(room.participants, 'participant')} (${room.publishers} publishing, ${room.subscribers} subscribing); in ${formatBitrate(room.bitrateInBps)}, out ${formatBitrate(room.bitrateOutBps)}`,
-  )
   const people = room.participantsList ?? []
+  // People by identity: one person who publishes and watches two others is three sessions.
+  const persons = room.people ?? new Set(people.map((p) => p.identity)).size
+  out.push(
+    `${persons} ${persons === 1 ? 'person' : 'people'} in ${plural(room.participants, 'session')} (${room.publishers} publishing, ${room.subscribers} subscribing); in ${formatBitrate(room.bitrateInBps)}, out ${formatBitrate(room.bitrateOutBps)}`,
+  )
+  // Subscribers say whom they receive by identity (the session id is in the id column).
+  const identityOf = new Map(people.map((p) => [p.id, p.identity]))
   if (people.length === 0) return out.join('\n')
   out.push('')
   out.push(
     renderTable(
-      ['id', 'identity', 'name', 'role', 'state', 'ip', 'joined', 'receives'],
-      people.map((p) => [p.id, p.identity, p.name, p.role, p.state, p.remoteIp, formatTime(p.joinedAt), p.publisherId]),
+      ['identity', 'name', 'role', 'state', 'ip', 'joined', 'receives', 'session'],
+      people.map((p) => [
+        p.identity,
+        p.name,
+        p.role,
+        p.state,
+        p.remoteIp,
+        formatTime(p.joinedAt),
+        p.publisherId ? (identityOf.get(p.publisherId) ?? p.publisherId) : null,
+        p.id,
+      ]),
     ),
   )
   const streams = people.flatMap((p) => p.streams.map((s) => ({p, s})))
@@ -24,7 +37,6 @@ export function renderRoomText(room: RoomDetail, nodeName: string): string {
   out.push(
     renderTable(
       [
-        'participant',
         'identity',
         'dir',
         'kind',
@@ -40,7 +52,6 @@ export function renderRoomText(room: RoomDetail, nodeName: string): string {
         'pli',
       ],
       streams.map(({p, s}) => [
-        p.id,
         p.identity,
         s.direction,
         s.kind,

@@ -2,17 +2,30 @@
 // the fleet (one row per node) and the rooms (one row per room). No colour, no IP addresses.
 import {renderTable} from './text-table.js'
 import {secondsSince, type FleetSnapshot} from '../fleet/snapshot.js'
-import {fmtAge, fmtBitrate, fmtClock, fmtCount, fmtLoss, fmtMos, fmtMs, fmtPercent, sanitize} from '../tui/text.js'
+import {
+  fmtAge,
+  fmtBitrate,
+  fmtClock,
+  fmtCount,
+  fmtLossPercent,
+  fmtMos,
+  fmtMs,
+  fmtPercent,
+  sanitize,
+} from '../tui/text.js'
 
 export function snapshotText(snap: FleetSnapshot): string {
   const out: string[] = []
   const rooms = snap.nodes.reduce((a, n) => a + (n.totals?.rooms ?? 0), 0)
-  const people = snap.nodes.reduce((a, n) => a + (n.totals?.participants ?? 0), 0)
-  out.push(`fleet at ${fmtClock(snap.time)}: ${snap.nodes.length} node(s), ${rooms} room(s), ${people} participant(s)`)
+  const people = snap.nodes.reduce((a, n) => a + (n.totals?.people ?? 0), 0)
+  const sessions = snap.nodes.reduce((a, n) => a + (n.totals?.participants ?? 0), 0)
+  out.push(
+    `fleet at ${fmtClock(snap.time)}: ${snap.nodes.length} node(s), ${rooms} room(s), ${people} people in ${sessions} session(s)`,
+  )
   out.push('')
   out.push(
     renderTable(
-      ['node', 'state', 'rooms', 'participants', 'in', 'out', 'pkt/s', 'cpu', 'worst loss'],
+      ['node', 'state', 'rooms', 'people', 'sessions', 'in', 'out', 'pkt/s', 'cpu', 'worst loss'],
       snap.nodes.map((n) => [
         sanitize(n.name),
         n.state === 'unreachable'
@@ -21,12 +34,13 @@ export function snapshotText(snap: FleetSnapshot): string {
             : 'unreachable'
           : n.state,
         n.totals?.rooms,
+        n.totals?.people,
         n.totals?.participants,
         n.totals ? fmtBitrate(n.totals.bitrateInBps) : null,
         n.totals ? fmtBitrate(n.totals.bitrateOutBps) : null,
         n.totals?.packetsPerSecond === null || !n.totals ? null : fmtCount(n.totals.packetsPerSecond),
         n.totals ? fmtPercent(n.totals.cpuPercent) : null,
-        n.totals?.worstLoss === null || !n.totals ? null : fmtLoss(n.totals.worstLoss),
+        n.totals?.worstLossPercent === null || !n.totals ? null : fmtLossPercent(n.totals.worstLossPercent),
       ]),
     ),
   )
@@ -39,7 +53,8 @@ export function snapshotText(snap: FleetSnapshot): string {
         [
           'room',
           'node',
-          'participants',
+          'people',
+          'sessions',
           'publishers',
           'in',
           'out',
@@ -51,13 +66,14 @@ export function snapshotText(snap: FleetSnapshot): string {
         roomRows.map(({n, r}) => [
           sanitize(r.name),
           sanitize(n.name),
+          r.people,
           r.participants,
           r.publishers,
           fmtBitrate(r.bitrateInBps),
           fmtBitrate(r.bitrateOutBps),
-          r.worst.jitterMs === null ? null : fmtMs(r.worst.jitterMs),
-          r.worst.loss === null ? null : fmtLoss(r.worst.loss),
-          r.worst.mos === null ? null : fmtMos(r.worst.mos),
+          r.worstJitterMs === null ? null : fmtMs(r.worstJitterMs),
+          r.worstLossPercent === null ? null : fmtLossPercent(r.worstLossPercent),
+          r.worstMos === null ? null : fmtMos(r.worstMos),
           fmtAge(secondsSince(snap, r.createdAt)),
         ]),
       ),

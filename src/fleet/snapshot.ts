@@ -22,44 +22,42 @@
 //       "rooms": [RoomSnapshot]       [] when unreachable: nothing stale is shown as live
 //     }]
 //   }
-//   NodeTotals = {rooms, participants, publishers, subscribers, bitrateInBps, bitrateOutBps,
-//                 packetsPerSecond (null on the first tick), cpuPercent, worstLoss (0..1 | null)}
+//   NodeTotals = {rooms, people, participants, publishers, subscribers, bitrateInBps,
+//                 bitrateOutBps, packetsPerSecond (null on the first tick), cpuPercent,
+//                 worstLossPercent (0..100 | null)}
 //   RoomSnapshot = the room's entry in the node's GET /v1/rooms answer (RoomSummary: name,
-//                 createdAt, counts, bitrates, worstJitterMs, worstLossPercent, worstRttMs,
-//                 worstMos, packets), plus
-//                 "worst": {jitterMs, loss (0..1), rttMs, mos} (null: no stream carries the
-//                 figure), plus, for a room fetched in detail, its GET /v1/rooms/{room} answer
+//                 createdAt, people, participants (sessions), publishers, subscribers,
+//                 bitrates, worstJitterMs, worstLossPercent, worstRttMs, worstMos, packets;
+//                 figures a node older than a field did not send are derived from the
+//                 participants when known, else null), plus, for a room fetched in detail,
+//                 its GET /v1/rooms/{room} answer
 //                 (RoomDetail: the same fields as of that request and "participantsList"), each
 //                 participant's "remoteIp" left out unless --show-ip is given.
 //                 `--once --json` fetches every room in detail, so there every room has
 //                 "participantsList"; the live dashboard fetches only the room it shows.
 import type {NodeInfo, ParticipantInfo, RoomDetail, RoomSummary, StreamStats} from '../api/node-api.js'
+import {roomStats} from '../api/room-stats.js'
 
-export const SNAPSHOT_VERSION = 1
+/** 2: one name per figure (the room's "worst" object and the totals' "worstLoss" fraction of
+ *  version 1 are gone: worstJitterMs, worstLossPercent, worstRttMs, worstMos), and "people". */
+export const SNAPSHOT_VERSION = 2
 
 export type SnapshotNodeState = 'up' | 'draining' | 'unreachable'
 
 /** A participant as the snapshot keeps it: the IP address only when asked for (--show-ip). */
 export type SnapshotParticipant = Omit<ParticipantInfo, 'remoteIp'> & {remoteIp?: string}
 
-export interface RoomWorst {
-  jitterMs: number | null
-  /** Worst fraction lost over the last interval, 0..1. */
-  loss: number | null
-  rttMs: number | null
-  /** Lowest MOS. */
-  mos: number | null
-}
-
 export interface RoomSnapshot extends RoomSummary {
   /** Only for a room fetched in detail (GET /v1/rooms/{room}): the one the dashboard shows,
    *  or every room for `--once --json`. */
   participantsList?: SnapshotParticipant[]
-  worst: RoomWorst
 }
 
 export interface NodeTotals {
   rooms: number
+  /** Distinct identities over the node's rooms (one person publishing and subscribing to two
+   *  others is one person in three sessions). */
+  people: number
   participants: number
   publishers: number
   subscribers: number
@@ -68,8 +66,8 @@ export interface NodeTotals {
   /** Packets per second over all streams (received + sent), from the previous tick's counters. */
   packetsPerSecond: number | null
   cpuPercent: number
-  /** Worst fraction lost of any stream on the node, 0..1. */
-  worstLoss: number | null
+  /** Worst loss of any stream on the node over the last interval, percent (0..100). */
+  worstLossPercent: number | null
 }
 
 export interface NodeSnapshot {
@@ -101,38 +99,14 @@ export interface NodeAnswer {
 
 const maxOf = (a: number | null, b: number | null | undefined): number | null =>
   b === null || b === undefined || Number.isNaN(b) ? a : a === null ? b : Math.max(a, b)
-const minOf = (a: number | null, b: number | null | undefined): number | null =>
-  b === null || b === undefined || Number.isNaN(b) ? a : a === null ? b : Math.min(a, b)
-
-/** Worst jitter, loss, RTT and MOS over a room's streams. */
-export function roomWorst(participants: readonly {streams: readonly StreamStats[]}[]): RoomWorst {
-  let jitterMs: number | null = null
-  let loss: number | null = null
-  let rttMs: number | null = null
-  let mos: number | null = null
-  for (const p of participants) {
-    for (const s of p.streams) {
-      jitterMs = maxOf(jitterMs, s.jitterMs)
-      loss = maxOf(loss, s.fractionLost)
-      rttMs = maxOf(rttMs, s.rttMs)
-      mos = minOf(mos, s.mos)
-    }
-  }
-  return {jitterMs, loss, rttMs, mos}
-}
-
-/** Worst figures from the aggregates of a room's summary; null when the node sent none. */
-export function summaryWorst(room: Partial<RoomSummary>): RoomWorst | null {
-  if (room.worstLossPercent === undefined && room.worstJitterMs === undefined && room.worstMos === undefined)
-    return null
-  const pct = room.worstLossPercent
-  return {
-    jitterMs: room.worstJitterMs ?? null,
-    // Percent (rounded to 0.01 by the node) back to a fraction without binary noise.
-    loss: pct === null || pct === undefined ? null : Math.round(pct * 100) / 10_000,
-    rttMs: room.worstRttMs ?? null,
-    mos: room.worstMos ?? null,
-  }
+/** Fills the worst-figure and people fields a node older than them did not send, from the
+ *  participants when the room was fetched in detail (null otherwise). */
+function fillMissingFigures(r: RoomSnapshot): void {
+  const fields = ['worstJitterMs', 'worstLossPercent', 'worstRttMs', 'worstMos'] as const
+  if (fields.every((f) => r[f] !== undefined) && r.people !== undefined) return
+  const derived = roomStats(r.participantsList ?? [])
+  for (const f of fields) if (r[f] === undefined) r[f] = r.participantsList ? derived[f] : null
+  r.people ??= r.participantsList ? new Set(r.participantsList.map((p) => p.identity)).size : r.participants
 }
 
 /** The room as the snapshot keeps it: its summary, or its detail when it was fetched in
@@ -150,7 +124,7 @@ export function toRoomSnapshot(
   } else if (r.participantsList !== undefined) {
     delete r.participantsList // only rooms asked for in detail carry participants
   }
-  r.worst = summaryWorst(r) ?? roomWorst(r.participantsList ?? [])
+  fillMissingFigures(r)
   return r
 }
 
@@ -161,20 +135,23 @@ export function nodeTotals(
 ): NodeTotals {
   let bitrateInBps = 0
   let bitrateOutBps = 0
+  let people = 0
   let participants = 0
   let publishers = 0
   let subscribers = 0
-  let worstLoss: number | null = null
+  let worstLossPercent: number | null = null
   for (const r of rooms) {
     bitrateInBps += r.bitrateInBps
     bitrateOutBps += r.bitrateOutBps
+    people += r.people
     participants += r.participants
     publishers += r.publishers
     subscribers += r.subscribers
-    worstLoss = maxOf(worstLoss, r.worst.loss)
+    worstLossPercent = maxOf(worstLossPercent, r.worstLossPercent)
   }
   return {
     rooms: rooms.length,
+    people,
     participants,
     publishers,
     subscribers,
@@ -182,7 +159,7 @@ export function nodeTotals(
     bitrateOutBps,
     packetsPerSecond,
     cpuPercent: info.load.cpuPercent,
-    worstLoss,
+    worstLossPercent,
   }
 }
 

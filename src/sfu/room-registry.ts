@@ -43,6 +43,7 @@ export class Room {
     return {
       name: this.name,
       createdAt: this.createdAt.toISOString(),
+      people: new Set(this.participants().map((p) => p.who.identity)).size,
       participants: this.size,
       publishers: this.publishers.size,
       subscribers: this.subscribers.size,

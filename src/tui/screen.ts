@@ -83,7 +83,7 @@ function titleBar(snap: FleetSnapshot | undefined, ui: UiState, width: number, t
   let people = 0
   for (const n of snap.nodes) {
     rooms += n.totals?.rooms ?? 0
-    people += n.totals?.participants ?? 0
+    people += n.totals?.people ?? 0
   }
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`
   const states: Line = [
@@ -97,11 +97,11 @@ function titleBar(snap: FleetSnapshot | undefined, ui: UiState, width: number, t
   const variants: [string, string, Line][] = [
     [
       ' confctl top │ ',
-      ` │ ${plural(rooms, 'room')} │ ${plural(people, 'participant')} │ every ${fmtInterval(snap.intervalMs)} `,
+      ` │ ${plural(rooms, 'room')} │ ${people} ${people === 1 ? 'person' : 'people'} │ every ${fmtInterval(snap.intervalMs)} `,
       clock,
     ],
-    [' top │ ', ` │ ${plural(rooms, 'room')} │ ${plural(people, 'participant')} `, clock],
-    [' top │ ', ` │ ${plural(rooms, 'room')} │ ${people} part. `, clock],
+    [' top │ ', ` │ ${plural(rooms, 'room')} │ ${people} ${people === 1 ? 'person' : 'people'} `, clock],
+    [' top │ ', ` │ ${plural(rooms, 'room')} │ ${people} ppl `, clock],
     [' ', ` │ ${plural(rooms, 'room')} `, clock],
     [' ', ' ', clock],
   ]

@@ -67,7 +67,7 @@ test('demo shows the demo room in the top dashboard; q restores the terminal, st
       screen = vt.text()
     }
     assert.is(vt.altActive, true, 'the dashboard is on the alternate screen')
-    assert.match(screen, /1 node: 1 up │ 1 room │ 9 participants/)
+    assert.match(screen, /1 node: 1 up │ 1 room │ 3 people/)
     assert.match(screen, /PARTICIPANT\s+ROLE\s+KIND\s+CODEC\s+DIR\s+BITRATE\s+LOSS\s+JIT\s+RTT\s+MOS\s+LAST 60s/)
     for (const who of ['demo-1', 'demo-2', 'demo-3']) {
       assert.is(

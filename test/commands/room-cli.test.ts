@@ -86,8 +86,9 @@ test('a publisher shows up in room list and room show, with stream stats', async
 
   const human = await run('room', 'show', 'standup')
   assert.is(human.exitCode, 0)
-  assert.match(human.stdout, /1 participant \(1 publishing/)
-  assert.match(human.stdout, new RegExp(`${alice.id}\\s+alice\\s+ALICE\\s+publisher`))
+  assert.match(human.stdout, /1 person in 1 session \(1 publishing/)
+  const aliceLine = human.stdout.split('\n').find((l) => /^alice\s+ALICE\s+publisher\s+connected/.test(l))
+  assert.ok(aliceLine?.trimEnd().endsWith(alice.id), `alice's row ends with her session id:\n${human.stdout}`)
   assert.match(human.stdout, /uplink\s+audio\s+opus/)
   assert.match(human.stdout, /uplink\s+video\s+VP8/i)
 })

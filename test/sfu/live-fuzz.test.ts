@@ -15,7 +15,7 @@ import {
   type SessionAddress,
 } from '../helpers/live-room.js'
 import {UdpProber} from '../helpers/udp-prober.js'
-import {prng} from '../../src/fleet/snapshot-synthetic.js'
+import {prng} from '../helpers/synthetic-fleet.js'
 
 const PACKETS = 50_000
 const TIME_LIMIT_MS = 60_000

@@ -93,6 +93,7 @@ function room(name: string, createdAgoS: number, participantsList: ParticipantIn
   return {
     name,
     createdAt: new Date(T0 - createdAgoS * 1000).toISOString(),
+    people: new Set(participantsList.map((p) => p.identity)).size,
     participants: participantsList.length,
     publishers,
     subscribers: participantsList.length - publishers,

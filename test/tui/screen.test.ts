@@ -4,7 +4,7 @@
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import type {SnapshotTick} from '../../src/fleet/snapshot-poller.js'
-import {syntheticTargets} from '../../src/fleet/snapshot-synthetic.js'
+import {syntheticTargets} from '../helpers/synthetic-fleet.js'
 import {SnapshotPoller} from '../../src/fleet/snapshot-poller.js'
 import {cellWidth} from '../../src/tui/text.js'
 import {lineText} from '../../src/tui/layout.js'
@@ -46,10 +46,10 @@ const VIEWS: View[] = [
 
 test('fleet view: one row per node with state, rooms, participants, bitrates, packets/s, CPU, worst loss', () => {
   const t = text({kind: 'fleet'})
-  assert.match(t.split('\n')[0], /^ top │ 3 nodes: 1 up, 1 draining, 1 unreachable │ 3 rooms │ 5 part\.\s+10:00:00Z $/)
+  assert.match(t.split('\n')[0], /^ top │ 3 nodes: 1 up, 1 draining, 1 unreachable │ 3 rooms │ 5 people 10:00:00Z $/)
   assert.match(
     text({kind: 'fleet'}, {width: 120}).split('\n')[0],
-    /confctl top │ 3 nodes: 1 up, 1 draining, 1 unreachable │ 3 rooms │ 5 participants │ every 1s\s+10:00:00Z $/,
+    /confctl top │ 3 nodes: 1 up, 1 draining, 1 unreachable │ 3 rooms │ 5 people │ every 1s\s+10:00:00Z $/,
   )
   assert.match(row(t, 'edge1'), /edge1\s+up\s+2\s+4\s+2\.3 Mb\/s\s+783 kb\/s\s+600\s+23%\s+6\.0%/)
   assert.match(row(t, 'edge2'), /edge2\s+draining\s+1\s+1\s+58 kb\/s\s+0 b\/s\s+50\s+4%\s+0\.0%/)
@@ -66,7 +66,7 @@ test('fleet view: one row per node with state, rooms, participants, bitrates, pa
 test('rooms view: room, node, participants, publishers, bitrate, worst jitter / loss / MOS, age', () => {
   const t = text({kind: 'rooms'})
   const lines = t.split('\n')
-  assert.match(lines[2], /ROOM\s+NODE\s+PART\s+PUB\s+IN\s+OUT\s+JIT ms\s+LOSS\s+MOS\s+AGE/)
+  assert.match(lines[2], /ROOM\s+NODE\s+PEOPLE\s+PUB\s+IN\s+OUT\s+JIT ms\s+LOSS\s+MOS\s+AGE/)
   assert.match(row(t, 'lecture'), /lecture\s+edge1\s+1\s+1\s+783 kb\/s\s+0 b\/s\s+41\.0\s+6\.0%\s+3\.10\s+1h02m/)
   assert.match(row(t, 'standup'), /standup\s+edge1\s+3\s+2\s+1\.6 Mb\/s\s+783 kb\/s\s+24\.5\s+0\.0%\s+3\.90\s+12m34s/)
   assert.match(row(t, 'quiet'), /quiet\s+edge2\s+1\s+1/)
@@ -81,7 +81,7 @@ test('rooms view: s sorts by the next column (participants, most first); the fil
   let ui = initialState({kind: 'rooms'})
   for (const k of ['s', 's']) ui = reduce(ui, key(k, screen({kind: 'rooms'}, {ui}).ctx.rows.length))
   const t = text({kind: 'rooms'}, {ui})
-  assert.match(t, /▼part/)
+  assert.match(t, /▼people/)
   const lines = t.split('\n')
   assert.match(lines[3], /standup/)
   let f = reduce(initialState({kind: 'rooms'}), key('/'))
@@ -118,7 +118,7 @@ test('participant view: details, the IP only with --show-ip (and only if the sna
   assert.match(hidden, /identity\s+carol/)
   assert.match(hidden, /name\s+Carol C\./)
   assert.match(hidden, /session\s+pcar01 \(subscriber, connected\)/)
-  assert.match(hidden, /receives\s+pa11ce/)
+  assert.match(hidden, /receives\s+alice/)
   assert.match(hidden, /user agent Mozilla\/5\.0 \(X11; Linux x86_64\) Firefox\/128\.0/)
   assert.match(hidden, /address\s+hidden \(start top with --show-ip to show it\)/)
   assert.match(hidden, /audio\s+opus\s+down\s+58 kb\/s/)

@@ -227,21 +227,21 @@ test('a draining node is "draining"; room worst figures and node totals are deri
   assert.is(snapshot.nodes[0].state, 'draining')
   const lecture = snapshot.nodes[1].rooms.find((r) => r.name === 'lecture')!
   assert.equal(
-    lecture.worst,
-    {jitterMs: 41, loss: 0.06, rttMs: null, mos: 3.1},
+    [lecture.worstJitterMs, lecture.worstLossPercent, lecture.worstRttMs, lecture.worstMos],
+    [41, 6, null, 3.1],
     "from the room's summary: no details were fetched",
   )
   assert.is(lecture.participantsList, undefined)
-  assert.equal(snapshot.nodes[1].rooms.find((r) => r.name === 'standup')!.worst, {
-    jitterMs: 24.5,
-    loss: 0,
-    rttMs: 42,
-    mos: 3.9,
-  })
+  const standup = snapshot.nodes[1].rooms.find((r) => r.name === 'standup')!
+  assert.equal(
+    [standup.worstJitterMs, standup.worstLossPercent, standup.worstRttMs, standup.worstMos],
+    [24.5, 0, 42, 3.9],
+  )
   assert.equal(
     {...snapshot.nodes[1].totals, bitrateInBps: undefined, bitrateOutBps: undefined},
     {
       rooms: 2,
+      people: 4,
       participants: 4,
       publishers: 3,
       subscribers: 1,
@@ -249,7 +249,7 @@ test('a draining node is "draining"; room worst figures and node totals are deri
       bitrateOutBps: undefined,
       packetsPerSecond: null,
       cpuPercent: 23,
-      worstLoss: 0.06,
+      worstLossPercent: 6,
     },
   )
 })

@@ -146,13 +146,13 @@ test.after(async () => {
 test('top --once prints the fleet and its rooms as tables; --json the snapshot, IPs only with --show-ip', async () => {
   const once = await run('top', '--once')
   assert.is(once.exitCode, 0, once.stderr)
-  assert.match(once.stdout, /NODE\s+STATE\s+ROOMS\s+PARTICIPANTS/)
+  assert.match(once.stdout, /NODE\s+STATE\s+ROOMS\s+PEOPLE\s+SESSIONS/)
   assert.match(once.stdout, /e2e\s+up\s+1\s+2/)
   assert.match(once.stdout, /standup\s+e2e\s+2\s+2/)
   const json = await run('top', '--once', '--json')
   assert.is(json.exitCode, 0, json.stderr)
   const snap = JSON.parse(json.stdout)
-  assert.is(snap.version, 1)
+  assert.is(snap.version, 2)
   assert.equal(
     snap.nodes.map((n: {name: string; state: string}) => [n.name, n.state]),
     [['e2e', 'up']],
@@ -160,12 +160,24 @@ test('top --once prints the fleet and its rooms as tables; --json the snapshot, 
   const room = snap.nodes[0].rooms[0]
   assert.is(room.name, 'standup')
   assert.equal(room.participantsList.map((p: {identity: string}) => p.identity).sort(), ['alice', 'bob'])
-  // The node's own aggregates (GET /v1/rooms) are in the room, and "worst" agrees with them.
+  // The node's own aggregates (GET /v1/rooms) are in the room, each figure under one name.
   assert.ok(room.packets > 0, `packets ${room.packets}`)
   assert.type(room.worstJitterMs, 'number')
   assert.type(room.worstLossPercent, 'number')
-  assert.is(room.worst.jitterMs, room.worstJitterMs)
-  assert.is(room.worst.mos, room.worstMos)
+  assert.is(room.worst, undefined, 'no second name for the worst figures')
+  assert.equal([room.people, room.participants], [2, 2])
+  assert.equal(Object.keys(snap.nodes[0].totals).sort(), [
+    'bitrateInBps',
+    'bitrateOutBps',
+    'cpuPercent',
+    'packetsPerSecond',
+    'participants',
+    'people',
+    'publishers',
+    'rooms',
+    'subscribers',
+    'worstLossPercent',
+  ])
   assert.not.match(json.stdout, /remoteIp/)
   const withIp = JSON.parse((await run('top', '--once', '--json', '--show-ip')).stdout)
   assert.match(withIp.nodes[0].rooms[0].participantsList[0].remoteIp, /^(127\.|::1|::ffff:127\.)/)
@@ -181,7 +193,7 @@ test('the dashboard in a terminal: drill down, filter, back, kick; a killed node
   // Fleet view.
   let screen = await s.waitFor(/e2e\s+up\s+1\s+2\s/)
   assert.is(s.vt.altActive, true, 'on the alternate screen')
-  assert.match(screen, /confctl top │ 1 node: 1 up │ 1 room │ 2 participants │ every 500ms/)
+  assert.match(screen, /confctl top │ 1 node: 1 up │ 1 room │ 2 people │ every 500ms/)
   // Rooms view.
   await s.press(KEY.tab)
   screen = await s.waitFor(/standup\s+e2e\s+2\s+2\s/)

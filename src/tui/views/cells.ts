@@ -18,6 +18,10 @@ export function lossTone(fraction: number | null): Tone | undefined {
   return bandTone(bandHigherWorse(fraction === null ? null : fraction * 100, DEFAULT_BANDS.lossPercent))
 }
 
+export function lossPercentTone(percent: number | null): Tone | undefined {
+  return bandTone(bandHigherWorse(percent, DEFAULT_BANDS.lossPercent))
+}
+
 export function bandTone(b: Band | null): Tone | undefined {
   return b ?? undefined
 }

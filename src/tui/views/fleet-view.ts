@@ -2,9 +2,9 @@
 import type {FleetSnapshot, NodeSnapshot} from '../../fleet/snapshot.js'
 import {type Column, textLine, padLines} from '../layout.js'
 import {listOf, selectedIndex, type UiState} from '../state.js'
-import {fmtBitrate, fmtCount, fmtLoss, fmtPercent, sanitize} from '../text.js'
+import {fmtBitrate, fmtCount, fmtLossPercent, fmtPercent, sanitize} from '../text.js'
 import type {Theme} from '../theme.js'
-import {dash, lossTone, stateCell} from './cells.js'
+import {dash, lossPercentTone, stateCell} from './cells.js'
 import {rightInfo, table} from './table.js'
 import type {Built, TableRow} from './view-types.js'
 
@@ -32,12 +32,12 @@ export function fleetView(snap: FleetSnapshot, ui: UiState, width: number, heigh
       desc: true,
     },
     {
-      title: 'PART',
-      width: 5,
+      title: 'PEOPLE',
+      width: 6,
       align: 'right',
       priority: 1,
-      cell: (n) => (n.totals ? {text: String(n.totals.participants)} : dash()),
-      sort: (n) => n.totals?.participants ?? null,
+      cell: (n) => (n.totals ? {text: String(n.totals.people)} : dash()),
+      sort: (n) => n.totals?.people ?? null,
       desc: true,
     },
     {
@@ -87,8 +87,11 @@ export function fleetView(snap: FleetSnapshot, ui: UiState, width: number, heigh
       width: 6,
       align: 'right',
       priority: 2,
-      cell: (n) => (n.totals ? {text: fmtLoss(n.totals.worstLoss), tone: lossTone(n.totals.worstLoss)} : dash()),
-      sort: (n) => n.totals?.worstLoss ?? null,
+      cell: (n) =>
+        n.totals
+          ? {text: fmtLossPercent(n.totals.worstLossPercent), tone: lossPercentTone(n.totals.worstLossPercent)}
+          : dash(),
+      sort: (n) => n.totals?.worstLossPercent ?? null,
       desc: true,
     },
   ]

@@ -49,7 +49,10 @@ export function participantView(
   kv('name', sanitize(p.name))
   kv('session', `${p.id} (${p.role}, ${sanitize(p.state)})`, p.state === 'connected' ? undefined : 'fair')
   kv('joined', `${fmtClock(p.joinedAt)} (${fmtAge(secondsSince(snap, p.joinedAt))} ago)`)
-  if (p.publisherId) kv('receives', p.publisherId)
+  if (p.publisherId) {
+    const source = room?.participantsList?.find((x) => x.id === p.publisherId)
+    kv('receives', source ? sanitize(source.identity) : p.publisherId)
+  }
   if (opts.showIp) kv('address', p.remoteIp ? sanitize(p.remoteIp) : '-')
   else kv('address', 'hidden (start top with --show-ip to show it)', 'muted')
   // The user agent can be long: up to two lines.

@@ -3,9 +3,9 @@ import {type FleetSnapshot, type RoomSnapshot, secondsSince} from '../../fleet/s
 import {bandHigherWorse, bandMos, DEFAULT_BANDS} from '../../qoe/bands.js'
 import type {Column} from '../layout.js'
 import type {UiState, View} from '../state.js'
-import {fmtAge, fmtBitrate, fmtLoss, fmtMos, fmtMs, sanitize} from '../text.js'
+import {fmtAge, fmtBitrate, fmtLossPercent, fmtMos, fmtMs, sanitize} from '../text.js'
 import type {Theme} from '../theme.js'
-import {bandTone, lossTone} from './cells.js'
+import {bandTone, lossPercentTone} from './cells.js'
 import {rightInfo, table} from './table.js'
 import type {Built, TableRow} from './view-types.js'
 import {viewTitle} from './view-title.js'
@@ -43,12 +43,13 @@ export function roomsView(
       sort: (r) => r.node,
     },
     {
-      title: 'PART',
-      width: 5,
+      // People, not sessions: one person publishing and watching two others is three sessions.
+      title: 'PEOPLE',
+      width: 6,
       align: 'right',
       priority: 1,
-      cell: (r) => ({text: String(r.room.participants)}),
-      sort: (r) => r.room.participants,
+      cell: (r) => ({text: String(r.room.people)}),
+      sort: (r) => r.room.people,
       desc: true,
     },
     {
@@ -84,10 +85,10 @@ export function roomsView(
       align: 'right',
       priority: 2,
       cell: (r) => ({
-        text: fmtMs(r.room.worst.jitterMs),
-        tone: bandTone(bandHigherWorse(r.room.worst.jitterMs, DEFAULT_BANDS.jitterMs)),
+        text: fmtMs(r.room.worstJitterMs),
+        tone: bandTone(bandHigherWorse(r.room.worstJitterMs, DEFAULT_BANDS.jitterMs)),
       }),
-      sort: (r) => r.room.worst.jitterMs,
+      sort: (r) => r.room.worstJitterMs,
       desc: true,
     },
     {
@@ -95,8 +96,8 @@ export function roomsView(
       width: 6,
       align: 'right',
       priority: 2,
-      cell: (r) => ({text: fmtLoss(r.room.worst.loss), tone: lossTone(r.room.worst.loss)}),
-      sort: (r) => r.room.worst.loss,
+      cell: (r) => ({text: fmtLossPercent(r.room.worstLossPercent), tone: lossPercentTone(r.room.worstLossPercent)}),
+      sort: (r) => r.room.worstLossPercent,
       desc: true,
     },
     {
@@ -104,8 +105,8 @@ export function roomsView(
       width: 4,
       align: 'right',
       priority: 2,
-      cell: (r) => ({text: fmtMos(r.room.worst.mos), tone: bandTone(bandMos(r.room.worst.mos, DEFAULT_BANDS.mos))}),
-      sort: (r) => r.room.worst.mos,
+      cell: (r) => ({text: fmtMos(r.room.worstMos), tone: bandTone(bandMos(r.room.worstMos, DEFAULT_BANDS.mos))}),
+      sort: (r) => r.room.worstMos,
     },
     {
       title: 'AGE',

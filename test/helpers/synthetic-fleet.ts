@@ -3,10 +3,10 @@
 // and GET /v1/rooms/{room} for the rooms asked for in detail, each serialised to JSON and
 // decoded again, as the admin client gets it), with counters that advance and figures that
 // wander at each fetch. Deterministic for a given seed; no network, no timers.
-import type {NodeInfo, ParticipantInfo, RoomDetail, RoomSummary, StreamStats} from '../api/node-api.js'
-import {roomStats} from '../api/room-stats.js'
-import type {NodeAnswer} from './snapshot.js'
-import type {DetailRequest, PollTarget} from './snapshot-poller.js'
+import type {NodeInfo, ParticipantInfo, RoomDetail, RoomSummary, StreamStats} from '../../src/api/node-api.js'
+import {roomStats} from '../../src/api/room-stats.js'
+import type {NodeAnswer} from '../../src/fleet/snapshot.js'
+import type {DetailRequest, PollTarget} from '../../src/fleet/snapshot-poller.js'
 
 export interface SyntheticFleetOptions {
   nodes: number
@@ -72,6 +72,7 @@ export function syntheticTargets(opts: SyntheticFleetOptions): PollTarget[] {
     const room: RoomDetail = {
       name: `room-${String(r + 1).padStart(4, '0')}`,
       createdAt: new Date(t0 - Math.floor(rnd() * 7_200_000)).toISOString(),
+      people: 0,
       participants: 0,
       publishers: 0,
       subscribers: 0,
@@ -191,6 +192,7 @@ function advance(n: SynthNode, rnd: () => number): void {
 
 function recount(room: RoomDetail): void {
   room.participants = room.participantsList.length
+  room.people = new Set(room.participantsList.map((p) => p.identity)).size
   room.publishers = room.participantsList.filter((p) => p.role === 'publisher').length
   room.subscribers = room.participants - room.publishers
   let inBps = 0
