@@ -237,8 +237,19 @@ export function formatNumber(v: number): string {
   return String(Math.round(v * 100) / 100)
 }
 
-const formatPct = (p: Pct | null): string =>
+/** "p50 / p95 / max" of one figure, as the columns of PERCENTILE_HEADERS label them. */
+export const formatPercentiles = (p: Pct | null): string =>
   p ? `${formatNumber(p.p50)} / ${formatNumber(p.p95)} / ${formatNumber(p.max)}` : '-'
+
+/** Column titles of the four figures, in StreamSummary order: each says its statistics. MOS is
+ *  worse when lower: its "p95" is the MOS 95 % of samples reach (the 5th percentile) and its
+ *  "max" the lowest MOS, so its column says p50/p5/min. */
+export const PERCENTILE_HEADERS = [
+  'loss % p50/p95/max',
+  'jitter ms p50/p95/max',
+  'rtt ms p50/p95/max',
+  'mos p50/p5/min',
+]
 
 const BAND_ORDER: Record<Band, number> = {good: 0, fair: 1, poor: 2}
 
@@ -250,16 +261,7 @@ export function worstBand(b: StreamBands): Band | null {
   return worst
 }
 
-export const SUMMARY_TABLE_HEADERS = [
-  'stream',
-  'codec',
-  'samples',
-  'loss % p50/p95/max',
-  'jitter ms',
-  'rtt ms',
-  'mos p50/p95/worst',
-  'quality',
-]
+export const SUMMARY_TABLE_HEADERS = ['stream', 'codec', 'samples', ...PERCENTILE_HEADERS, 'quality']
 
 /** Table cells of one stream, in SUMMARY_TABLE_HEADERS order (first column prefixed by the caller's scope). */
 export function summaryRow(scope: string, s: StreamSummary): string[] {
@@ -267,10 +269,10 @@ export function summaryRow(scope: string, s: StreamSummary): string[] {
     `${scope} / ${streamLabel(s)}`,
     s.codec ?? '-',
     String(s.samples),
-    formatPct(s.lossPercent),
-    formatPct(s.jitterMs),
-    formatPct(s.rttMs),
-    formatPct(s.mos),
+    formatPercentiles(s.lossPercent),
+    formatPercentiles(s.jitterMs),
+    formatPercentiles(s.rttMs),
+    formatPercentiles(s.mos),
     worstBand(s.bands) ?? '-',
   ]
 }

@@ -143,6 +143,13 @@ test('live inspect of a real call: uplink and downlink summaries, no loss to bla
     assert.is(past.streams.length, 4)
     for (const s of past.streams)
       assert.ok(s.summary.samples >= 5, `${s.summary.samples} stored samples of ${s.identity} ${s.direction} ${s.kind}`)
+    // The table labels every statistic, MOS the other way round (lower is worse).
+    const table = await cli(home, ['qoe', 'inspect', '--room', room, '--since', '1m'])
+    assert.is(table.exitCode, 0, table.stderr)
+    assert.match(
+      table.stdout,
+      /loss % p50\/p95\/max\s+jitter ms p50\/p95\/max\s+rtt ms p50\/p95\/max\s+mos p50\/p5\/min/i,
+    )
   } finally {
     await sub.close()
     await pub.close()

@@ -4,7 +4,7 @@ import {renderTable} from '../../cli/text-table.js'
 import {BadInputError} from '../../errors.js'
 import {nodeQoe} from '../../fleet/node-qoe.js'
 import {durationFlag} from '../../cli/flags.js'
-import {formatNumber, worstBand, type Pct} from '../../qoe/summary.js'
+import {formatPercentiles, PERCENTILE_HEADERS, worstBand} from '../../qoe/summary.js'
 
 export default class QoeInspect extends BaseCommand {
   static override summary =
@@ -61,32 +61,19 @@ Exit 2 for an unknown room or participant (no samples) or a bad flag, 3 if the n
       this.log('no streams with samples in this window.')
       return
     }
-    const pct = (p: Pct | null) => (p ? `${formatNumber(p.p50)}/${formatNumber(p.p95)}/${formatNumber(p.max)}` : '-')
     this.log(
       renderTable(
-        [
-          'room',
-          'identity',
-          'dir',
-          'kind',
-          'samples',
-          'loss % p50/p95/max',
-          'jitter ms',
-          'rtt ms',
-          'mos',
-          'quality',
-          'lost on',
-        ],
+        ['room', 'identity', 'dir', 'kind', 'samples', ...PERCENTILE_HEADERS, 'quality', 'lost on'],
         result.streams.map((s) => [
           s.room,
           s.identity,
           s.direction,
           s.kind,
           s.summary.samples,
-          pct(s.summary.lossPercent),
-          pct(s.summary.jitterMs),
-          pct(s.summary.rttMs),
-          pct(s.summary.mos),
+          formatPercentiles(s.summary.lossPercent),
+          formatPercentiles(s.summary.jitterMs),
+          formatPercentiles(s.summary.rttMs),
+          formatPercentiles(s.summary.mos),
           worstBand(s.summary.bands),
           s.attribution && s.attribution.leg !== 'none' ? s.attribution.leg : null,
         ]),
