@@ -14,7 +14,7 @@ import {
   type StartOptions,
   type StopResult,
 } from './local-supervisor.js'
-import {LOCAL_DEFAULTS, localEntryFromFlags, type LocalNodeFlags} from './node-config.js'
+import {LOCAL_DEFAULTS, localEntryFromFlags, type LocalNodeFlags} from './local-entry-from-flags.js'
 import {inventoryPath} from './paths.js'
 import {confctlHome} from '../store/home.js'
 import {pickNode} from './resolve-node.js'

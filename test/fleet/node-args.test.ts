@@ -5,7 +5,7 @@ import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {parseInventory, serializeInventory} from '../../src/fleet/inventory.js'
 import {nodeArgs} from '../../src/fleet/node-args.js'
-import {localEntryFromFlags} from '../../src/fleet/node-config.js'
+import {localEntryFromFlags} from '../../src/fleet/local-entry-from-flags.js'
 import {parseNodeArgs} from '../../src/sfu/node-config.js'
 import {badInput} from '../helpers/assert-bad-input.js'
 

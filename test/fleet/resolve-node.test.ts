@@ -3,7 +3,7 @@ import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {BadInputError} from '../../src/errors.js'
 import {emptyInventory, upsertNode, type Inventory, type LocalNodeEntry} from '../../src/fleet/inventory.js'
-import {localEntryFromFlags} from '../../src/fleet/node-config.js'
+import {localEntryFromFlags} from '../../src/fleet/local-entry-from-flags.js'
 import {pickNode} from '../../src/fleet/resolve-node.js'
 
 const node = (name: string): LocalNodeEntry => ({
