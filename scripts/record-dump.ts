@@ -24,6 +24,7 @@ import {createSocket, type RemoteInfo, type Socket} from 'node:dgram'
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {gzipSync} from 'node:zlib'
+import {SineTone, VideoPattern} from '../src/client/media-pattern.js'
 
 type Stats = Record<string, unknown> & {id: string; type: string; timestamp: number}
 interface Poll {
@@ -138,6 +139,8 @@ class ImpairingRelay {
 
 // ---- media ----------------------------------------------------------------------------------
 
+/** Test pattern and tone from the smoke client's own generators (src/client/media-pattern.ts);
+ *  `phase` shifts the tone so the two sides are told apart in a recording. */
 function startMedia(pc: InstanceType<typeof wrtc.RTCPeerConnection>, phase: number): () => void {
   const video = new wrtc.nonstandard.RTCVideoSource()
   const audio = new wrtc.nonstandard.RTCAudioSource()
@@ -145,24 +148,10 @@ function startMedia(pc: InstanceType<typeof wrtc.RTCPeerConnection>, phase: numb
   const at = audio.createTrack()
   pc.addTrack(at)
   pc.addTrack(vt)
-  const width = 320
-  const height = 240
-  let frame = 0
-  const videoTimer = setInterval(() => {
-    const data = new Uint8Array(width * height * 1.5)
-    for (let y = 0; y < height; y++)
-      for (let x = 0; x < width; x++) data[y * width + x] = ((x + frame * 4) ^ (y + phase)) & 0xff
-    data.fill(128, width * height)
-    video.onFrame({width, height, data})
-    frame++
-  }, 33)
-  let t = 0
-  const audioTimer = setInterval(() => {
-    const samples = new Int16Array(480)
-    for (let i = 0; i < 480; i++, t++)
-      samples[i] = Math.round(Math.sin((2 * Math.PI * (440 + phase) * t) / 48000) * 6000)
-    audio.onData({samples, sampleRate: 48000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480})
-  }, 10)
+  const pattern = new VideoPattern(320, 240)
+  const tone = new SineTone(440 + phase)
+  const videoTimer = setInterval(() => video.onFrame(pattern.next()), 33)
+  const audioTimer = setInterval(() => audio.onData(tone.next()), 10)
   return () => {
     clearInterval(videoTimer)
     clearInterval(audioTimer)
