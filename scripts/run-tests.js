@@ -1,13 +1,26 @@
-// Runs every compiled uvu test file (dist/test/**/*.test.js) in its own Node.js process,
-// so a native WebRTC client or a child node left behind by one file cannot stall the next,
-// then prints the closing line `N passed, N failed` that CI reads.
-// Usage: node scripts/run-tests.js [substring ...]   (only files whose path contains one)
+// Runs the compiled uvu test files (dist/test/**/*.test.js), each in its own Node.js process
+// (a native WebRTC client or a child node left behind by one file cannot stall the next),
+// several at a time, then prints the closing line `N passed, N failed` that CI reads.
+//
+// Each test file says what kind it is in a comment near its top, `// test-kind: KIND`:
+//   unit    pure or in-process: runs with up to --jobs files at once (default: 2 x CPUs);
+//   e2e     starts processes, servers or real stores: at most --e2e files at once (default 3);
+//   serial  measures time or load (latency bounds, loss ratios, browsers): runs alone, after
+//           the others, so a busy neighbour cannot make it fail.
+// A file without the comment counts as e2e. Files run longest first (durations of the last run
+// are kept in dist/test-durations.json), which shortens the whole run.
+//
+// Usage: node scripts/run-tests.js [--unit] [--jobs N] [--e2e N] [substring ...]
+//   --unit      only unit files (npm run test:unit)
+//   substring   only files whose path contains one of them
 import {spawn} from 'node:child_process'
-import {readdirSync, statSync} from 'node:fs'
+import {existsSync, readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs'
+import {availableParallelism} from 'node:os'
 import {join, relative} from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
 const testDir = join(root, 'dist', 'test')
+const durationsFile = join(root, 'dist', 'test-durations.json')
 const FILE_TIMEOUT_MS = 10 * 60 * 1000
 
 function findTests(dir) {
@@ -20,63 +33,135 @@ function findTests(dir) {
   return out
 }
 
+function kindOf(file) {
+  const head = readFileSync(file, 'utf8').slice(0, 4000)
+  const m = head.match(/\/\/ test-kind: (unit|e2e|serial)\b/)
+  return m ? m[1] : 'e2e'
+}
+
+function parseArgs(argv) {
+  /** @type {{unitOnly: boolean, jobs: number, e2e: number, filters: string[]}} */
+  const opts = {unitOnly: false, jobs: 2 * availableParallelism(), e2e: 3, filters: []}
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '--unit') opts.unitOnly = true
+    else if (a === '--jobs' || a === '--e2e') {
+      const n = Number(argv[++i])
+      if (!Number.isInteger(n) || n < 1) {
+        console.error(`run-tests: ${a} needs a whole number of at least 1, not '${argv[i]}'`)
+        process.exit(2)
+      }
+      opts[a === '--jobs' ? 'jobs' : 'e2e'] = n
+    } else opts.filters.push(a)
+  }
+  return opts
+}
+
+/** Runs one file; resolves with its counts and its whole output (printed by the caller, so the
+ *  output of files running at the same time is not interleaved). */
 function runFile(file) {
   return new Promise((resolve) => {
+    const started = Date.now()
     const child = spawn(process.execPath, ['--enable-source-maps', file], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {...process.env, FORCE_COLOR: '0'},
     })
     let output = ''
+    let stdout = ''
     let finishedAt = 0
-    const onData = (chunk) => {
+    child.stdout.on('data', (chunk) => {
       const text = chunk.toString()
       output += text
-      process.stdout.write(text)
+      stdout += text
       // uvu prints "Duration:" last; a file whose handles keep it alive afterwards is ended.
-      if (!finishedAt && /Duration:/.test(output)) {
+      if (!finishedAt && /Duration:/.test(stdout)) {
         finishedAt = Date.now()
         setTimeout(() => child.kill('SIGKILL'), 5000).unref()
       }
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', (c) => process.stderr.write(c))
+    })
+    child.stderr.on('data', (c) => (output += c.toString()))
     const timer = setTimeout(() => {
       output += '\n(test file timed out)\n'
       child.kill('SIGKILL')
     }, FILE_TIMEOUT_MS)
     child.on('exit', (code) => {
       clearTimeout(timer)
-      const num = (label) => Number((output.match(new RegExp(`${label}:\\s+(\\d+)`)) ?? [])[1] ?? 0)
+      const num = (label) => Number((stdout.match(new RegExp(`${label}:\\s+(\\d+)`)) ?? [])[1] ?? 0)
       const total = num('Total')
       const passed = num('Passed')
       const skipped = num('Skipped')
       let failed = Math.max(0, total - passed - skipped)
       // A file that crashed before or during its suites counts as one failure.
       if (failed === 0 && (!finishedAt || (code !== 0 && code !== null))) failed = 1
-      resolve({passed, failed, skipped})
+      resolve({passed, failed, skipped, output, ms: Date.now() - started})
     })
   })
 }
 
-const filters = process.argv.slice(2)
-const files = findTests(testDir).filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
+const opts = parseArgs(process.argv.slice(2))
+if (!existsSync(testDir)) {
+  console.error('run-tests: dist/test does not exist (did the build run?)')
+  process.exit(1)
+}
+const files = findTests(testDir)
+  .filter((f) => opts.filters.length === 0 || opts.filters.some((s) => f.includes(s)))
+  .map((file) => ({file, name: relative(root, file), kind: kindOf(file)}))
+  .filter((f) => !opts.unitOnly || f.kind === 'unit')
 if (files.length === 0) {
   console.error('run-tests: no test files found (did the build run?)')
   process.exit(1)
 }
-let passed = 0
-let failed = 0
-let skipped = 0
+const previous = existsSync(durationsFile) ? JSON.parse(readFileSync(durationsFile, 'utf8')) : {}
+const byLength = (a, b) => (previous[b.name] ?? 0) - (previous[a.name] ?? 0)
+
+const totals = {passed: 0, failed: 0, skipped: 0}
 const failedFiles = []
-for (const file of files) {
-  console.log(`\n# ${relative(root, file)}`)
-  const r = await runFile(file)
-  passed += r.passed
-  failed += r.failed
-  skipped += r.skipped
-  if (r.failed) failedFiles.push(relative(root, file))
+const durations = {...previous}
+const report = (f, r) => {
+  process.stdout.write(`\n# ${f.name} (${f.kind}, ${(r.ms / 1000).toFixed(1)} s)\n${r.output}`)
+  totals.passed += r.passed
+  totals.failed += r.failed
+  totals.skipped += r.skipped
+  durations[f.name] = r.ms
+  if (r.failed) failedFiles.push(f.name)
 }
+
+/** Runs `list` with at most `jobs` files at once, and at most `e2eJobs` of them e2e. */
+async function pool(list, jobs, e2eJobs) {
+  const waiting = list.slice()
+  let running = 0
+  let runningE2e = 0
+  await /** @type {Promise<void>} */ (
+    new Promise((done) => {
+      const next = () => {
+        if (waiting.length === 0 && running === 0) return done()
+        while (running < jobs) {
+          const i = waiting.findIndex((f) => f.kind !== 'e2e' || runningE2e < e2eJobs)
+          if (i < 0) break
+          const [f] = waiting.splice(i, 1)
+          running++
+          if (f.kind === 'e2e') runningE2e++
+          runFile(f.file).then((r) => {
+            running--
+            if (f.kind === 'e2e') runningE2e--
+            report(f, r)
+            next()
+          })
+        }
+      }
+      next()
+    })
+  )
+}
+
+const started = Date.now()
+await pool(files.filter((f) => f.kind !== 'serial').sort(byLength), opts.jobs, opts.e2e)
+await pool(files.filter((f) => f.kind === 'serial').sort(byLength), 1, 1)
+writeFileSync(durationsFile, JSON.stringify(durations, null, 1))
+
 if (failedFiles.length) console.log(`\nfailed files:\n  ${failedFiles.join('\n  ')}`)
-console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
-process.exit(failed ? 1 : 0)
+const wall = ((Date.now() - started) / 1000).toFixed(0)
+console.log(`\n${files.length} files in ${wall} s`)
+console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`)
+process.exit(totals.failed ? 1 : 0)

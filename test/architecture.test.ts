@@ -1,3 +1,4 @@
+// test-kind: e2e
 // The import graph of src/ has no cycles and keeps DESIGN.md's layering (sfu/ imports only
 // api/, qoe/, units.ts; api/ nothing else from src/; tui/ not cli/; privacy/ not fleet/ ...;
 // the rules are LAYER_RULES in the script).

@@ -1,3 +1,4 @@
+// test-kind: unit
 // Table-driven checks of src/units.ts, the parsers the CLI, fleet.yaml and the node share:
 // each accepted spelling and its value, each refused spelling and the one sentence it gets.
 import {test} from 'uvu'

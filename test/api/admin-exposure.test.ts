@@ -1,3 +1,4 @@
+// test-kind: e2e
 // The admin port off loopback, against a real node process: --admin-host 0.0.0.0 alone is
 // refused (exit 2, one sentence); with --insecure-admin it starts and warns in its log and in
 // /v1/node; with --admin-tls-cert/--admin-tls-key it serves HTTPS, state.json names the real

@@ -1,3 +1,4 @@
+// test-kind: unit
 // The quality aggregates of GET /v1/rooms (src/api/room-stats.ts): worst jitter, loss, RTT
 // and MOS over a room's streams, and the sum of their packet counters.
 import {test} from 'uvu'

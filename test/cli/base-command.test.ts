@@ -1,3 +1,4 @@
+// test-kind: unit
 // The command boundary (src/cli/base-command.ts) is the one place that decides exit codes:
 // tiny commands run through oclif's real Command.run show each error class's code and what
 // reaches stderr (one line; nothing more for an outcome the command already reported; an

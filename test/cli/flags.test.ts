@@ -1,3 +1,4 @@
+// test-kind: e2e
 // The flag kinds of src/cli/flags.ts: each parsed by oclif's own parser as a command's flags
 // are (values, defaults, bounds), a bad value a BadInputError with one sentence naming the
 // flag; then through the built CLI, that every duration flag takes `10s` and a bad value of

@@ -1,3 +1,4 @@
+// test-kind: unit
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {evaluateStream, type StreamContext} from '../../src/client/evaluate.js'

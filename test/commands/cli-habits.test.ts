@@ -1,3 +1,4 @@
+// test-kind: e2e
 // The habits users bring from other CLIs, checked through the built bin: "did you mean" for a
 // typo, `help` and `-h`, `version`, shell completion. Each runs in its own $CONFCTL_HOME
 // and cache dir so nothing lands in the real home.

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // `confctl demo` in a real pseudo-terminal (node-pty), its output replayed into a terminal
 // emulator to read the screen as a person would: after starting its throwaway node and
 // joining the participants it must show the `confctl top` dashboard on the demo room (3

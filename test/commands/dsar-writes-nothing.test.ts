@@ -1,3 +1,4 @@
+// test-kind: e2e
 // Privacy commands that must leave the disk alone: `dsar list`, `hold list` and `audit verify`
 // on a fresh home (no key, no database created by looking) and `dsar access --out` into a directory that does not exist
 // (refused with exit 2 before anything is opened, instead of growing the directory tree).

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // Every command a user can run has examples, and no help text points at our source tree
 // (users have the built package, not src/). Loads each command class the way oclif does,
 // from oclif.manifest.json, so a command missing from either side fails here too.

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // oclif.manifest.json is what `confctl` loads commands from (bin/run.js): a command file
 // that is missing from it silently does not exist for users. Walk src/commands and check.
 import {test} from 'uvu'

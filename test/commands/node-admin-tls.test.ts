@@ -1,3 +1,4 @@
+// test-kind: e2e
 // `confctl node up` with the admin API off loopback, through the real CLI and node:
 // refused without TLS or --insecure-admin (exit 2, one sentence, nothing recorded); with
 // --admin-tls-cert/--admin-tls-key the recorded admin URL is https and `node status`,

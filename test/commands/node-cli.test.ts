@@ -1,3 +1,4 @@
+// test-kind: e2e
 // End to end through the real CLI and the real SFU node (dist/src/sfu/main.js):
 // node up -> list -> room list -> token -> room show unknown -> node down -> status of a down node.
 import {test} from 'uvu'

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // The default node through the built bin: `node use NAME` records it, `node list` marks it,
 // commands that would ask for --node use it, $CONFCTL_NODE wins, an unknown name writes nothing.
 // The nodes are fleet.yaml entries that are not running: "node 'b' is down" proves which

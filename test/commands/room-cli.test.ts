@@ -1,3 +1,4 @@
+// test-kind: e2e
 // Room commands against the real node with a real WebRTC publisher (@roamhq/wrtc over WHIP):
 // room list / show (participants and stream stats) / kick / close through the built CLI.
 import {test} from 'uvu'

@@ -1,3 +1,4 @@
+// test-kind: unit
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'

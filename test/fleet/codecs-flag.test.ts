@@ -1,3 +1,4 @@
+// test-kind: unit
 // `confctl node up --codecs opus,vp8,...` reaches the node's command line, is kept in
 // fleet.yaml in the node's spelling, is cleared with "", and bad names are refused with the
 // flag named, before anything is recorded; the node's own parser reads the value back.

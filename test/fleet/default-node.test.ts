@@ -1,3 +1,4 @@
+// test-kind: unit
 // The default node: $CONFCTL_NODE, else the name `node use` recorded next to fleet.yaml,
 // and how pickNode uses it when --node is left out (src/fleet/default-node.ts, resolve-node.ts).
 import {test} from 'uvu'

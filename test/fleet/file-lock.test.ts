@@ -1,3 +1,4 @@
+// test-kind: unit
 // src/fleet/file-lock.ts on real files: a free lock runs the function and is removed after;
 // a lock held by a live process is "busy" (BusyError, exit 75: try again), not a failed
 // check; a lock left by a dead process is taken over.

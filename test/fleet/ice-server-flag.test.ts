@@ -1,3 +1,4 @@
+// test-kind: unit
 // `confctl node up --ice-server URL[,username,credential]` (repeatable) reaches the node's
 // command line in order, is kept in fleet.yaml, is cleared with "", and bad values name the
 // flag; the node's own parser reads the servers back and turns them into RFC 9725 Link values.

@@ -1,3 +1,4 @@
+// test-kind: unit
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'

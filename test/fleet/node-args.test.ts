@@ -1,3 +1,4 @@
+// test-kind: unit
 // `confctl node up` flags for the node's HTTP caps and access-log rotation reach the node's
 // command line, are kept in fleet.yaml across restarts, and are checked with one sentence.
 // The node's own parser (src/sfu/node-config.ts) reads the line back.

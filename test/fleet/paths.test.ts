@@ -1,3 +1,4 @@
+// test-kind: unit
 // Where confctl keeps its state: $CONFCTL_HOME, else $XDG_CONFIG_HOME/confctl, else
 // ~/.config/confctl (src/store/home.ts), and the paths under it (src/fleet/paths.ts).
 import {test} from 'uvu'

@@ -1,3 +1,4 @@
+// test-kind: unit
 import {fileURLToPath} from 'node:url'
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // The local supervisor against a fake node program (test/fleet/fixtures/fake-node.ts) that
 // can die, hang or ignore SIGTERM on demand.
 import {test} from 'uvu'

@@ -1,3 +1,4 @@
+// test-kind: unit
 // Bad datamaps get one sentence naming file, line and key; IP handling used by matching and truncation.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // The request lifecycle through the built CLI: resume after a kill in the middle of an
 // erasure, a store that is down mid-request, unknown ids, and a tampered audit log.
 import {test} from 'uvu'

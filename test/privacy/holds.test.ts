@@ -1,3 +1,4 @@
+// test-kind: e2e
 // Legal holds record themselves: addHold and releaseHold write their audit entry in the
 // same transaction as the change, whoever calls them (not only the CLI), so a failing
 // append leaves neither the change nor an entry. On SQLite and PostgreSQL.

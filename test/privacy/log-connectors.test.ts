@@ -1,3 +1,4 @@
+// test-kind: unit
 // Combined access logs with IPv4 and IPv6 clients: finding, and erasure that leaves every
 // other line byte for byte identical (including odd bytes and a last line without '\n').
 import {test} from 'uvu'

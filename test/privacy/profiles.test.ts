@@ -1,3 +1,4 @@
+// test-kind: e2e
 // Every deployment profile in fixtures/profiles/ against the real local PostgreSQL,
 // MariaDB and Redis plus files: seed, access (zip with manifest), hold, erasure, verify,
 // and the other people's data still there. A service that is down fails the test.

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // The request register records itself: openRequest and extendRequest write their audit
 // entry in the same transaction as the change, whoever calls them (not only the CLI), so a
 // failing append leaves neither the change nor an entry. On SQLite and PostgreSQL.

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // Restriction records itself: restrict and liftRestriction write confctl's rows, the
 // request's status and their audit entry in one transaction, so a failing append leaves
 // none of them. The subject is searched for real in a seeded node directory. On SQLite and

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // `retention check` and `retention apply` through the built CLI on a small store set: a
 // SQLite table (delete; one restricted and one held record among the old ones), PostgreSQL
 // accounts (pseudonymise) plus a `keep` collection, and a JSON-lines access log

@@ -1,3 +1,4 @@
+// test-kind: unit
 // Importing the recorded fixtures (fixtures/webrtc-internals/, recorded from libwebrtc by
 // scripts/record-dump.ts): every format gives the same summaries for the same call, the
 // counters match what getStats() reported at the last poll (recording.json), and the

@@ -1,3 +1,4 @@
+// test-kind: unit
 // The streaming JSON tokenizer: the same events whatever the chunking (down to one byte,
 // which splits every escape and multi-byte character), kept and skipped strings, and errors
 // with line, byte offset and key path.

@@ -1,3 +1,4 @@
+// test-kind: unit
 // MOS at several (RTT, jitter, loss) points, against values computed by hand from the
 // formula documented in src/qoe/mos.ts.
 import {test} from 'uvu'

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // `confctl qoe import` and `confctl qoe check` run as a user runs them (node bin/run.js):
 // every kind of bad input exits 2 with one sentence naming the file, the line or byte and
 // the key; `qoe check` exits 1 when a stream breaks a threshold and 0 when none does.

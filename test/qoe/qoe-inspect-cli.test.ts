@@ -1,3 +1,4 @@
+// test-kind: e2e
 // `qoe inspect` and `qoe check --node` against a real node: bad input is one sentence and
 // exit 2; a live window over a room with a real publisher and subscriber gives summaries
 // for both legs, and `qoe check --node` passes them on a clean loopback.

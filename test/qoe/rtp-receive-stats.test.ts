@@ -1,3 +1,4 @@
+// test-kind: unit
 // Known vectors worked out by hand from RFC 3550 A.3 (loss) and A.8 (jitter).
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'

@@ -1,3 +1,4 @@
+// test-kind: unit
 // The per-stream summary (src/qoe/summary.ts) on short series whose figures are worked out
 // by hand below, one rule of the loss computation at a time.
 import {test} from 'uvu'

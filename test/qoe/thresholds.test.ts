@@ -1,3 +1,4 @@
+// test-kind: unit
 // Threshold flags (parsing, one sentence naming the flag and value for bad ones) and the
 // evaluation of summaries against them (p95 compared, violations named).
 import {test} from 'uvu'

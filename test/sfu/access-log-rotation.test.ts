@@ -1,3 +1,4 @@
+// test-kind: e2e
 // The node rotates its access log by size and by age, deletes rotated files after the
 // retention its built-in datamap states, and data-subject requests still find the lines in
 // rotated files. Real node process; the datamap and connector are the ones `confctl dsar` uses.

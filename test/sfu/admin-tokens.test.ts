@@ -1,3 +1,4 @@
+// test-kind: e2e
 // Join tokens end to end against a real node process: the admin API issues tokens with
 // grants, aud/iss = node id and a kid; every hostile token of issue 9 gets 401 on WHIP; a
 // revoked jti gets 401 and is still refused after the node restarts on the same directory.

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // BUNDLE shapes against a real node process, with libwebrtc clients whose own getStats()
 // says what arrived: a max-bundle publisher whose second section is bundle-only (port 0,
 // as Firefox and GStreamer write it) still delivers both streams; video before audio;

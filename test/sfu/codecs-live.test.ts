@@ -1,3 +1,4 @@
+// test-kind: e2e
 // Codecs against a real node process: a VP9 publisher stays VP9 for its subscribers (frames
 // decoded by libwebrtc), an H.264 publisher (werift as the client: @roamhq/wrtc is built
 // without H.264, so its packets are checked byte for byte instead of decoded), an OBS-style

@@ -1,3 +1,4 @@
+// test-kind: unit
 // The codec and m-section rules without a network: H.264 profile-level-id as browsers read
 // it, which offered codec a publisher keeps and a subscriber must match, --codecs parsing,
 // and the offer rewrite around werift (bundle-only sections, transport attributes written

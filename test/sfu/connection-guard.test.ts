@@ -1,3 +1,4 @@
+// test-kind: unit
 // The arithmetic of the node's HTTP caps (src/sfu/http/connection-guard.ts): how much of the
 // open-file limit the public port may take, and which addresses count as one client. The
 // caps in action against a real node are in http-limits.test.ts.

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // ICE consent freshness (RFC 7675) from the node's side: it sends its own consent checks on
 // the selected pair every ~5 s (counted by a libwebrtc subscriber's candidate-pair stats),
 // and a subscriber whose process is killed (no DELETE, no DTLS close: it just stops

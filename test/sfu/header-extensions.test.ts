@@ -1,3 +1,4 @@
+// test-kind: e2e
 // Header extensions, simulcast and congestion feedback against a real node process and real
 // libwebrtc peers: what the answer negotiates (parsed from the answer SDP libwebrtc applied),
 // a simulcast offer accepted with one layer forwarded and decoded, and transport-cc/REMB

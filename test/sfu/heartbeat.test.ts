@@ -1,3 +1,4 @@
+// test-kind: e2e
 // After `kill -9` the next start closes the killed node's open sessions at its last
 // heartbeat, not at the restart time (src/sfu/heartbeat.ts, session-store.ts). Real node
 // process, a real libwebrtc publisher, the real node.db.

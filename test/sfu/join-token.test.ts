@@ -1,3 +1,4 @@
+// test-kind: unit
 // Join tokens as the node checks them (JoinTokenVerifier): what the admin API signs verifies,
 // and every hostile variant from issue 9 is refused with a TokenError naming the problem —
 // future nbf/iat, wrong aud/iss, exp = 1e309 or missing, a malleated signature, alg none /

@@ -1,3 +1,4 @@
+// test-kind: unit
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {KeyframeThrottle, type ThrottleClock} from '../../src/sfu/keyframe-throttle.js'

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // A client that offers only mDNS (`.local`) host candidates, as Firefox does at default
 // settings, connects through peer-reflexive checks (RFC 8445 §7.3.1.3) and the node sends no
 // mDNS query of its own: it runs inside a network namespace whose output nftables counts

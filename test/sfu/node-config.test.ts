@@ -1,3 +1,4 @@
+// test-kind: unit
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {ConfigError, parseNodeArgs} from '../../src/sfu/node-config.js'

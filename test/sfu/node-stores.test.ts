@@ -1,3 +1,4 @@
+// test-kind: e2e
 // The node's own records, which data-subject requests search: sessions in node.db, the
 // JSON-lines access log, and QoE samples that the node deletes itself after the retention.
 // Real node process, real libwebrtc participants. Each step waits for what it checks (media

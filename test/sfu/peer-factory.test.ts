@@ -1,3 +1,4 @@
+// test-kind: e2e
 // checkOfferSdp: the structural checks that run before werift sees an offer.
 import {suite} from 'uvu'
 import * as assert from 'uvu/assert'

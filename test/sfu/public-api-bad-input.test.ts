@@ -1,3 +1,4 @@
+// test-kind: e2e
 // Sends every kind of bad request the issue names to a real node process and checks that
 // each gets a 4xx with a JSON error body, and that the node still admits a good publisher.
 import {test} from 'uvu'

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // Keyframe requests reach our sending side whatever SSRCs the subscriber's offer declares.
 // Firefox's receive-only offer lists an a=ssrc (the SSRC it sends RTCP from); werift looked
 // a PLI up by its sender SSRC first, found its own receiver registered under that SSRC, and

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // Session admission and lifecycle against a real node process: budgets per token, address
 // and node (429/503 with Retry-After), abandoned offers closed after the connect timeout
 // with their ports freed, port exhaustion reported by /healthz, offers that werift would

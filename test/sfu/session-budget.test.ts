@@ -1,3 +1,4 @@
+// test-kind: unit
 // SessionBudget: the caps per token, per address and per node, and the port-exhaustion flag.
 import {suite} from 'uvu'
 import * as assert from 'uvu/assert'

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // Trickle ICE, ICE restarts and the HTTP rules around them (RFC 9725 §4.2-4.6), against a real
 // node with a real libwebrtc publisher and a libwebrtc WHEP subscriber that trickles: PATCH
 // answers (204, 200 + fragment + ETag, 412, 428, 415, 400), CORS preflight, 405 + Allow, and

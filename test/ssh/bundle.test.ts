@@ -1,3 +1,4 @@
+// test-kind: e2e
 // The single-file node bundle that `npm run build` writes (scripts/bundle-node.js): version
 // and checksum beside it, nothing native inside, and it runs as the SFU node with only
 // Node.js, from a directory with no node_modules anywhere above it.

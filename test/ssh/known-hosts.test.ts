@@ -1,3 +1,4 @@
+// test-kind: e2e
 // known_hosts matching and fingerprints, checked against OpenSSH's own ssh-keygen.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'

@@ -1,3 +1,4 @@
+// test-kind: unit
 // The node's two SQLite drivers behind NodeDb (src/sfu/node-db.ts): better-sqlite3 (the
 // node run from the package) and node-sqlite3-wasm (the single-file bundle). Same calls,
 // same answers; the wasm driver writes each change to the file at once, in a journal mode

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // A node's whole life on a "remote" host, against a real OpenSSH server (test/ssh/sshd.ts)
 // and through the built CLI: provision into a temporary directory (pidfile supervisor),
 // provision again (nothing to do), status / room list / token through the SSH tunnel, a

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // What `node provision` refuses, against a real OpenSSH server (test/ssh/sshd.ts): each is
 // one sentence on stderr, exit 3 (or 2 for bad usage), and leaves fleet.yaml and the host
 // as they were.

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // confctl's own store on PostgreSQL (CONFCTL_STORE_URL): the register, holds and the audit
 // chain work the same as on SQLite. Uses its own schema and drops it afterwards.
 import {test} from 'uvu'

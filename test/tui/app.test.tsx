@@ -1,3 +1,4 @@
+// test-kind: unit
 // The Ink app with ink-testing-library: views rendered from a fixed snapshot, keys written to
 // stdin as a terminal would send them, kick / close going to the actions it was given, and
 // pause holding the screen while new snapshots arrive. No fixed waits: a key is pressed once Ink

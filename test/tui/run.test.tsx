@@ -1,3 +1,4 @@
+// test-kind: unit
 // The full-screen runner in-process, against fake terminal streams replayed into a small
 // terminal emulator: the alternate screen is entered and left (on q, Ctrl-C, and on a crash,
 // with the error on stderr), frames rewrite only the lines that changed, and a resize repaints

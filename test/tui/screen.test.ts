@@ -1,3 +1,4 @@
+// test-kind: unit
 // Rendering of each view from a fixed snapshot (test/tui/fixtures.ts) with renderScreen, the
 // pure function behind the Ink app: what is shown, that it fits the terminal, colours by band
 // and none under NO_COLOR, and that IP addresses and control characters do not leak.

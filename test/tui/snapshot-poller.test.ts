@@ -1,3 +1,4 @@
+// test-kind: unit
 // The snapshot poller (src/fleet/snapshot-poller.ts) with fake nodes: all nodes asked at once
 // with a deadline each, unreachable nodes with the time of their last answer, one snapshot per
 // tick that never changes afterwards, room details only for the focused room, 60 s of history

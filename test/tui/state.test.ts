@@ -1,3 +1,4 @@
+// test-kind: unit
 // Key handling through the reducer alone: no terminal, no Ink.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'

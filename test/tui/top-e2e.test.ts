@@ -1,3 +1,4 @@
+// test-kind: e2e
 // `confctl top` end to end: a real node started through the CLI, two real WebRTC publishers
 // (@roamhq/wrtc over WHIP), and the dashboard running in a pseudo-terminal (node-pty, 100x30)
 // whose output is replayed into a terminal emulator to read the screen as a person would.

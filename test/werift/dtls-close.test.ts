@@ -1,3 +1,4 @@
+// test-kind: e2e
 // The werift patch ignores unauthenticated (epoch 0) DTLS records after the handshake, so a
 // forged plaintext close_notify does nothing; this checks that the real thing still works:
 // when a libwebrtc peer closes, its encrypted close_notify closes werift's DTLS transport.

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // Fails if the werift patch loses its keyframe-request routing: werift's RtpRouter looked a
 // PLI/FIR up by the sender SSRC of the feedback first, so a client whose offer declared that
 // SSRC (Firefox's recvonly) had its PLIs delivered to our receiver, never to our sender.
