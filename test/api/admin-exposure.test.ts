@@ -13,6 +13,7 @@ import {AdminClient} from '../../src/fleet/admin-client.js'
 import {BadInputError, UnreachableError} from '../../src/errors.js'
 import {makeSelfSignedCert} from '../helpers/self-signed-cert.js'
 import {startTestNode, type TestNode} from '../helpers/sfu-process.js'
+import {rtcPortSlot} from '../helpers/rtc-port-slots.js'
 
 const MAIN = new URL('../../src/sfu/main.js', import.meta.url).pathname
 const tls = makeSelfSignedCert()
@@ -28,7 +29,7 @@ function refusedStart(args: string[]): Promise<{code: number | null; output: str
   const dir = mkdtempSync(join(tmpdir(), 'confctl-node-'))
   const child = spawn(
     process.execPath,
-    [MAIN, '--dir', dir, '--port', '0', '--admin-port', '0', '--rtc-ports', '45120-45129', ...args],
+    [MAIN, '--dir', dir, '--port', '0', '--admin-port', '0', '--rtc-ports', rtcPortSlot(), ...args],
     {stdio: ['ignore', 'pipe', 'pipe']},
   )
   let output = ''

@@ -4,6 +4,7 @@ import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {execa, type Options} from 'execa'
+import {rtcPortSlot} from '../helpers/rtc-port-slots.js'
 
 export const root = fileURLToPath(new URL('../../../', import.meta.url)) // dist/test/commands -> repo
 export const bin = join(root, 'bin', 'run.js')
@@ -47,8 +48,7 @@ export function killAll(pids: number[]): void {
   }
 }
 
-/** A random 100-port UDP range in 42000-48999, so parallel test runs rarely collide. */
+/** A 100-port UDP range no other test process holds (see rtc-port-slots.ts). */
 export function randomRtcRange(): string {
-  const from = 42000 + Math.floor(Math.random() * 69) * 100
-  return `${from}-${from + 99}`
+  return rtcPortSlot()
 }

@@ -5,6 +5,7 @@ import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {NodeStateFile} from '../../src/api/node-api.js'
+import {rtcPortSlot} from './rtc-port-slots.js'
 
 export interface TestNode {
   dir: string
@@ -25,7 +26,7 @@ const MAIN = new URL('../../src/sfu/main.js', import.meta.url).pathname
  */
 export async function startTestNode(
   extraArgs: string[] = [],
-  rtcPorts = '42000-42199',
+  rtcPorts = rtcPortSlot(),
   dir = mkdtempSync(join(tmpdir(), 'confctl-node-')),
   fileLimit?: number,
 ): Promise<TestNode> {

@@ -16,6 +16,7 @@ import {inboundStreams, streamOfKind, type StatsReportLike} from '../../src/clie
 import {SyntheticSubscription} from '../../src/client/subscriber.js'
 import {releaseNativeObjects} from '../../src/client/wrtc.js'
 import {createNetns, type Netns} from '../helpers/netns.js'
+import {rtcPortSlot} from '../helpers/rtc-port-slots.js'
 
 const MAIN = new URL('../../src/sfu/main.js', import.meta.url).pathname
 const ROOM = 'mdns'
@@ -90,7 +91,7 @@ test('a subscriber offering only .local candidates connects peer-reflexively; th
     '0',
     '--insecure-admin',
     '--rtc-ports',
-    '43300-43340',
+    rtcPortSlot(),
   ]
   node = spawn('ip', ['netns', 'exec', ns.name, process.execPath, ...argv], {stdio: ['ignore', 'pipe', 'pipe']})
   node.stdout!.on('data', (c) => (output += c))
