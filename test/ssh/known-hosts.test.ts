@@ -87,8 +87,21 @@ test('USER@HOST[:PORT] parsing and shell quoting', () => {
   assert.equal(parseSshTarget('root@203.0.113.5'), {user: 'root', host: '203.0.113.5', port: 22})
   assert.equal(parseSshTarget('deploy@media.example.org:2222'), {user: 'deploy', host: 'media.example.org', port: 2222})
   assert.equal(parseSshTarget('ops@[2001:db8::1]:2200'), {user: 'ops', host: '2001:db8::1', port: 2200})
+  // A bare IPv6 address is the host (it was "the host is missing").
+  assert.equal(parseSshTarget('ops@::1'), {user: 'ops', host: '::1', port: 22})
+  assert.equal(parseSshTarget('ops@2001:db8::1'), {user: 'ops', host: '2001:db8::1', port: 22})
   assert.is(formatSshTarget({user: 'ops', host: '2001:db8::1', port: 2200}), 'ops@[2001:db8::1]:2200')
-  for (const bad of ['203.0.113.5', '@host', 'root@', 'root@host:0', 'root@host:99999', 'ro ot@host', 'root@ho;st']) {
+  for (const bad of [
+    '203.0.113.5',
+    '@host',
+    'root@',
+    'root@host:0',
+    'root@host:99999',
+    'ro ot@host',
+    'root@ho;st',
+    'ops@2001:db8::1::2',
+    'ops@::1:2222x',
+  ]) {
     assert.throws(
       () => parseSshTarget(bad),
       (e: Error) => e instanceof BadInputError && /USER@HOST/.test(e.message),

@@ -1,6 +1,7 @@
-// `USER@HOST[:PORT]` as typed on the command line (HOST may be an IPv6 address in
-// brackets: root@[2001:db8::1]:2222), and the quoting of values put into remote shell
-// commands.
+// `USER@HOST[:PORT]` as typed on the command line (HOST may be an IPv6 address, in
+// brackets when a port follows: root@[2001:db8::1]:2222, or bare: ops@::1), and the quoting
+// of values put into remote shell commands.
+import {isIPv6} from 'node:net'
 import {BadInputError} from '../../errors.js'
 
 export interface SshTarget {
@@ -30,6 +31,10 @@ export function parseSshTarget(text: string): SshTarget {
     if (rest && !rest.startsWith(':')) throw bad(`unexpected '${rest}' after the address`)
     portText = rest ? rest.slice(1) : undefined
     if (!/^[0-9a-f:.]+$/i.test(host) || !host.includes(':')) throw bad(`'${host}' is not an IPv6 address`)
+  } else if (rest.indexOf(':') !== rest.lastIndexOf(':')) {
+    // Two or more colons: a bare IPv6 address (no port can follow it unambiguously).
+    if (!isIPv6(rest)) throw bad(`'${rest}' is not an IPv6 address; write [ADDRESS]:PORT for one with a port`)
+    host = rest
   } else {
     const colon = rest.indexOf(':')
     host = colon === -1 ? rest : rest.slice(0, colon)
