@@ -174,12 +174,12 @@ test('a smoke check against the remote node passes (admin API through the tunnel
   assert.is(report.streams.length, 2)
 })
 
-test('node exec runs a command in the node directory; a failing one exits 1', async () => {
+test("node exec runs a command in the node directory, passes stdin on, and exits with the command's code", async () => {
   const r = await run('node', 'exec', 'n1', '--', 'cat data/node.id && pwd')
   assert.is(r.exitCode, 0, r.stderr)
   assert.is(r.stdout, `${readFileSync(join(remote, 'n1', 'data', 'node.id'), 'utf8').trim()}\n${join(remote, 'n1')}`) // execa strips the last newline
   const j = await run('node', 'exec', 'n1', '--json', '--', 'echo out; echo err >&2; exit 4')
-  assert.is(j.exitCode, 1)
+  assert.is(j.exitCode, 4, "the remote command's own exit code")
   assert.equal(JSON.parse(j.stdout), {
     name: 'n1',
     host: sshd.target,
@@ -189,7 +189,12 @@ test('node exec runs a command in the node directory; a failing one exits 1', as
     stdout: 'out\n',
     stderr: 'err\n',
   })
-  assert.match(oneLine(j), /exited with code 4/)
+  // stdin reaches the command (`echo x | confctl node exec n1 -- cat` printed nothing)...
+  const piped = await cli(home, ['node', 'exec', 'n1', '--', 'cat; exit 3'], {input: 'from stdin\n'})
+  assert.equal([piped.exitCode, piped.stdout], [3, 'from stdin'])
+  // ...and a command that does not read it still ends, with stdin left open.
+  const open = await cli(home, ['node', 'exec', 'n1', '--', 'true'], {stdin: 'pipe'})
+  assert.is(open.exitCode, 0, open.stderr)
 })
 
 test('node ssh opens an interactive shell in the node directory (pty)', async () => {

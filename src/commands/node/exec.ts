@@ -1,13 +1,13 @@
 import {Args} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {CheckFailedError} from '../../errors.js'
-import {execOnNode, sshEntry} from '../../fleet/ssh/remote-shell.js'
+import {PassedOnExit} from '../../errors.js'
+import {execOnNode, passedOnStatus, sshEntry} from '../../fleet/ssh/remote-shell.js'
 
 export default class NodeExec extends BaseCommand {
   static override summary = "Run a command in an ssh node's directory on its host."
   static override description = `Everything after -- is the command, parsed by the remote shell as ssh does (quote pipes and redirections). It runs in the node's directory (data/ holds node.log, node.db, access.log). Its output goes to this terminal.
 
-Exit 0 when the command succeeded, 1 when it exited non-zero (its code is in the message), 3 when the host cannot be reached.
+Standard input is passed to the command when it is not a terminal (\`echo x | confctl node exec edge1 -- cat\`). The exit status is the remote command's own (128 + the signal's number when a signal killed it), as with ssh; confctl's own failures before the command runs are 2 (bad input) and 3 (the host cannot be reached).
 
 --json prints: {"name", "host", "command", "exitCode": number|null, "signal": string|null, "stdout": string, "stderr": string}.`
 
@@ -30,11 +30,13 @@ Exit 0 when the command succeeded, 1 when it exited non-zero (its code is in the
       entry,
       command,
       flags.json ? 'capture' : {stdout: process.stdout, stderr: process.stderr},
+      process.stdin.isTTY ? undefined : process.stdin,
     )
     if (flags.json) this.printJson(r)
-    if (r.exitCode !== 0) {
+    const status = passedOnStatus(r)
+    if (status !== 0) {
       const how = r.signal ? `was killed by ${r.signal}` : `exited with code ${r.exitCode}`
-      throw new CheckFailedError(`\`${command}\` on node '${r.name}' ${how}.`)
+      throw new PassedOnExit(`\`${command}\` on node '${r.name}' ${how}.`, status)
     }
   }
 }

@@ -1,5 +1,7 @@
 // `node exec N -- CMD` and `node ssh N`: a command or an interactive login shell in the
 // node's directory on its host, over the same checked SSH connection as everything else.
+import {constants as osConstants} from 'node:os'
+import {Writable} from 'node:stream'
 import {BadInputError} from '../../errors.js'
 import {readInventory, type SshNodeEntry} from '../inventory.js'
 import {inventoryPath} from '../paths.js'
@@ -26,33 +28,55 @@ export interface RemoteCommandResult {
   stderr?: string
 }
 
-/** Runs CMD (one string, as ssh does: the remote shell parses it) in the node directory. */
+/** Runs CMD (one string, as ssh does: the remote shell parses it) in the node directory.
+ *  `stdin`, when given, is streamed to the command (as `ssh host cmd < file` does); without it
+ *  the command reads end of file at once. Output goes to the given writers, or is captured. */
 export async function execOnNode(
   entry: SshNodeEntry,
   command: string,
   io: {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream} | 'capture',
+  stdin?: NodeJS.ReadableStream,
 ): Promise<RemoteCommandResult> {
   if (!command.trim())
     throw new BadInputError('give the command to run after --, e.g. `confctl node exec edge1 -- uptime`.')
   const session = await SshSession.connect(sshOptionsOf(entry))
   try {
     const full = `cd ${sq(entry.dir)} && ${command}`
-    if (io === 'capture') {
-      const r = await session.exec(full)
-      return {
-        name: entry.name,
-        host: session.label,
-        command,
-        exitCode: r.code,
-        signal: r.signal ?? null,
-        stdout: r.stdout,
-        stderr: r.stderr,
-      }
+    const captured = io === 'capture' ? {stdout: new Collector(), stderr: new Collector()} : undefined
+    const out = captured ?? (io as {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream})
+    const r = await session.execStreaming(full, out.stdout, out.stderr, stdin)
+    const result: RemoteCommandResult = {
+      name: entry.name,
+      host: session.label,
+      command,
+      exitCode: r.code,
+      signal: r.signal ?? null,
     }
-    const r = await session.execStreaming(full, io.stdout, io.stderr)
-    return {name: entry.name, host: session.label, command, exitCode: r.code, signal: r.signal ?? null}
+    if (captured) Object.assign(result, {stdout: captured.stdout.text(), stderr: captured.stderr.text()})
+    return result
   } finally {
     session.close()
+  }
+}
+
+/** The exit status `node exec` passes on: the remote command's code, or 128 + the number of
+ *  the signal that killed it (as a shell reports it; 1 for a signal this system has no number
+ *  for). */
+export function passedOnStatus(r: RemoteCommandResult): number {
+  if (r.exitCode !== null) return r.exitCode
+  const n = r.signal ? osConstants.signals[`SIG${r.signal}` as NodeJS.Signals] : undefined
+  return n ? 128 + n : 1
+}
+
+/** A writable that keeps what is written, for --json. */
+class Collector extends Writable {
+  private readonly chunks: Buffer[] = []
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.chunks.push(chunk)
+    done()
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8')
   }
 }
 

@@ -252,11 +252,13 @@ export class SshSession {
     return this.exec(`/bin/sh -c ${sq(script)}`, opts)
   }
 
-  /** Runs a command with its output streamed to the given writers; resolves with the exit code. */
+  /** Runs a command with its output streamed to the given writers (and `stdin`, when given,
+   *  streamed to it until it ends); resolves with the exit code. */
   execStreaming(
     command: string,
     stdout: NodeJS.WritableStream,
     stderr: NodeJS.WritableStream,
+    stdin?: NodeJS.ReadableStream,
   ): Promise<{code: number | null; signal?: string}> {
     return new Promise((resolve, reject) => {
       this.client.exec(command, (err, ch) => {
@@ -269,8 +271,17 @@ export class SshSession {
           code = c
           signal = s ?? undefined
         })
-        ch.on('close', () => resolve({code, signal}))
-        ch.end()
+        ch.on('close', () => {
+          // The command may end before its input does (it did not read it): stop reading ours,
+          // or an open pipe would keep confctl running.
+          if (stdin) {
+            stdin.unpipe(ch)
+            stdin.pause()
+          }
+          resolve({code, signal})
+        })
+        if (stdin) stdin.pipe(ch)
+        else ch.end()
       })
     })
   }
