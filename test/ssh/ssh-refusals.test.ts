@@ -10,6 +10,7 @@ import {createServer, type Server} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {UnreachableError} from '../../src/errors.js'
+import {updateInventory, upsertNode} from '../../src/fleet/inventory.js'
 import {provisionNode} from '../../src/fleet/ssh/provision.js'
 import {cli, killAll, oneLine, processesMentioning, randomRtcRange} from './helpers.js'
 import {freePort, sshKeygenFingerprint, startSshd, type TestSshd} from './sshd.js'
@@ -153,6 +154,37 @@ test('an unreachable host, a missing key file and bad usage', async () => {
     oneLine(bad)
   }
   nothingChanged()
+})
+
+test('deprovision of a host that is gone: exit 3 and the entry stays; --forget removes only the entry, with a warning', async () => {
+  const gone = mkdtempSync(join(tmpdir(), 'confctl-forget-'))
+  const closed = await freePort()
+  await updateInventory(
+    (inv) =>
+      upsertNode(inv, {
+        name: 'gone',
+        kind: 'ssh',
+        host: '127.0.0.1',
+        user: sshd.user,
+        sshPort: closed,
+        dir: '/srv/confctl/gone',
+        publicUrl: 'http://127.0.0.1:1',
+        adminUrl: 'http://127.0.0.1:2',
+        identityFile: sshd.userKey,
+        knownHosts: sshd.knownHosts,
+      }),
+    join(gone, 'fleet.yaml'),
+  )
+  const refused = await cli(gone, ['node', 'deprovision', 'gone'])
+  assert.is(refused.exitCode, 3, refused.stderr)
+  assert.match(readFileSync(join(gone, 'fleet.yaml'), 'utf8'), /name: gone/)
+  const both = await cli(gone, ['node', 'deprovision', 'gone', '--forget', '--purge'])
+  assert.is(both.exitCode, 2, 'forget and purge exclude each other')
+  const forgot = await cli(gone, ['node', 'deprovision', 'gone', '--forget', '--json'])
+  assert.is(forgot.exitCode, 0, forgot.stderr)
+  assert.equal(JSON.parse(forgot.stdout).forgotten, true)
+  assert.match(oneLine(forgot), /warning: .* was not cleaned: \/srv\/confctl\/gone may still hold the node/)
+  assert.not.match(readFileSync(join(gone, 'fleet.yaml'), 'utf8'), /name: gone/)
 })
 
 test('a public port in use on the host is reported before anything is installed', async () => {

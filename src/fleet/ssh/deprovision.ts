@@ -13,7 +13,7 @@ import {remoteLayout} from './remote-layout.js'
 import {DEFAULT_NODE_STOP_TIMEOUT_MS, RemoteNode} from './remote-node.js'
 import {supervisorFor} from './remote-supervisor.js'
 import {SshSession} from './ssh-session.js'
-import {sq} from './ssh-target.js'
+import {formatSshTarget, sq} from './ssh-target.js'
 import {sshOptionsOf} from './tunnel.js'
 
 export interface DeprovisionResult {
@@ -24,6 +24,21 @@ export interface DeprovisionResult {
   purged: boolean
   /** Files left in dir/data (empty with --purge). */
   kept: string[]
+  /** --forget: only the fleet.yaml entry went; nothing on the host was touched. */
+  forgotten?: boolean
+}
+
+/** `--forget`: removes the node from fleet.yaml without connecting, for a host that is gone for
+ *  good (otherwise deprovision stops at "cannot reach", exit 3, and the entry stays for ever).
+ *  Whatever is still on the host (the node, its secrets, its personal data) stays there. */
+export async function forgetNode(name: string): Promise<DeprovisionResult> {
+  const file = inventoryPath()
+  const entry = pickNode(await readInventory(file), name, file)
+  if (entry.kind !== 'ssh')
+    throw new BadInputError(`node '${name}' is a local node; stop it with \`confctl node down ${name}\`.`)
+  await updateInventory((inv) => removeNode(inv, name), file)
+  const host = formatSshTarget({user: entry.user, host: entry.host, port: entry.sshPort})
+  return {name, host, dir: entry.dir, wasRunning: false, purged: false, kept: [], forgotten: true}
 }
 
 export async function deprovisionNode(
