@@ -148,6 +148,20 @@ export function parseDay(value: string, what: string): Date {
   return date
 }
 
+/** The last millisecond (UTC) of a day parseDay returned: for a date that names the last day
+ *  something lasts, inclusive ("hold until 2027-12-31" holds all of that day). */
+export function endOfDay(day: Date): Date {
+  return new Date(day.getTime() + 86_400_000 - 1)
+}
+
+/** A day parseDay returned is not after today's date where this runs (the machine's local
+ *  calendar: the operator's "today", which may be a day ahead of or behind UTC). */
+export function isDayAfterToday(day: Date, now = new Date()): boolean {
+  const p = (n: number) => String(n).padStart(2, '0')
+  const today = `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`
+  return day.toISOString().slice(0, 10) > today
+}
+
 /** An ISO 8601 time with a zone ("2025-12-31T23:00:00Z", "...+01:00") or a day "YYYY-MM-DD" (midnight UTC). */
 export function parseTime(value: string, what: string): Date {
   const text = value.trim()

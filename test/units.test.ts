@@ -11,6 +11,8 @@ import {
   parseDay,
   parseDurationMs,
   parseDurationSeconds,
+  endOfDay,
+  isDayAfterToday,
   parsePort,
   parsePortRange,
   parseSizeBytes,
@@ -142,6 +144,23 @@ test('dates: YYYY-MM-DD days that exist, ISO 8601 times with a zone', () => {
   assert.is(parseTime('2025-12-31', '--since').toISOString(), '2025-12-31T00:00:00.000Z')
   for (const bad of ['2025-12-31T23:00:00', '2025-12-31 23:00Z', 'yesterday', '1700000000'])
     badInput(() => parseTime(bad, '--since'), '--since must be an ISO 8601 time', `'${bad}'`)
+})
+
+test('endOfDay: the last millisecond (UTC) of the day, so a day given as an end is inclusive', () => {
+  assert.is(endOfDay(parseDay('2027-12-31', '--until')).toISOString(), '2027-12-31T23:59:59.999Z')
+  assert.is(endOfDay(parseDay('2028-02-29', '--until')).toISOString(), '2028-02-29T23:59:59.999Z')
+})
+
+test("isDayAfterToday: compared with the machine's local calendar day", () => {
+  const now = new Date(2026, 10, 30, 0, 30) // 00:30 local time on 30 Nov 2026, whatever the zone
+  const cases: Array<[string, boolean]> = [
+    ['2026-11-29', false],
+    ['2026-11-30', false],
+    ['2026-12-01', true],
+    ['2027-01-01', true],
+  ]
+  for (const [day, after] of cases)
+    assert.is(isDayAfterToday(parseDay(day, '--received'), now), after, `${day} after 2026-11-30 (local)`)
 })
 
 test.run()
