@@ -138,6 +138,15 @@ for (const name of ['sqlite', 'postgres'] as const) {
   })
 }
 
+test('sqlite: a deleted confctl.db is an emptied log once it was witnessed', async () => {
+  const k = fresh().find((x) => x.name === 'sqlite')!
+  await appendEntries(k, 2)
+  for (const suffix of ['', '-wal', '-shm']) rmSync(join(k.home, `confctl.db${suffix}`), {force: true})
+  const r = await verifyCli(k, '--json')
+  assert.is(r.exitCode, 1, r.stdout + r.stderr)
+  assert.match(r.json.problems[0].problem, /the log is empty, but entry 2 was seen on/)
+})
+
 test('audit anchor: a forged, malformed, foreign or missing anchor file is bad input (exit 2)', async () => {
   const k = fresh().find((x) => x.name === 'sqlite')!
   await appendEntries(k, 1)
