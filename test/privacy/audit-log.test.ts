@@ -147,6 +147,32 @@ test('sqlite: a deleted confctl.db is an emptied log once it was witnessed', asy
   assert.match(r.json.problems[0].problem, /the log is empty, but entry 2 was seen on/)
 })
 
+test('sqlite: a head written before the seal existed fails verify until audit anchor seals it', async () => {
+  const k = fresh().find((x) => x.name === 'sqlite')!
+  await appendEntries(k, 2)
+  await raw(k, 'DELETE FROM audit_head_mac') // what a store written by an older confctl looks like
+  const before = await verifyCli(k)
+  assert.is(before.exitCode, 1, before.stdout)
+  assert.match(before.stdout, /the head is not sealed with the privacy key/)
+  const a = await cli(k.home, ['audit', 'anchor', '--json'], k.env)
+  assert.is(a.exitCode, 0, a.stderr)
+  const after = await verifyCli(k)
+  assert.is(after.exitCode, 0, after.stdout)
+  assert.match(after.stdout, /intact: 3 entries/)
+})
+
+test('audit anchor refuses to vouch for a broken log (exit 1) and appends nothing', async () => {
+  const k = fresh().find((x) => x.name === 'sqlite')!
+  await appendEntries(k, 3)
+  await raw(k, "UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")
+  const a = await cli(k.home, ['audit', 'anchor', '--out', join(k.home, 'x.json')], k.env)
+  assert.is(a.exitCode, 1, a.stdout + a.stderr)
+  assert.match(a.stderr, /the audit log is broken .* first at entry 2: its content does not match its hash/)
+  assert.not.ok(existsSync(join(k.home, 'x.json')))
+  const [n] = await raw(k, 'SELECT COUNT(*) AS n FROM audit_log')
+  assert.is(Number(n.n), 3)
+})
+
 test('audit anchor: a forged, malformed, foreign or missing anchor file is bad input (exit 2)', async () => {
   const k = fresh().find((x) => x.name === 'sqlite')!
   await appendEntries(k, 1)
