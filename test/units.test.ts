@@ -12,6 +12,7 @@ import {
   parseDurationMs,
   parseDurationSeconds,
   endOfDay,
+  formatLocalDay,
   isDayAfterToday,
   parsePort,
   parsePortRange,
@@ -146,9 +147,17 @@ test('dates: YYYY-MM-DD days that exist, ISO 8601 times with a zone', () => {
     badInput(() => parseTime(bad, '--since'), '--since must be an ISO 8601 time', `'${bad}'`)
 })
 
-test('endOfDay: the last millisecond (UTC) of the day, so a day given as an end is inclusive', () => {
-  assert.is(endOfDay(parseDay('2027-12-31', '--until')).toISOString(), '2027-12-31T23:59:59.999Z')
-  assert.is(endOfDay(parseDay('2028-02-29', '--until')).toISOString(), '2028-02-29T23:59:59.999Z')
+test("endOfDay: the last millisecond of the day on this machine's calendar, so a day given as an end is inclusive", () => {
+  for (const [day, next] of [
+    ['2027-12-31', new Date(2028, 0, 1)],
+    ['2028-02-29', new Date(2028, 2, 1)],
+    ['2027-03-28', new Date(2027, 2, 29)], // the day clocks go forward in the EU: 23 hours long there
+  ] as const) {
+    const end = endOfDay(parseDay(day, '--until'))
+    assert.is(end.getTime(), next.getTime() - 1, day)
+    assert.is(formatLocalDay(end), day, `${day} still on that day locally`)
+    assert.is(`${end.getHours()}:${end.getMinutes()}:${end.getSeconds()}`, '23:59:59', day)
+  }
 })
 
 test("isDayAfterToday: compared with the machine's local calendar day", () => {

@@ -10,7 +10,8 @@ import {cli, seedNode, tempHome} from '../privacy/helpers.js'
 
 const home = tempHome('confctl-dsar-dates-')
 seedNode(home)
-const env = {CONFCTL_ACTOR: 'dates-test'}
+// The CLI runs with a clean environment: pass TZ on so that it and this test agree on "today".
+const env: Record<string, string> = {CONFCTL_ACTOR: 'dates-test', ...(process.env.TZ ? {TZ: process.env.TZ} : {})}
 test.after(() => rmSync(home, {recursive: true, force: true}))
 
 /** A local calendar day relative to today, as YYYY-MM-DD (what an operator types). */
@@ -65,17 +66,18 @@ test('dsar extend refuses a request that is done (exit 2, one line) and leaves i
   assert.is(show.json.request.extendedReason, null)
 })
 
-test('hold add --until DAY holds through the end of that day (UTC); the day before has ended', async () => {
+test("hold add --until DAY holds through the end of that day on this machine's calendar; two days ago has ended", async () => {
   const today = localDay(0)
   const add = (until: string) =>
     cli(home, ['hold', 'add', '--store', 'node-edge1', '--reason', 'incident', '--until', until, '--json'], env)
   const h = await add(today)
   assert.is(h.exitCode, 0, h.stderr)
-  assert.is(h.json.until, `${today}T23:59:59.999Z`)
+  const [y, m, d] = today.split('-').map(Number) as [number, number, number]
+  assert.is(h.json.until, new Date(new Date(y, m - 1, d + 1).getTime() - 1).toISOString())
   const past = await add(localDay(-2))
   assert.is(past.exitCode, 0, past.stderr)
   const human = await cli(home, ['hold', 'add', '--store', 'node-edge1', '--reason', 'x', '--until', '2027-12-31'], env)
-  assert.match(human.stdout, 'through 2027-12-31 (end of day UTC)')
+  assert.match(human.stdout, 'through the end of 2027-12-31')
   const active = (await cli(home, ['hold', 'list', '--json'], env)).json.holds.map((x: {id: string}) => x.id)
   assert.ok(active.includes(h.json.id), 'a hold until today is still in force today')
   assert.not.ok(active.includes(past.json.id), 'a hold until two days ago has ended')

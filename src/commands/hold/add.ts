@@ -20,7 +20,8 @@ export default class HoldAdd extends BaseCommand {
     subject: Flags.string({description: 'Only this subject (TYPE=VALUE; stored as a keyed hash).'}),
     reason: Flags.string({required: true, description: 'Why the data must be kept.'}),
     until: dayFlag({
-      description: 'Last day of the hold (YYYY-MM-DD): it holds through the end of that day, 23:59:59 UTC.',
+      description:
+        "Last day of the hold (YYYY-MM-DD): it holds through the end of that day in this machine's time zone.",
     }),
     datamap: Flags.string({description: 'Datamap file to check store/collection against.'}),
   }
@@ -41,7 +42,7 @@ export default class HoldAdd extends BaseCommand {
     if (flags.json) this.printJson(hold)
     else
       this.log(
-        `${hold.id}: holding ${hold.store}${hold.collection ? `/${hold.collection}` : ''}${hold.subjectHash ? ' for one subject' : ''} (${hold.reason})${hold.until ? ` through ${hold.until.slice(0, 10)} (end of day UTC)` : ''}.`,
+        `${hold.id}: holding ${hold.store}${hold.collection ? `/${hold.collection}` : ''}${hold.subjectHash ? ' for one subject' : ''} (${hold.reason})${hold.until ? ` through the end of ${flags.until!.toISOString().slice(0, 10)}` : ''}.`,
       )
   }
 }
