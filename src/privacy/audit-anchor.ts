@@ -63,9 +63,9 @@ export async function takeAnchor(ctx: AuditContext, details: Record<string, unkn
   }
 }
 
-/** Reads and checks an anchor file; bad input (exit 2) naming the file when it cannot be read,
- *  is not an anchor, or was not signed with this privacy key's anchor key. */
-export function readAnchorFile(file: string, key: SecretKey): Anchor {
+/** Reads an anchor file; bad input (exit 2) naming the file when it cannot be read or is not an
+ *  anchor. Needs no key, so a bad file is refused before confctl's store is opened. */
+export function readAnchorFile(file: string): Anchor {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
@@ -97,13 +97,16 @@ export function readAnchorFile(file: string, key: SecretKey): Anchor {
     throw new BadInputError(
       `--anchor ${file} is not an audit anchor (it needs type "${TYPE}", version 1, log, seq, hash, at and signature as 'confctl audit anchor' writes them).`,
     )
-  const anchor = a as Anchor
+  return a as Anchor
+}
+
+/** Bad input (exit 2) when the anchor was not signed with this privacy key's anchor key. */
+export function checkAnchorSignature(anchor: Anchor, file: string, key: SecretKey): void {
   const {publicKey} = signingKey(key)
   if (!verify(null, signed(anchor), publicKey, Buffer.from(anchor.signature, 'base64')))
     throw new BadInputError(
       `--anchor ${file}: its signature does not match this privacy key's anchor key: the file was altered, or it was made with another privacy key.`,
     )
-  return anchor
 }
 
 /** The problem when the log no longer holds the anchored entry, else none. */

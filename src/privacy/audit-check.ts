@@ -5,7 +5,7 @@ import {existsSync, statSync, writeFileSync} from 'node:fs'
 import {dirname} from 'node:path'
 import {BadInputError, CheckFailedError} from '../errors.js'
 import {UNSEALED_HEAD, verifyAudit, type AuditProblem} from './audit-log.js'
-import {checkAnchor, readAnchorFile, takeAnchor, type Anchor} from './audit-anchor.js'
+import {checkAnchor, checkAnchorSignature, readAnchorFile, takeAnchor, type Anchor} from './audit-anchor.js'
 import {checkWitness} from './audit-witness.js'
 import type {PrivacyContext} from './privacy-context.js'
 
@@ -15,10 +15,20 @@ export interface AuditCheck {
   anchors: Array<{file: string; seq: number; contained: boolean}>
 }
 
-/** Reads every anchor file first, so a malformed or forged one is bad input (exit 2) before
- *  anything is reported. */
-export async function checkAuditLog(ctx: PrivacyContext, anchorFiles: string[]): Promise<AuditCheck> {
-  const anchors = anchorFiles.map((file) => ({file, anchor: readAnchorFile(file, ctx.key)}))
+export interface AnchorFile {
+  file: string
+  anchor: Anchor
+}
+
+/** Reads every anchor file before the store is opened: one that cannot be read or is not an
+ *  anchor is bad input (exit 2) and nothing is opened or created. */
+export function readAnchorFiles(files: string[]): AnchorFile[] {
+  return files.map((file) => ({file, anchor: readAnchorFile(file)}))
+}
+
+/** Checks the signatures first, so a forged anchor is bad input (exit 2) before anything is reported. */
+export async function checkAuditLog(ctx: PrivacyContext, anchors: AnchorFile[]): Promise<AuditCheck> {
+  for (const {file, anchor} of anchors) checkAnchorSignature(anchor, file, ctx.key)
   const chain = await verifyAudit(ctx.db, ctx.key)
   const problems = [...chain.problems, ...(await checkWitness(ctx))]
   const checked: AuditCheck['anchors'] = []

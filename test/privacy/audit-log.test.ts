@@ -5,12 +5,12 @@
 // checks run through the built CLI on SQLite and the real PostgreSQL.
 import Database from 'better-sqlite3'
 import pg from 'pg'
-import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {appendAudit} from '../../src/privacy/audit-log.js'
-import {cli} from './helpers.js'
+import {cli, tempHome} from './helpers.js'
 import {storeKinds, type StoreKind} from './audit-stores.js'
 
 const made: StoreKind[] = []
@@ -205,6 +205,18 @@ test('audit anchor: a forged, malformed, foreign or missing anchor file is bad i
   assert.is(again.exitCode, 2, 'an existing --out is refused')
   assert.match(again.stderr, /already exists/)
   assert.equal(JSON.parse(readFileSync(out, 'utf8')), good, 'the refused anchor left the file alone')
+})
+
+test('audit verify --anchor with a file that is not an anchor opens and creates nothing (exit 2)', async () => {
+  const base = tempHome('confctl-audit-fresh-')
+  const home = join(base, 'home') // does not exist
+  writeFileSync(join(base, 'bad.json'), '{"seq": 1}')
+  for (const file of [join(base, 'bad.json'), join(base, 'missing.json')]) {
+    const r = await cli(home, ['audit', 'verify', '--anchor', file], {})
+    assert.is(r.exitCode, 2, r.stdout + r.stderr)
+    assert.not.ok(existsSync(home), `created ${existsSync(home) ? readdirSync(home).join(', ') : ''}`)
+  }
+  rmSync(base, {recursive: true, force: true})
 })
 
 test('audit anchor without --out prints the anchor; the head of an empty fresh log is not a problem', async () => {

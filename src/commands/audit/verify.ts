@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {CheckFailedError} from '../../errors.js'
-import {checkAuditLog, type AuditCheck} from '../../privacy/audit-check.js'
+import {checkAuditLog, readAnchorFiles, type AuditCheck} from '../../privacy/audit-check.js'
 import {witnessExists} from '../../privacy/audit-witness.js'
 import {withPrivacy, withPrivacyIfPresent, type PrivacyContext} from '../../privacy/privacy-context.js'
 
@@ -23,7 +23,7 @@ export default class AuditVerify extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(AuditVerify)
-    const anchors = flags.anchor ?? []
+    const anchors = readAnchorFiles(flags.anchor ?? [])
     const check = (ctx: PrivacyContext) => checkAuditLog(ctx, anchors)
     // With an anchor or a witness to check, a missing store is itself the finding (the log was
     // deleted), so it is opened (created empty) rather than reported as "nothing yet".
