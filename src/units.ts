@@ -151,7 +151,7 @@ export function parseDay(value: string, what: string): Date {
 // Days an operator types (`--until`, `--received`) are days of the calendar where confctl runs
 // (TZ; a server set to UTC gives UTC): "until 2027-12-31" typed in Berlin means through the end
 // of Berlin's 31 December, not one hour before it. parseDay stays midnight UTC of the day, so
-// it can be compared and stored as a plain date; these two read it in local time.
+// it can be compared and stored as a plain date; the functions below read it in local time.
 
 /** The last millisecond of a day parseDay returned, in this machine's time zone: for a date
  *  that names the last day something lasts, inclusive ("hold until 2027-12-31"). */
