@@ -1,3 +1,4 @@
+// test-kind: e2e
 // The dates operators type into the register, through the built CLI: `dsar open --received`
 // (a request entered days after it arrived by letter is due a month after it arrived),
 // `dsar extend` on a closed request, and `hold add --until` lasting through the day it names.

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // The audit log cannot be shortened or replaced unnoticed. An attacker here has write access
 // to confctl's store but not the privacy key: they delete entries and rewrite the head row
 // (or replay a head row they copied earlier), or empty both tables. The keyed head, the
