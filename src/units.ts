@@ -148,6 +148,30 @@ export function parseDay(value: string, what: string): Date {
   return date
 }
 
+// Days an operator types (`--until`, `--received`) are days of the calendar where confctl runs
+// (TZ; a server set to UTC gives UTC): "until 2027-12-31" typed in Berlin means through the end
+// of Berlin's 31 December, not one hour before it. parseDay stays midnight UTC of the day, so
+// it can be compared and stored as a plain date; the functions below read it in local time.
+
+/** The last millisecond of a day parseDay returned, in this machine's time zone: for a date
+ *  that names the last day something lasts, inclusive ("hold until 2027-12-31"). */
+export function endOfDay(day: Date): Date {
+  const next = new Date(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate() + 1) // local midnight, DST-aware
+  return new Date(next.getTime() - 1)
+}
+
+/** A time's day on this machine's calendar, YYYY-MM-DD. */
+export function formatLocalDay(time: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${time.getFullYear()}-${p(time.getMonth() + 1)}-${p(time.getDate())}`
+}
+
+/** Whether a day parseDay returned is after today on this machine's calendar (the operator's
+ *  "today", which may be a day ahead of or behind UTC). */
+export function isDayAfterToday(day: Date, now = new Date()): boolean {
+  return day.toISOString().slice(0, 10) > formatLocalDay(now)
+}
+
 /** An ISO 8601 time with a zone ("2025-12-31T23:00:00Z", "...+01:00") or a day "YYYY-MM-DD" (midnight UTC). */
 export function parseTime(value: string, what: string): Date {
   const text = value.trim()

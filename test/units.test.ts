@@ -11,6 +11,9 @@ import {
   parseDay,
   parseDurationMs,
   parseDurationSeconds,
+  endOfDay,
+  formatLocalDay,
+  isDayAfterToday,
   parsePort,
   parsePortRange,
   parseSizeBytes,
@@ -142,6 +145,31 @@ test('dates: YYYY-MM-DD days that exist, ISO 8601 times with a zone', () => {
   assert.is(parseTime('2025-12-31', '--since').toISOString(), '2025-12-31T00:00:00.000Z')
   for (const bad of ['2025-12-31T23:00:00', '2025-12-31 23:00Z', 'yesterday', '1700000000'])
     badInput(() => parseTime(bad, '--since'), '--since must be an ISO 8601 time', `'${bad}'`)
+})
+
+test("endOfDay: the last millisecond of the day on this machine's calendar, so a day given as an end is inclusive", () => {
+  for (const [day, next] of [
+    ['2027-12-31', new Date(2028, 0, 1)],
+    ['2028-02-29', new Date(2028, 2, 1)],
+    ['2027-03-28', new Date(2027, 2, 29)], // the day clocks go forward in the EU: 23 hours long there
+  ] as const) {
+    const end = endOfDay(parseDay(day, '--until'))
+    assert.is(end.getTime(), next.getTime() - 1, day)
+    assert.is(formatLocalDay(end), day, `${day} still on that day locally`)
+    assert.is(`${end.getHours()}:${end.getMinutes()}:${end.getSeconds()}`, '23:59:59', day)
+  }
+})
+
+test("isDayAfterToday: compared with the machine's local calendar day", () => {
+  const now = new Date(2026, 10, 30, 0, 30) // 00:30 local time on 30 Nov 2026, whatever the zone
+  const cases: Array<[string, boolean]> = [
+    ['2026-11-29', false],
+    ['2026-11-30', false],
+    ['2026-12-01', true],
+    ['2027-01-01', true],
+  ]
+  for (const [day, after] of cases)
+    assert.is(isDayAfterToday(parseDay(day, '--received'), now), after, `${day} after 2026-11-30 (local)`)
 })
 
 test.run()

@@ -1,8 +1,10 @@
 // The audit log: every request event and action, who ran it, when, with per-store counts,
 // never a subject in clear (only keyed hashes). Each entry's hash is an HMAC (privacy.key)
 // over the previous hash and the entry, so editing, removing or reordering entries breaks
-// the chain, and without the key nobody can forge a new consistent chain. The head row
-// catches entries cut off the end.
+// the chain, and without the key nobody can forge a new consistent chain. The head row, sealed
+// with the key too (audit_head_mac), catches entries cut off the end; what a replayed older
+// head or an emptied log hides is caught by the witness (audit-witness.ts) and by anchors kept
+// elsewhere (audit-anchor.ts).
 import {userInfo} from 'node:os'
 import type {StoreDb} from '../store/store-db.js'
 import type {SecretKey} from './secret-key.js'
@@ -39,6 +41,48 @@ export interface AuditContext {
 }
 
 const GENESIS = 'genesis'
+
+/** The problem a head without its seal shows: tampering, or a store last written by a confctl
+ *  from before the seal existed (`audit anchor` seals it; see docs/privacy.md). */
+export const UNSEALED_HEAD =
+  "the head is not sealed with the privacy key: it was written by an older confctl (run 'confctl audit anchor' to seal it) or tampered with"
+
+function headMac(key: SecretKey, seq: number, hash: string): string {
+  return key.mac('audit-head', `${seq}\n${hash}`)
+}
+
+export interface AuditHead {
+  seq: number
+  hash: string
+  /** Whether the head's seal matches: only then was it written by someone holding the key. */
+  sealed: boolean
+}
+
+/** The head row and whether its seal matches, or undefined for a log that was never written. */
+export async function readHead(db: StoreDb, key: SecretKey): Promise<AuditHead | undefined> {
+  const head = (await db.all<{seq: unknown; hash: string}>('SELECT seq, hash FROM audit_head WHERE id = 1'))[0]
+  if (!head) return undefined
+  const mac = (await db.all<{mac: string}>('SELECT mac FROM audit_head_mac WHERE id = 1'))[0]?.mac
+  const seq = Number(head.seq)
+  return {seq, hash: head.hash, sealed: mac === headMac(key, seq, head.hash)}
+}
+
+/** Whether the log still holds an entry someone recorded earlier (a witness, an anchor):
+ *  undefined when it does, else the problem in one sentence. `claim` says who recorded it,
+ *  e.g. "entry 7 was seen on ... (witness FILE)". */
+export async function missingFromLog(
+  db: StoreDb,
+  point: {seq: number; hash: string},
+  claim: string,
+): Promise<string | undefined> {
+  const hash = (await db.all<{hash: string}>('SELECT hash FROM audit_log WHERE seq = ?', [point.seq]))[0]?.hash
+  if (hash === point.hash) return undefined
+  const last = Number((await db.all<{seq: unknown}>('SELECT MAX(seq) AS seq FROM audit_log'))[0]?.seq ?? 0)
+  if (last === 0) return `the log is empty, but ${claim}: the log was emptied or replaced`
+  if (last < point.seq) return `the log ends at entry ${last}, but ${claim}: entries were cut off the end`
+  if (hash === undefined) return `entry ${point.seq} is missing, but ${claim}: entries were removed`
+  return `entry ${point.seq} is another one than recorded (${claim}): the log was replaced or rewritten`
+}
 
 export function currentActor(env: NodeJS.ProcessEnv = process.env): string {
   if (env.CONFCTL_ACTOR?.trim()) return env.CONFCTL_ACTOR.trim()
@@ -88,6 +132,10 @@ export async function appendAudit(db: StoreDb, key: SecretKey, actor: string, ev
     )
     if (head) await t.run('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1', [row.seq, hash])
     else await t.run('INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)', [row.seq, hash])
+    // Delete + insert: portable across SQLite and PostgreSQL, and it also re-seals a store whose
+    // head was written before the seal existed.
+    await t.run('DELETE FROM audit_head_mac WHERE id = 1')
+    await t.run('INSERT INTO audit_head_mac (id, mac) VALUES (1, ?)', [headMac(key, row.seq, hash)])
     return row.seq
   })
 }
@@ -139,13 +187,14 @@ export async function verifyAudit(db: StoreDb, key: SecretKey): Promise<{entries
     prev = r.hash
     expected = seq + 1
   }
-  const head = (await db.all<{seq: unknown; hash: string}>('SELECT seq, hash FROM audit_head WHERE id = 1'))[0]
+  const head = await readHead(db, key)
   const lastSeq = rows.length ? Number(rows[rows.length - 1].seq) : 0
-  if (head && (Number(head.seq) !== lastSeq || head.hash !== prev))
+  if (head && (head.seq !== lastSeq || head.hash !== prev))
     problems.push({
-      seq: Number(head.seq),
+      seq: head.seq,
       problem: `the log ends at entry ${lastSeq}, but its head says ${head.seq}: entries were cut off the end`,
     })
+  if (head && !head.sealed) problems.push({seq: head.seq, problem: UNSEALED_HEAD})
   if (!head && rows.length) problems.push({seq: lastSeq, problem: 'the head record is missing'})
   return {entries: rows.length, problems}
 }

@@ -43,6 +43,7 @@ const toHold = (r: Row): Hold => ({
 export async function addHold(
   ctx: AuditContext,
   map: Datamap | undefined,
+  /** until: the last instant the hold applies (the CLI passes the end of the day given). */
   input: {store: string; collection?: string; subjectHash?: string; reason: string; until?: Date},
 ): Promise<Hold> {
   if (!input.reason.trim()) throw new BadInputError('--reason must say why the data is held.')
@@ -82,7 +83,7 @@ export async function addHold(
 export async function listHolds(db: StoreDb, all = false): Promise<Hold[]> {
   const rows = await db.all<Row>('SELECT * FROM holds ORDER BY created_at, id')
   const now = new Date().toISOString()
-  return rows.map(toHold).filter((h) => all || (!h.releasedAt && (!h.until || h.until > now)))
+  return rows.map(toHold).filter((h) => all || (!h.releasedAt && (!h.until || h.until >= now)))
 }
 
 /** Releases the hold with its 'hold.released' audit entry in the same transaction. */

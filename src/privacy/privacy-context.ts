@@ -4,6 +4,7 @@ import {confctlHome} from '../store/home.js'
 import {openStore, storeExists} from '../store/open-store.js'
 import type {StoreDb} from '../store/store-db.js'
 import {currentActor} from './audit-log.js'
+import {witnessHead} from './audit-witness.js'
 import {SecretKey} from './secret-key.js'
 
 export interface PrivacyContext {
@@ -20,9 +21,14 @@ export async function withPrivacy<T>(
   const home = confctlHome(env)
   const key = SecretKey.load(home, env)
   const db = await openStore(home, env)
+  const ctx = {home, db, key, actor: currentActor(env)}
   try {
-    return await fn({home, db, key, actor: currentActor(env)})
+    return await fn(ctx)
   } finally {
+    // After the command's transactions committed (or failed): what it appended is now part of
+    // the log this machine has seen. Best effort on purpose: the witness is a lower bound that
+    // audit verify checks, and a home that cannot take it must not fail the command's own work.
+    await witnessHead(ctx).catch(() => {})
     await db.close()
   }
 }

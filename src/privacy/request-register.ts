@@ -5,12 +5,16 @@
 import {randomBytes} from 'node:crypto'
 import type {StoreDb} from '../store/store-db.js'
 import {BadInputError} from '../errors.js'
+import {isDayAfterToday} from '../units.js'
 import {appendAudit, type AuditContext} from './audit-log.js'
 import type {SecretKey} from './secret-key.js'
 import {subjectHash, type Identifier} from './subject.js'
 
 export const REQUEST_TYPES = ['access', 'erasure', 'rectification', 'restriction'] as const
 export type RequestType = (typeof REQUEST_TYPES)[number]
+/** Statuses of a request that is answered or given up: its deadline no longer runs. Other
+ *  statuses may be added by other commands (e.g. cancelling); this list names every closed one. */
+export const CLOSED_STATUSES: readonly string[] = ['done', 'cancelled']
 /** open: nothing done yet; partial: a store failed or steps remain; done: answered; restricted: a restriction is in force. */
 export type RequestStatus = 'open' | 'partial' | 'done' | 'restricted'
 
@@ -50,13 +54,20 @@ export function daysLeft(r: Pick<DsarRequest, 'dueAt'>, now = new Date()): numbe
   return Math.ceil((Date.parse(r.dueAt) - now.getTime()) / 86_400_000)
 }
 
-/** Records the request and its 'request.opened' audit entry in one transaction: both or neither. */
+/** Records the request and its 'request.opened' audit entry in one transaction: both or neither.
+ *  receivedDay (midnight UTC, as parseDay gives it) is the day a request arrived by letter or
+ *  phone before it was entered; the one-month deadline counts from it. */
 export async function openRequest(
   ctx: AuditContext,
-  input: {type: RequestType; subjects: Identifier[]; note?: string; datamap?: string; now?: Date},
+  input: {type: RequestType; subjects: Identifier[]; note?: string; datamap?: string; now?: Date; receivedDay?: Date},
 ): Promise<DsarRequest> {
   const {key} = ctx
   const now = input.now ?? new Date()
+  if (input.receivedDay && isDayAfterToday(input.receivedDay, now))
+    throw new BadInputError(
+      `--received ${input.receivedDay.toISOString().slice(0, 10)} is in the future; give the day the request arrived.`,
+    )
+  const received = input.receivedDay ?? now
   const id = `dsr-${now.toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`
   return ctx.db.tx(async (t) => {
     await t.run(
@@ -65,8 +76,8 @@ export async function openRequest(
         id,
         input.type,
         'open',
-        now.toISOString(),
-        addMonths(now, 1).toISOString(),
+        received.toISOString(),
+        addMonths(received, 1).toISOString(),
         input.note ?? null,
         input.datamap ?? null,
         now.toISOString(),
@@ -82,7 +93,7 @@ export async function openRequest(
       event: 'request.opened',
       requestId: id,
       subjects: input.subjects.map((s) => subjectHash(key, s)),
-      details: {type: input.type},
+      details: input.receivedDay ? {type: input.type, receivedAt: received.toISOString()} : {type: input.type},
     })
     return getRequest(t, id)
   })
@@ -154,6 +165,10 @@ export async function listRequests(db: StoreDb): Promise<DsarRequest[]> {
 export async function extendRequest(ctx: AuditContext, id: string, reason: string): Promise<DsarRequest> {
   return ctx.db.tx(async (t) => {
     const r = await getRequest(t, id)
+    if (CLOSED_STATUSES.includes(r.status))
+      throw new BadInputError(
+        `request '${id}' is ${r.status}; only a request still being answered can have its deadline extended.`,
+      )
     if (r.extendedReason)
       throw new BadInputError(`request '${id}' was already extended (Art. 12(3) allows one extension of two months).`)
     if (!reason.trim()) throw new BadInputError('--reason must say why the request needs more time.')

@@ -80,4 +80,11 @@ export const SCHEMA = [
     seq BIGINT NOT NULL,
     hash TEXT NOT NULL
   )`,
+  // The head's seal: HMAC(privacy.key) over its seq and hash, so that nobody without the key
+  // can point the head at an earlier entry. A table of its own rather than a column so that
+  // stores created before it need no ALTER (a missing row is reported by audit verify).
+  `CREATE TABLE IF NOT EXISTS audit_head_mac (
+    id INTEGER PRIMARY KEY,
+    mac TEXT NOT NULL
+  )`,
 ]

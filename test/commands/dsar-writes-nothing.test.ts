@@ -33,7 +33,7 @@ test('hold list and audit verify on a fresh home: empty answers, nothing created
   assert.equal(JSON.parse(holds.stdout), {holds: []})
   const audit = await cli(home, ['audit', 'verify', '--json'], env(home))
   assert.is(audit.exitCode, 0, audit.stderr)
-  assert.equal(JSON.parse(audit.stdout), {ok: true, entries: 0, problems: []})
+  assert.equal(JSON.parse(audit.stdout), {ok: true, entries: 0, problems: [], anchors: []})
   assert.not.ok(existsSync(home))
 })
 

@@ -4,7 +4,8 @@
 // failing append leaves neither the change nor an entry. On SQLite and PostgreSQL.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
-import {extendRequest, getRequest, openRequest} from '../../src/privacy/request-register.js'
+import {extendRequest, getRequest, openRequest, setRequestStatus} from '../../src/privacy/request-register.js'
+import {BadInputError} from '../../src/errors.js'
 import {subjectHash, type Identifier} from '../../src/privacy/subject.js'
 import {auditCount, blockNextAppend, entriesAfter, FAILED_APPEND, storeKinds} from './audit-stores.js'
 
@@ -126,6 +127,61 @@ for (const k of kinds) {
     const v = await k.verify()
     assert.is(v.exitCode, 0, v.stderr)
     assert.is(v.entries, entriesBefore + 1)
+  })
+
+  test(`${k.name}: a request received by letter days before it is entered is due one month after receipt`, async () => {
+    const now = new Date('2026-11-30T09:00:00Z')
+    const {req, added} = await k.run(async (ctx) => {
+      const before = await auditCount(ctx)
+      const req = await openRequest(ctx, {
+        type: 'access',
+        subjects: ANNA,
+        now,
+        receivedDay: new Date('2026-11-24T00:00:00Z'),
+      })
+      return {req, added: await entriesAfter(ctx, before)}
+    })
+    assert.is(req.receivedAt, '2026-11-24T00:00:00.000Z')
+    assert.is(req.dueAt, '2026-12-24T00:00:00.000Z', 'due counts from the received day, not the day entered')
+    assert.equal(added[0]!.details, {type: 'access', receivedAt: '2026-11-24T00:00:00.000Z'})
+  })
+
+  test(`${k.name}: a received day after today is refused before anything is written`, async () => {
+    const now = new Date(2026, 10, 30, 12) // noon local time, 30 Nov 2026
+    const {err, requestsBefore, requestsAfter, entriesBefore, entriesAfter} = await k.run(async (ctx) => {
+      const count = async () =>
+        Number((await ctx.db.all<{n: unknown}>('SELECT COUNT(*) AS n FROM dsar_requests'))[0]!.n)
+      const requestsBefore = await count()
+      const entriesBefore = await auditCount(ctx)
+      const err = await openRequest(ctx, {
+        type: 'access',
+        subjects: ANNA,
+        now,
+        receivedDay: new Date('2026-12-01T00:00:00Z'),
+      }).catch((e: unknown) => e)
+      return {err, requestsBefore, requestsAfter: await count(), entriesBefore, entriesAfter: await auditCount(ctx)}
+    })
+    assert.instance(err, BadInputError)
+    assert.match(String((err as Error).message), '--received 2026-12-01 is in the future')
+    assert.is(requestsAfter, requestsBefore)
+    assert.is(entriesAfter, entriesBefore)
+  })
+
+  test(`${k.name}: extendRequest refuses a request that is done or cancelled, and writes nothing`, async () => {
+    for (const status of ['done', 'cancelled']) {
+      const {err, after, req, entriesBefore, entriesAfter} = await k.run(async (ctx) => {
+        const req = await openRequest(ctx, {type: 'erasure', subjects: ANNA})
+        await setRequestStatus(ctx.db, req.id, status as 'done')
+        const entriesBefore = await auditCount(ctx)
+        const err = await extendRequest(ctx, req.id, 'more time').catch((e: unknown) => e)
+        return {err, after: await getRequest(ctx.db, req.id), req, entriesBefore, entriesAfter: await auditCount(ctx)}
+      })
+      assert.instance(err, BadInputError, status)
+      assert.match((err as Error).message, `request '${req.id}' is ${status}; only a request still being answered`)
+      assert.is(after.dueAt, req.dueAt)
+      assert.is(after.extendedReason, null)
+      assert.is(entriesAfter, entriesBefore)
+    }
   })
 }
 

@@ -7,7 +7,7 @@ import {extendRequest} from '../../privacy/request-register.js'
 export default class DsarExtend extends BaseCommand {
   static override summary = "Extend a request's deadline by two months (once, with a reason; Art. 12(3))."
   static override description =
-    '--json prints the request (shape as in dsar show). Exit 2 for an unknown id or a second extension.'
+    '--json prints the request (shape as in dsar show). Exit 2 for an unknown id, a second extension or a request that is done or cancelled.'
   static override examples = [
     '<%= config.bin %> dsar extend dsr-20260110-3f9a2c --reason "recordings from three archives must be searched"',
   ]

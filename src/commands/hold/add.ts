@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {dayFlag} from '../../cli/flags.js'
+import {endOfDay} from '../../units.js'
 import {loadDatamap} from '../../privacy/datamap-load.js'
 import {addHold} from '../../privacy/holds.js'
 import {withPrivacy} from '../../privacy/privacy-context.js'
@@ -18,13 +19,16 @@ export default class HoldAdd extends BaseCommand {
     collection: Flags.string({description: 'Only this collection.'}),
     subject: Flags.string({description: 'Only this subject (TYPE=VALUE; stored as a keyed hash).'}),
     reason: Flags.string({required: true, description: 'Why the data must be kept.'}),
-    until: dayFlag({description: 'Date (YYYY-MM-DD) after which the hold no longer applies.'}),
+    until: dayFlag({
+      description:
+        "Last day of the hold (YYYY-MM-DD): it holds through the end of that day in this machine's time zone.",
+    }),
     datamap: Flags.string({description: 'Datamap file to check store/collection against.'}),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(HoldAdd)
-    const until = flags.until
+    const until = flags.until && endOfDay(flags.until)
     const subject = flags.subject ? parseIdentifier(flags.subject) : undefined
     const hold = await withPrivacy((ctx) =>
       addHold(ctx, loadDatamap(ctx.home, flags.datamap).map, {
@@ -38,7 +42,7 @@ export default class HoldAdd extends BaseCommand {
     if (flags.json) this.printJson(hold)
     else
       this.log(
-        `${hold.id}: holding ${hold.store}${hold.collection ? `/${hold.collection}` : ''}${hold.subjectHash ? ' for one subject' : ''} (${hold.reason})${hold.until ? ` until ${hold.until.slice(0, 10)}` : ''}.`,
+        `${hold.id}: holding ${hold.store}${hold.collection ? `/${hold.collection}` : ''}${hold.subjectHash ? ' for one subject' : ''} (${hold.reason})${hold.until ? ` through the end of ${flags.until!.toISOString().slice(0, 10)}` : ''}.`,
       )
   }
 }

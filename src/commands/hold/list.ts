@@ -3,6 +3,7 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {renderTable} from '../../cli/text-table.js'
 import {listHolds} from '../../privacy/holds.js'
 import {withPrivacyIfPresent} from '../../privacy/privacy-context.js'
+import {formatLocalDay} from '../../units.js'
 
 export default class HoldList extends BaseCommand {
   static override summary = 'List legal holds in force (--all: also released and expired ones).'
@@ -24,7 +25,7 @@ export default class HoldList extends BaseCommand {
           h.collection,
           h.subjectHash?.slice(0, 12),
           h.reason,
-          h.until?.slice(0, 10),
+          h.until && formatLocalDay(new Date(h.until)), // the last day held, as hold add was given it
           h.releasedAt?.slice(0, 10),
         ]),
       ),
