@@ -1,10 +1,11 @@
 // Reads a datamap YAML file into a Datamap, checking every key. A mistake is reported
 // as one sentence naming the file, the line and the key (DESIGN.md: bad input), so the
 // YAML is walked as nodes (which know their offsets) rather than as plain JS values.
-import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap} from 'yaml'
+import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Scalar, type YAMLMap} from 'yaml'
 import {BadInputError} from '../errors.js'
 import {
   ERASURE_STRATEGIES,
+  IMPLICIT_FIELDS,
   IDENTIFIER_TYPES,
   STORE_KINDS,
   type CollectionDef,
@@ -17,6 +18,7 @@ import {
   type StoreDef,
   type StoreKind,
 } from './datamap-types.js'
+import {nearestName} from './nearest-name.js'
 import {periodDays} from './retention-period.js'
 
 class Reader {
@@ -55,12 +57,30 @@ class Reader {
 
   str(map: YAMLMap, key: string, path: string, required = true): string | undefined {
     const node = this.get(map, key)
-    if (node === undefined || (isScalar(node) && node.value === null)) {
+    if (node === undefined) {
       if (required) this.fail(map, `${path}.${key}`, 'is missing')
       return undefined
     }
+    if (isScalar(node) && node.value === null) {
+      if (!required && !node.source) return undefined
+      this.nullValue(node, `${path}.${key}`)
+    }
     if (!isScalar(node) || typeof node.value === 'object') this.fail(node, `${path}.${key}`, 'must be a text value')
-    return this.expand(String(node.value), node, `${path}.${key}`)
+    return this.expand(this.text(node), node, `${path}.${key}`)
+  }
+
+  /** A scalar as written: YAML reads `007` as 7 and `1.10` as 1.1, but a name must stay as typed. */
+  text(node: Scalar): string {
+    return typeof node.value === 'string' ? node.value : (node.source ?? String(node.value))
+  }
+
+  /** `key:` with nothing after it, or an unquoted null / ~, which YAML reads as "no value". */
+  nullValue(node: Scalar, key: string, allowed?: readonly string[]): never {
+    const written = node.source ?? ''
+    if (!written) this.fail(node, key, 'has no value')
+    if (allowed?.includes('null'))
+      this.fail(node, key, `is YAML's null (an unquoted ${written}), not the text 'null'; quote it: 'null'`)
+    this.fail(node, key, `is YAML's null (an unquoted ${written}), not a value; give a value or quote it: '${written}'`)
   }
 
   strList(map: YAMLMap, key: string, path: string): string[] {
@@ -69,16 +89,33 @@ class Reader {
     if (isScalar(node)) return [this.str(map, key, path)!]
     if (!isSeq(node)) this.fail(node, `${path}.${key}`, 'must be a list of text values')
     return node.items.map((item, i) => {
-      if (!isScalar(item)) this.fail(item as Node, `${path}.${key}[${i}]`, 'must be a text value')
-      return this.expand(String(item.value), item, `${path}.${key}[${i}]`)
+      if (!isScalar(item) || typeof item.value === 'object') {
+        if (isScalar(item) && item.value === null) this.nullValue(item, `${path}.${key}[${i}]`)
+        this.fail(item as Node, `${path}.${key}[${i}]`, 'must be a text value')
+      }
+      return this.expand(this.text(item), item, `${path}.${key}[${i}]`)
     })
   }
 
   oneOf<T extends string>(map: YAMLMap, key: string, path: string, allowed: readonly T[]): T {
+    const node = this.get(map, key)
+    if (isScalar(node) && node.value === null && node.source) this.nullValue(node, `${path}.${key}`, allowed)
     const value = this.str(map, key, path)!
     if (!allowed.includes(value as T))
-      this.fail(this.get(map, key), `${path}.${key}`, `is '${value}', expected one of: ${allowed.join(', ')}`)
+      this.fail(node, `${path}.${key}`, `is '${value}', expected one of: ${allowed.join(', ')}`)
     return value as T
+  }
+
+  bool(map: YAMLMap, key: string, path: string): boolean | undefined {
+    const node = this.get(map, key)
+    if (node === undefined) return undefined
+    if (!isScalar(node) || typeof node.value !== 'boolean')
+      this.fail(
+        node,
+        `${path}.${key}`,
+        `is '${isScalar(node) ? (node.source ?? String(node.value)) : '(not a value)'}', expected true or false`,
+      )
+    return node.value
   }
 
   /** ${VAR} in values, so one profile can point at per-test schemas, prefixes and dirs. */
@@ -148,16 +185,55 @@ function parseFields(r: Reader, map: YAMLMap, path: string, kind: StoreKind): Fi
     const name = String((pair.key as {value?: unknown})?.value)
     const fpath = `${path}.fields.${name}`
     const fmap = r.map(pair.value, fpath, pair.key as Node)
-    r.only(fmap, fpath, ['category', 'identifies'])
-    const identifies = r.get(fmap, 'identifies')
+    r.only(fmap, fpath, ['category', 'identifies', 'export'])
+    const identifies = fmap.has('identifies')
       ? r.oneOf<IdentifierType>(fmap, 'identifies', fpath, IDENTIFIER_TYPES)
       : undefined
     if (kind === 'combined-log' && !COMBINED_FIELDS.includes(name))
       r.fail(pair.key as Node, fpath, `is not a field of a combined access log line (${COMBINED_FIELDS.join(', ')})`)
-    fields.push({name, category: r.str(fmap, 'category', fpath)!, identifies})
+    const exported = r.bool(fmap, 'export', fpath)
+    fields.push({
+      name,
+      category: r.str(fmap, 'category', fpath)!,
+      identifies,
+      ...(exported === undefined ? {} : {export: exported}),
+    })
   }
   if (fields.length === 0) r.fail(node, `${path}.fields`, 'must list at least one field')
   return fields
+}
+
+/** The names a record of the collection has: its fields, the implicit ones of its kind and
+ *  the {captures} of a Redis key pattern or a file-name template. */
+export function recordFieldNames(kind: StoreKind, locator: Locator, fields: FieldDef[]): string[] {
+  const captures = [...`${locator.pattern ?? ''}${locator.name ?? ''}`.matchAll(/\{(\w+)\}/g)].map((m) => m[1])
+  return [...new Set([...fields.map((f) => f.name), ...(IMPLICIT_FIELDS[kind] ?? []), ...captures])]
+}
+
+/** `retention.from` names a field, or describes an event in words ("end of the meeting"). A
+ *  field name that is not one of the collection's (a typo, or a column left out of `fields`)
+ *  would turn the retention check into "check it by hand" without anyone noticing, so a
+ *  value written like a field name (snake_case, camelCase, or a near miss of a field) must be one. */
+function parseRetentionFrom(
+  r: Reader,
+  retMap: YAMLMap,
+  path: string,
+  kind: StoreKind,
+  locator: Locator,
+  fields: FieldDef[],
+): string {
+  const from = r.str(retMap, 'from', `${path}.retention`)!
+  const names = recordFieldNames(kind, locator, fields)
+  if (names.includes(from)) return from
+  const near = nearestName(from, names)
+  const fieldLike = /^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+$|^[a-z]+[A-Z][A-Za-z0-9]*$/.test(from)
+  if (near || fieldLike)
+    r.fail(
+      r.get(retMap, 'from'),
+      `${path}.retention.from`,
+      `is '${from}', which is not a field of this collection${near ? ` (did you mean '${near}'?)` : ''}; name one of ${names.join(', ')} (add the column under fields if it is missing), or describe the event in words such as 'end of the meeting'`,
+    )
+  return from
 }
 
 function parseCollection(r: Reader, store: StoreDef, name: string, node: unknown, keyNode: Node): CollectionDef {
@@ -237,7 +313,7 @@ function parseCollection(r: Reader, store: StoreDef, name: string, node: unknown
     legalNote: r.str(map, 'legal_note', path, false),
     recipients: r.strList(map, 'recipients', path),
     source: r.str(map, 'source', path)!,
-    retention: {period, days: days!, from: r.str(retMap, 'from', `${path}.retention`)!},
+    retention: {period, days: days!, from: parseRetentionFrom(r, retMap, path, store.kind, locator, fields)},
     erasure: {strategy, fields: erFields, law},
     origin: r.at(keyNode),
   }

@@ -15,6 +15,14 @@ export interface FieldDef {
   name: string
   category: string
   identifies?: IdentifierType
+  /** Set when the datamap says whether an access export includes the field; secrets are left out unless `true`. */
+  export?: boolean
+}
+
+/** Fields a record has without the datamap listing them (line parts of a combined log, file facts). */
+export const IMPLICIT_FIELDS: Partial<Record<StoreKind, string[]>> = {
+  'combined-log': ['ip', 'ident', 'user', 'time', 'request', 'status', 'bytes', 'referer', 'userAgent'],
+  directory: ['file', 'bytes', 'mtime'],
 }
 
 export interface Retention {

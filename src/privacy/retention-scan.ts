@@ -3,7 +3,7 @@
 // datamap names in `retention.from`), each sorted into: still to be erased, already
 // anonymised by the collection's strategy, or kept (a `keep` law, a legal hold, an Art. 18
 // restriction: "retention keeps them"). Reads only; nothing is changed here.
-import type {CollectionDef, StoreDef, StoreKind} from './datamap-types.js'
+import {IMPLICIT_FIELDS, type CollectionDef, type StoreDef} from './datamap-types.js'
 import type {Connector, FoundRecord, ValueEraser} from './connectors/connector.js'
 import {eraserFor} from './erasure-values.js'
 import {holdFor, type Hold} from './holds.js'
@@ -14,10 +14,6 @@ import {normaliseIdentifier, subjectHash} from './subject.js'
 const DAY_MS = 86_400_000
 
 /** Fields a record of these kinds has without the datamap naming them (docs/privacy.md). */
-const IMPLICIT_FIELDS: Partial<Record<StoreKind, string[]>> = {
-  'combined-log': ['ip', 'ident', 'user', 'time', 'request', 'status', 'bytes', 'referer', 'userAgent'],
-  directory: ['file', 'bytes', 'mtime'],
-}
 
 export const RESTRICTED_REASON = 'restricted under Art. 18 GDPR (retention keeps it until the restriction is lifted)'
 

@@ -23,6 +23,7 @@ stores:
         fields:
           id: {category: identity.user_id}
           email: {category: contact.email, identifies: email}
+          last_login: {category: account.metadata}
       rooms:
         table: rooms
         purpose: rooms
@@ -32,6 +33,7 @@ stores:
         erasure: {strategy: delete}
         fields:
           owner_id: {category: identity.user_id}
+          created_at: {category: meeting.metadata}
 references:
   - db.rooms.owner_id -> db.users.id
 `
@@ -60,7 +62,7 @@ test('a good datamap parses with defaults filled in', () => {
 test('an unknown key names its line', () =>
   fails(
     GOOD.replace('        purpose: rooms', '        purpose: rooms\n        retension: 5d'),
-    /map\.yaml:21: 'stores\.db\.collections\.rooms\.retension' is not a known key/,
+    /map\.yaml:22: 'stores\.db\.collections\.rooms\.retension' is not a known key/,
   ))
 test('a bad legal basis is refused', () =>
   fails(
@@ -80,11 +82,64 @@ test('broken YAML names its line', () => fails('version: 1\nstores: [\n', /map\.
 test('a missing field list', () =>
   fails(
     GOOD.replace(
-      / {6}rooms:[\s\S]*?owner_id: \{category: identity.user_id\}\n/,
+      / {6}rooms:[\s\S]*?owner_id: \{category: identity.user_id\}\n.*\n/,
       '      rooms:\n        table: rooms\n',
     ),
     /'stores\.db\.collections\.rooms\.fields' must be a mapping|is missing/,
   ))
+
+// Scalar mistakes: YAML reads an unquoted null/~ or an empty value as "no value", 007 as 7.
+test('unquoted strategy: null is named as YAML null, with the fix', () =>
+  fails(
+    GOOD.replace('strategy: pseudonymise', 'strategy: null'),
+    /map\.yaml:14: 'stores\.db\.collections\.users\.erasure\.strategy' is YAML's null \(an unquoted null\), not the text 'null'; quote it: 'null'/,
+  ))
+test("quoted strategy: 'null' is the null strategy", () => {
+  const m = parseDatamap(GOOD.replace('strategy: pseudonymise', "strategy: 'null'"), 'map.yaml', {})
+  assert.is(m.stores[0].collections[0].erasure.strategy, 'null')
+})
+test('~ and an empty value are not "missing"', () => {
+  fails(
+    GOOD.replace('table: users', 'table: ~'),
+    /'stores\.db\.collections\.users\.table' is YAML's null \(an unquoted ~\)/,
+  )
+  fails(
+    GOOD.replace('purpose: rooms', 'purpose:'),
+    /map\.yaml:2\d: 'stores\.db\.collections\.rooms\.purpose' has no value/,
+  )
+  fails(GOOD.replace('identifies: email', 'identifies: null'), /fields\.email\.identifies' is YAML's null/)
+})
+test('a name YAML would read as a number stays as written', () => {
+  const m = parseDatamap(GOOD.replace('table: rooms', 'table: 007').replace('key: id', 'key: 1.10'), 'map.yaml', {})
+  assert.is(m.stores[0].collections[1].locator.table, '007')
+  assert.equal(m.stores[0].collections[0].locator.key, ['1.10'])
+})
+test('a typo in retention.from is an error naming the field it resembles', () =>
+  fails(
+    GOOD.replace('from: last_login}', 'from: last_logn}'),
+    /map\.yaml:13: 'stores\.db\.collections\.users\.retention\.from' is 'last_logn', which is not a field of this collection \(did you mean 'last_login'\?\)/,
+  ))
+test('a field-like retention.from that is not listed under fields is an error', () =>
+  fails(
+    GOOD.replace('from: created_at}', 'from: closed_at}'),
+    /rooms\.retention\.from' is 'closed_at', which is not a field/,
+  ))
+test('retention.from describing an event in words is accepted', () => {
+  const m = parseDatamap(GOOD.replace('from: created_at}', 'from: end of the meeting}'), 'map.yaml', {})
+  assert.is(m.stores[0].collections[1].retention.from, 'end of the meeting')
+})
+test('export must be true or false', () => {
+  fails(
+    GOOD.replace('id: {category: identity.user_id}', 'id: {category: identity.user_id, export: yes}'),
+    /fields\.id\.export' is 'yes', expected true or false/,
+  )
+  const m = parseDatamap(
+    GOOD.replace('{category: account.metadata}', '{category: account.metadata, export: false}'),
+    'map.yaml',
+    {},
+  )
+  assert.is(m.stores[0].collections[0].fields.find((f) => f.name === 'last_login')?.export, false)
+})
 
 test('IPv6 canonical form and anonip-style truncation', () => {
   assert.is(canonicalIp('2001:DB8:0:0:0::7'), '2001:db8::7')
