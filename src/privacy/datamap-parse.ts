@@ -236,6 +236,17 @@ function parseRetentionFrom(
   return from
 }
 
+function keyOrigins(r: Reader, map: YAMLMap, retMap: YAMLMap): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const k of ['table', 'key', 'pattern', 'type', 'path', 'directory', 'name'])
+    if (map.has(k)) out[k] = r.at(r.get(map, k))
+  const fields = r.get(map, 'fields')
+  if (isMap(fields))
+    for (const p of fields.items) out[`fields.${String((p.key as Scalar).value)}`] = r.at(p.key as Node)
+  if (retMap.has('from')) out['retention.from'] = r.at(r.get(retMap, 'from'))
+  return out
+}
+
 function parseCollection(r: Reader, store: StoreDef, name: string, node: unknown, keyNode: Node): CollectionDef {
   const path = `stores.${store.name}.collections.${name}`
   const map = r.map(node, path, keyNode)
@@ -316,6 +327,7 @@ function parseCollection(r: Reader, store: StoreDef, name: string, node: unknown
     retention: {period, days: days!, from: parseRetentionFrom(r, retMap, path, store.kind, locator, fields)},
     erasure: {strategy, fields: erFields, law},
     origin: r.at(keyNode),
+    origins: keyOrigins(r, map, retMap),
   }
 }
 
@@ -327,6 +339,7 @@ function parseReference(r: Reader, map: Datamap, item: Node, i: number): Referen
     from: {store: m[1], collection: m[2], field: m[3]},
     to: {store: m[4], collection: m[5], field: m[6]},
     text: text.trim(),
+    origin: r.at(item),
   }
   for (const side of [ref.from, ref.to]) {
     const coll = map.stores.find((s) => s.name === side.store)?.collections.find((c) => c.name === side.collection)

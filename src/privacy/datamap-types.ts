@@ -64,6 +64,8 @@ export interface CollectionDef {
   retention: Retention
   erasure: Erasure
   origin: string // file:line, for messages
+  /** file:line of the collection's own keys ('table', 'key', 'fields.email', 'retention.from', ...). */
+  origins?: Record<string, string>
 }
 
 export interface StoreConnection {
@@ -91,6 +93,7 @@ export interface Reference {
   from: FieldRef
   to: FieldRef
   text: string
+  origin?: string // file:line
 }
 
 export interface Datamap {

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {dayFlag} from '../../cli/flags.js'
+import {assertDatamapMatches} from '../../privacy/datamap-check.js'
 import {loadDatamap} from '../../privacy/datamap-load.js'
 import {requestLines} from '../../privacy/dsar-render.js'
 import {withPrivacy} from '../../privacy/privacy-context.js'
@@ -10,7 +11,7 @@ import {parseIdentifier} from '../../privacy/subject.js'
 export default class DsarOpen extends BaseCommand {
   static override summary = 'Record a data-subject request (due in one month, Art. 12(3)).'
   static override description =
-    '--json prints the request: {"id", "type", "status", "receivedAt", "dueAt", "extendedReason", "note", "datamap", "updatedAt", "subjects": [{"type", "hash"}], "stores": []}. Exit 2 on a bad subject or datamap, or a --received day that is not a date or is after today.'
+    '--json prints the request: {"id", "type", "status", "receivedAt", "dueAt", "extendedReason", "note", "datamap", "updatedAt", "subjects": [{"type", "hash"}], "stores": []}. Exit 2 on a bad subject or datamap (one that does not parse, or names a table, column or directory a reachable store does not have), or a --received day that is not a date or is after today.'
   static override examples = [
     '<%= config.bin %> dsar open --type erasure --subject email=a@b.de --subject ip=203.0.113.7',
     '<%= config.bin %> dsar open --type access --subject email=a@b.de --received 2026-11-24 --note "letter"',
@@ -36,7 +37,12 @@ export default class DsarOpen extends BaseCommand {
     const {flags} = await this.parse(DsarOpen)
     const subjects = flags.subject.map(parseIdentifier)
     const req = await withPrivacy(async (ctx) => {
-      const {file} = loadDatamap(ctx.home, flags.datamap) // a bad datamap is refused now, not at erasure time
+      // A bad datamap is refused now, not at erasure time: it must parse, and the tables,
+      // columns and directories it names must exist in the stores that can be reached.
+      const {map, file} = loadDatamap(ctx.home, flags.datamap)
+      for (const s of await assertDatamapMatches(map))
+        process.stderr.write(`confctl: warning: ${s.message ?? s.store} Its part of the datamap was not checked.
+`)
       return openRequest(ctx, {
         type: flags.type as RequestType,
         subjects,
