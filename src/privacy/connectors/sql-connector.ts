@@ -1,14 +1,18 @@
 // SQLite, PostgreSQL and MariaDB/MySQL tables. Rows are addressed by the datamap's key
 // columns (JSON tuple), or SQLite's rowid; every change runs in one transaction.
-import {UnreachableError} from '../../errors.js'
+import {BadInputError, UnreachableError} from '../../errors.js'
 import type {CollectionDef, StoreDef} from '../datamap-types.js'
 import {chunks, type Connector, type FoundRecord, type Match, type StepAction, type ValueEraser} from './connector.js'
+import {readTableCatalog, type TableCatalog} from './sql-catalog-columns.js'
+import {lookupCondition, planLookup} from './sql-lookup.js'
+import {missingObject} from './sql-missing-object.js'
 import {openSqlDriver, type Query, type Row, type SqlDriver} from './sql-drivers.js'
 
 const KEY_COL = '__confctl_key'
 
 export class SqlConnector implements Connector {
   private driver?: SqlDriver
+  private readonly catalogs = new Map<string, Promise<TableCatalog | undefined>>()
   constructor(readonly store: StoreDef) {}
 
   async connect(): Promise<void> {
@@ -47,10 +51,18 @@ export class SqlConnector implements Connector {
     return {sql: keys.map(() => `(${one})`).join(' OR '), params}
   }
 
-  private async run<T>(fn: () => Promise<T>): Promise<T> {
+  private async run<T>(fn: () => Promise<T>, coll?: CollectionDef): Promise<T> {
     try {
       return await fn()
     } catch (err) {
+      // A table or column the datamap names but the store does not have is a datamap mistake.
+      if (coll) {
+        const missing = missingObject(err)
+        if (missing)
+          throw new BadInputError(
+            `datamap ${coll.origin}: 'stores.${coll.store}.collections.${coll.name}' does not match the ${this.store.kind} store (${missing}); \`confctl datamap check\` lists every mismatch.`,
+          )
+      }
       const code = (err as NodeJS.ErrnoException).code
       // Lost connections mid-request are "store down", so the request can go partial and resume.
       if (code && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|PROTOCOL_CONNECTION_LOST|57P01)$/.test(code)) {
@@ -65,21 +77,41 @@ export class SqlConnector implements Connector {
     }
   }
 
+  /** The table's catalog, read once per collection; undefined when it cannot be read (then
+   *  lookups fall back to comparisons that are complete without an index). */
+  private catalog(coll: CollectionDef): Promise<TableCatalog | undefined> {
+    let c = this.catalogs.get(coll.name)
+    if (!c) {
+      c = readTableCatalog(this.db, this.store.kind, coll.locator.table!, this.store.connection.schema).then(
+        (cat) => (cat.exists ? cat : undefined),
+        () => undefined,
+      )
+      this.catalogs.set(coll.name, c)
+    }
+    return c
+  }
+
+  /** Only what the datamap lists (fields and key columns; references name one of those): a
+   *  column it does not list is never read, so it cannot reach an export. */
+  private selectList(coll: CollectionDef): string {
+    const cols = [...new Set([...(coll.locator.key ?? []), ...coll.fields.map((f) => f.name)])]
+    const rowid = this.db.defaultKey && !coll.locator.key?.length ? `${this.db.defaultKey} AS ${KEY_COL}, ` : ''
+    return `SELECT ${rowid}${cols.map((c) => this.db.ident(c)).join(', ')} FROM ${this.table(coll)}`
+  }
+
   async find(coll: CollectionDef, matches: Match[]): Promise<FoundRecord[]> {
     const out = new Map<string, FoundRecord>()
-    const select = `SELECT ${this.db.defaultKey && !coll.locator.key?.length ? `${this.db.defaultKey} AS ${KEY_COL}, ` : ''}* FROM ${this.table(coll)}`
+    const select = this.selectList(coll)
     for (const m of matches) {
+      const plan = planLookup(m.fold ? await this.catalog(coll) : undefined, m.field, m.fold ?? false)
       for (const batch of chunks(m.values, 500)) {
-        const col = this.db.ident(m.field)
-        const cond = m.fold
-          ? `lower(${col}) IN (${batch.map(() => '?').join(',')})`
-          : `${col} IN (${batch.map(() => '?').join(',')})`
-        const rows = await this.run(() =>
-          this.db.query(`${select} WHERE ${cond}`, m.fold ? batch.map((v) => v.toLowerCase()) : batch),
-        )
+        const cond = lookupCondition(plan, this.db.ident(m.field), batch)
+        const rows = await this.run(() => this.db.query(`${select} WHERE ${cond.sql}`, cond.params), coll)
         for (const row of rows) {
           const key = this.keyOf(coll, row)
           delete row[KEY_COL]
+          // exact-and-lower and db-folds may return spellings the request did not give; keep the fold exact.
+          if (m.fold && !m.values.some((v) => v.toLowerCase() === String(row[m.field] ?? '').toLowerCase())) continue
           out.set(key, {key, data: row})
         }
       }
