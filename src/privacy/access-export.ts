@@ -19,6 +19,7 @@ import {basename, dirname, join, relative, resolve} from 'node:path'
 import {BadInputError} from '../errors.js'
 import {appendAudit} from './audit-log.js'
 import {legalBasisText, type CollectionDef} from './datamap-types.js'
+import {exportRecord, type FoundValues} from './export-fields.js'
 import type {PrivacyContext} from './privacy-context.js'
 import {setRequestStatus, setStoreStatus} from './request-register.js'
 import type {RequestScope} from './request-scope.js'
@@ -67,6 +68,7 @@ function summary(scope: RequestScope, hits: StoreHits[]): string {
     'You may ask for rectification (Art. 16), erasure (Art. 17), restriction of processing (Art. 18) and object (Art. 21),',
     'and you may lodge a complaint with a supervisory authority (Art. 77).',
     'The machine-readable data is in stores/*.json; files attached to records are in files/; manifest.json lists the SHA-256 of every file.',
+    'Passwords, tokens and other credentials are not included; fields listed as "withheld" refer to other people and are left out to protect them (Art. 15(4)).',
   )
   return lines.join('\n') + '\n'
 }
@@ -77,9 +79,31 @@ function listFiles(dir: string): string[] {
   )
 }
 
+/** The values the subject's own found records have in `field`, for telling their ids from others'. */
+function foundValues(hits: StoreHits[]): FoundValues {
+  const cache = new Map<string, Set<string>>()
+  return (store, collection, field) => {
+    const k = `${store}.${collection}.${field}`
+    let set = cache.get(k)
+    if (!set) {
+      const h = hits.find((s) => s.store === store)?.collections.find((c) => c.coll.name === collection)
+      set = new Set(
+        (h?.records ?? [])
+          .map((r) => r.data[field])
+          .filter((v) => v !== null && v !== undefined)
+          .map(String),
+      )
+      cache.set(k, set)
+    }
+    return set
+  }
+}
+
 function writeTree(dir: string, scope: RequestScope, hits: StoreHits[]): AccessResult['files'] {
   mkdirSync(join(dir, 'stores'), {recursive: true})
+  const found = foundValues(hits)
   for (const s of hits) {
+    const kind = scope.map.stores.find((d) => d.name === s.store)!.kind
     const doc = {
       store: s.store,
       reachable: s.reachable,
@@ -96,7 +120,14 @@ function writeTree(dir: string, scope: RequestScope, hits: StoreHits[]): AccessR
               copyFileSync(r.attachment, join(dir, target))
               file = target
             }
-            return {key: r.key, via: r.via, data: r.data, ...(file ? {file} : {})}
+            const e = exportRecord(scope.map, kind, c.coll, r, found)
+            return {
+              key: r.key,
+              via: r.via,
+              data: e.data,
+              ...(e.withheld.length ? {withheld: e.withheld} : {}),
+              ...(file ? {file} : {}),
+            }
           }),
         })),
     }
