@@ -1,13 +1,18 @@
 // npm run bench:dsar — one access and one erasure across the bundled node's stores at
 // scale (1M session rows, 1M QoE rows, a 1 GB JSON-lines access log), and the log-scan
 // speed next to `grep -F` on the same file. Everything lives in a temp dir that is
-// deleted afterwards. BENCH_ROWS and BENCH_LOG_MB shrink it for a quick run.
+// deleted afterwards. BENCH_ROWS and BENCH_LOG_MB shrink it for a quick run. Then the
+// case-insensitive e-mail lookup on a 1M-row PostgreSQL users table that has only a plain
+// (email) index (BENCH_PG_URL, default the local test database; its own schema, dropped after).
 import Database from 'better-sqlite3'
 import {spawnSync} from 'node:child_process'
 import {closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import pg from 'pg'
 import {exportAccess} from '../src/privacy/access-export.js'
+import {SqlConnector} from '../src/privacy/connectors/sql-connector.js'
+import {parseDatamap} from '../src/privacy/datamap-parse.js'
 import {scanLines} from '../src/privacy/connectors/line-scan.js'
 import {executeErasure} from '../src/privacy/erasure-run.js'
 import {withPrivacy} from '../src/privacy/privacy-context.js'
@@ -81,7 +86,80 @@ function seedLog(): string {
   return file
 }
 
+/** The e-mail lookup of one collection through the SQL connector, against the old lower(email) IN. */
+async function pgEmailLookup(): Promise<void> {
+  const url = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+  const schema = `bench_dsar_${process.pid}`
+  const client = new pg.Client({connectionString: url})
+  await client.connect()
+  try {
+    let t0 = t()
+    await client.query(`CREATE SCHEMA ${schema};
+      CREATE TABLE ${schema}.users (id bigint PRIMARY KEY, email varchar NOT NULL, provider varchar NOT NULL, name text, password_digest text);
+      INSERT INTO ${schema}.users SELECT i, 'user' || i || '@example.org', 'greenlight', 'User ' || i, 'x' FROM generate_series(1, ${ROWS}) i;
+      CREATE INDEX users_email ON ${schema}.users (email);
+      ANALYZE ${schema}.users;`)
+    console.log(`seeded ${ROWS} PostgreSQL users with a plain (email) index in ${secs(t() - t0)}`)
+    const store = parseDatamap(
+      `version: 1
+stores:
+  gl:
+    kind: postgres
+    connection: {url: "${url}", schema: ${schema}}
+    collections:
+      users:
+        table: users
+        key: id
+        purpose: accounts
+        legal_basis: e
+        source: sign-up
+        retention: {period: 1y, from: end of the account}
+        erasure: {strategy: delete}
+        fields:
+          id: {category: identity.user_id}
+          email: {category: contact.email, identifies: email}
+          name: {category: identity.name}
+`,
+      'bench',
+      {},
+    ).stores[0]
+    const conn = new SqlConnector(store)
+    await conn.connect()
+    const coll = store.collections[0]
+    const who = (i: number) => `User${(i * 7919) % ROWS}@Example.org`
+    await conn.find(coll, [{field: 'email', values: [who(0)], fold: true}]) // reads the catalog once
+    const N = 50
+    t0 = t()
+    let found = 0
+    for (let i = 1; i <= N; i++)
+      found += (await conn.find(coll, [{field: 'email', values: [who(i)], fold: true}])).length
+    const newMs = (t() - t0) / N
+    await conn.close()
+    t0 = t()
+    for (let i = 1; i <= 5; i++)
+      await client.query(`SELECT * FROM ${schema}.users WHERE lower(email) IN ($1)`, [who(i).toLowerCase()])
+    const oldMs = (t() - t0) / 5
+    const plan = await client.query(`EXPLAIN SELECT id FROM ${schema}.users WHERE email IN ($1, $2)`, ['A@x', 'a@x'])
+    const scan = plan.rows.map((r: {'QUERY PLAN': string}) => r['QUERY PLAN']).join(' ')
+    console.log(
+      `case-insensitive e-mail lookup, ${ROWS} users, plain (email) index: ${newMs.toFixed(2)} ms per collection (${found}/${N} found; ${/Index/.test(scan) ? 'index scan' : 'NOT an index scan'}) | before (lower(email) IN): ${oldMs.toFixed(0)} ms`,
+    )
+  } finally {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+    await client.end()
+  }
+}
+
+// BENCH_ONLY=pg-email runs just the PostgreSQL lookup part.
+const only = process.env.BENCH_ONLY === 'pg-email'
 try {
+  if (!only) await nodeStores()
+  await pgEmailLookup()
+} finally {
+  rmSync(home, {recursive: true, force: true})
+}
+
+async function nodeStores(): Promise<void> {
   let t0 = t()
   seedDb()
   const log = seedLog()
@@ -139,6 +217,4 @@ try {
   db.prepare('SELECT * FROM qoe_samples WHERE identity = ?').all('user4242')
   console.log(`indexed lookup (sessions + qoe_samples): ${(t() - t0).toFixed(1)} ms`)
   db.close()
-} finally {
-  rmSync(home, {recursive: true, force: true})
 }
