@@ -1,6 +1,7 @@
 // Everything an action on one request starts from: the request (unknown id = exit 2),
 // its subjects in clear and as hashes, the datamap in force (the --datamap given now, else
 // the one the request was opened with, else the default) and lazily opened connectors.
+import {assertDatamapMatches} from './datamap-check.js'
 import {loadDatamap} from './datamap-load.js'
 import type {Datamap} from './datamap-types.js'
 import type {PrivacyContext} from './privacy-context.js'
@@ -30,6 +31,9 @@ export async function withRequestScope<T>(
       `request '${id}' is a ${req.type} request; this command applies to ${types.join(' or ')} requests.`,
     )
   const {map} = loadDatamap(ctx.home, datamap ?? req.datamap ?? undefined)
+  // The map may have been edited, or a table renamed, since the request was opened: a table the
+  // search would never ask about (a child of records the subject does not have) is caught here.
+  await assertDatamapMatches(map)
   const ids = await requestSubjects(ctx.db, ctx.key, id)
   const conns = new Connectors(map)
   try {

@@ -257,14 +257,15 @@ test('issue reproduction: a missing child table is found although the subject ha
   )
 })
 
-test('a table dropped after dsar open: access exits 2 naming the collection, not an unexpected error', async () => {
+test('a column renamed after dsar open: access and verify exit 2 naming file:line:key, not an unexpected error', async () => {
   const home = tempHome()
-  const file = writeMap(home, mapText({}))
+  const text = mapText({})
+  const file = writeMap(home, text)
   const open = await cli(home, [
     'dsar',
     'open',
     '--type',
-    'access',
+    'erasure',
     '--subject',
     'email=anna@example.org',
     '--datamap',
@@ -274,13 +275,18 @@ test('a table dropped after dsar open: access exits 2 naming the collection, not
   assert.is(open.exitCode, 0, open.stderr)
   await pgc.query(`ALTER TABLE ${tag}.users RENAME COLUMN name TO full_name`)
   try {
-    const r = await cli(home, ['dsar', 'access', open.json.id, '--out', join(home, 'out')])
-    assert.is(r.exitCode, 2, r.stderr)
-    assert.match(
-      r.stderr,
-      /map\.yaml:\d+: 'stores\.gl\.collections\.users' does not match the postgres store \(column "name" does not exist\)/,
-    )
-    assert.not.match(r.stderr, /unexpected|internal error/)
+    for (const args of [
+      ['dsar', 'erase', open.json.id],
+      ['dsar', 'verify', open.json.id],
+    ]) {
+      const r = await cli(home, args)
+      assert.is(r.exitCode, 2, r.stderr)
+      assert.match(
+        r.stderr,
+        `map.yaml:${lineOf(text, '  name: {category: identity.name}')}: 'stores.gl.collections.users.fields.name' names column 'name', which is not a column of ${tag}.users;`,
+      )
+      assert.not.match(r.stderr, /unexpected|internal error/)
+    }
   } finally {
     await pgc.query(`ALTER TABLE ${tag}.users RENAME COLUMN full_name TO name`)
   }

@@ -13,6 +13,7 @@ import {openSqlDriver} from '../../src/privacy/connectors/sql-drivers.js'
 import {lookupCondition, planLookup} from '../../src/privacy/connectors/sql-lookup.js'
 import {parseDatamap} from '../../src/privacy/datamap-parse.js'
 import type {StoreDef} from '../../src/privacy/datamap-types.js'
+import {BadInputError} from '../../src/errors.js'
 
 const PG = 'postgres://postgres@127.0.0.1:5432/test'
 const tag = `dmc_${randomBytes(3).toString('hex')}`
@@ -148,6 +149,25 @@ test('MariaDB, case-sensitive (_bin) column with a plain index: exact and lower-
   const r = await explain('mysql', 'Anna@Example.org')
   assert.is(r.mode, 'exact-and-lower')
   assert.match(r.plan, /"key":"users_email"/)
+})
+
+test('a table that does not exist is a datamap error naming the collection (exit 2), not a driver error', async () => {
+  const s = store('postgres')
+  s.collections[0].locator.table = 'user'
+  const c = new SqlConnector(s)
+  await c.connect()
+  try {
+    await c.find(s.collections[0], [{field: 'email', values: ['a@b.de'], fold: true}])
+    assert.unreachable('found in a table that does not exist')
+  } catch (err) {
+    assert.instance(err, BadInputError)
+    assert.match(
+      (err as Error).message,
+      /^datamap map\.yaml:\d+: 'stores\.s\.collections\.users' does not match the postgres store \(relation "dmc_\w+\.user" does not exist\)/,
+    )
+  } finally {
+    await c.close()
+  }
 })
 
 test.run()
