@@ -110,6 +110,36 @@ function checkTable(
   if (!cheap) checkLookups(map, store, coll, cat, report, lookups)
 }
 
+/** number / text / uuid, or undefined for types compared in other ways (dates, json, ...). */
+function typeFamily(type: string): string | undefined {
+  if (/uuid/i.test(type)) return 'uuid'
+  if (/int|serial|numeric|decimal|real|double|float/i.test(type)) return 'number'
+  if (/char|text|clob|string/i.test(type)) return 'text'
+  return undefined
+}
+
+/** A reference whose two columns hold different kinds of values: the walk compares the child
+ *  column with the parent's values, which PostgreSQL refuses (or which silently never match). */
+function checkReferenceTypes(map: Datamap, store: StoreDef, cats: Map<string, TableCatalog>, report: Report): void {
+  for (const r of map.references) {
+    if (r.from.store !== store.name || r.to.store !== store.name) continue
+    const from = cats.get(r.from.collection)
+    const to = cats.get(r.to.collection)
+    const fc = from && findColumn(from, store.kind, r.from.field)
+    const tc = to && findColumn(to, store.kind, r.to.field)
+    if (!fc || !tc) continue
+    const a = typeFamily(fc.type)
+    const b = typeFamily(tc.type)
+    if (a && b && a !== b)
+      report({
+        level: store.kind === 'postgres' ? 'error' : 'warning',
+        at: r.origin ?? store.origin,
+        key: `references[${map.references.indexOf(r)}]`,
+        message: `compares ${from.table}.${fc.name} (${fc.type}) with ${to.table}.${tc.name} (${tc.type}); ${store.kind === 'postgres' ? 'PostgreSQL refuses the comparison when the walk reaches it' : 'values of different types may never match'}`,
+      })
+  }
+}
+
 /** Checks every collection of one SQL store through an open driver. */
 export async function checkSqlStore(
   map: Datamap,
@@ -120,10 +150,13 @@ export async function checkSqlStore(
 ): Promise<{checked: string[]; lookups: LookupReport[]}> {
   const checked: string[] = []
   const lookups: LookupReport[] = []
+  const cats = new Map<string, TableCatalog>()
   for (const coll of store.collections) {
     const cat = await readTableCatalog(db, store.kind, coll.locator.table!, store.connection.schema)
     checkTable(map, store, coll, cat, report, cheap, lookups)
+    cats.set(coll.name, cat)
     checked.push(coll.name)
   }
+  checkReferenceTypes(map, store, cats, report)
   return {checked, lookups}
 }

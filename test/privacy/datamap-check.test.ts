@@ -21,7 +21,15 @@ let pgc: pg.Client
 let my: mysql.Connection
 let redis: Redis
 
-function mapText(o: {table?: string; email?: string; child?: string; helpdeskTable?: string; redisType?: string}) {
+function mapText(o: {
+  extraGl?: string
+  extraRef?: string
+  table?: string
+  email?: string
+  child?: string
+  helpdeskTable?: string
+  redisType?: string
+}) {
   return `version: 1
 stores:
   gl:
@@ -52,7 +60,7 @@ stores:
         fields:
           id: {category: meeting.metadata}
           user_id: {category: identity.user_id}
-  helpdesk:
+${o.extraGl ?? ''}  helpdesk:
     kind: mysql
     connection: {url: "mysql://root@127.0.0.1:3306/${tag}"}
     collections:
@@ -98,7 +106,7 @@ stores:
           record_id: {category: meeting.recording}
 references:
   - gl.shared.user_id -> gl.users.id
-`
+${o.extraRef ?? ''}`
 }
 
 function writeMap(home: string, text: string): string {
@@ -335,6 +343,36 @@ test('a store that cannot be reached: exit 3 after checking the others; dsar ope
   const open = await cli(home, ['dsar', 'open', '--type', 'access', '--subject', 'email=a@b.de', '--datamap', file])
   assert.is(open.exitCode, 0, open.stderr)
   assert.match(open.stderr, /warning: store 'helpdesk' \(mysql\) cannot be reached/)
+})
+
+test('a reference between a uuid and a bigint column is an error on PostgreSQL (the walk would fail on it)', async () => {
+  await pgc.query(`CREATE TABLE ${tag}.invites (id bigint PRIMARY KEY, user_ref uuid)`)
+  try {
+    const home = tempHome()
+    const text = mapText({
+      extraGl: `      invites:
+        table: invites
+        key: id
+        purpose: invitations
+        legal_basis: e
+        source: room owners
+        retention: {period: 30d, from: end of the invitation}
+        erasure: {strategy: delete}
+        fields:
+          user_ref: {category: identity.user_id}
+`,
+      extraRef: '  - gl.invites.user_ref -> gl.users.id\n',
+    })
+    const r = await cli(home, ['datamap', 'check', '--json', '--datamap', writeMap(home, text)])
+    assert.is(r.exitCode, 1, r.stdout + r.stderr)
+    const f = r.json.findings.find((x: {key: string}) => x.key === 'references[1]')
+    assert.ok(f, JSON.stringify(r.json.findings))
+    assert.is(f.level, 'error')
+    assert.match(f.message, /compares [\w.]+invites\.user_ref \(uuid\) with [\w.]+users\.id \(bigint\)/)
+    assert.ok(f.at.endsWith(`map.yaml:${lineOf(text, 'gl.invites.user_ref')}`), f.at)
+  } finally {
+    await pgc.query(`DROP TABLE ${tag}.invites`)
+  }
 })
 
 test('a datamap that does not parse: exit 2 with file:line:key', async () => {
