@@ -62,7 +62,7 @@ class Reader {
       return undefined
     }
     if (isScalar(node) && node.value === null) {
-      if (!required && !node.source) return undefined
+      if (!required) return undefined // an optional key written as null / ~ / nothing: not given
       this.nullValue(node, `${path}.${key}`)
     }
     if (!isScalar(node) || typeof node.value === 'object') this.fail(node, `${path}.${key}`, 'must be a text value')

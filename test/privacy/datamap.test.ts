@@ -109,6 +109,10 @@ test('~ and an empty value are not "missing"', () => {
   )
   fails(GOOD.replace('identifies: email', 'identifies: null'), /fields\.email\.identifies' is YAML's null/)
 })
+test('an optional key written as null is not given', () => {
+  const m = parseDatamap(GOOD.replace('source: the owner', 'source: the owner\n        legal_note: ~'), 'map.yaml', {})
+  assert.is(m.stores[0].collections[1].legalNote, undefined)
+})
 test('a name YAML would read as a number stays as written', () => {
   const m = parseDatamap(GOOD.replace('table: rooms', 'table: 007').replace('key: id', 'key: 1.10'), 'map.yaml', {})
   assert.is(m.stores[0].collections[1].locator.table, '007')
