@@ -375,6 +375,70 @@ test('a reference between a uuid and a bigint column is an error on PostgreSQL (
   }
 })
 
+test('an event in words that is really a column not listed under fields is an error', async () => {
+  await pgc.query(`ALTER TABLE ${tag}.users ADD COLUMN deactivated timestamptz`)
+  try {
+    const home = tempHome()
+    const text = mapText({}).replace('from: last_login_at}', 'from: deactivated}')
+    const r = await cli(home, ['datamap', 'check', '--json', '--datamap', writeMap(home, text)])
+    assert.is(r.exitCode, 1)
+    const f = r.json.findings.find((x: {level: string}) => x.level === 'error')
+    assert.is(f.key, 'stores.gl.collections.users.retention.from')
+    assert.match(
+      f.message,
+      /names column 'deactivated', which is not listed under fields, so retention cannot be checked/,
+    )
+  } finally {
+    await pgc.query(`ALTER TABLE ${tag}.users DROP COLUMN deactivated`)
+  }
+})
+
+test('logs: a missing directory is an error, no file yet is a warning; Redis: a field in no sampled value is a warning', async () => {
+  const home = tempHome()
+  const logs = (dir: string) => `  weblog:
+    kind: combined-log
+    collections:
+      access:
+        path: ${dir}/access.log*
+        purpose: delivery
+        legal_basis: f
+        source: the browser
+        retention: {period: 7d, from: time}
+        erasure: {strategy: truncate-ip}
+        fields:
+          ip: {category: network.ip, identifies: ip}
+`
+  const text = mapText({})
+    .replace('references:', `${logs(join(files, 'nginx'))}references:`)
+    .replace(
+      'moderator: {category: identity.name, identifies: display_name}',
+      'moderator: {category: identity.name, identifies: display_name}\n          moderatr_email: {category: contact.email}',
+    )
+  const r = await cli(home, ['datamap', 'check', '--json', '--datamap', writeMap(home, text)])
+  assert.is(r.exitCode, 1)
+  const f = (key: string) => r.json.findings.find((x: {key: string}) => x.key === key)
+  assert.is(f('stores.weblog.collections.access.path').level, 'error')
+  assert.match(f('stores.weblog.collections.access.path').message, /nginx, which does not exist/)
+  assert.is(f('stores.live.collections.meetings.fields.moderatr_email').level, 'warning')
+  mkdirSync(join(files, 'nginx'))
+  const again = await cli(home, ['datamap', 'check', '--json', '--datamap', join(home, 'map.yaml')])
+  assert.is(again.exitCode, 0, again.stdout)
+  assert.match(
+    again.json.findings.find((x: {key: string}) => x.key === 'stores.weblog.collections.access.path').message,
+    /matches no file in .*nginx yet/,
+  )
+})
+
+test('retention check on a table that does not exist: exit 2 naming the collection', async () => {
+  const home = tempHome()
+  const r = await cli(home, ['retention', 'check', '--datamap', writeMap(home, mapText({table: 'user'}))])
+  assert.is(r.exitCode, 2, r.stdout + r.stderr)
+  assert.match(
+    r.stderr,
+    /map\.yaml:\d+: 'stores\.gl\.collections\.users' does not match the postgres store \(relation "[\w.]+user" does not exist\)/,
+  )
+})
+
 test('a datamap that does not parse: exit 2 with file:line:key', async () => {
   const home = tempHome()
   const text = mapText({}).replace('erasure: {strategy: delete}', 'erasure: {strategy: null}')

@@ -158,16 +158,17 @@ export class SqlConnector implements Connector {
 
   async countOlderThan(coll: CollectionDef, field: string, before: Date): Promise<number> {
     const param = this.store.kind === 'sqlite' ? before.toISOString() : before
-    const rows = await this.run(() =>
-      this.db.query(`SELECT COUNT(*) AS n FROM ${this.table(coll)} WHERE ${this.db.ident(field)} < ?`, [param]),
+    const rows = await this.run(
+      () => this.db.query(`SELECT COUNT(*) AS n FROM ${this.table(coll)} WHERE ${this.db.ident(field)} < ?`, [param]),
+      coll,
     )
     return Number(rows[0]?.n ?? 0)
   }
 
   async findOlderThan(coll: CollectionDef, field: string, before: Date): Promise<FoundRecord[]> {
     const param = this.store.kind === 'sqlite' ? before.toISOString() : before
-    const select = `SELECT ${this.db.defaultKey && !coll.locator.key?.length ? `${this.db.defaultKey} AS ${KEY_COL}, ` : ''}* FROM ${this.table(coll)}`
-    const rows = await this.run(() => this.db.query(`${select} WHERE ${this.db.ident(field)} < ?`, [param]))
+    const select = this.selectList(coll)
+    const rows = await this.run(() => this.db.query(`${select} WHERE ${this.db.ident(field)} < ?`, [param]), coll)
     return rows.map((row) => {
       const key = this.keyOf(coll, row)
       delete row[KEY_COL]
