@@ -31,6 +31,9 @@ for (const name of profiles) {
       const datamap = join(profilesDir, name, 'datamap.yaml')
       const run = (args: string[]) => cli(home, args, kit.env)
       const subj = (prof.subject as string[]).flatMap((s) => ['--subject', s])
+      // The profile's datamap matches its seeded stores (warnings, e.g. missing indexes, allowed).
+      const check = await run(['datamap', 'check', '--datamap', datamap, '--json'])
+      assert.is(check.exitCode, 0, check.stdout + check.stderr)
 
       const acc = await run(['dsar', 'open', '--type', 'access', ...subj, '--datamap', datamap, '--json'])
       assert.is(acc.exitCode, 0, acc.stderr)
