@@ -6,7 +6,11 @@ import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import mysql from 'mysql2/promise'
 import pg from 'pg'
+import Database from 'better-sqlite3'
 import {randomBytes} from 'node:crypto'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {readTableCatalog} from '../../src/privacy/connectors/sql-catalog-columns.js'
 import {SqlConnector} from '../../src/privacy/connectors/sql-connector.js'
 import {openSqlDriver} from '../../src/privacy/connectors/sql-drivers.js'
@@ -149,6 +153,32 @@ test('MariaDB, case-sensitive (_bin) column with a plain index: exact and lower-
   const r = await explain('mysql', 'Anna@Example.org')
   assert.is(r.mode, 'exact-and-lower')
   assert.match(r.plan, /"key":"users_email"/)
+})
+
+test('SQLite: an index on lower(email) is read from the catalog and serves the lookup', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'confctl-dmc-sqlite-'))
+  const file = join(dir, 'app.db')
+  const db = new Database(file)
+  db.exec(`CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT);
+    CREATE INDEX users_lower_email ON users (lower(email)); CREATE INDEX users_name ON users (name COLLATE NOCASE DESC);`)
+  db.close()
+  const s: StoreDef = {...store('postgres'), kind: 'sqlite', connection: {path: file}}
+  const driver = await openSqlDriver(s)
+  try {
+    const cat = await readTableCatalog(driver, 'sqlite', 'users')
+    assert.equal(cat.indexes.map((i) => [i.name, i.parts]).sort(), [
+      ['users_lower_email', ['lower(email)']],
+      ['users_name', ['name']],
+    ])
+    const plan = planLookup(cat, 'email', true)
+    assert.equal(plan, {mode: 'lower-index', index: 'users_lower_email'})
+    const cond = lookupCondition(plan, driver.ident('email'), ['Anna@Example.org'])
+    const rows = await driver.query(`EXPLAIN QUERY PLAN SELECT * FROM users WHERE ${cond.sql}`, cond.params)
+    assert.match(JSON.stringify(rows), /USING INDEX users_lower_email/)
+  } finally {
+    await driver.close()
+    rmSync(dir, {recursive: true, force: true})
+  }
 })
 
 test('a table that does not exist is a datamap error naming the collection (exit 2), not a driver error', async () => {
