@@ -1,3 +1,4 @@
+// test-kind: e2e
 // `datamap check` and the cheap part `dsar open` runs, on a Greenlight-like schema in the
 // real PostgreSQL, a helpdesk in the real MariaDB, live data in the real Redis and recording
 // directories on disk. The issue's reproductions first: a missing table or a misspelt column

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // Minimal access exports on a Greenlight-like schema in the real PostgreSQL: the issue found
 // `password_digest`, `session_token` and `reset_digest` in the subject's ZIP (SELECT *), and
 // shared-access rows exporting other users' ids.

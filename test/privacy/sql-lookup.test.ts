@@ -1,3 +1,4 @@
+// test-kind: e2e
 // E-mail lookups that an index can serve, checked with EXPLAIN on the real PostgreSQL and
 // MariaDB (the issue: `lower(email) IN (...)` made Greenlight's (email) index useless, a
 // sequential scan per collection on 1 M users), and that the connector still finds what it
