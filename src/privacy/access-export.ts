@@ -122,7 +122,7 @@ function writeTree(dir: string, scope: RequestScope, hits: StoreHits[]): AccessR
             }
             const e = exportRecord(scope.map, kind, c.coll, r, found)
             return {
-              key: r.key,
+              key: e.key,
               via: r.via,
               data: e.data,
               ...(e.withheld.length ? {withheld: e.withheld} : {}),

@@ -11,6 +11,8 @@ import {IMPLICIT_FIELDS, type CollectionDef, type Datamap, type StoreKind} from 
 export const SECRET_NAME = /password|token|digest|secret/i
 
 export interface ExportedRecord {
+  /** The record's key, with the parts that name another person's record blanked. */
+  key: string
   data: Record<string, unknown>
   /** Declared fields left out because they name another person's record. */
   withheld: string[]
@@ -58,5 +60,19 @@ export function exportRecord(
     if (foreign) withheld.push(f)
     else data[f] = v
   }
-  return {data, withheld}
+  return {key: blankKey(coll, record, withheld), data, withheld}
+}
+
+/** A key names its record by values, which may be a withheld id (a membership row keyed by
+ *  (room_id, user_id), a Redis key with a {user_id} capture): those parts are blanked too. */
+function blankKey(coll: CollectionDef, record: FoundRecord, withheld: string[]): string {
+  if (withheld.length === 0) return record.key
+  const cols = coll.locator.key ?? []
+  if (cols.length && record.key.startsWith('[')) {
+    const parts = JSON.parse(record.key) as unknown[]
+    return JSON.stringify(parts.map((p, i) => (withheld.includes(cols[i]) ? null : p)))
+  }
+  let key = record.key
+  for (const f of withheld) key = key.split(String(record.data[f])).join(`{${f}}`)
+  return key
 }

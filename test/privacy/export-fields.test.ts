@@ -58,7 +58,19 @@ stores:
         fields:
           user_id: {category: identity.user_id}
           room_id: {category: meeting.id}
+      members:
+        table: members
+        key: [room_id, user_id]
+        purpose: room membership
+        legal_basis: e
+        source: room owners
+        retention: {period: 1y, from: end of the room}
+        erasure: {strategy: delete}
+        fields:
+          role: {category: meeting.role}
 references:
+  - gl.members.room_id -> gl.rooms.id
+  - gl.members.user_id -> gl.users.id
   - gl.rooms.user_id -> gl.users.id
   - gl.shared.user_id -> gl.users.id
   - gl.shared.room_id -> gl.rooms.id
@@ -77,7 +89,9 @@ test.before(async () => {
     INSERT INTO ${tag}.rooms VALUES (10, 1, 'Anna''s room', '1234'), (20, 2, 'Bob''s room', '5678');
     -- Bob may use Anna's room (found through the room: Bob's id must not be exported);
     -- Anna may use Bob's room (found through Anna: her id is hers, Bob's room id is not).
-    INSERT INTO ${tag}.shared_accesses VALUES (100, 2, 10), (101, 1, 20);`)
+    INSERT INTO ${tag}.shared_accesses VALUES (100, 2, 10), (101, 1, 20);
+    CREATE TABLE ${tag}.members (room_id int, user_id int, role text, PRIMARY KEY (room_id, user_id));
+    INSERT INTO ${tag}.members VALUES (10, 1, 'owner'), (10, 2, 'guest');`)
 })
 
 test.after(async () => {
@@ -126,6 +140,16 @@ test('the export holds declared fields and keys only, no secrets, no other peopl
   // Anna's share of Bob's room: her id is hers, Bob's room id is withheld.
   assert.equal(shared['[101]'].data, {id: 101, user_id: 1})
   assert.equal(shared['[101]'].withheld, ['room_id'])
+  // A membership keyed by (room_id, user_id): Bob's id is blanked in the key too.
+  assert.equal(
+    coll('members')
+      .map((x) => [x.key, x.data, x.withheld])
+      .sort(),
+    [
+      ['[10,1]', {room_id: 10, user_id: 1, role: 'owner'}, undefined],
+      ['[10,null]', {room_id: 10, role: 'guest'}, ['user_id']],
+    ],
+  )
   assert.not.ok(text.includes('"bob'), 'nothing of Bob')
   assert.match(
     readFileSync(join(out, 'summary.txt'), 'utf8'),
