@@ -19,6 +19,18 @@ export interface NodeInfo {
   /** Things the operator must know, e.g. the admin API served over plain HTTP off loopback
    *  (--insecure-admin). Absent from nodes older than this field. */
   warnings?: string[]
+  /** Fleet coordination through Redis (--redis); absent on a node that runs alone. */
+  coordination?: NodeCoordinationInfo
+}
+
+export interface NodeCoordinationInfo {
+  /** 'degraded': Redis is unreachable; the node serves its rooms and places new ones on itself. */
+  status: 'ok' | 'degraded'
+  /** The Redis URL without its password. */
+  redis: string
+  prefix: string
+  placement: string
+  redirectMode: 'relay' | '307'
 }
 
 export interface RoomSummary {
@@ -180,4 +192,7 @@ export interface KickResponse {
 export interface HealthResponse {
   status: 'ok' | 'draining' | 'degraded'
   reasons?: string[]
+  /** Present on a node in a coordinated fleet. 'degraded' (Redis unreachable) does not make the
+   *  status degraded: the node still takes sessions, only placement is local. */
+  coordination?: 'ok' | 'degraded'
 }

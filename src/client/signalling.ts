@@ -59,7 +59,15 @@ export async function postOffer(
   offerSdp: string,
   timeoutMs = DEFAULT_HTTP_TIMEOUT_MS,
 ): Promise<SignalledSession> {
-  const res = await send(url, 'POST', token, timeoutMs, offerSdp)
+  let res = await send(url, 'POST', token, timeoutMs, offerSdp)
+  // A fleet node in --redirect-mode 307 sends the offer to the room's node (RFC 9725 §4.5).
+  // HTTP clients drop Authorization on a redirect to another origin, so the token is sent
+  // again here, explicitly, once: a second redirect is an error, not a loop.
+  const redirect = res.headers.location
+  if ((res.status === 307 || res.status === 308) && typeof redirect === 'string') {
+    url = new URL(redirect, url).toString()
+    res = await send(url, 'POST', token, timeoutMs, offerSdp)
+  }
   const location = res.headers.location
   if (res.status !== 201 || typeof location !== 'string' || !res.text.trim()) {
     const got =

@@ -39,7 +39,7 @@ export interface VerifierOptions {
 }
 
 export class JoinTokenVerifier {
-  private readonly keys: Map<string, JoinKey>
+  private keys: Map<string, JoinKey>
   private readonly skew: number
   private readonly maxLifetime: number
 
@@ -47,6 +47,11 @@ export class JoinTokenVerifier {
     this.keys = new Map(opts.keys.map((k) => [k.kid, k]))
     this.skew = opts.skewSeconds ?? CLOCK_SKEW_SECONDS
     this.maxLifetime = opts.maxLifetimeSeconds ?? MAX_TOKEN_LIFETIME_SECONDS
+  }
+
+  /** Replaces the accepted keys (a fleet key rotation, read while the node runs). */
+  setKeys(keys: JoinKey[]): void {
+    this.keys = new Map(keys.map((k) => [k.kid, k]))
   }
 
   async verify(token: string, now = Date.now()): Promise<JoinClaims> {

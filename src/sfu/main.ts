@@ -20,6 +20,10 @@ import {ConfigError, parseNodeArgs, type NodeConfig} from './node-config.js'
 import {NodeLoad} from './node-load.js'
 import {loadNodeSecrets, loadOrCreateNodeId} from './node-secrets.js'
 import {loadJoinKeys} from './join-keys.js'
+import {NodeCoordination} from './coordination.js'
+import {formatPlacementPolicy} from '../coord/placement-policy.js'
+import type {FleetRouting} from './http/fleet-routing.js'
+import {ForwardedRate} from './forwarded-rate.js'
 import {JoinTokenVerifier} from './join-token-verifier.js'
 import {TokenRevocations} from './token-revocations.js'
 import {RoomRegistry} from './room-registry.js'
@@ -77,9 +81,26 @@ export async function startNode(config: NodeConfig) {
   const budget = new SessionBudget({maxSessions: config.maxSessions, maxSessionsPerIp: config.maxSessionsPerIp})
   const load = new NodeLoad()
   const qoe = new QoeRecorder(sessions.db, registry, config.qoeIntervalSeconds, config.qoeRetentionSeconds)
-  const joinKeys = loadJoinKeys(config.dir, secrets.joinSecret)
+  let joinKeys = loadJoinKeys(config.dir, secrets.joinSecret)
   const revocations = new TokenRevocations(sessions.db)
   const tokens = new JoinTokenVerifier({keys: joinKeys.all, nodeId: id, revocations})
+  const coordinated = config.coordination
+  // A fleet key rotation (`confctl fleet rotate-key`) rewrites the key files: they are re-read
+  // at most once a second (four small files), which also drops a previous key once its
+  // overlap window has passed. A file that became unreadable keeps the keys in use.
+  let keysReadAt = Date.now()
+  const currentKeys = () => {
+    const now = Date.now()
+    if (!coordinated || now - keysReadAt < 1000) return joinKeys
+    keysReadAt = now
+    try {
+      joinKeys = loadJoinKeys(config.dir, secrets.joinSecret, now)
+      tokens.setKeys(joinKeys.all)
+    } catch (err) {
+      process.stdout.write(`confctl-node: WARNING: join key files not re-read: ${(err as Error).message}\n`)
+    }
+    return joinKeys
+  }
   const startedAt = new Date()
   const version = nodeVersion()
   let publicUrl = ''
@@ -96,23 +117,96 @@ export async function startNode(config: NodeConfig) {
     load: load.snapshot(),
     counts: registry.counts(),
     warnings,
+    ...(coordination && coordinated
+      ? {
+          coordination: {
+            status: coordination.status,
+            redis: coordination.where,
+            prefix: coordinated.prefix,
+            placement: formatPlacementPolicy(coordinated.placement),
+            redirectMode: coordinated.redirectMode,
+          },
+        }
+      : {}),
   })
+
+  const forwarded = new ForwardedRate(registry)
+  const coordination = coordinated
+    ? new NodeCoordination({
+        redisUrl: coordinated.redisUrl,
+        prefix: coordinated.prefix,
+        policy: coordinated.placement,
+        ttlMs: coordinated.ttlMs,
+        describe: () => {
+          const counts = registry.counts()
+          return {
+            id,
+            name: config.name,
+            publicUrl,
+            relayUrl: coordinated.relayUrl ?? publicUrl,
+            version,
+            state: registry.draining ? 'draining' : 'up',
+            startedAt: startedAt.getTime(),
+            load: {
+              cpuPercent: load.cpuPercent,
+              rooms: counts.rooms,
+              participants: counts.participants,
+              packetsPerSecond: forwarded.perSecond(),
+            },
+          }
+        },
+        hostedRooms: () => registry.list().map((r) => ({room: r.name, createdAt: r.createdAt.getTime()})),
+        onRoomLost: (name) => {
+          const room = registry.get(name)
+          if (room) void registry.closeRoom(room, 'room-moved')
+        },
+        log: (line) => process.stdout.write(`confctl-node: ${line}\n`),
+      })
+    : undefined
+  if (coordination) registry.onRoomGone((room) => void coordination.releaseRoom(room))
+  const fleet: FleetRouting | undefined =
+    coordination && coordinated
+      ? {
+          selfId: id,
+          placeRoom: (room) => coordination.placeRoom(room),
+          routeOf: (room) => coordination.routeOf(room),
+          fleetKeys: () => currentKeys().all.filter((k) => k.scope === 'fleet'),
+          relayKey: () => currentKeys().fleet,
+          redirectMode: coordinated.redirectMode,
+        }
+      : undefined
 
   const publicHandler = createPublicHandler({
     registry,
-    tokens,
+    tokens: {
+      verify: (token) => {
+        currentKeys()
+        return tokens.verify(token)
+      },
+    },
     peer: {rtcPorts: config.rtcPorts, announceIp: config.announceIp, codecs: config.codecs},
     budget,
     connectTimeoutMs: config.connectTimeoutSeconds * 1000,
     iceServers: config.iceServers,
+    ...(fleet ? {fleet} : {}),
   })
   const adminHandler = createAdminHandler({
     registry,
     adminToken: secrets.adminToken,
-    tokens: {signingKey: joinKeys.signing, nodeId: id, revocations},
+    tokens: {
+      signingKey: joinKeys.signing,
+      nodeId: id,
+      revocations,
+      // Coordinated: tokens valid on every node, since any node may take (and relay) the request.
+      ...(coordinated ? {fleetKey: () => currentKeys().fleet} : {}),
+    },
     nodeInfo,
     qoe,
-    health: () => nodeHealth(registry, budget),
+    health: () => ({
+      ...nodeHealth(registry, budget),
+      ...(coordination ? {coordination: coordination.status} : {}),
+    }),
+    onDrainChange: () => void coordination?.beat(),
     sessionCounters: () => ({ended: registry.ended, refused: budget.refusals}),
   })
   const publicServer = createServer(serverOptions(limits), (req, res) => {
@@ -147,6 +241,8 @@ export async function startNode(config: NodeConfig) {
     rtcPorts: config.rtcPorts,
     startedAt: startedAt.toISOString(),
   }
+  // Registered once the public URL is known; resolves even when Redis is away (degraded).
+  await coordination?.start()
   const statePath = join(config.dir, 'state.json')
   writeFileSync(statePath + '.tmp', JSON.stringify(state, null, 2) + '\n')
   renameSync(statePath + '.tmp', statePath) // readers never see a half-written file
@@ -154,6 +250,8 @@ export async function startNode(config: NodeConfig) {
   let stopping: Promise<void> | undefined
   const stop = () =>
     (stopping ??= (async () => {
+      // Leave the fleet first: new rooms go elsewhere while this node closes its own.
+      await coordination?.stop()
       publicServer.close()
       adminServer.close()
       await registry.closeAll()

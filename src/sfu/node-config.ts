@@ -4,6 +4,29 @@ import {adminExposureProblem} from '../api/admin-exposure.js'
 import {IceServerError, parseIceServer, type IceServer} from '../api/ice-servers.js'
 import {ALL_CODECS, parseCodecList, type CodecName} from '../api/codec-names.js'
 import * as units from '../units.js'
+import {redisUrlProblem} from '../coord/fleet-view.js'
+import {DEFAULT_PREFIX, DEFAULT_TTL_MS, prefixProblem} from '../coord/keys.js'
+import {
+  DEFAULT_PLACEMENT,
+  parsePlacementPolicy,
+  PlacementPolicyError,
+  type PlacementPolicy,
+} from '../coord/placement-policy.js'
+
+/** How a node answers a request for a room another node hosts (docs/fleet.md). */
+export type RedirectMode = 'relay' | '307'
+
+/** --redis and friends: the node registers in Redis and rooms are placed across the fleet. */
+export interface CoordinationConfig {
+  redisUrl: string
+  prefix: string
+  placement: PlacementPolicy
+  redirectMode: RedirectMode
+  /** URL other nodes relay signalling to (default: the public URL). */
+  relayUrl?: string
+  /** Milliseconds a registration and a room claim live without a heartbeat. */
+  ttlMs: number
+}
 
 export interface NodeConfig {
   dir: string
@@ -41,6 +64,8 @@ export interface NodeConfig {
   iceServers: IceServer[]
   /** --codecs: the codecs publishers may send (default all: opus, VP8, VP9, H264, AV1). */
   codecs: CodecName[]
+  /** Fleet coordination through Redis; absent without --redis. */
+  coordination?: CoordinationConfig
 }
 
 export class ConfigError extends Error {}
@@ -109,6 +134,12 @@ export function parseNodeArgs(argv: string[]): NodeConfig {
     '--qoe-retention',
     '--admin-tls-cert',
     '--admin-tls-key',
+    '--redis',
+    '--redis-prefix',
+    '--placement',
+    '--redirect-mode',
+    '--relay-url',
+    '--coordination-ttl',
     ...BOOLEAN_OPTIONS,
   ]
   for (const key of values.keys()) if (!known.includes(key)) throw new ConfigError(`unknown option ${key}`)
@@ -145,6 +176,7 @@ export function parseNodeArgs(argv: string[]): NodeConfig {
     insecureAdmin: values.has('--insecure-admin'),
     iceServers,
     codecs: parseCodecsOption(values.get('--codecs')),
+    coordination: parseCoordination(values),
   }
   const exposureProblem = adminExposureProblem(config)
   if (exposureProblem) throw new ConfigError(exposureProblem)
@@ -167,4 +199,41 @@ function parseCodecsOption(value: string | undefined): CodecName[] {
   } catch (err) {
     throw new ConfigError((err as Error).message)
   }
+}
+
+const COORDINATION_ONLY = ['--redis-prefix', '--placement', '--redirect-mode', '--relay-url', '--coordination-ttl']
+
+function parseCoordination(values: Map<string, string>): CoordinationConfig | undefined {
+  const redisUrl = values.get('--redis')
+  if (redisUrl === undefined) {
+    const stray = COORDINATION_ONLY.find((k) => values.has(k))
+    if (stray) throw new ConfigError(`${stray} needs --redis (the fleet's coordination)`)
+    return undefined
+  }
+  const urlProblem = redisUrlProblem(redisUrl)
+  if (urlProblem) throw new ConfigError(`--redis: ${urlProblem}`)
+  const prefix = values.get('--redis-prefix') ?? DEFAULT_PREFIX
+  const badPrefix = prefixProblem(prefix)
+  if (badPrefix) throw new ConfigError(`--redis-prefix: ${badPrefix}`)
+  let placement = DEFAULT_PLACEMENT
+  try {
+    if (values.has('--placement')) placement = parsePlacementPolicy(values.get('--placement')!)
+  } catch (err) {
+    if (err instanceof PlacementPolicyError) throw new ConfigError(err.message)
+    throw err
+  }
+  const mode = values.get('--redirect-mode') ?? 'relay'
+  if (mode !== 'relay' && mode !== '307') throw new ConfigError(`--redirect-mode must be relay or 307, not '${mode}'`)
+  const relayUrl = values.get('--relay-url')
+  if (relayUrl !== undefined && !/^https?:\/\/[^/]+\/?$/.test(relayUrl))
+    throw new ConfigError(
+      `--relay-url must be an http(s) URL of the node's public port without a path, not '${relayUrl}'`,
+    )
+  // At least three heartbeats: one late beat must not make the node look dead.
+  const ttlMs = values.has('--coordination-ttl')
+    ? shared(() =>
+        units.parseDurationMs(values.get('--coordination-ttl')!, '--coordination-ttl', {minMs: 3000, maxMs: 60_000}),
+      )
+    : DEFAULT_TTL_MS
+  return {redisUrl, prefix, placement, redirectMode: mode, relayUrl: relayUrl?.replace(/\/$/, ''), ttlMs}
 }

@@ -30,6 +30,7 @@ export type EndReason =
   | 'publisher-gone' // a subscriber whose publisher left
   | 'rejected' // negotiation failed; the session was never admitted
   | 'node-stopping'
+  | 'room-moved' // another node of the fleet won the room in a split brain (coordination.ts)
 
 export interface ParticipantOptions {
   /** Milliseconds a session may take to connect before it is closed (default 30 000). */

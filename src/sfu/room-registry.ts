@@ -68,6 +68,7 @@ export class RoomRegistry {
   readonly ended = new Map<EndReason, number>()
   draining = false
   private readonly ticker: NodeJS.Timeout
+  private readonly goneListeners: Array<(room: string) => void> = []
 
   constructor(
     private readonly sessions: SessionStore,
@@ -75,6 +76,17 @@ export class RoomRegistry {
   ) {
     this.ticker = setInterval(() => this.tick(), 1000)
     this.ticker.unref()
+  }
+
+  /** Called with a room's name once it has ended here (last session left, or closed). */
+  onRoomGone(listener: (room: string) => void): void {
+    this.goneListeners.push(listener)
+  }
+
+  private gone(room: Room): void {
+    if (this.rooms.get(room.name) !== room) return
+    this.rooms.delete(room.name)
+    for (const listener of this.goneListeners) listener(room.name)
   }
 
   get(name: string): Room | undefined {
@@ -147,7 +159,7 @@ export class RoomRegistry {
     this.ended.set(reason, (this.ended.get(reason) ?? 0) + 1)
     // The session id and room only: identities and addresses are personal data (see the store).
     this.log(`session ${p.id} (${p.role}) in room ${room.name} ended: ${reason}`)
-    if (room.size === 0 && this.rooms.get(room.name) === room) this.rooms.delete(room.name)
+    if (room.size === 0) this.gone(room)
   }
 
   /** Finds a participant by session id, or all sessions of an identity. */
@@ -160,7 +172,7 @@ export class RoomRegistry {
   async closeRoom(room: Room, reason: EndReason = 'kicked'): Promise<number> {
     const all = room.participants()
     await Promise.all(all.map((p) => p.close(reason)))
-    this.rooms.delete(room.name)
+    this.gone(room)
     return all.length
   }
 

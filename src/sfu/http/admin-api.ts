@@ -18,6 +18,8 @@ export interface AdminApiDeps {
   qoe: QoeRecorder
   health: () => HealthResponse
   sessionCounters: () => SessionCounters
+  /** After drain/undrain: a coordinated node tells the fleet at once instead of at its next heartbeat. */
+  onDrainChange?: () => void
 }
 
 export function createAdminHandler(deps: AdminApiDeps) {
@@ -52,6 +54,7 @@ async function route(deps: AdminApiDeps, req: IncomingMessage, res: ServerRespon
   if (key === 'GET /v1/rooms') return sendJson(res, 200, {rooms: deps.registry.list().map((r) => r.summary())})
   if (key === 'POST /v1/drain' || key === 'POST /v1/undrain') {
     deps.registry.draining = key === 'POST /v1/drain'
+    deps.onDrainChange?.()
     return sendJson(res, 200, {draining: deps.registry.draining})
   }
   if (key === 'GET /v1/qoe/samples') return sendJson(res, 200, {samples: qoeSamples(deps, url.searchParams)})

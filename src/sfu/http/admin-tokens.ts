@@ -7,6 +7,7 @@ import type {IncomingMessage} from 'node:http'
 import type {RevocationRequest, TokenGrants, TokenRequest, TokenResponse, TokenRevocation} from '../../api/node-api.js'
 import {
   DEFAULT_GRANTS,
+  FLEET_AUDIENCE,
   MAX_SESSIONS_GRANT,
   MAX_TOKEN_LIFETIME_SECONDS,
   signJoinToken,
@@ -20,6 +21,8 @@ export interface AdminTokenDeps {
   signingKey: JoinKey
   /** iss and aud of issued tokens. */
   nodeId: string
+  /** In a coordinated fleet, the fleet key: tokens it signs (iss/aud confctl-fleet) are valid on every node. */
+  fleetKey?: () => JoinKey | undefined
   revocations: TokenRevocations
 }
 
@@ -78,14 +81,15 @@ export async function issueToken(deps: AdminTokenDeps, req: IncomingMessage): Pr
   if (!Number.isInteger(ttl) || (ttl as number) <= 0 || (ttl as number) > MAX_TOKEN_LIFETIME_SECONDS) {
     throw bad(`'ttlSeconds' must be a whole number from 1 to ${MAX_TOKEN_LIFETIME_SECONDS}`)
   }
-  const signed = await signJoinToken(deps.signingKey, {
+  const fleetKey = deps.fleetKey?.()
+  const signed = await signJoinToken(fleetKey ?? deps.signingKey, {
     room: body.room,
     sub: body.identity,
     name: body.name || body.identity,
     ttlSeconds: ttl as number,
     grants: grantsOfRequest(body.grants),
-    issuer: deps.nodeId,
-    audience: deps.nodeId,
+    issuer: fleetKey ? FLEET_AUDIENCE : deps.nodeId,
+    audience: fleetKey ? FLEET_AUDIENCE : deps.nodeId,
   })
   return {
     token: signed.token,

@@ -14,7 +14,8 @@ import type {Identity} from '../participant.js'
 import {DrainingError, SessionClosedError, type RoomRegistry} from '../room-registry.js'
 import {BudgetError, type SessionBudget} from '../session-budget.js'
 import {admitPublisher, admitSubscriber, GrantError, type AdmissionDeps} from '../session-admission.js'
-import {HttpError, answeringErrors, bearerToken, clientIp, matchPath, readBody, requireContentType} from './http-kit.js'
+import {HttpError, answeringErrors, bearerToken, matchPath, readBody, requireContentType} from './http-kit.js'
+import {requestIp, routeToOwner, type FleetRouting} from './fleet-routing.js'
 import {trackIceSession} from '../ice-session.js'
 import {iceServerLinks, type IceServer} from '../../api/ice-servers.js'
 import type {Participant} from '../participant.js'
@@ -34,6 +35,8 @@ export interface PublicApiDeps {
   connectTimeoutMs: number
   /** STUN/TURN servers announced to clients (Link headers, RFC 9725 §4.6). */
   iceServers?: IceServer[]
+  /** In a coordinated fleet (--redis): placement, and relaying to the room's owner (fleet-routing.ts). */
+  fleet?: FleetRouting
 }
 
 export function createPublicHandler(deps: PublicApiDeps) {
@@ -51,16 +54,16 @@ async function route(deps: PublicApiDeps, req: IncomingMessage, res: ServerRespo
     kind = 'session'
   if (!m || !kind) throw new HttpError(404, 'not_found', `no such endpoint: ${method} ${path}`)
   if (method === 'OPTIONS') return answerOptions(res, kind, iceServerLinks(deps.iceServers ?? []))
+  requireMethod(req, kind, kind === 'endpoint' ? ['POST'] : ['PATCH', 'DELETE'])
+  const room = m.room!
+  const newPublisher = kind === 'endpoint' && m.publisher === undefined
+  if (deps.fleet && (await routeToOwner(deps.fleet, req, res, room, newPublisher, () => authenticate(deps, req, room))))
+    return
   if (kind === 'endpoint') {
-    requireMethod(req, kind, ['POST'])
-    return m.publisher === undefined
-      ? publish(deps, req, res, m.room!)
-      : subscribe(deps, req, res, m.room!, m.publisher)
+    return m.publisher === undefined ? publish(deps, req, res, room) : subscribe(deps, req, res, room, m.publisher)
   }
-  if (requireMethod(req, kind, ['PATCH', 'DELETE']) === 'PATCH') {
-    return patchSession(req, res, await ownSession(deps, req, m.room!, m.id!))
-  }
-  return leave(deps, req, res, m.room!, m.id!)
+  if (method === 'PATCH') return patchSession(req, res, await ownSession(deps, req, room, m.id!))
+  return leave(deps, req, res, room, m.id!)
 }
 
 async function authenticate(deps: PublicApiDeps, req: IncomingMessage, room: string): Promise<JoinClaims> {
@@ -92,7 +95,7 @@ function identityOf(claims: JoinClaims, req: IncomingMessage, room: string): Ide
     room,
     identity: claims.sub,
     name: claims.name,
-    remoteIp: clientIp(req),
+    remoteIp: requestIp(req),
     userAgent: String(req.headers['user-agent'] ?? ''),
   }
 }
