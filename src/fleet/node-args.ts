@@ -28,7 +28,19 @@ export type NodeLaunch = Pick<
   | 'accessLogMaxAge'
   | 'iceServers'
   | 'codecs'
-> & {dir: string}
+> & {dir: string} & CoordinationLaunch
+
+/** A node in a coordinated fleet (docs/fleet.md): fleet.yaml `coordination`, or `node up --redis`. */
+export interface CoordinationLaunch {
+  /** redis://host:port/db; without it the node runs alone and the other fields are ignored. */
+  redis?: string
+  redisPrefix?: string
+  /** least-participants (default), least-cpu or stay-here-below:N. */
+  placement?: string
+  redirectMode?: 'relay' | '307'
+  /** URL other nodes relay to, when it differs from the public URL. */
+  relayUrl?: string
+}
 
 export function nodeArgs(n: NodeLaunch): string[] {
   return [
@@ -60,5 +72,18 @@ export function nodeArgs(n: NodeLaunch): string[] {
     ...(n.accessLogMaxAge ? ['--access-log-max-age', n.accessLogMaxAge] : []),
     ...(n.iceServers ?? []).flatMap((server) => ['--ice-server', server]),
     ...(n.codecs ? ['--codecs', n.codecs] : []),
+    ...coordinationArgs(n),
+  ]
+}
+
+function coordinationArgs(n: CoordinationLaunch): string[] {
+  if (!n.redis) return []
+  return [
+    '--redis',
+    n.redis,
+    ...(n.redisPrefix ? ['--redis-prefix', n.redisPrefix] : []),
+    ...(n.placement ? ['--placement', n.placement] : []),
+    ...(n.redirectMode ? ['--redirect-mode', n.redirectMode] : []),
+    ...(n.relayUrl ? ['--relay-url', n.relayUrl] : []),
   ]
 }

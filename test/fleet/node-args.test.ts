@@ -74,4 +74,27 @@ test('bad values name the flag', () => {
   badInput(() => localEntryFromFlags({accessLogMaxAge: '0s'}, undefined), '--access-log-max-age')
 })
 
+test('coordination settings reach the node; without redis none are passed', () => {
+  const entry = localEntryFromFlags({name: 'edge'}, undefined, '/tmp/confctl-home')
+  const config = parseNodeArgs(
+    nodeArgs({
+      ...entry,
+      redis: 'redis://10.0.0.2:6379/3',
+      redisPrefix: 'uni:',
+      placement: 'least-cpu',
+      redirectMode: '307',
+    }),
+  )
+  assert.equal(
+    [
+      config.coordination?.redisUrl,
+      config.coordination?.prefix,
+      config.coordination?.placement,
+      config.coordination?.redirectMode,
+    ],
+    ['redis://10.0.0.2:6379/3', 'uni:', {kind: 'least-cpu'}, '307'],
+  )
+  assert.not.ok(nodeArgs({...entry, redisPrefix: 'uni:'}).includes('--redis-prefix'))
+})
+
 test.run()

@@ -79,4 +79,52 @@ test('answer fix: recvonly sections lose their SSRC lines, sendonly ones gain on
   assert.match(fixed, /a=ssrc-group:FID 2 3/)
 })
 
+test('coordination: --redis and its options, defaults, and each bad value named', () => {
+  assert.is(parseNodeArgs(['--dir', 'x']).coordination, undefined)
+  assert.equal(parseNodeArgs(['--dir', 'x', '--redis', 'redis://127.0.0.1:6379/2']).coordination, {
+    redisUrl: 'redis://127.0.0.1:6379/2',
+    prefix: 'confctl:',
+    placement: {kind: 'least-participants'},
+    redirectMode: 'relay',
+    relayUrl: undefined,
+    ttlMs: 5000,
+  })
+  const c = parseNodeArgs([
+    '--dir',
+    'x',
+    '--redis',
+    'rediss://h:1',
+    '--redis-prefix',
+    'uni:',
+    '--placement',
+    'stay-here-below:70',
+    '--redirect-mode',
+    '307',
+    '--relay-url',
+    'http://10.0.0.5:8080/',
+    '--coordination-ttl',
+    '10s',
+  ]).coordination
+  assert.equal(
+    [c?.prefix, c?.placement, c?.redirectMode, c?.relayUrl, c?.ttlMs],
+    ['uni:', {kind: 'stay-here-below', percent: 70}, '307', 'http://10.0.0.5:8080', 10_000],
+  )
+  const bad: Array<[string[], RegExp]> = [
+    [['--redis', 'localhost:6379'], /--redis: .*not a Redis URL/],
+    [['--redis', 'http://h:1'], /--redis: .*scheme must be redis/],
+    [['--redis', 'redis://h:1', '--redis-prefix', 'a b'], /--redis-prefix: .*'a b' is invalid/],
+    [['--redis', 'redis://h:1', '--placement', 'random'], /--placement must be .*'random'/],
+    [['--redis', 'redis://h:1', '--redirect-mode', '302'], /--redirect-mode must be relay or 307, not '302'/],
+    [['--redis', 'redis://h:1', '--relay-url', 'ftp://x'], /--relay-url must be an http\(s\) URL/],
+    [['--redis', 'redis://h:1', '--coordination-ttl', '1s'], /--coordination-ttl must be a duration/],
+    [['--placement', 'least-cpu'], /--placement needs --redis/],
+  ]
+  for (const [args, message] of bad)
+    assert.throws(
+      () => parseNodeArgs(['--dir', 'x', ...args]),
+      (e: Error) => e instanceof ConfigError && message.test(e.message),
+      args.join(' '),
+    )
+})
+
 test.run()
