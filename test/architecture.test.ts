@@ -77,7 +77,7 @@ test('a folder cycle and upward imports fail, each naming the rule it breaks', (
       'layering: api/node-api.ts -> qoe/x.ts (api/ imports nothing else from src/)',
       'layering: privacy/context.ts -> fleet/paths.ts (privacy/ may import only store, api, units.ts, errors.ts)',
       'layering: qoe/x.ts -> sfu/s.ts (qoe/ may import only api, units.ts, errors.ts)',
-      'layering: sfu/s.ts -> fleet/paths.ts (sfu/ may import only api, qoe, units.ts, errors.ts)',
+      'layering: sfu/s.ts -> fleet/paths.ts (sfu/ may import only api, qoe, coord, units.ts, errors.ts)',
       'layering: tui/view.tsx -> cli/text-table.ts (tui/ must not import sfu, cli, client, privacy, commands, hooks)',
     ])
   } finally {
