@@ -17,12 +17,14 @@ export type CoordinationStatus = 'ok' | 'degraded'
 export type RoomRoute = {here: true} | {here: false; owner: RegisteredNode}
 
 export interface NodeCoordinationOptions {
+  /** This node's id (node.id). */
+  selfId: string
   redisUrl: string
   prefix: string
   policy: PlacementPolicy
   ttlMs: number
   intervalMs?: number
-  /** The node's record as of now (heartbeatAt is filled in here). */
+  /** The node's record as of now (heartbeatAt is filled in here); called once per heartbeat. */
   describe: () => Omit<RegisteredNode, 'heartbeatAt'>
   /** The rooms this node hosts now, with their creation time (epoch ms). */
   hostedRooms: () => Array<{room: string; createdAt: number}>
@@ -76,17 +78,16 @@ export class NodeCoordination {
 
   /** Where a new publisher of `room` goes: the room's live owner, or a node chosen now. */
   async placeRoom(room: string): Promise<RoomRoute> {
-    const self = this.opts.describe()
     if (this.redis.status === 'ready') {
       try {
         const placed = await claimRoom(this.redis, this.opts.prefix, {
           room,
-          selfId: self.id,
+          selfId: this.opts.selfId,
           policy: this.opts.policy,
           ttlMs: this.opts.ttlMs,
         })
         if (placed.kind === 'none') return HERE // nobody is up: the registry says whether this node may
-        if (placed.node.id !== self.id) return {here: false, owner: placed.node}
+        if (placed.node.id !== this.opts.selfId) return {here: false, owner: placed.node}
         if (!this.claims.has(room)) this.claims.set(room, placed.claim.claimedAt)
         return HERE
       } catch (err) {
@@ -104,7 +105,7 @@ export class NodeCoordination {
     if (this.redis.status !== 'ready') return HERE
     try {
       const placed = await this.ownerOf(room)
-      return placed && placed.id !== this.opts.describe().id ? {here: false, owner: placed} : HERE
+      return placed && placed.id !== this.opts.selfId ? {here: false, owner: placed} : HERE
     } catch (err) {
       this.degrade(err as Error)
       return HERE
@@ -119,9 +120,7 @@ export class NodeCoordination {
   async releaseRoom(room: string): Promise<void> {
     this.claims.delete(room)
     if (this.redis.status !== 'ready') return
-    await releaseRoom(this.redis, this.opts.prefix, room, this.opts.describe().id).catch((err: Error) =>
-      this.degrade(err),
-    )
+    await releaseRoom(this.redis, this.opts.prefix, room, this.opts.selfId).catch((err: Error) => this.degrade(err))
   }
 
   /** One heartbeat now (also after a state change such as drain); never throws. */
@@ -131,10 +130,11 @@ export class NodeCoordination {
   }
 
   private async beatOnce(): Promise<void> {
-    if (this.redis.status !== 'ready') return
     const hosted: HostedRoom[] = this.opts
       .hostedRooms()
       .map(({room, createdAt}) => ({room, claimedAt: this.claims.get(room) ?? createdAt}))
+    this.forgetUnused(new Set(hosted.map((h) => h.room)))
+    if (this.redis.status !== 'ready') return
     try {
       const refreshes = await heartbeat(
         this.redis,
@@ -178,6 +178,13 @@ export class NodeCoordination {
       this.opts.log(`room ${r.room}: claim of node ${r.other}, no longer registered, taken over`)
   }
 
+  /** A room placed here whose first session never arrived: its claimedAt must not linger and
+   *  later make a new room of that name look older than it is (split brain). */
+  private forgetUnused(hosted: Set<string>): void {
+    const before = Date.now() - this.opts.ttlMs
+    for (const [room, claimedAt] of this.claims) if (!hosted.has(room) && claimedAt < before) this.claims.delete(room)
+  }
+
   /** Redis failed: one warning per outage, placement on this node until it answers again. */
   private degrade(err: Error): void {
     this.status_ = 'degraded'
@@ -194,7 +201,7 @@ export class NodeCoordination {
     clearInterval(this.timer)
     await this.beating
     if (this.redis.status === 'ready')
-      await deregister(this.redis, this.opts.prefix, this.opts.describe().id).catch(() => undefined)
+      await deregister(this.redis, this.opts.prefix, this.opts.selfId).catch(() => undefined)
     this.redis.disconnect()
   }
 }

@@ -133,6 +133,7 @@ export async function startNode(config: NodeConfig) {
   const forwarded = new ForwardedRate(registry)
   const coordination = coordinated
     ? new NodeCoordination({
+        selfId: id,
         redisUrl: coordinated.redisUrl,
         prefix: coordinated.prefix,
         policy: coordinated.placement,
