@@ -64,6 +64,10 @@ test('new rooms go to the least-loaded node; WHIP and WHEP through other nodes a
   assert.ok(servedBy(subA.pc, x), 'the relayed WHEP answer carries the owner’s candidate')
   assert.ok(await mediaFlows(subA), 'video decoded by the subscriber that went through another node')
   await until('the owner to register its 2 participants', async () => (await registered(x))?.load.participants === 2)
+  await until(
+    'the owner to register the packets it forwards',
+    async () => ((await registered(x))?.load.packetsPerSecond ?? 0) > 0,
+  )
 
   // lecture-b is asked for at the busy node itself: it goes to one of the empty ones.
   const pubB = await publishVia(x, 'lecture-b', 'carol')
