@@ -105,6 +105,14 @@ export async function startNode(config: NodeConfig) {
   const version = nodeVersion()
   let publicUrl = ''
   const warnings: string[] = [] // filled once the admin port is known
+  // Without the fleet key a coordinated node can neither relay nor issue tokens other nodes
+  // accept; it says so for as long as the key is missing (it is re-read while running).
+  const fleetKeyWarning = () =>
+    coordinated && !currentKeys().fleet
+      ? [
+          `the node coordinates through Redis but has no fleet key (${join(config.dir, 'fleet.secret')}): it cannot relay requests for rooms on other nodes, and the tokens it issues are valid on this node only`,
+        ]
+      : []
 
   const nodeInfo = (): NodeInfo => ({
     id,
@@ -116,7 +124,7 @@ export async function startNode(config: NodeConfig) {
     publicUrl,
     load: load.snapshot(),
     counts: registry.counts(),
-    warnings,
+    warnings: [...warnings, ...fleetKeyWarning()],
     ...(coordination && coordinated
       ? {
           coordination: {
@@ -263,7 +271,7 @@ export async function startNode(config: NodeConfig) {
       await accessLog.close()
       rmSync(statePath, {force: true})
     })())
-  return {state, registry, stop, warnings}
+  return {state, registry, stop, warnings: [...warnings, ...fleetKeyWarning()]}
 }
 
 async function main(): Promise<void> {

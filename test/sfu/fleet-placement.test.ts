@@ -14,11 +14,11 @@ import {joinKey} from '../../src/sfu/join-keys.js'
 import {signRelayToken} from '../../src/sfu/relay-token.js'
 import type {SyntheticPublisher} from '../../src/client/publisher.js'
 import type {SyntheticSubscription} from '../../src/client/subscriber.js'
-import type {HealthResponse} from '../../src/api/node-api.js'
+import type {HealthResponse, NodeInfo} from '../../src/api/node-api.js'
 import {dropPrefix, TEST_REDIS_URL, uniquePrefix} from '../helpers/coord-redis.js'
 import {newFleetKey, startFleet} from '../helpers/fleet-nodes.js'
-import {adminPost, mediaFlows, publishVia, roomsOn, servedBy, subscribeVia} from '../helpers/fleet-clients.js'
-import {tokenFor, type TestNode} from '../helpers/sfu-process.js'
+import {adminGet, adminPost, mediaFlows, publishVia, roomsOn, servedBy, subscribeVia} from '../helpers/fleet-clients.js'
+import {startTestNode, tokenFor, type TestNode} from '../helpers/sfu-process.js'
 import {until} from '../helpers/until.js'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
@@ -169,6 +169,43 @@ test('a relay token signed with a foreign fleet key, expired, or for another req
   })
   assert.is(res.status, 401)
   assert.is(((await res.json()) as {error: {code: string}}).error.code, 'bad_token')
+})
+
+test('a node without the fleet key warns, and answers 503 no_fleet_key instead of relaying', async () => {
+  const keyless = await startTestNode(
+    ['--name', 'keyless', '--redis', TEST_REDIS_URL, '--redis-prefix', prefix],
+    '46060-46069',
+  )
+  try {
+    const info = await adminGet<NodeInfo>(keyless, '/v1/node')
+    assert.ok(
+      info.warnings?.some((w) => w.includes('has no fleet key')),
+      JSON.stringify(info.warnings),
+    )
+    assert.match(keyless.output(), /WARNING: .*has no fleet key/)
+    const [n1] = nodes
+    const res = await fetch(`${keyless.state.publicUrl}/whip/lecture-a`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await tokenFor(n1!, 'lecture-a', 'frank')}`,
+        'content-type': 'application/sdp',
+      },
+      body: 'v=0\r\n',
+    })
+    assert.is(res.status, 401, 'a fleet token is unknown to a node without the key')
+    const own = await fetch(`${keyless.state.publicUrl}/whip/lecture-a`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await tokenFor(keyless, 'lecture-a', 'frank')}`,
+        'content-type': 'application/sdp',
+      },
+      body: 'v=0\r\n',
+    })
+    assert.is(own.status, 503)
+    assert.is(((await own.json()) as {error: {code: string}}).error.code, 'no_fleet_key')
+  } finally {
+    await keyless.stop()
+  }
 })
 
 test.run()
