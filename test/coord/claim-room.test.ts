@@ -1,3 +1,4 @@
+// test-kind: e2e
 // Room placement and node heartbeats against the machine's Redis (database 9, a prefix of
 // this test's own): the claim script's choice per policy, an existing owner kept, a dead
 // owner's room re-placed, draining nodes skipped, many concurrent claims with one winner,

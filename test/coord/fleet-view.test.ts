@@ -1,3 +1,4 @@
+// test-kind: e2e
 // The read API's failures: a bad URL is bad input (exit 2), an unreachable Redis is
 // UnreachableError (exit 3) naming it, within the bounded retry; never a hang.
 import {test} from 'uvu'

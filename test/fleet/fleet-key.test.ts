@@ -1,3 +1,4 @@
+// test-kind: unit
 // The fleet key files a node directory holds: installed, rotated with an overlap window, and
 // read back by the node's own loader (src/sfu/join-keys.ts), which accepts the previous key
 // only until the window ends.

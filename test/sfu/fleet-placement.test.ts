@@ -1,3 +1,4 @@
+// test-kind: e2e
 // Three real node processes in one fleet coordinated through the machine's Redis (database
 // 9, a prefix of this test's own), real libwebrtc clients: new rooms go to the least-loaded
 // node, WHIP and WHEP sent to a node that does not host the room are relayed to the owner

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // --redirect-mode 307 (RFC 9725 §4.5) for fleets whose nodes cannot reach each other: a node
 // that does not host the room answers 307 to the owner; the client must send its token again
 // (HTTP clients drop Authorization on a redirect to another origin). And a fleet key rotation

@@ -1,3 +1,4 @@
+// test-kind: unit
 // The X-Confctl-Relay token: accepted for the request it was signed for with a fleet key the
 // node holds (current or previous), refused otherwise with one sentence.
 import {test} from 'uvu'
