@@ -19,11 +19,8 @@ import {createPublicHandler} from './http/public-api.js'
 import {ConfigError, parseNodeArgs, type NodeConfig} from './node-config.js'
 import {NodeLoad} from './node-load.js'
 import {loadNodeSecrets, loadOrCreateNodeId} from './node-secrets.js'
-import {loadJoinKeys} from './join-keys.js'
-import {NodeCoordination} from './coordination.js'
-import {formatPlacementPolicy} from '../coord/placement-policy.js'
-import type {FleetRouting} from './http/fleet-routing.js'
-import {ForwardedRate} from './forwarded-rate.js'
+import {ReloadingJoinKeys} from './reloading-join-keys.js'
+import {fleetMembership} from './fleet-membership.js'
 import {JoinTokenVerifier} from './join-token-verifier.js'
 import {TokenRevocations} from './token-revocations.js'
 import {RoomRegistry} from './room-registry.js'
@@ -81,38 +78,31 @@ export async function startNode(config: NodeConfig) {
   const budget = new SessionBudget({maxSessions: config.maxSessions, maxSessionsPerIp: config.maxSessionsPerIp})
   const load = new NodeLoad()
   const qoe = new QoeRecorder(sessions.db, registry, config.qoeIntervalSeconds, config.qoeRetentionSeconds)
-  let joinKeys = loadJoinKeys(config.dir, secrets.joinSecret)
-  const revocations = new TokenRevocations(sessions.db)
-  const tokens = new JoinTokenVerifier({keys: joinKeys.all, nodeId: id, revocations})
+  const log = (line: string) => process.stdout.write(`confctl-node: ${line}\n`)
   const coordinated = config.coordination
-  // A fleet key rotation (`confctl fleet rotate-key`) rewrites the key files: they are re-read
-  // at most once a second (four small files), which also drops a previous key once its
-  // overlap window has passed. A file that became unreadable keeps the keys in use.
-  let keysReadAt = Date.now()
-  const currentKeys = () => {
-    const now = Date.now()
-    if (!coordinated || now - keysReadAt < 1000) return joinKeys
-    keysReadAt = now
-    try {
-      joinKeys = loadJoinKeys(config.dir, secrets.joinSecret, now)
-      tokens.setKeys(joinKeys.all)
-    } catch (err) {
-      process.stdout.write(`confctl-node: WARNING: join key files not re-read: ${(err as Error).message}\n`)
-    }
-    return joinKeys
-  }
+  const keys = new ReloadingJoinKeys(config.dir, secrets.joinSecret, coordinated !== undefined, log)
+  const revocations = new TokenRevocations(sessions.db)
+  const tokens = new JoinTokenVerifier({keys: keys.current().all, nodeId: id, revocations})
+  keys.onReload((k) => tokens.setKeys(k.all))
   const startedAt = new Date()
   const version = nodeVersion()
   let publicUrl = ''
   const warnings: string[] = [] // filled once the admin port is known
-  // Without the fleet key a coordinated node can neither relay nor issue tokens other nodes
-  // accept; it says so for as long as the key is missing (it is re-read while running).
-  const fleetKeyWarning = () =>
-    coordinated && !currentKeys().fleet
-      ? [
-          `the node coordinates through Redis but has no fleet key (${join(config.dir, 'fleet.secret')}): it cannot relay requests for rooms on other nodes, and the tokens it issues are valid on this node only`,
-        ]
-      : []
+  const membership = coordinated
+    ? fleetMembership({
+        config: coordinated,
+        id,
+        name: config.name,
+        version,
+        startedAt,
+        publicUrl: () => publicUrl,
+        registry,
+        load,
+        keys,
+        log,
+      })
+    : undefined
+  const coordination = membership?.coordination
 
   const nodeInfo = (): NodeInfo => ({
     id,
@@ -124,72 +114,15 @@ export async function startNode(config: NodeConfig) {
     publicUrl,
     load: load.snapshot(),
     counts: registry.counts(),
-    warnings: [...warnings, ...fleetKeyWarning()],
-    ...(coordination && coordinated
-      ? {
-          coordination: {
-            status: coordination.status,
-            redis: coordination.where,
-            prefix: coordinated.prefix,
-            placement: formatPlacementPolicy(coordinated.placement),
-            redirectMode: coordinated.redirectMode,
-          },
-        }
-      : {}),
+    warnings: [...warnings, ...keys.warnings()],
+    ...(membership ? {coordination: membership.info()} : {}),
   })
-
-  const forwarded = new ForwardedRate(registry)
-  const coordination = coordinated
-    ? new NodeCoordination({
-        selfId: id,
-        redisUrl: coordinated.redisUrl,
-        prefix: coordinated.prefix,
-        policy: coordinated.placement,
-        ttlMs: coordinated.ttlMs,
-        describe: () => {
-          const counts = registry.counts()
-          return {
-            id,
-            name: config.name,
-            publicUrl,
-            relayUrl: coordinated.relayUrl ?? publicUrl,
-            version,
-            state: registry.draining ? 'draining' : 'up',
-            startedAt: startedAt.getTime(),
-            load: {
-              cpuPercent: load.cpuPercent,
-              rooms: counts.rooms,
-              participants: counts.participants,
-              packetsPerSecond: forwarded.perSecond(),
-            },
-          }
-        },
-        hostedRooms: () => registry.list().map((r) => ({room: r.name, createdAt: r.createdAt.getTime()})),
-        onRoomLost: (name) => {
-          const room = registry.get(name)
-          if (room) void registry.closeRoom(room, 'room-moved')
-        },
-        log: (line) => process.stdout.write(`confctl-node: ${line}\n`),
-      })
-    : undefined
-  if (coordination) registry.onRoomGone((room) => void coordination.releaseRoom(room))
-  const fleet: FleetRouting | undefined =
-    coordination && coordinated
-      ? {
-          selfId: id,
-          placeRoom: (room) => coordination.placeRoom(room),
-          routeOf: (room) => coordination.routeOf(room),
-          fleetKeys: () => currentKeys().all.filter((k) => k.scope === 'fleet'),
-          relayKey: () => currentKeys().fleet,
-          redirectMode: coordinated.redirectMode,
-        }
-      : undefined
 
   const publicHandler = createPublicHandler({
     registry,
     tokens: {
       verify: (token) => {
-        currentKeys()
+        keys.current() // re-read after a rotation before the token is checked
         return tokens.verify(token)
       },
     },
@@ -197,17 +130,17 @@ export async function startNode(config: NodeConfig) {
     budget,
     connectTimeoutMs: config.connectTimeoutSeconds * 1000,
     iceServers: config.iceServers,
-    ...(fleet ? {fleet} : {}),
+    ...(membership ? {fleet: membership.routing} : {}),
   })
   const adminHandler = createAdminHandler({
     registry,
     adminToken: secrets.adminToken,
     tokens: {
-      signingKey: joinKeys.signing,
+      signingKey: keys.current().signing,
       nodeId: id,
       revocations,
       // Coordinated: tokens valid on every node, since any node may take (and relay) the request.
-      ...(coordinated ? {fleetKey: () => currentKeys().fleet} : {}),
+      ...(coordinated ? {fleetKey: () => keys.current().fleet} : {}),
     },
     nodeInfo,
     qoe,
@@ -271,7 +204,7 @@ export async function startNode(config: NodeConfig) {
       await accessLog.close()
       rmSync(statePath, {force: true})
     })())
-  return {state, registry, stop, warnings: [...warnings, ...fleetKeyWarning()]}
+  return {state, registry, stop, warnings: [...warnings, ...keys.warnings()]}
 }
 
 async function main(): Promise<void> {
