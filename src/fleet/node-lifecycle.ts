@@ -13,7 +13,7 @@ import {
   type StartedNode,
   type StartOptions,
   type StopResult,
-} from './local-supervisor.js'
+} from './node-launcher-local.js'
 import {LOCAL_DEFAULTS, localEntryFromFlags, type LocalNodeFlags} from './local-entry-from-flags.js'
 import {inventoryPath} from './paths.js'
 import {confctlHome} from '../store/home.js'

@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {DEFAULT_STOP_TIMEOUT_MS} from '../../fleet/local-supervisor.js'
+import {DEFAULT_STOP_TIMEOUT_MS} from '../../fleet/node-launcher-local.js'
 import {bringDownNode} from '../../fleet/node-lifecycle.js'
 import {durationFlag} from '../../cli/flags.js'
 

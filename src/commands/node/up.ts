@@ -3,7 +3,7 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {PassedOnExit} from '../../errors.js'
 import {bringUpLocalNode, runUpLocalNode} from '../../fleet/node-lifecycle.js'
 import {LOCAL_DEFAULTS} from '../../fleet/local-entry-from-flags.js'
-import {DEFAULT_START_TIMEOUT_MS, type StartedNode} from '../../fleet/local-supervisor.js'
+import {DEFAULT_START_TIMEOUT_MS, type StartedNode} from '../../fleet/node-launcher-local.js'
 import {formatPortRange} from '../../units.js'
 import {durationFlag, portFlag, portRangeFlag} from '../../cli/flags.js'
 

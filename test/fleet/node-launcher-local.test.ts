@@ -1,5 +1,5 @@
 // test-kind: e2e
-// The local supervisor against a fake node program (test/fleet/fixtures/fake-node.ts) that
+// The node launcher's normal mode against a fake node program (test/fleet/fixtures/fake-node.ts) that
 // can die, hang or ignore SIGTERM on demand.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
@@ -10,7 +10,7 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {BadInputError, UnreachableError} from '../../src/errors.js'
 import type {LocalNodeEntry} from '../../src/fleet/inventory.js'
-import {runLocalNodeForeground, startLocalNode, stopLocalNode} from '../../src/fleet/local-supervisor.js'
+import {runLocalNodeForeground, startLocalNode, stopLocalNode} from '../../src/fleet/node-launcher-local.js'
 import {readPidfile, runningPid} from '../../src/fleet/node-dir.js'
 import {nodeFiles} from '../../src/fleet/paths.js'
 
