@@ -5,7 +5,7 @@
 // candidate-pair availableOutgoingBitrate (the estimate) and outbound-rtp bytesSent over a
 // sliding 1 s window (what it really sends). Bounded: LIMIT_S per run.
 import {AdminClient} from '../src/fleet/admin-client.js'
-import {startThrowawayNode} from '../src/client/local-node.js'
+import {startThrowawayNode} from '../src/fleet/node-launcher-throwaway.js'
 import {waitForConnection} from '../src/client/peer-state.js'
 import {SyntheticPublisher} from '../src/client/publisher.js'
 import {releaseNativeObjects} from '../src/client/wrtc.js'
@@ -25,7 +25,7 @@ export interface RampUp {
 }
 
 export async function measureRampUp(script: string | undefined): Promise<RampUp> {
-  const node = await startThrowawayNode({script})
+  const node = await startThrowawayNode({script, name: `bench-${process.pid}`, handleSignals: true})
   const admin = new AdminClient({nodeName: node.name, adminUrl: node.adminUrl, token: node.adminToken})
   let pub: SyntheticPublisher | undefined
   try {

@@ -11,7 +11,7 @@ import {readFileSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {AdminClient} from '../src/fleet/admin-client.js'
-import {startThrowawayNode} from '../src/client/local-node.js'
+import {startThrowawayNode} from '../src/fleet/node-launcher-throwaway.js'
 import {SyntheticPublisher} from '../src/client/publisher.js'
 import {SyntheticSubscription} from '../src/client/subscriber.js'
 import {inboundStreams} from '../src/client/stats.js'
@@ -64,7 +64,7 @@ interface Row {
 }
 
 async function runK(k: number, build: string, script: string | undefined): Promise<Row> {
-  const node = await startThrowawayNode({script})
+  const node = await startThrowawayNode({script, name: `bench-${process.pid}`, handleSignals: true})
   const admin = new AdminClient({nodeName: node.name, adminUrl: node.adminUrl, token: node.adminToken})
   const room = `bench-${k}`
   const subs: SyntheticSubscription[] = []

@@ -5,7 +5,7 @@
 // opens — peer connections, node sessions, a throwaway node — is closed again, always.
 import {randomBytes} from 'node:crypto'
 import {evaluateStream, type StreamResult} from './evaluate.js'
-import {startThrowawayNode, type LocalNode, type LocalNodeOptions} from './local-node.js'
+import {startThrowawayNode, type ThrowawayNode, type ThrowawayOptions} from '../fleet/node-launcher-throwaway.js'
 import {adminClient, type SmokeTarget} from './node-target.js'
 import {waitForConnection} from './peer-state.js'
 import {SyntheticPublisher} from './publisher.js'
@@ -19,7 +19,8 @@ import {StatsSeries} from './stats-series.js'
 export interface SmokeOptions extends Partial<SmokeSettings> {
   /** The node to check; without one a throwaway local node is started and stopped. */
   target?: SmokeTarget
-  localNode?: LocalNodeOptions
+  /** For that throwaway node (default: named smoke-<pid>, stopped on Ctrl-C). */
+  localNode?: ThrowawayOptions
   /** Progress lines for a human (the CLI shows them on a TTY only). */
   onProgress?: (message: string) => void
 }
@@ -35,14 +36,16 @@ const KINDS: MediaKind[] = ['audio', 'video']
 export async function runSmoke(opts: SmokeOptions = {}): Promise<SmokeReport> {
   const settings = checkSmokeSettings(opts)
   const progress = opts.onProgress ?? (() => undefined)
-  let local: LocalNode | undefined
+  let local: ThrowawayNode | undefined
   // Everything opened so far, so the finally block can close it whatever failed.
   const publishers: (SyntheticPublisher & {label: string})[] = []
   const subscriptions: Subscription[] = []
   const series = new StatsSeries()
   try {
     if (!opts.target) progress('starting a throwaway local node')
-    const target = opts.target ?? (local = await startThrowawayNode(opts.localNode))
+    const target =
+      opts.target ??
+      (local = await startThrowawayNode({name: `smoke-${process.pid}`, handleSignals: true, ...opts.localNode}))
     const publicUrl = target.publicUrl.replace(/\/+$/, '')
     const room = `smoke-${randomBytes(4).toString('hex')}`
     const admin = adminClient(target.name, target.adminUrl, target.adminToken)

@@ -8,7 +8,7 @@ import {POLL_INTERVAL_BOUNDS, SnapshotPoller} from '../fleet/snapshot-poller.js'
 import {durationFlag} from '../cli/flags.js'
 import {clientTarget} from '../fleet/snapshot-targets.js'
 import {joinDemoRoom} from '../client/demo-room.js'
-import {startThrowawayNode, type LocalNode} from '../client/local-node.js'
+import {startThrowawayNode, type ThrowawayNode as LocalNode} from '../fleet/node-launcher-throwaway.js'
 
 export default class Demo extends BaseCommand {
   static override summary =
@@ -50,7 +50,7 @@ Without a terminal it prints one line per --interval (participants, bitrates) un
       if (!flags.json) process.stderr.write(`${text}\n`)
     }
     say('starting a local node ...')
-    const node = await startThrowawayNode({handleSignals: false, name: 'demo'})
+    const node = await startThrowawayNode({name: `demo-${process.pid}`})
     let room
     try {
       say(`node up: public ${node.publicUrl}, admin ${node.adminUrl}; joining ${flags.participants} participants ...`)

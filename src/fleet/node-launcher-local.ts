@@ -1,34 +1,47 @@
-// Starts and stops SFU nodes on this machine. A node runs as its own process (DESIGN.md),
-// either detached (outlives the `confctl node up` that started it; output appended to
-// <dir>/node.log; pid in <dir>/node.pid) or in the foreground (stdio inherited, signals
-// forwarded, its exit code returned). "Started" means state.json names the new pid and
-// /healthz answers, not merely "spawned", so a node that dies at startup is reported then,
-// with the end of its log.
-import {closeSync, existsSync, openSync, statSync} from 'node:fs'
-import {nodeArgs} from './node-args.js'
+// The node launcher's normal mode: a node of fleet.yaml in its own node directory
+// ($CONFCTL_HOME/nodes/<name>), for `confctl node up` / `node down`. Either detached
+// (outlives the `confctl node up` that started it; output appended to <dir>/node.log; pid
+// in <dir>/node.pid) or in the foreground (stdio inherited, signals forwarded, its exit
+// code returned). Spawning, readiness and startup errors are node-launcher.ts's.
+import {closeSync, openSync, statSync} from 'node:fs'
 import {mkdir} from 'node:fs/promises'
 import {join} from 'node:path'
-import {execa, type ResultPromise} from 'execa'
+import {BadInputError, UnavailableError} from '../errors.js'
+import type {HealthResponse} from './admin-client.js'
 import type {NodeStateFile} from '../api/node-api.js'
-import {BadInputError, UnavailableError, UnreachableError} from '../errors.js'
-import {AdminClient, type HealthResponse} from './admin-client.js'
 import {withFileLock} from './file-lock.js'
 import type {LocalNodeEntry} from './inventory.js'
 import {readLastLines} from './log-tail.js'
-import {clearStaleFiles, readAdminToken, readStateFile, removePidfile, runningPid, writePidfile} from './node-dir.js'
+import {nodeArgs} from './node-args.js'
+import {clearStaleFiles, readStateFile, removePidfile, runningPid, writePidfile} from './node-dir.js'
+import {
+  assertProgramExists,
+  DEFAULT_START_TIMEOUT_MS,
+  signalAndWait,
+  spawnNode,
+  startupError,
+  terminate,
+  waitUntilReady,
+  watchNode,
+  type ExitInfo,
+  type LaunchSpec,
+  type NodeOutput,
+  type NodeProcess,
+} from './node-launcher.js'
 import {nodeFiles, sfuEntryPath} from './paths.js'
 import {assertPortFree} from './port-check.js'
-import {isProcessAlive} from './process-check.js'
 
-export const DEFAULT_START_TIMEOUT_MS = 30_000
+export {DEFAULT_START_TIMEOUT_MS}
 export const DEFAULT_STOP_TIMEOUT_MS = 10_000
-const LOG_LINES_IN_ERRORS = 15
+const PORT_HINT = 'choose others with --port, --admin-port or --rtc-ports'
 
 export interface StartOptions {
   /** How long to wait for state.json + a healthy /healthz. */
   timeoutMs?: number
   /** The node program; defaults to the bundled dist/src/sfu/main.js (tests pass a fake). */
   script?: string
+  /** Appended to the node's command line (e.g. a fleet's --redis URL). */
+  extraArgs?: string[]
 }
 
 export interface StartedNode {
@@ -50,11 +63,14 @@ export async function checkCanStart(entry: LocalNodeEntry, script: string = sfuE
       `node '${entry.name}' is already running (pid ${pid}${url ? `, admin ${url}` : ''}); stop it first with \`confctl node down ${entry.name}\`.`,
     )
   }
-  if (!existsSync(script)) {
-    throw new UnavailableError(`the SFU node program is missing at ${script}; build it with \`npm run build\`.`)
-  }
+  assertProgramExists(script)
   await assertPortFree(entry.host, entry.port, 'the public port', '--port')
   await assertPortFree(entry.adminHost, entry.adminPort, 'the admin port', '--admin-port')
+}
+
+function specOf(entry: LocalNodeEntry, opts: StartOptions, script: string, output: NodeOutput): LaunchSpec {
+  const args = [...nodeArgs(entry), ...(opts.extraArgs ?? [])]
+  return {name: entry.name, dir: entry.dir, args, script, output, portHint: PORT_HINT}
 }
 
 /**
@@ -65,20 +81,17 @@ export async function checkCanStart(entry: LocalNodeEntry, script: string = sfuE
 async function spawnExclusive(
   entry: LocalNodeEntry,
   script: string,
-  spawn: () => ResultPromise, // synchronous on purpose: awaiting a ResultPromise waits for exit
-): Promise<{sub: ResultPromise; pid: number}> {
+  spec: () => LaunchSpec, // called once the start is known to be possible
+): Promise<NodeProcess> {
   await mkdir(entry.dir, {recursive: true, mode: 0o700})
   return withFileLock(join(entry.dir, 'node.start.lock'), async () => {
     await checkCanStart(entry, script)
     // A state.json/pidfile left by a crash must not be taken for the new process's.
     await clearStaleFiles(entry.dir)
-    const sub = spawn()
-    const pid = sub.pid
-    if (pid === undefined) {
-      throw new UnavailableError(`could not start node '${entry.name}': ${(await sub).message ?? 'spawn failed'}.`)
-    }
-    await writePidfile(entry.dir, pid)
-    return {sub, pid}
+    const s = spec()
+    const node = await watchNode(s, spawnNode(s))
+    await writePidfile(entry.dir, node.pid)
+    return node
   })
 }
 
@@ -87,38 +100,28 @@ export async function startLocalNode(entry: LocalNodeEntry, opts: StartOptions =
   const script = opts.script ?? sfuEntryPath()
   const logFile = nodeFiles(entry.dir).log
   let logOffset = 0
-  const {sub, pid} = await spawnExclusive(entry, script, () => {
-    logOffset = fileSizeSync(logFile)
-    // A file descriptor (not execa's {file} target, which pipes through this process) so the
-    // node keeps writing its log after confctl exits.
-    const logFd = openSync(logFile, 'a', 0o600)
-    // execa passes a lone fd number straight to spawn(); its types only list 3..9, hence the cast.
-    const logTarget = logFd as 3
-    try {
-      return execa(process.execPath, [script, ...nodeArgs(entry)], {
-        detached: true, // own session: not killed by the terminal's Ctrl-C or hang-up
-        cleanup: false,
-        stdin: 'ignore',
-        stdout: logTarget,
-        stderr: logTarget,
-        reject: false,
-        cwd: entry.dir,
-      })
-    } finally {
-      closeSync(logFd)
-    }
-  })
-  let exit: {code?: number; signal?: string} | undefined
-  void sub.then((r) => (exit = {code: r.exitCode, signal: r.signal}))
-  sub.unref()
+  let spec: LaunchSpec | undefined
+  let fd: number | undefined
+  let node: NodeProcess
   try {
-    const ready = await waitUntilReady(entry, pid, () => exit, opts.timeoutMs ?? DEFAULT_START_TIMEOUT_MS)
-    return {pid, ...ready, dir: entry.dir, logFile}
+    node = await spawnExclusive(entry, script, () => {
+      logOffset = fileSizeSync(logFile)
+      fd = openSync(logFile, 'a', 0o600)
+      return (spec = specOf(entry, opts, script, {kind: 'log-file', fd}))
+    })
+  } finally {
+    if (fd !== undefined) closeSync(fd) // the node holds its own copy
+  }
+  node.child.unref()
+  try {
+    const ready = await waitUntilReady(spec!, node, opts.timeoutMs ?? DEFAULT_START_TIMEOUT_MS)
+    return {pid: node.pid, ...ready, dir: entry.dir, logFile}
   } catch (err) {
-    const exitedByItself = exit // before our own kill below sets it
-    await killAndWait(pid, 3000)
+    const exitedByItself = node.exit() // before our own kill below sets it
+    await terminate(node.pid, 3000)
     await clearStaleFiles(entry.dir)
-    throw await startupError(entry, err, exitedByItself, logFile, logOffset)
+    const lines = await readLastLines(logFile, 15, logOffset)
+    throw startupError(spec!, err, exitedByItself, {lines, source: logFile})
   }
 }
 
@@ -145,16 +148,9 @@ export async function runLocalNodeForeground(
   opts: ForegroundOptions = {},
 ): Promise<ForegroundResult> {
   const script = opts.script ?? sfuEntryPath()
-  const {sub, pid} = await spawnExclusive(entry, script, () =>
-    execa(process.execPath, [script, ...nodeArgs(entry)], {
-      detached: true,
-      stdin: 'ignore',
-      stdout: opts.stdoutToStderr ? process.stderr : 'inherit',
-      stderr: 'inherit',
-      reject: false,
-      cwd: entry.dir,
-    }),
-  )
+  const spec = specOf(entry, opts, script, {kind: 'inherit', stdoutToStderr: opts.stdoutToStderr})
+  const node = await spawnExclusive(entry, script, () => spec)
+  const pid = node.pid
   let signals = 0
   const forward = () => {
     signals++
@@ -171,14 +167,12 @@ export async function runLocalNodeForeground(
   process.on('SIGINT', forward)
   process.on('SIGTERM', forward)
   process.on('exit', onExit)
-  let exit: {code?: number; signal?: string} | undefined
   let ready = false
-  const done = sub.then((r) => (exit = {code: r.exitCode, signal: r.signal}))
   try {
     try {
       const started: StartedNode = {
         pid,
-        ...(await waitUntilReady(entry, pid, () => exit, opts.timeoutMs ?? DEFAULT_START_TIMEOUT_MS)),
+        ...(await waitUntilReady(spec, node, opts.timeoutMs ?? DEFAULT_START_TIMEOUT_MS)),
         dir: entry.dir,
         logFile: null,
       }
@@ -187,13 +181,13 @@ export async function runLocalNodeForeground(
     } catch (err) {
       // Died by itself: its output is already on the terminal; report its exit code below.
       // Hung or unhealthy: stop it, and say why.
-      if (exit === undefined) {
+      if (node.exit() === undefined) {
         forward()
-        await done
-        throw await startupError(entry, err, undefined, null, 0)
+        await node.exited
+        throw startupError(spec, err, undefined, {lines: null})
       }
     }
-    await done
+    await node.exited
   } finally {
     process.off('SIGINT', forward)
     process.off('SIGTERM', forward)
@@ -201,44 +195,10 @@ export async function runLocalNodeForeground(
     await clearStaleFiles(entry.dir)
     await removePidfile(entry.dir)
   }
-  const e = exit as {code?: number; signal?: string} | undefined
+  const e = node.exit() as ExitInfo | undefined
   // Stopped by our own forwarded SIGTERM/SIGKILL counts as a clean stop.
   const exitCode = e?.code ?? (signals > 0 ? 0 : 1)
   return {exitCode, signal: e?.signal, ready}
-}
-
-/** Polls until state.json names `pid` and /healthz answers; throws the reason otherwise. */
-async function waitUntilReady(
-  entry: LocalNodeEntry,
-  pid: number,
-  exited: () => {code?: number; signal?: string} | undefined,
-  timeoutMs: number,
-): Promise<{state: NodeStateFile; health: HealthResponse}> {
-  const deadline = Date.now() + timeoutMs
-  let lastProblem = 'it has not written state.json yet'
-  for (;;) {
-    if (exited() !== undefined) throw new StartupDied()
-    const state = readStateFile(entry.dir)
-    if (state && state.pid === pid) {
-      try {
-        const token = await readAdminToken(entry.dir, entry.name)
-        const client = new AdminClient({
-          nodeName: entry.name,
-          adminUrl: state.adminUrl,
-          token,
-          timeoutMs: 2000,
-          caFile: state.adminTlsCert,
-        })
-        const health = await client.health()
-        if (health.status) return {state, health} // ok, draining, or degraded: it answers
-        lastProblem = `/healthz answered ${JSON.stringify(health)}`
-      } catch (err) {
-        lastProblem = (err as Error).message.replace(/\.$/, '')
-      }
-    }
-    if (Date.now() > deadline) throw new StartupTimeout(timeoutMs, lastProblem)
-    await new Promise((r) => setTimeout(r, 100))
-  }
 }
 
 function fileSizeSync(file: string): number {
@@ -247,46 +207,6 @@ function fileSizeSync(file: string): number {
   } catch {
     return 0
   }
-}
-
-class StartupDied extends Error {}
-class StartupTimeout extends Error {
-  constructor(
-    readonly timeoutMs: number,
-    readonly lastProblem: string,
-  ) {
-    super('timeout')
-  }
-}
-
-async function startupError(
-  entry: LocalNodeEntry,
-  err: unknown,
-  exit: {code?: number; signal?: string} | undefined,
-  logFile: string | null, // null in the foreground: the output is already on the terminal
-  logOffset: number,
-): Promise<Error> {
-  const lines = logFile ? await readLastLines(logFile, LOG_LINES_IN_ERRORS, logOffset) : []
-  const tail = !logFile
-    ? ' (see its output above)'
-    : lines.length
-      ? `; last lines of ${logFile}:\n${lines.map((l) => `  | ${l}`).join('\n')}`
-      : ` (${logFile} is empty)`
-  if (lines.some((l) => l.includes('EADDRINUSE'))) {
-    return new BadInputError(
-      `node '${entry.name}' could not listen because a port is already in use; choose others with --port, --admin-port or --rtc-ports${tail}`,
-    )
-  }
-  if (err instanceof StartupTimeout) {
-    return new UnreachableError(
-      `node '${entry.name}' did not become healthy within ${err.timeoutMs / 1000}s (${err.lastProblem}) and was stopped${tail}`,
-    )
-  }
-  if (err instanceof StartupDied || exit !== undefined) {
-    const how = exit?.signal ? `was killed by ${exit.signal}` : `exited with code ${exit?.code ?? '?'}`
-    return new UnreachableError(`node '${entry.name}' ${how} during startup${tail}`)
-  }
-  return err as Error
 }
 
 export interface StopResult {
@@ -316,23 +236,4 @@ export async function stopLocalNode(
   // After a SIGKILL the node could not remove its state.json; do it for it.
   await clearStaleFiles(entry.dir)
   return {wasRunning: true, pid, forced, staleFilesRemoved: false}
-}
-
-async function signalAndWait(pid: number, signal: NodeJS.Signals, timeoutMs: number): Promise<boolean> {
-  try {
-    process.kill(pid, signal)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return true
-    throw err
-  }
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (!isProcessAlive(pid)) return true
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  return !isProcessAlive(pid)
-}
-
-async function killAndWait(pid: number, graceMs: number): Promise<void> {
-  if (!(await signalAndWait(pid, 'SIGTERM', graceMs))) await signalAndWait(pid, 'SIGKILL', 2000)
 }

@@ -17,10 +17,10 @@ const ROWS = 50
 const RMCUP = '\u001b[?1049l'
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/** The demo's node processes: children of `parent` running in a confctl-smoke-* directory
+/** The demo's node processes: children of `parent` running in a confctl-throwaway-* directory
  *  (not those of other test runs on this machine). */
 function nodesOf(parent: number): number[] {
-  return processesMentioning('confctl-smoke-').filter((pid) => {
+  return processesMentioning('confctl-throwaway-').filter((pid) => {
     try {
       // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may contain spaces.
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
@@ -101,7 +101,7 @@ test('demo shows the demo room in the top dashboard; q restores the terminal, st
     assert.match(vt.text(), /demo stopped; nothing left running\./)
     await sleep(300)
     assert.equal(
-      nodes.filter((pid) => processesMentioning('confctl-smoke-').includes(pid)),
+      nodes.filter((pid) => processesMentioning('confctl-throwaway-').includes(pid)),
       [],
       'no node process left behind',
     )

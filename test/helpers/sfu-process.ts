@@ -1,10 +1,14 @@
-// Starts a real SFU node process (dist/src/sfu/main.js) in a temporary directory on free
-// ports for a test, and stops it again. Tests talk to it only over HTTP, as the CLI does.
-import {spawn, type ChildProcess} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+// A real SFU node process (dist/src/sfu/main.js) for a test: the node launcher's throwaway
+// mode (src/fleet/node-launcher-throwaway.ts) with the test suite's habits: the node is named
+// 'test', its directory is created here and survives stop() (tests restart a node in it), and
+// the rtc ports are a slot no other live test process holds (rtc-port-slots.ts) unless the test
+// names its own. Tests talk to it only over HTTP, as the CLI does.
+import type {ChildProcess} from 'node:child_process'
+import {mkdtempSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {NodeStateFile} from '../../src/api/node-api.js'
+import {startThrowawayNode} from '../../src/fleet/node-launcher-throwaway.js'
 import {rtcPortSlot} from './rtc-port-slots.js'
 
 export interface TestNode {
@@ -23,6 +27,7 @@ const MAIN = new URL('../../src/sfu/main.js', import.meta.url).pathname
  * `dir`: an existing node directory, to restart a node with its secrets and node.db.
  * `fileLimit`: the node's open-file limit (soft and hard, through prlimit, which execs the
  * node in place so that child.pid is the node's); default the test process's own.
+ * A node that fails to start rejects with the launcher's typed error (its last lines quoted).
  */
 export async function startTestNode(
   extraArgs: string[] = [],
@@ -30,54 +35,23 @@ export async function startTestNode(
   dir = mkdtempSync(join(tmpdir(), 'confctl-node-')),
   fileLimit?: number,
 ): Promise<TestNode> {
-  rmSync(join(dir, 'state.json'), {force: true}) // left behind by a node killed with SIGKILL: not this one's
-  const argv = [
-    MAIN,
-    '--dir',
+  const node = await startThrowawayNode({
+    name: 'test',
     dir,
-    '--name',
-    'test',
-    '--port',
-    '0',
-    '--admin-port',
-    '0',
-    '--rtc-ports',
     rtcPorts,
-    ...extraArgs,
-  ]
-  const child = fileLimit
-    ? spawn('prlimit', [`--nofile=${fileLimit}:${fileLimit}`, process.execPath, ...argv], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-    : spawn(process.execPath, argv, {stdio: ['ignore', 'pipe', 'pipe']})
-  let output = ''
-  child.stdout!.on('data', (c) => (output += c))
-  child.stderr!.on('data', (c) => (output += c))
-  const statePath = join(dir, 'state.json')
-  const deadline = Date.now() + 10_000
-  while (!existsSync(statePath)) {
-    if (child.exitCode !== null) throw new Error(`node exited with ${child.exitCode}: ${output}`)
-    if (Date.now() > deadline) throw new Error(`node did not start within 10 s: ${output}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  const state = JSON.parse(readFileSync(statePath, 'utf8')) as NodeStateFile
+    nodeArgs: extraArgs,
+    script: MAIN,
+    startTimeoutMs: 10_000,
+    wrapper: fileLimit ? ['prlimit', `--nofile=${fileLimit}:${fileLimit}`] : undefined,
+  })
   return {
     dir,
-    state,
-    adminToken: readFileSync(join(dir, 'admin.token'), 'utf8').trim(),
+    state: node.state,
+    adminToken: node.adminToken,
     joinSecret: Buffer.from(readFileSync(join(dir, 'join.secret'), 'utf8').trim(), 'hex'),
-    child,
-    output: () => output,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode)
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
-        child.once('exit', (code) => {
-          clearTimeout(timer)
-          resolve(code)
-        })
-        child.kill('SIGTERM')
-      }),
+    child: node.child,
+    output: node.output,
+    stop: node.stop,
   }
 }
 

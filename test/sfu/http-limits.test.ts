@@ -181,7 +181,7 @@ flood(
     assert.ok(err, 'the node refused to start')
     assert.match(
       err.message,
-      /node exited with 2: confctl-node: --max-connections 4000 does not fit under the open-file limit of 4096 .*\n$/,
+      /node 'test' exited with code 2 during startup; last lines of its output:\n {2}\| confctl-node: --max-connections 4000 does not fit under the open-file limit of 4096 .*$/,
     )
     assert.equal(readdirSync(dir), [], 'nothing written in the node directory')
   },
