@@ -1,9 +1,14 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
+import {stopOnSignal} from '../../cli/stop-signal.js'
 import {BadInputError} from '../../errors.js'
-import {fileSize, followFile, readLastLines} from '../../fleet/log-tail.js'
-import {nodeFiles} from '../../fleet/paths.js'
-import {resolveNode} from '../../fleet/resolve-node.js'
+import {followNodeLog, readNodeLog} from '../../fleet/node-logs.js'
+
+export interface NodeLogsResult {
+  name: string
+  file: string
+  lines: string[]
+}
 
 export default class NodeLogs extends BaseCommand {
   static override summary = "Print the end of a local node's log (node.log), and follow it with -f."
@@ -22,38 +27,25 @@ export default class NodeLogs extends BaseCommand {
     lines: Flags.string({char: 'n', description: 'How many lines from the end to print first (default 50).'}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<NodeLogsResult> {
     const {args, flags} = await this.parse(NodeLogs)
     const n = flags.lines === undefined ? 50 : Number(flags.lines)
     if (!Number.isInteger(n) || n < 0)
       throw new BadInputError(`-n/--lines must be a whole number >= 0, got '${flags.lines}'.`)
-    const entry = await resolveNode(args.name)
-    if (entry.kind !== 'local') {
-      throw new BadInputError(
-        `node '${entry.name}' is an ssh node, and this version of confctl cannot read remote logs yet.`,
-      )
-    }
-    const file = nodeFiles(entry.dir).log
-    const offset = await fileSize(file) // follow from here, so no line is printed twice
-    const lines = await readLastLines(file, n)
-    if (flags.json) this.printJson({name: entry.name, file, lines})
-    else for (const l of lines) this.log(l)
-    if (!flags.follow) return
+    const log = await readNodeLog(args.name, n)
+    const result: NodeLogsResult = {name: log.name, file: log.file, lines: log.lines}
+    if (flags.json) this.printJson(result)
+    else for (const l of log.lines) this.log(l)
+    if (!flags.follow) return result
 
-    const stop = new AbortController()
-    const onSignal = () => stop.abort()
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
+    const stop = stopOnSignal()
     try {
-      await followFile(
-        file,
-        offset,
-        (line) => (flags.json ? process.stdout.write(JSON.stringify({line}) + '\n') : this.log(line)),
-        stop.signal,
-      )
+      const print = (line: string) =>
+        flags.json ? process.stdout.write(JSON.stringify({line}) + '\n') : this.log(line)
+      await followNodeLog(log, print, stop.signal)
     } finally {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
+      stop.dispose()
     }
+    return result
   }
 }
