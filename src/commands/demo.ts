@@ -1,14 +1,20 @@
 import {Flags} from '@oclif/core'
+import type {RoomDetail} from '../api/node-api.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {renderRoomText} from '../cli/room-text.js'
-import {BadInputError, PassedOnExit} from '../errors.js'
-import {AdminClient} from '../fleet/admin-client.js'
-import {clientActions} from '../fleet/snapshot-actions.js'
-import {POLL_INTERVAL_BOUNDS, SnapshotPoller} from '../fleet/snapshot-poller.js'
 import {durationFlag} from '../cli/flags.js'
-import {clientTarget} from '../fleet/snapshot-targets.js'
-import {joinDemoRoom} from '../client/demo-room.js'
-import {startThrowawayNode, type ThrowawayNode as LocalNode} from '../fleet/node-launcher-throwaway.js'
+import {renderRoomText} from '../cli/room-text.js'
+import {stopOnSignal} from '../cli/stop-signal.js'
+import {runDemo, type DemoSession} from '../client/demo-session.js'
+import {BadInputError, PassedOnExit} from '../errors.js'
+import {nodeDashboard} from '../fleet/dashboard-source.js'
+import {watchRoom} from '../fleet/room-watch.js'
+import {POLL_INTERVAL_BOUNDS} from '../fleet/snapshot-poller.js'
+
+/** What `demo --json` prints. */
+export interface DemoResult {
+  node: string
+  room: RoomDetail
+}
 
 export default class Demo extends BaseCommand {
   static override summary =
@@ -37,102 +43,71 @@ Without a terminal it prints one line per --interval (participants, bitrates) un
     }),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<DemoResult | undefined> {
     const {flags} = await this.parse(Demo)
-    if (flags.participants < 1 || flags.participants > 8)
-      throw new BadInputError(`--participants must be from 1 to 8, not ${flags.participants}.`)
     if (flags.json && flags.duration === 0)
       throw new BadInputError('--json needs --duration, so that the demo ends and prints one document.')
-
     const dashboard = !flags.json && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY)
-    const tty = Boolean(process.stdout.isTTY) && !flags.json
-    const say = (text: string) => {
-      if (!flags.json) process.stderr.write(`${text}\n`)
+    const onProgress = flags.json ? undefined : (text: string) => process.stderr.write(`${text}\n`)
+    const outcome = await runDemo<number | DemoResult>({participants: flags.participants, onProgress}, (demo) =>
+      dashboard ? showDashboard(demo, flags.interval, flags.duration) : this.showLines(demo, flags),
+    )
+    if (typeof outcome === 'number') {
+      if (outcome !== 0) throw new PassedOnExit(`the demo was ended by a signal (${outcome}).`, outcome)
+      return undefined
     }
-    say('starting a local node ...')
-    const node = await startThrowawayNode({name: `demo-${process.pid}`})
-    let room
-    try {
-      say(`node up: public ${node.publicUrl}, admin ${node.adminUrl}; joining ${flags.participants} participants ...`)
-      room = await joinDemoRoom(node, 'demo', flags.participants)
-    } catch (err) {
-      await node.stop()
-      throw err
-    }
-    let code = 0
-    try {
-      if (dashboard) code = await runDashboard(node, room.room, flags.interval, flags.duration)
-      else await this.refresh(node, room.room, flags, tty)
-    } finally {
-      say('stopping participants and the node ...')
-      await room.close()
-      await node.stop()
-      say('demo stopped; nothing left running.')
-    }
-    if (code !== 0) throw new PassedOnExit(`the demo was ended by a signal (${code}).`, code)
+    if (flags.json) this.printJson(outcome)
+    return outcome
   }
 
   /** Without a terminal for the dashboard: a line (or, on a terminal without stdin, the room
    *  as text) per interval, until Ctrl-C / SIGTERM or the end of --duration. */
-  private async refresh(
-    node: LocalNode,
-    roomName: string,
+  private async showLines(
+    {node, admin, room}: DemoSession,
     flags: {json: boolean; duration: number; interval: number},
-    tty: boolean,
-  ): Promise<void> {
-    const admin = new AdminClient({nodeName: node.name, adminUrl: node.adminUrl, token: node.adminToken})
-    let stopped = false
-    const finished = new Promise<void>((resolve) => {
-      const stop = () => {
-        stopped = true
-        resolve()
-      }
-      process.once('SIGINT', stop)
-      process.once('SIGTERM', stop)
-      if (flags.duration > 0) setTimeout(stop, flags.duration * 1000).unref()
-    })
-    while (!stopped) {
-      const detail = await admin.room(roomName)
-      if (tty)
-        process.stdout.write(
-          `\x1b[H\x1b[2J${renderRoomText(detail, node.name)}\n\n(Ctrl-C stops the demo and the node)\n`,
-        )
-      else if (!flags.json)
-        process.stdout.write(
-          `${new Date().toISOString()} ${detail.participants} participants, in ${detail.bitrateInBps} b/s, out ${detail.bitrateOutBps} b/s\n`,
-        )
-      await Promise.race([finished, new Promise((r) => setTimeout(r, flags.interval))])
+  ): Promise<DemoResult> {
+    const tty = Boolean(process.stdout.isTTY) && !flags.json
+    const stop = stopOnSignal({durationMs: flags.duration * 1000})
+    try {
+      const last = await watchRoom(admin, room.room, {
+        intervalMs: flags.interval,
+        signal: stop.signal,
+        onDetail: (detail) => {
+          if (tty)
+            process.stdout.write(
+              `\x1b[H\x1b[2J${renderRoomText(detail, node.name)}\n\n(Ctrl-C stops the demo and the node)\n`,
+            )
+          else if (!flags.json)
+            process.stdout.write(
+              `${new Date().toISOString()} ${detail.participants} participants, in ${detail.bitrateInBps} b/s, out ${detail.bitrateOutBps} b/s\n`,
+            )
+        },
+      })
+      return {node: node.name, room: last}
+    } finally {
+      stop.dispose()
     }
-    if (flags.json) this.printJson({node: node.name, room: await admin.room(roomName)})
   }
 }
 
-/** The `confctl top` dashboard on the throwaway node alone (it is not in fleet.yaml: polled
- *  through its own admin URL and token), opened on the demo room. Resolves with the exit code
- *  once the dashboard has ended and the terminal is restored; a signal ends it too (no exit:
- *  the caller still has participants and a node to stop). */
-async function runDashboard(node: LocalNode, room: string, intervalMs: number, durationS: number): Promise<number> {
+/** The `confctl top` dashboard on the demo node alone, opened on the demo room. Resolves with
+ *  the exit code once the dashboard has ended and the terminal is restored; a signal ends it
+ *  too (no exit: the participants and the node are still to be stopped). */
+async function showDashboard({node, room}: DemoSession, intervalMs: number, durationS: number): Promise<number> {
   // React's production build, as `confctl top` does (set before React is first loaded).
   process.env.NODE_ENV ??= 'production'
   const {runTop} = await import('../tui/run.js')
-  const client = (timeoutMs?: number) =>
-    new AdminClient({nodeName: node.name, adminUrl: node.adminUrl, token: node.adminToken, timeoutMs})
-  const poller = new SnapshotPoller({
-    targets: () => [clientTarget(node.name, client)],
-    intervalMs,
-    timeoutMs: Math.min(5000, Math.max(1000, intervalMs)),
-  })
-  poller.focus({node: node.name, room})
+  const {poller, actions} = nodeDashboard(node, {intervalMs, room: room.room})
   poller.start()
   const end = new AbortController()
   const timer = durationS > 0 ? setTimeout(() => end.abort(), durationS * 1000) : undefined
   try {
     return await runTop({
       source: poller,
-      actions: clientActions(() => client()),
+      actions,
       initialView: [
         {kind: 'rooms', node: node.name},
-        {kind: 'room', node: node.name, room},
+        {kind: 'room', node: node.name, room: room.room},
       ],
       exitOnSignal: false,
       signal: end.signal,
