@@ -1,14 +1,11 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
-import {BadInputError, PassedOnExit, UnreachableError} from '../errors.js'
-import {readInventory} from '../fleet/inventory.js'
-import {inventoryPath} from '../fleet/paths.js'
-import {pickNode} from '../fleet/resolve-node.js'
-import {adminActions} from '../fleet/snapshot-actions.js'
-import {POLL_INTERVAL_BOUNDS, SnapshotPoller} from '../fleet/snapshot-poller.js'
 import {durationFlag} from '../cli/flags.js'
-import {inventoryTargets} from '../fleet/snapshot-targets.js'
 import {snapshotProblems, snapshotText} from '../cli/snapshot-text.js'
+import {PassedOnExit, UnreachableError} from '../errors.js'
+import {inventoryDashboard} from '../fleet/dashboard-source.js'
+import {POLL_INTERVAL_BOUNDS} from '../fleet/snapshot-poller.js'
+import type {FleetSnapshot} from '../fleet/snapshot.js'
 
 export default class Top extends BaseCommand {
   static override summary = 'Live dashboard of nodes, rooms and participants (full screen), or one snapshot of them.'
@@ -47,24 +44,16 @@ Exit 0; 3 when --once/--json found a node unreachable (the snapshot is printed a
     }),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<FleetSnapshot | undefined> {
     const {flags} = await this.parse(Top)
-    const intervalMs = flags.interval
-    const timeoutMs = flags.timeout ?? Math.min(5000, Math.max(1000, intervalMs))
-    const file = inventoryPath()
-    const inv = await readInventory(file)
-    if (inv.nodes.length === 0)
-      throw new BadInputError(`there are no nodes in ${file}; start one with \`confctl node up\`.`)
-    const names = [...new Set(flags.node ?? [])]
-    for (const name of names) pickNode(inv, name, file) // an unknown name is exit 2, now
     const interactive = !flags.once && !flags.json && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY)
     // The dashboard fetches the participants of the room it shows only; the JSON snapshot
     // carries every room's participants (it is taken once).
-    const poller = new SnapshotPoller({
-      targets: inventoryTargets(names, file),
-      intervalMs,
-      timeoutMs,
-      keepRemoteIp: flags['show-ip'],
+    const {poller, actions} = await inventoryDashboard({
+      nodes: flags.node,
+      intervalMs: flags.interval,
+      timeoutMs: flags.timeout,
+      showIp: flags['show-ip'],
       details: flags.json ? 'all' : 'focused',
     })
 
@@ -78,15 +67,16 @@ Exit 0; 3 when --once/--json found a node unreachable (the snapshot is printed a
       // The snapshot above shows which nodes (and the problems on stderr); the base class only sets the exit code.
       if (snapshot.nodes.some((n) => n.state === 'unreachable'))
         throw new UnreachableError('a node is unreachable.', {reported: true})
-      return
+      return snapshot
     }
 
     // React's production build (much less work per frame); set before React is first loaded.
     process.env.NODE_ENV ??= 'production'
     const {runTop} = await import('../tui/run.js')
     poller.start()
-    const code = await runTop({source: poller, actions: adminActions(file), showIp: flags['show-ip']})
+    const code = await runTop({source: poller, actions, showIp: flags['show-ip']})
     await poller.stop()
     if (code !== 0) throw new PassedOnExit(`the dashboard ended with ${code}.`, code)
+    return undefined
   }
 }
