@@ -1,19 +1,12 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {BadInputError, CheckFailedError} from '../../errors.js'
-import {renderTable} from '../../cli/text-table.js'
-import {importDump} from '../../qoe/import/index.js'
-import {SUMMARY_TABLE_HEADERS, summaryRow} from '../../qoe/summary.js'
-import {
-  DEFAULT_THRESHOLDS,
-  evaluate,
-  parseThresholds,
-  type SummaryScope,
-  type Thresholds,
-  type Violation,
-} from '../../qoe/thresholds.js'
-import {nodeQoe} from '../../fleet/node-qoe.js'
 import {durationFlag} from '../../cli/flags.js'
+import {renderTable} from '../../cli/text-table.js'
+import {BadInputError} from '../../errors.js'
+import {checkNode, nodeScopes, type NodeCheck} from '../../fleet/node-qoe-check.js'
+import {checkDump, checkFailure, dumpScopes, type DumpCheck} from '../../qoe/qoe-check.js'
+import {SUMMARY_TABLE_HEADERS, summaryRow} from '../../qoe/summary.js'
+import {DEFAULT_THRESHOLDS, parseThresholds, type SummaryScope} from '../../qoe/thresholds.js'
 
 export default class QoeCheck extends BaseCommand {
   static override summary = 'Check the call quality in a stats dump against thresholds; exit 1 if a stream breaks one.'
@@ -53,86 +46,42 @@ export default class QoeCheck extends BaseCommand {
     'min-mos': Flags.string({description: `Lowest acceptable p95 MOS, 1..4.5 [default: ${DEFAULT_THRESHOLDS.minMos}]`}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<DumpCheck | NodeCheck> {
     const {flags} = await this.parse(QoeCheck)
     const thresholds = parseThresholds(flags)
-    if (flags.node) return this.checkNode(flags, thresholds)
-    if (!flags.file) throw new BadInputError('qoe check needs --file FILE (a stats dump) or --node N (a live node).')
-    const result = await importDump(flags.file)
-    const scopes = result.peerConnections.map((pc) => ({source: `pc ${pc.id}`, streams: pc.streams}))
-    const violations = evaluate(scopes, thresholds)
-    const streamsChecked = scopes.reduce((n, s) => n + s.streams.length, 0)
-    if (flags.json) {
-      this.printJson({
-        file: result.file,
-        format: result.format,
-        thresholds,
-        passed: violations.length === 0,
-        streamsChecked,
-        violations,
-        peerConnections: result.peerConnections,
+    if (!flags.node && !flags.file)
+      throw new BadInputError('qoe check needs --file FILE (a stats dump) or --node N (a live node).')
+    const request = {node: flags.node, room: flags.room, sinceSeconds: flags.since}
+    const result = flags.node
+      ? await checkNode({...request, liveSeconds: flags.live ? flags.duration : undefined}, thresholds)
+      : await checkDump(flags.file!, thresholds)
+    if (flags.json) this.printJson(result)
+    else if ('file' in result)
+      this.render(dumpScopes(result), result, {
+        header: true,
+        noStreams: `${result.file} has no media streams to check.`,
       })
-    } else {
-      const rows = scopes.flatMap((scope) => scope.streams.map((s) => summaryRow(scope.source, s)))
-      if (rows.length) this.log(renderTable(SUMMARY_TABLE_HEADERS, rows))
-      if (violations.length) {
-        this.log(`\n${violations.length} threshold violation(s):`)
-        for (const v of violations) this.log(`  ${v.message}`)
-      } else if (streamsChecked === 0) {
-        this.logToStderr(`${result.file} has no media streams to check.`)
-      } else {
-        this.log(`\nall ${streamsChecked} stream(s) within the thresholds.`)
-      }
-    }
-    this.failOn(violations, streamsChecked, flags.json)
+    else this.render(nodeScopes(result), result, {header: false})
+    const failure = checkFailure(result, flags.json ? 'in the JSON' : 'above')
+    if (failure) throw failure
+    return result
   }
 
-  /** --node: the node's streams, one scope per participant. */
-  private async checkNode(
-    flags: {node?: string; room?: string; since: number; live: boolean; duration: number; json: boolean},
-    thresholds: Thresholds,
-  ): Promise<void> {
-    const result = await nodeQoe({
-      node: flags.node,
-      room: flags.room,
-      sinceSeconds: flags.since,
-      liveSeconds: flags.live ? flags.duration : undefined,
-    })
-    const scopes: SummaryScope[] = result.streams.map((s) => ({
-      source: `${s.room} / ${s.identity}`,
-      streams: [s.summary],
-    }))
-    const violations = evaluate(scopes, thresholds)
-    if (flags.json) {
-      this.printJson({
-        node: result.node,
-        mode: result.mode,
-        windowSeconds: result.windowSeconds,
-        thresholds,
-        passed: violations.length === 0,
-        streamsChecked: scopes.length,
-        violations,
-        streams: result.streams,
-      })
+  /** The streams as a table, then the violations (under a heading for a dump), or why there were none. */
+  private render(
+    scopes: SummaryScope[],
+    result: DumpCheck | NodeCheck,
+    {header, noStreams}: {header: boolean; noStreams?: string},
+  ): void {
+    const rows = scopes.flatMap((scope) => scope.streams.map((s) => summaryRow(scope.source, s)))
+    if (rows.length) this.log(renderTable(SUMMARY_TABLE_HEADERS, rows))
+    if (result.violations.length) {
+      if (header) this.log(`\n${result.violations.length} threshold violation(s):`)
+      for (const v of result.violations) this.log(`  ${v.message}`)
+    } else if (result.streamsChecked === 0 && noStreams) {
+      this.logToStderr(noStreams)
     } else {
-      const rows = scopes.flatMap((scope) => scope.streams.map((s) => summaryRow(scope.source, s)))
-      if (rows.length) this.log(renderTable(SUMMARY_TABLE_HEADERS, rows))
-      for (const v of violations) this.log(`  ${v.message}`)
-      if (!violations.length) this.log(`\nall ${scopes.length} stream(s) within the thresholds.`)
-    }
-    this.failOn(violations, scopes.length, flags.json)
-  }
-
-  private failOn(violations: Violation[], streamsChecked: number, json: boolean): void {
-    if (violations.length) {
-      const streams = new Set(violations.map((v) => `${v.source} / ${v.stream}`))
-      const more =
-        violations.length > 1
-          ? ` (and ${violations.length - 1} more violation(s), listed ${json ? 'in the JSON' : 'above'})`
-          : ''
-      throw new CheckFailedError(
-        `${streams.size} of ${streamsChecked} stream(s) break the quality thresholds: ${violations[0]!.message}${more}.`,
-      )
+      this.log(`\nall ${result.streamsChecked} stream(s) within the thresholds.`)
     }
   }
 }
