@@ -1,12 +1,9 @@
-import {writeFile} from 'node:fs/promises'
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {durationFlag} from '../cli/flags.js'
-import {BadInputError, CheckFailedError, UnavailableError} from '../errors.js'
-import {smokeJunitXml} from '../client/junit.js'
-import {targetFromAdminUrl, targetFromInventory, type SmokeTarget} from '../client/node-target.js'
+import {smokeCheck, smokeFailure} from '../client/smoke-check.js'
 import {parseNumberFlag, SMOKE_DEFAULTS} from '../client/smoke-options.js'
-import {renderSmokeReport} from '../client/smoke-report.js'
+import {renderSmokeReport, type SmokeReport} from '../client/smoke-report.js'
 
 export default class Smoke extends BaseCommand {
   static override summary = "Check a node's media path end to end with synthetic WebRTC publishers and subscribers."
@@ -46,56 +43,25 @@ Exit 0 when every stream passes, 1 when one fails, 2 on bad flags, 3 when the no
     junit: Flags.string({description: 'Also write the result as JUnit XML to this file.'}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<SmokeReport> {
     const {flags} = await this.parse(Smoke)
-    if (flags['admin-token-file'] && !flags.url)
-      throw new BadInputError(
-        '--admin-token-file goes with --url; with --node the token is read from the node directory.',
-      )
-    const settings = {
+    const showProgress = !flags.json && Boolean(process.stderr.isTTY)
+    const report = await smokeCheck({
+      node: flags.node,
+      url: flags.url,
+      adminTokenFile: flags['admin-token-file'],
+      junit: flags.junit,
       publishers: parseNumberFlag('--publishers', flags.publishers),
       subscribers: parseNumberFlag('--subscribers', flags.subscribers),
       durationSeconds: flags.duration / 1000,
       maxLossPercent: parseNumberFlag('--max-loss', flags['max-loss']),
       maxJitterMs: parseNumberFlag('--max-jitter', flags['max-jitter']),
-    }
-    const showProgress = !flags.json && Boolean(process.stderr.isTTY)
-    const onProgress = showProgress ? (m: string) => process.stderr.write(`smoke: ${m}\n`) : undefined
-    let target: SmokeTarget | undefined
-    if (flags.node) target = await targetFromInventory(flags.node)
-    else if (flags.url) target = await targetFromAdminUrl(flags.url, flags['admin-token-file'])
-
-    const {runSmoke} = await loadSmokeRunner()
-    const report = await runSmoke({...settings, target, onProgress})
-
-    if (flags.junit) {
-      try {
-        await writeFile(flags.junit, smokeJunitXml(report))
-      } catch (err) {
-        throw new BadInputError(
-          `cannot write the JUnit report to ${flags.junit}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`,
-        )
-      }
-    }
+      onProgress: showProgress ? (m: string) => process.stderr.write(`smoke: ${m}\n`) : undefined,
+    })
     if (flags.json) this.printJson(report)
     else this.log(renderSmokeReport(report))
-    if (!report.passed) {
-      const failed = report.streams.filter((s) => !s.passed).length
-      throw new CheckFailedError(
-        `smoke check failed: ${failed} of ${report.streams.length} streams on node '${report.node}' missed the thresholds.`,
-      )
-    }
-  }
-}
-
-/** The WebRTC client (native libwebrtc) is loaded only when a smoke check runs, so that
- *  `--help` and the oclif manifest never depend on the native package being loadable. */
-async function loadSmokeRunner(): Promise<typeof import('../client/smoke.js')> {
-  try {
-    return await import('../client/smoke.js')
-  } catch (err) {
-    throw new UnavailableError(
-      `the WebRTC client library (@roamhq/wrtc) cannot be loaded on this machine: ${(err as Error).message.split('\n')[0]}`,
-    )
+    const failure = smokeFailure(report)
+    if (failure) throw failure
+    return report
   }
 }
