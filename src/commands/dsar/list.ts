@@ -1,7 +1,6 @@
 import {BaseCommand} from '../../cli/base-command.js'
 import {renderTable} from '../../cli/text-table.js'
-import {withPrivacyIfPresent} from '../../privacy/privacy-context.js'
-import {daysLeft, listRequests} from '../../privacy/request-register.js'
+import {listRequestsWithDeadlines, type ListedRequest} from '../../privacy/request-list.js'
 
 export default class DsarList extends BaseCommand {
   static override summary = 'List data-subject requests: open ones first, the most urgent (overdue) at the top.'
@@ -9,14 +8,16 @@ export default class DsarList extends BaseCommand {
     'Read-only: on a machine with no privacy store yet it lists nothing and creates nothing (no key, no database). --json prints {"requests": [request + "daysLeft": number]} (request shape as in dsar show).'
   static override examples = ['<%= config.bin %> dsar list', '<%= config.bin %> dsar list --json']
 
-  async run(): Promise<void> {
+  async run(): Promise<{requests: ListedRequest[]}> {
     const {flags} = await this.parse(DsarList)
-    const requests = (await withPrivacyIfPresent((ctx) => listRequests(ctx.db), [])).map((r) => ({
-      ...r,
-      daysLeft: daysLeft(r),
-    }))
-    if (flags.json) return this.printJson({requests})
-    if (requests.length === 0) return this.log('no requests.')
+    const requests = await listRequestsWithDeadlines()
+    if (flags.json) this.printJson({requests})
+    else if (requests.length === 0) this.log('no requests.')
+    else this.render(requests)
+    return {requests}
+  }
+
+  private render(requests: ListedRequest[]): void {
     this.log(
       renderTable(
         ['id', 'type', 'status', 'received', 'due', 'days left'],
