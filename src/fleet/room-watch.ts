@@ -23,6 +23,7 @@ export async function watchRoom(client: RoomSource, room: string, opts: RoomWatc
 }
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve() // 'abort' will not fire again
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer)
