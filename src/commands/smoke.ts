@@ -9,7 +9,7 @@ export default class Smoke extends BaseCommand {
   static override summary = "Check a node's media path end to end with synthetic WebRTC publishers and subscribers."
   static override description = `Publishes a moving test pattern (VP8) and a tone (opus) from each publisher into a fresh room over WHIP, subscribes every subscriber to every publisher over WHEP, and after --duration judges each received stream from the subscriber's own WebRTC stats: media must arrive and decode, packet loss and jitter must stay within the limits. Without --node or --url a throwaway local node is started and stopped again.
 
-Exit 0 when every stream passes, 1 when one fails, 2 on bad flags, 3 when the node cannot be reached.
+Exit 0 when every stream passes, 1 when one fails, 2 on bad flags, 3 when the node cannot be reached (or a throwaway node dies at startup), 69 when the node program or the WebRTC library is missing.
 
 --json prints: {"passed": boolean, "node": string, "room": string, "durationSeconds": number, "thresholds": {"maxLossPercent": number, "maxJitterMs": number}, "streams": [{"subscriber": string, "publisher": string, "kind": "audio"|"video", "codec": string, "packetsReceived": number, "packetsLost": number, "lossPercent": number, "jitterMs": number|null, "framesDecoded"?: number, "samplesReceived"?: number, "timeToFirstFrameMs"?: number, "passed": boolean, "failures": string[], "summary": StreamSummary|null}]}. timeToFirstFrameMs counts from the subscriber's WHEP request to its first decoded video frame (video) or first audio data (audio). summary is the stream over the run, sampled once a second and summarised as \`qoe import\` does (the shape of \`qoe import --json\` streams: p50/p95/max of loss per interval, jitter and MOS, with bands).`
 
