@@ -5,9 +5,9 @@
 import {createSocket} from 'node:dgram'
 import {UnavailableError} from '../errors.js'
 
-// Above the fixed blocks the test suite uses (42000-45999), below the usual end of Linux's
-// ephemeral range.
-const FIRST = 46_000
+// Above the blocks the test suite hands its own nodes (42000-49999, test/helpers/rtc-port-slots.ts),
+// below the usual end of Linux's ephemeral range.
+const FIRST = 50_000
 const LAST = 59_999
 const handedOut = new Set<number>()
 

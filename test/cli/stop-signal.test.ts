@@ -1,3 +1,4 @@
+// test-kind: unit
 // "Until Ctrl-C": SIGINT/SIGTERM or the end of the duration abort the one signal; dispose()
 // leaves no listener behind.
 import {test} from 'uvu'

@@ -1,3 +1,4 @@
+// test-kind: unit
 // The demo's run: a participant count outside 1..8 is refused before a node is started.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'

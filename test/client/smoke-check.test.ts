@@ -1,3 +1,4 @@
+// test-kind: unit
 // smoke's domain function around the run: a token file without --url is refused before
 // anything starts, and the verdict of a report is one sentence counting the failed streams.
 import {test} from 'uvu'

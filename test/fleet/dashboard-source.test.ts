@@ -1,3 +1,4 @@
+// test-kind: unit
 // What top polls: the nodes of fleet.yaml, refused at once when there are none or a --node is
 // unknown; the default time a node may take to answer; the demo's one node focused on its room.
 import {test} from 'uvu'

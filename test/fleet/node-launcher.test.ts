@@ -1,3 +1,4 @@
+// test-kind: e2e
 // The node launcher's throwaway mode with the real node program (dist/src/sfu/main.js):
 // a node in a temporary directory on free ports that stop() removes, several at once, and
 // the failed starts each as one typed sentence with its exit code (a port in use is 2 and
@@ -41,7 +42,7 @@ test('a throwaway node answers on its own ports, and stop() ends it and removes 
     assert.is(node.name, 'launcher-test')
     assert.ok(node.dir.startsWith(join(tmpdir(), 'confctl-throwaway-')), node.dir)
     assert.is(await healthz(node.adminUrl, node.adminToken), 200)
-    assert.ok(node.state.rtcPorts[0] >= 46_000, `rtc ports ${node.state.rtcPorts.join('-')}`)
+    assert.ok(node.state.rtcPorts[0] >= 50_000, `rtc ports ${node.state.rtcPorts.join('-')}`)
   } finally {
     assert.is(await node.stop(), 0, 'a graceful stop')
   }

@@ -1,3 +1,4 @@
+// test-kind: unit
 // node logs as functions: the last lines of a local node's node.log and every line written
 // after them (none twice, none missed); an ssh node's log is refused in one sentence.
 import {test} from 'uvu'

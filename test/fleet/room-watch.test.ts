@@ -1,3 +1,4 @@
+// test-kind: unit
 // The demo's room loop: one detail per interval until the signal aborts, then the room asked
 // once more for the result; an abort during the pause ends it at once.
 import {test} from 'uvu'

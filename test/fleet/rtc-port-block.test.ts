@@ -1,3 +1,4 @@
+// test-kind: unit
 // Free --rtc-ports blocks for throwaway nodes: concurrent callers of one process get
 // different blocks, each free of bound UDP ports when handed out.
 import {test} from 'uvu'

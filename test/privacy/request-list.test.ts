@@ -1,3 +1,4 @@
+// test-kind: e2e
 // dsar list's domain function: nothing (and nothing created) on a machine without a privacy
 // store; otherwise every request with the whole days left to its due date, overdue negative.
 import {test} from 'uvu'

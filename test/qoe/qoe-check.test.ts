@@ -1,3 +1,4 @@
+// test-kind: unit
 // qoe check on a dump as a function: the verdict (streams checked, violations in order) and
 // the one sentence a failed check ends in, on the shipped webrtc-internals fixtures.
 import {test} from 'uvu'
