@@ -8,6 +8,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {execa} from 'execa'
 import {bin, cli, killAll, processesMentioning, randomRtcRange, root} from './helpers.js'
+import {until} from '../helpers/until.js'
 
 const home = mkdtempSync(join(tmpdir(), 'confctl-cli-'))
 const run = (...args: string[]) => cli(home, args)
@@ -187,9 +188,20 @@ test('node logs -f follows new lines until SIGINT (exit 0)', async () => {
     env: {CONFCTL_HOME: home},
     reject: false,
   })
-  await new Promise((r) => setTimeout(r, 1500))
-  writeFileSync(log, readFileSync(log, 'utf8') + 'a line appended by the test\n')
-  await new Promise((r) => setTimeout(r, 800))
+  // Following starts at the end of node.log as the command finds it: append a numbered line
+  // until one is printed (so following has begun, and Ctrl-C is its to handle), not after a sleep.
+  let out = ''
+  sub.stdout!.on('data', (c: Buffer) => (out += c.toString()))
+  let n = 0
+  await until(
+    'a line appended by the test to be followed',
+    () => {
+      writeFileSync(log, readFileSync(log, 'utf8') + `a line appended by the test (${++n})\n`)
+      return out.includes('a line appended by the test')
+    },
+    30_000,
+    200,
+  )
   sub.kill('SIGINT')
   const r = await sub
   assert.is(r.exitCode, 0, String(r.stderr))

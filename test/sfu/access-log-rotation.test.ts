@@ -43,18 +43,26 @@ const linesOf = (file: string) =>
 const allLines = (dir: string) => logFiles(dir).flatMap((f) => linesOf(join(dir, f)))
 const stampOf = (t: string) => t.replace(/[-:]/g, '')
 
+/** The launcher's readiness probe (GET /healthz once state.json names the node) is the first
+ *  line of a new node's log: wait for it, so that the lines a test adds are known to follow it. */
+const readinessProbes = (dir: string) =>
+  waitFor('the readiness probe in access.log', 5000, () =>
+    allLines(dir).length > 0 ? allLines(dir).map((l) => l.path) : false,
+  )
+
 async function hit(n: number, path: string): Promise<void> {
   for (let i = 0; i < n; i++) await (await fetch(`${node!.state.adminUrl}${path}`)).arrayBuffer()
 }
 
 test('--access-log-max-size: no file passes the size, every line is kept, rotated files are named by their first line', async () => {
   node = await startTestNode(['--access-log-max-size', '2KB'], '43420-43429')
-  await hit(60, '/healthz')
   const dir = node.dir
+  const probes = (await readinessProbes(dir)).length
+  await hit(60, '/healthz')
   await waitFor(
     '60 lines across the log files',
     5000,
-    () => allLines(dir).filter((l) => l.path === '/healthz').length === 60,
+    () => allLines(dir).filter((l) => l.path === '/healthz').length === probes + 60,
   )
   const rotated = logFiles(dir).filter((f) => f !== 'access.log')
   assert.ok(rotated.length >= 3, `rotated into ${rotated.length} files`)
@@ -67,11 +75,7 @@ test('--access-log-max-size: no file passes the size, every line is kept, rotate
 test('--access-log-max-age: a file is rotated once its first line is that old', async () => {
   node = await startTestNode(['--access-log-max-age', '2s'], '43420-43429')
   const dir = node.dir
-  // The launcher's readiness probe (GET /healthz once state.json names the node) is the log's
-  // first line; wait for it, so that the line this test adds is known to come after it.
-  const probes = await waitFor('the readiness probe in access.log', 5000, () =>
-    allLines(dir).length > 0 ? allLines(dir).map((l) => l.path) : false,
-  )
+  const probes = await readinessProbes(dir)
   const before = Date.now()
   await hit(1, '/healthz')
   const rotated = await waitFor('a rotated file', 10_000, () => logFiles(dir).find((f) => f !== 'access.log'))
@@ -123,6 +127,13 @@ test('rotated files past the retention are deleted at start; data-subject reques
   )
   await hit(20, '/healthz') // rotates the node's own lines too (1 KB files)
   await waitFor('a rotation of the live log', 5000, () => logFiles(dir).length >= 3)
+  // Every line written before the search (each is logged once its response closes): the
+  // launcher's readiness probe and the 20 requests.
+  await waitFor(
+    'the 20 requests in the logs',
+    5000,
+    () => allLines(dir).filter((l) => l.path === '/healthz').length >= 21,
+  )
   const connector = connectorFor(map.stores.find((s) => s.name === 'node-test-log')!)
   await connector.connect()
   const found = await connector.find(coll, [{field: 'ip', values: ['198.51.100.9', '127.0.0.1']}])
