@@ -1,4 +1,4 @@
-// test-kind: e2e
+// test-kind: serial (the smoke's default quality thresholds: jitter rises on a busy machine)
 // End to end: real synthetic WebRTC clients (libwebrtc via @roamhq/wrtc) against a real,
 // throwaway SFU node (dist/src/sfu/main.js), through the library and through the built CLI.
 // Both outcomes are forced: a healthy run must exit 0, and a run whose publisher the node drops

@@ -5,8 +5,9 @@
 import {createSocket} from 'node:dgram'
 import {UnavailableError} from '../errors.js'
 
-// Above the blocks the test suite hands its own nodes (42000-49999, test/helpers/rtc-port-slots.ts),
-// below the usual end of Linux's ephemeral range.
+// Apart from the ranges the test suite gives its own nodes (slots in 20000-31999 from
+// test/helpers/rtc-port-slots.ts, a few fixed ranges in 42000-46999), below the usual end of
+// Linux's ephemeral range.
 const FIRST = 50_000
 const LAST = 59_999
 const handedOut = new Set<number>()

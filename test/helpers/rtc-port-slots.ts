@@ -2,15 +2,17 @@
 // and werift probes a port before it binds it, so two nodes given the same range can race for
 // one port. Each range is taken as a slot file created exclusively (O_EXCL) in a shared
 // directory and holding the owner's pid; a slot whose owner is gone is taken over, and a
-// process frees its slots when it exits. 42000-49999 gives 80 slots of 100 ports.
+// process frees its slots when it exits. 20000-31999 gives 120 slots of 100 ports: below the
+// kernel's ephemeral ports (32768 and up, where clients' sockets land) and apart from the fixed
+// ranges some tests give their nodes (42000-46999) and the launcher's throwaway blocks (50000+).
 import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 const DIR = join(tmpdir(), 'confctl-test-rtc-slots')
-const FIRST_PORT = 42000
+const FIRST_PORT = 20000
 const SLOT_SIZE = 100
-const SLOTS = 80
+const SLOTS = 120
 const mine: string[] = []
 
 process.once('exit', () => {

@@ -168,7 +168,9 @@ test('status, list, room list and token go through the SSH tunnel', async () => 
 test('a smoke check against the remote node passes (admin API through the tunnel)', async () => {
   const target = await targetFromInventory('n1')
   assert.is(target.publicUrl, `http://127.0.0.1:${ports.n1.port}`)
-  const report = await runSmoke({target, durationSeconds: 3, publishers: 1, subscribers: 1})
+  // What is tested here is the path through the tunnel, not call quality on a loaded CI
+  // machine: a jitter bound that only a broken path exceeds.
+  const report = await runSmoke({target, durationSeconds: 3, publishers: 1, subscribers: 1, maxJitterMs: 200})
   assert.ok(report.passed, JSON.stringify(report.streams))
   assert.is(report.node, 'n1')
   assert.is(report.streams.length, 2)
