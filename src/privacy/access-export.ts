@@ -180,7 +180,7 @@ export async function exportAccess(ctx: PrivacyContext, scope: RequestScope, out
       const entries = listFiles(work)
         .sort()
         .map((f) => ({name: relative(work, f), file: f}))
-      writeZip(`${work}.zip`, entries)
+      await writeZip(`${work}.zip`, entries)
       renameSync(`${work}.zip`, target)
       rmSync(work, {recursive: true, force: true})
     } else {
