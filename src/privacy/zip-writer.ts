@@ -26,7 +26,8 @@ export interface ZipOptions {
   forceZip64?: boolean
 }
 
-/** Writes `entries` to `zipPath` (created or truncated, mode 0600) and flushes it to disk. */
+/** Writes `entries` to `zipPath` (a new file gets mode 0600; an existing one is truncated)
+ *  and flushes it to disk. Entry names that are absolute or climb out with '..' are refused. */
 export async function writeZip(zipPath: string, entries: Iterable<ZipEntry>, options: ZipOptions = {}): Promise<void> {
   const zip = new ZipFile()
   const output = zip.outputStream as Readable

@@ -114,4 +114,18 @@ test('a stream that errors fails the write and leaves no archive', async () => {
   assert.not.ok(existsSync(zip))
 })
 
+test('an entry name that would land outside the extraction directory is refused, nothing written', async () => {
+  const a = join(dir, 'evil.txt')
+  writeFileSync(a, 'x')
+  for (const name of ['../evil.txt', '/etc/evil.txt', 'a\\..\\evil.txt']) {
+    const zip = join(dir, 'evil.zip')
+    const err = await writeZip(zip, [{name, file: a}]).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    )
+    assert.ok(err instanceof Error, `${name} refused`)
+    assert.not.ok(existsSync(zip))
+  }
+})
+
 test.run()
