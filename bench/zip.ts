@@ -1,6 +1,7 @@
 // npm run bench:zip — the two archives that need ZIP64, written by the access export's ZIP
 // writer and read back by an independent reader (Python's zipfile):
-//   1. one 4.1 GiB file (sparse on disk, so it costs no disk space) plus a small one;
+//   1. one 4.1 GiB recording (sparse on disk; stored, not deflated, as media are, so the
+//      archive really is 4.1 GiB and needs ZIP64 for the entry and for the directory offset);
 //   2. 65,536 small entries (one more than the classic format can count).
 // Prints the wall time of each write, the archive size, and what Python lists. Too slow for
 // a unit test (minutes on a loaded 2-core machine); test/privacy/zip-writer.test.ts covers

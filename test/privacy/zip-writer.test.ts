@@ -58,6 +58,30 @@ test('files, a stream and an empty directory round-trip through an independent r
   assert.not.ok(readFileSync(zip).includes(ZIP64_EOCD), 'no ZIP64 records where the classic format suffices')
 })
 
+test('media and archives are stored as they are, text is deflated; compress overrides the choice', async () => {
+  const text = join(dir, 'log.json')
+  writeFileSync(text, JSON.stringify(Array.from({length: 500}, (_, i) => ({i, who: 'alice'}))))
+  const zip = join(dir, 'methods.zip')
+  await writeZip(zip, [
+    {name: 'stores/log.json', file: text},
+    {name: 'files/rec/Recording.WEBM', file: text},
+    {name: 'files/rec/forced.webm', file: text, compress: true},
+    {name: 'files/plain.txt', stream: Readable.from([Buffer.from('abc')]), compress: false},
+  ])
+  pythonTest(zip)
+  const script =
+    'import sys, json, zipfile\n' +
+    'print(json.dumps({i.filename: i.compress_type for i in zipfile.ZipFile(sys.argv[1]).infolist()}))'
+  const DEFLATED = 8
+  const STORED = 0
+  assert.equal(JSON.parse(execFileSync('python3', ['-c', script, zip], {encoding: 'utf8'})), {
+    'stores/log.json': DEFLATED,
+    'files/rec/Recording.WEBM': STORED,
+    'files/rec/forced.webm': DEFLATED,
+    'files/plain.txt': STORED,
+  })
+})
+
 test('forceZip64 writes ZIP64 records, and they are read back', async () => {
   const a = join(dir, 'z64.txt')
   writeFileSync(a, 'x'.repeat(1000))
