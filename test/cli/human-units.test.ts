@@ -1,3 +1,4 @@
+// test-kind: unit
 // src/cli/human-units.ts: the figures commands print for people.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'

@@ -1,3 +1,4 @@
+// test-kind: unit
 // src/cli/text-table.ts: the tables every list command prints. The expected texts below are
 // what the hand-written renderer printed before cli-table3 drew them, byte for byte, so the
 // switch changed no command's output for plain (single-width) text.

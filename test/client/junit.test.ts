@@ -1,4 +1,4 @@
-// test-kind: unit
+// test-kind: e2e (Python parses the XML)
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {spawnSync} from 'node:child_process'

@@ -1,3 +1,4 @@
+// test-kind: unit
 // src/fleet/atomic-write.ts on real files: the content is replaced whole, the mode asked for
 // is the file's (0600 for files with secrets or personal data, also over an existing 0644
 // file), missing parent directories are created, and no temp file is left behind, also when

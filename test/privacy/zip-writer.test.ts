@@ -1,3 +1,4 @@
+// test-kind: e2e (Python reads every archive back)
 // src/privacy/zip-writer.ts on real files, each archive checked by an independent reader
 // (Python's zipfile: `python3 -m zipfile -t` reads every entry and checks its CRC). The
 // >4 GiB entry and the 65,536-entry archive take minutes on this machine, so they are
