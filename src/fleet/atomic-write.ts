@@ -6,10 +6,11 @@
 // fails, and concurrent writes to one file from this process done one after another.
 import {mkdir} from 'node:fs/promises'
 import {dirname} from 'node:path'
-import writeFileAtomicly from 'write-file-atomic'
 
 /** Without `mode`, a new file gets 0666 less the umask and an existing file keeps its mode. */
 export async function writeFileAtomic(file: string, content: string, mode?: number): Promise<void> {
   await mkdir(dirname(file), {recursive: true})
+  // Loaded on first use: commands that write nothing need not pay for it at startup.
+  const {default: writeFileAtomicly} = await import('write-file-atomic')
   await writeFileAtomicly(file, content, {...(mode !== undefined ? {mode} : {}), fsync: true, encoding: 'utf8'})
 }

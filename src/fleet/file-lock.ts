@@ -7,7 +7,6 @@
 import {hostname} from 'node:os'
 import {lstat, mkdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {dirname} from 'node:path'
-import lockfile from 'proper-lockfile'
 import {BusyError} from '../errors.js'
 import {isProcessAlive} from './process-check.js'
 
@@ -61,6 +60,8 @@ async function busy(lockFile: string): Promise<BusyError> {
 export async function withFileLock<T>(lockFile: string, fn: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
   await mkdir(dirname(lockFile), {recursive: true})
   await clearLegacyLock(lockFile)
+  // Loaded on first use: most commands only read fleet.yaml and need not pay for it at startup.
+  const {default: lockfile} = await import('proper-lockfile')
   let lost: Error | undefined
   let release: () => Promise<void>
   try {

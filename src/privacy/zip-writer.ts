@@ -9,7 +9,6 @@ import {createWriteStream} from 'node:fs'
 import {rm} from 'node:fs/promises'
 import type {Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
-import {ZipFile} from 'yazl'
 
 /** One archive entry; `name` is the path inside the archive ('/'-separated, relative).
  *  `compress` overrides the choice by name (see STORED). */
@@ -35,6 +34,8 @@ export interface ZipOptions {
 /** Writes `entries` to `zipPath` (a new file gets mode 0600; an existing one is truncated)
  *  and flushes it to disk. Entry names that are absolute or climb out with '..' are refused. */
 export async function writeZip(zipPath: string, entries: Iterable<ZipEntry>, options: ZipOptions = {}): Promise<void> {
+  // Loaded on first use: only an access export to a .zip needs it.
+  const {ZipFile} = await import('yazl')
   const zip = new ZipFile()
   const output = zip.outputStream as Readable
   // yazl reports a failed entry (a file gone, a stream error, a size mismatch) on the
