@@ -1,7 +1,8 @@
 // A room as plain text: summary line, participants table, streams table. Shared by
 // `room show` and the refreshing view of `confctl demo`.
 import type {RoomDetail} from '../api/node-api.js'
-import {formatBitrate, formatTime, plural, renderTable} from './text-table.js'
+import {formatBitrate, formatTime, plural} from './human-units.js'
+import {renderTable} from './text-table.js'
 
 export function renderRoomText(room: RoomDetail, nodeName: string): string {
   const out: string[] = []

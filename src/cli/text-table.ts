@@ -1,61 +1,53 @@
-// Plain-text tables and human units for command output: no dependencies, shared by every
-// command that prints a table.
+// Plain-text tables for command output, drawn by cli-table3 without borders or colours:
+// columns two spaces apart, headers in capitals, numeric columns right-aligned, '-' for an
+// empty cell. cli-table3 measures display width (wide CJK characters and emoji take two
+// columns), so such names no longer push the columns after them out of line.
+import Table from 'cli-table3'
 
 export type Cell = string | number | null | undefined
 
 const NUMBER = /^-?\d+(\.\d+)?%?$/
 const isEmpty = (c: Cell) => c === null || c === undefined || c === ''
 
+// Every border character empty, the column gap two spaces: output that reads the same in a
+// terminal, a log file and a diff.
+const BORDERLESS = {
+  top: '',
+  'top-mid': '',
+  'top-left': '',
+  'top-right': '',
+  bottom: '',
+  'bottom-mid': '',
+  'bottom-left': '',
+  'bottom-right': '',
+  left: '',
+  'left-mid': '',
+  mid: '',
+  'mid-mid': '',
+  right: '',
+  'right-mid': '',
+  middle: '  ',
+}
+
 /** Left-aligned columns, numeric ones (numbers or formatted numbers like "0.5") right-aligned,
  *  two spaces apart; '-' for empty cells. */
 export function renderTable(headers: string[], rows: Cell[][]): string {
-  const text = rows.map((r) => r.map((c) => (isEmpty(c) ? '-' : String(c))))
   const numeric = headers.map(
     (_, i) =>
       rows.some((r) => !isEmpty(r[i])) &&
       rows.every((r) => isEmpty(r[i]) || typeof r[i] === 'number' || NUMBER.test(String(r[i]))),
   )
-  const widths = headers.map((h, i) => Math.max(h.length, ...text.map((r) => r[i].length)))
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd()
-  return [line(headers.map((h) => h.toUpperCase())), ...text.map(line)].join('\n')
-}
-
-export function formatBitrate(bps: number): string {
-  if (bps >= 1e6) return `${(bps / 1e6).toFixed(1)} Mb/s`
-  if (bps >= 1e3) return `${(bps / 1e3).toFixed(0)} kb/s`
-  return `${Math.round(bps)} b/s`
-}
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let i = 0
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024
-    i++
-  }
-  return `${i === 0 ? n : n.toFixed(1)} ${units[i]}`
-}
-
-export function formatSeconds(s: number): string {
-  s = Math.floor(s)
-  const d = Math.floor(s / 86_400)
-  const h = Math.floor((s % 86_400) / 3600)
-  const m = Math.floor((s % 3600) / 60)
-  if (d) return `${d}d ${h}h`
-  if (h) return `${h}h ${m}m`
-  if (m) return `${m}m ${s % 60}s`
-  return `${s}s`
-}
-
-/** "2024-05-01T10:00:00.000Z" -> "2024-05-01 10:00:00Z" (compact, still unambiguous). */
-export function formatTime(iso: string): string {
-  return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')
-}
-
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
+  const table = new Table({
+    head: headers.map((h) => h.toUpperCase()),
+    chars: BORDERLESS,
+    // No colours (the default head style is red) and no padding: the gap is the 'middle' char.
+    style: {head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true},
+    colAligns: numeric.map((n) => (n ? 'right' : 'left')),
+  })
+  table.push(...rows.map((r) => headers.map((_, i) => (isEmpty(r[i]) ? '-' : String(r[i])))))
+  return table
+    .toString()
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
 }

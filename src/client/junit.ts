@@ -1,57 +1,32 @@
 // JUnit XML for CI systems (GitLab, Jenkins, GitHub test reporters): one <testcase> per
-// received stream, with a <failure> naming every threshold it missed. Every piece of text
-// is escaped, and characters XML 1.0 cannot carry at all are dropped, because node names,
-// rooms and error messages come from outside.
+// received stream, with a <failure> naming every threshold it missed. Built by
+// junit-report-builder (xmlbuilder underneath), which escapes every attribute and text and
+// drops the characters XML 1.0 cannot carry, so node names, rooms and error messages that
+// come from outside cannot break the document.
+import junitReportBuilder, {type Builder} from 'junit-report-builder'
 import type {SmokeReport} from './smoke-report.js'
 
-/** Escapes text for XML content and attribute values (double or single quoted). */
-export function xmlEscape(value: unknown): string {
-  return (
-    String(value)
-      // Not allowed in XML 1.0 in any form: C0 controls other than tab/LF/CR, lone surrogates, U+FFFE/U+FFFF.
-      .replace(
-        /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
-        '',
-      )
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/"/g, '&quot;')
-      .replace(/'/g, '&apos;')
-  )
-}
+// The package is CommonJS (`module.exports = builder`) but its types declare an ES default
+// export, which NodeNext resolution reads as one level deeper than what Node loads.
+const builder = junitReportBuilder as unknown as Builder
 
-const attrs = (a: Record<string, string | number>) =>
-  Object.entries(a)
-    .map(([k, v]) => ` ${k}="${xmlEscape(v)}"`)
-    .join('')
+/** xmlbuilder 15 splits only the first "]]>" in a CDATA section; a second one would end it
+ *  early and break the document, so text that goes into CDATA never contains one. */
+const cdataSafe = (text: string) => text.replaceAll(']]>', ']] >')
 
 export function smokeJunitXml(report: SmokeReport, timestamp = new Date()): string {
-  const failures = report.streams.filter((s) => !s.passed).length
-  const suite = {
-    name: `confctl smoke ${report.node}`,
-    tests: report.streams.length,
-    failures,
-    errors: 0,
-    time: report.durationSeconds,
-    timestamp: timestamp.toISOString().replace(/\.\d+Z$/, ''),
-  }
-  const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attrs({name: 'confctl smoke', tests: suite.tests, failures, errors: 0, time: suite.time})}>`,
-  ]
-  lines.push(`  <testsuite${attrs(suite)}>`)
-  lines.push('    <properties>')
-  const props: Record<string, string | number> = {
-    node: report.node,
-    room: report.room,
-    maxLossPercent: report.thresholds.maxLossPercent,
-    maxJitterMs: report.thresholds.maxJitterMs,
-  }
-  for (const [name, value] of Object.entries(props)) lines.push(`      <property${attrs({name, value})}/>`)
-  lines.push('    </properties>')
+  const junit = builder.newBuilder().name('confctl smoke')
+  const suite = junit
+    .testSuite()
+    .name(`confctl smoke ${report.node}`)
+    // UTC, without fraction or zone, as the JUnit schema's timestamp (the library would print local time).
+    .timestamp(timestamp.toISOString().replace(/\.\d+Z$/, ''))
+    .time(report.durationSeconds)
+    .property('node', report.node)
+    .property('room', report.room)
+    .property('maxLossPercent', String(report.thresholds.maxLossPercent))
+    .property('maxJitterMs', String(report.thresholds.maxJitterMs))
   for (const s of report.streams) {
-    const name = `${s.subscriber} <- ${s.publisher} ${s.kind}`
     const measured = [
       `codec=${s.codec}`,
       `packetsReceived=${s.packetsReceived}`,
@@ -61,15 +36,13 @@ export function smokeJunitXml(report: SmokeReport, timestamp = new Date()): stri
       s.framesDecoded !== undefined ? `framesDecoded=${s.framesDecoded}` : `samplesReceived=${s.samplesReceived ?? 0}`,
       `timeToFirstFrameMs=${s.timeToFirstFrameMs ?? 'n/a'}`,
     ].join(' ')
-    lines.push(`    <testcase${attrs({classname: `smoke.${report.room}`, name, time: report.durationSeconds})}>`)
-    if (!s.passed) {
-      lines.push(
-        `      <failure${attrs({message: s.failures.join('; '), type: 'SmokeThreshold'})}>${xmlEscape(s.failures.join('\n'))}</failure>`,
-      )
-    }
-    lines.push(`      <system-out>${xmlEscape(measured)}</system-out>`)
-    lines.push('    </testcase>')
+    const tc = suite
+      .testCase()
+      .className(`smoke.${report.room}`)
+      .name(`${s.subscriber} <- ${s.publisher} ${s.kind}`)
+      .time(report.durationSeconds)
+      .standardOutput(cdataSafe(measured))
+    if (!s.passed) tc.failure(s.failures.join('; '), 'SmokeThreshold').stacktrace(cdataSafe(s.failures.join('\n')))
   }
-  lines.push('  </testsuite>', '</testsuites>', '')
-  return lines.join('\n')
+  return junit.build() + '\n'
 }

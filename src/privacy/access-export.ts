@@ -5,11 +5,13 @@
 // directory, or to a ZIP built beside its final name and renamed into place.
 import {createHash, randomBytes} from 'node:crypto'
 import {
+  closeSync,
   copyFileSync,
   existsSync,
   mkdirSync,
+  openSync,
   readdirSync,
-  readFileSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -99,6 +101,21 @@ function foundValues(hits: StoreHits[]): FoundValues {
   }
 }
 
+/** Size and SHA-256 of a file, read 1 MiB at a time: a recording can be larger than one
+ *  Buffer may be (readFileSync refuses files over 2 GiB). */
+function hashFile(file: string): {bytes: number; sha256: string} {
+  const hash = createHash('sha256')
+  const chunk = Buffer.alloc(1 << 20)
+  const fd = openSync(file, 'r')
+  let bytes = 0
+  try {
+    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0; bytes += n) hash.update(chunk.subarray(0, n))
+  } finally {
+    closeSync(fd)
+  }
+  return {bytes, sha256: hash.digest('hex')}
+}
+
 function writeTree(dir: string, scope: RequestScope, hits: StoreHits[]): AccessResult['files'] {
   mkdirSync(join(dir, 'stores'), {recursive: true})
   const found = foundValues(hits)
@@ -136,10 +153,7 @@ function writeTree(dir: string, scope: RequestScope, hits: StoreHits[]): AccessR
   writeFileSync(join(dir, 'summary.txt'), summary(scope, hits))
   const files = listFiles(dir)
     .sort()
-    .map((f) => {
-      const data = readFileSync(f)
-      return {path: relative(dir, f), bytes: data.length, sha256: createHash('sha256').update(data).digest('hex')}
-    })
+    .map((f) => ({path: relative(dir, f), ...hashFile(f)}))
   writeFileSync(
     join(dir, 'manifest.json'),
     JSON.stringify({request: scope.req.id, generatedAt: new Date().toISOString(), files}, null, 2) + '\n',
@@ -180,7 +194,7 @@ export async function exportAccess(ctx: PrivacyContext, scope: RequestScope, out
       const entries = listFiles(work)
         .sort()
         .map((f) => ({name: relative(work, f), file: f}))
-      writeZip(`${work}.zip`, entries)
+      await writeZip(`${work}.zip`, entries)
       renameSync(`${work}.zip`, target)
       rmSync(work, {recursive: true, force: true})
     } else {

@@ -4,11 +4,13 @@
 // and the other people's data still there. A service that is down fails the test.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
+import {spawnSync} from 'node:child_process'
 import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {cli, root, tempHome} from './helpers.js'
 
+const LIST_NAMES = 'import sys, zipfile\nprint("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))'
 const profilesDir = join(root, 'fixtures', 'profiles')
 const profiles = readdirSync(profilesDir, {withFileTypes: true})
   .filter((d) => d.isDirectory())
@@ -41,6 +43,17 @@ for (const name of profiles) {
       const exp = await run(['dsar', 'access', acc.json.id, '--out', zip, '--json'])
       assert.is(exp.exitCode, 0, exp.stderr)
       assert.ok(existsSync(zip))
+      // The archive as an independent reader sees it: every CRC checks, and it holds exactly the listed files.
+      const zipTest = spawnSync('python3', ['-m', 'zipfile', '-t', zip], {encoding: 'utf8'})
+      assert.is(zipTest.status, 0, zipTest.stderr)
+      const names = spawnSync('python3', ['-c', LIST_NAMES, zip], {encoding: 'utf8'}).stdout.trim().split('\n')
+      assert.equal(
+        names.sort(),
+        exp.json.files
+          .map((f: {path: string}) => f.path)
+          .concat('manifest.json')
+          .sort(),
+      )
       assert.ok(exp.json.files.some((f: {path: string}) => f.path === 'summary.txt'))
       assert.ok(
         exp.json.stores.reduce((n: number, s: {records: number}) => n + s.records, 0) > 0,

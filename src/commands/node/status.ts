@@ -2,7 +2,7 @@ import {Args} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {nodeStatus} from '../../fleet/node-probe.js'
 import {resolveNode} from '../../fleet/resolve-node.js'
-import {formatBytes, formatSeconds, formatTime} from '../../cli/text-table.js'
+import {formatBytes, formatSeconds, formatTime} from '../../cli/human-units.js'
 
 export default class NodeStatus extends BaseCommand {
   static override summary = "Show a node's health, version, uptime, load and counts."

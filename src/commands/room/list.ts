@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {connectNode} from '../../fleet/resolve-node.js'
-import {formatBitrate, formatTime, renderTable} from '../../cli/text-table.js'
+import {formatBitrate, formatTime} from '../../cli/human-units.js'
+import {renderTable} from '../../cli/text-table.js'
 
 export default class RoomList extends BaseCommand {
   static override summary = 'List the rooms open on a node.'
