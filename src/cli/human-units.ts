@@ -1,11 +1,6 @@
-// Figures as people read them in command output: bitrates, byte counts, durations,
-// timestamps and counted nouns.
-
-export function formatBitrate(bps: number): string {
-  if (bps >= 1e6) return `${(bps / 1e6).toFixed(1)} Mb/s`
-  if (bps >= 1e3) return `${(bps / 1e3).toFixed(0)} kb/s`
-  return `${Math.round(bps)} b/s`
-}
+// Figures as people read them in command output: byte counts, durations, timestamps and
+// counted nouns. Bitrates have one format everywhere, the dashboard's (fmtBitrate in
+// src/tui/text.ts).
 
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']

@@ -1,7 +1,8 @@
 // A room as plain text: summary line, participants table, streams table. Shared by
 // `room show` and the refreshing view of `confctl demo`.
 import type {RoomDetail} from '../api/node-api.js'
-import {formatBitrate, formatTime, plural} from './human-units.js'
+import {formatTime, plural} from './human-units.js'
+import {fmtBitrate} from '../tui/text.js'
 import {renderTable} from './text-table.js'
 
 export function renderRoomText(room: RoomDetail, nodeName: string): string {
@@ -11,7 +12,7 @@ export function renderRoomText(room: RoomDetail, nodeName: string): string {
   // People by identity: one person who publishes and watches two others is three sessions.
   const persons = room.people ?? new Set(people.map((p) => p.identity)).size
   out.push(
-    `${persons} ${persons === 1 ? 'person' : 'people'} in ${plural(room.participants, 'session')} (${room.publishers} publishing, ${room.subscribers} subscribing); in ${formatBitrate(room.bitrateInBps)}, out ${formatBitrate(room.bitrateOutBps)}`,
+    `${persons} ${persons === 1 ? 'person' : 'people'} in ${plural(room.participants, 'session')} (${room.publishers} publishing, ${room.subscribers} subscribing); in ${fmtBitrate(room.bitrateInBps)}, out ${fmtBitrate(room.bitrateOutBps)}`,
   )
   // Subscribers say whom they receive by identity (the session id is in the id column).
   const identityOf = new Map(people.map((p) => [p.id, p.identity]))
@@ -57,7 +58,7 @@ export function renderRoomText(room: RoomDetail, nodeName: string): string {
         s.direction,
         s.kind,
         s.codec,
-        formatBitrate(s.bitrateBps),
+        fmtBitrate(s.bitrateBps),
         s.packets,
         s.packetsLost,
         (s.fractionLost * 100).toFixed(1),

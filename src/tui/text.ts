@@ -80,12 +80,12 @@ export function fmtBitrate(bps: number | null | undefined): string {
   return `${num} ${units[i]}`
 }
 
-/** A fraction 0..1 as a percentage, at most 6 columns: "0.0%", "12.3%", "100%". */
 /** A loss given in percent (0..100), as rooms and node totals carry it. */
 export function fmtLossPercent(percent: number | null | undefined): string {
   return fmtLoss(percent === null || percent === undefined ? percent : percent / 100)
 }
 
+/** A fraction 0..1 as a percentage, at most 6 columns: "0.0%", "12.3%", "100%". */
 export function fmtLoss(fraction: number | null | undefined): string {
   if (fraction === null || fraction === undefined || !Number.isFinite(fraction)) return '-'
   const pct = fraction * 100

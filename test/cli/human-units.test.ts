@@ -2,13 +2,7 @@
 // src/cli/human-units.ts: the figures commands print for people.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
-import {formatBitrate, formatBytes, formatSeconds, formatTime, plural} from '../../src/cli/human-units.js'
-
-test('formatBitrate: b/s, kb/s, Mb/s at the decimal boundaries', () => {
-  assert.is(formatBitrate(999), '999 b/s')
-  assert.is(formatBitrate(1000), '1 kb/s')
-  assert.is(formatBitrate(1_234_567), '1.2 Mb/s')
-})
+import {formatBytes, formatSeconds, formatTime, plural} from '../../src/cli/human-units.js'
 
 test('formatBytes: binary units, bytes without a fraction', () => {
   assert.is(formatBytes(512), '512 B')

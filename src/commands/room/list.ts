@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {connectNode} from '../../fleet/resolve-node.js'
-import {formatBitrate, formatTime} from '../../cli/human-units.js'
+import {formatTime} from '../../cli/human-units.js'
+import {fmtBitrate} from '../../tui/text.js'
 import {renderTable} from '../../cli/text-table.js'
 
 export default class RoomList extends BaseCommand {
@@ -35,8 +36,8 @@ export default class RoomList extends BaseCommand {
           r.participants,
           r.publishers,
           r.subscribers,
-          formatBitrate(r.bitrateInBps),
-          formatBitrate(r.bitrateOutBps),
+          fmtBitrate(r.bitrateInBps),
+          fmtBitrate(r.bitrateOutBps),
         ]),
       ),
     )
