@@ -7,6 +7,8 @@ import {readTableCatalog, type TableCatalog} from './sql-catalog-columns.js'
 import {lookupCondition, planLookup} from './sql-lookup.js'
 import {missingObject} from './sql-missing-object.js'
 import {openSqlDriver, type Query, type Row, type SqlDriver} from './sql-drivers.js'
+import {readForeignKeys, type ForeignKey} from './sql-foreign-keys.js'
+import {storeRefusal} from './sql-refusal.js'
 
 const KEY_COL = '__confctl_key'
 
@@ -73,7 +75,7 @@ export class SqlConnector implements Connector {
           `store '${this.store.name}' (${this.store.kind}) went away: ${(err as Error).message}.`,
         )
       }
-      throw err
+      throw storeRefusal(this.store, err) ?? err
     }
   }
 
@@ -97,6 +99,11 @@ export class SqlConnector implements Connector {
     const cols = [...new Set([...(coll.locator.key ?? []), ...coll.fields.map((f) => f.name)])]
     const rowid = this.db.defaultKey && !coll.locator.key?.length ? `${this.db.defaultKey} AS ${KEY_COL}, ` : ''
     return `SELECT ${rowid}${cols.map((c) => this.db.ident(c)).join(', ')} FROM ${this.table(coll)}`
+  }
+
+  /** The store's foreign keys, from its catalog (erasure deletes children before parents). */
+  async foreignKeys(): Promise<ForeignKey[]> {
+    return this.run(() => readForeignKeys(this.db.query, this.store))
   }
 
   async find(coll: CollectionDef, matches: Match[]): Promise<FoundRecord[]> {
