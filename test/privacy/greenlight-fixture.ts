@@ -3,10 +3,12 @@
 // PostgreSQL (own schema) or MariaDB (own database, InnoDB), with Erika (the subject: two
 // rooms, two recordings with three formats, an access to Max's room) and Max (one room
 // shared with him by Erika... and one recording of his own). Column sets are trimmed.
+import Database from 'better-sqlite3'
 import mysql from 'mysql2/promise'
 import pg from 'pg'
 import {randomBytes} from 'node:crypto'
-import {writeFileSync} from 'node:fs'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 export const PG_URL = 'postgres://postgres@127.0.0.1:5432/test'
@@ -25,7 +27,7 @@ const REC = [
   '20000000-0000-4000-8000-000000000003',
 ]
 
-export type Kind = 'postgres' | 'mysql'
+export type Kind = 'postgres' | 'mysql' | 'sqlite'
 
 export interface Greenlight {
   kind: Kind
@@ -37,8 +39,13 @@ export interface Greenlight {
   drop(): Promise<void>
 }
 
-const uuid = (k: Kind) => (k === 'postgres' ? 'uuid' : 'CHAR(36)')
-const ts = (k: Kind) => (k === 'postgres' ? 'timestamptz' : 'DATETIME')
+const uuid = (k: Kind) => ({postgres: 'uuid', mysql: 'CHAR(36)', sqlite: 'TEXT'})[k]
+const ts = (k: Kind) => ({postgres: 'timestamptz', mysql: 'DATETIME', sqlite: 'TEXT'})[k]
+
+/** The constraint's name as the store reports it (SQLite keys have no names). */
+export function fkName(k: Kind, table: string, column: string, parent: string): string {
+  return k === 'sqlite' ? `${table}(${column}) -> ${parent}` : `${table}_${column}_fkey`
+}
 
 /** The upstream tables; `extra` adds statements (a cycle, say) after them. */
 export function schemaSql(k: Kind): string[] {
@@ -86,6 +93,28 @@ export function seedSql(): string[] {
 export async function createGreenlight(kind: Kind, extra: string[] = []): Promise<Greenlight> {
   const name = `fk_${randomBytes(4).toString('hex')}`
   const stmts = [...schemaSql(kind), ...extra, ...seedSql()]
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), `confctl-${name}-`))
+    const path = join(dir, 'greenlight.db')
+    const db = new Database(path)
+    for (const st of stmts) db.exec(st)
+    const q = async (sql: string) => {
+      const stmt = db.prepare(sql)
+      if (stmt.reader) return stmt.all() as Record<string, unknown>[]
+      stmt.run()
+      return []
+    }
+    return {
+      kind,
+      name: path,
+      q,
+      ids: async (t) => (await q(`SELECT id FROM ${t} ORDER BY id`)).map((r) => String(r.id)),
+      drop: async () => {
+        db.close()
+        rmSync(dir, {recursive: true, force: true})
+      },
+    }
+  }
   if (kind === 'postgres') {
     const c = new pg.Client({connectionString: PG_URL})
     await c.connect()

@@ -85,15 +85,15 @@ async function mysqlKeys(q: Query): Promise<ForeignKey[]> {
 
 async function sqliteKeys(q: Query): Promise<ForeignKey[]> {
   const rows = await q(
-    `SELECT m.name AS tbl, p.id AS id, p."table" AS ref_table, p."from" AS col, p."to" AS ref_col, p.on_delete AS on_delete
+    `SELECT m.name AS tbl, p.id AS id, p.seq AS seq, p."table" AS ref_table, p."from" AS col, p."to" AS ref_col, p.on_delete AS on_delete
      FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) p
      WHERE m.type = 'table' ORDER BY m.name, p.id, p.seq`,
   )
-  // `REFERENCES parent` without columns means the parent's primary key.
+  // `REFERENCES parent` without columns means the parent's primary key, column by column.
   for (const r of rows) {
     if (r.ref_col !== null) continue
     const pk = await q(`SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk`, [r.ref_table])
-    r.ref_col = pk[0]?.name ?? 'rowid'
+    r.ref_col = pk[Number(r.seq)]?.name ?? 'rowid'
   }
   const keys = grouped(rows, (r) => `${String(r.tbl)}#${String(r.id)}`)
   for (const k of keys) k.name = `${k.table}(${k.columns.join(', ')}) -> ${k.refTable}`
