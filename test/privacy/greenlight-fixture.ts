@@ -219,7 +219,11 @@ export function writeDatamap(
   file = 'datamap.yaml',
   overrides: Record<string, string> = {},
 ): string {
-  const connection = g.kind === 'postgres' ? `{url: "${PG_URL}", schema: ${g.name}}` : `{url: "${MY_URL}/${g.name}"}`
+  const connection = {
+    postgres: `{url: "${PG_URL}", schema: ${g.name}}`,
+    mysql: `{url: "${MY_URL}/${g.name}"}`,
+    sqlite: `{path: "${g.name}"}`,
+  }[g.kind]
   const body = collections.map((c) => `      ${c}:\n${overrides[c] ?? COLLECTIONS[c]}`).join('\n')
   const path = join(home, file)
   writeFileSync(

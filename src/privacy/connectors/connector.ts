@@ -54,6 +54,8 @@ export interface Connector {
   /** The records countOlderThan counts, addressed by the same keys as find() (retention apply
    *  erases them record by record and checks each against holds and restrictions). */
   findOlderThan?(coll: CollectionDef, field: string, before: Date): Promise<FoundRecord[]>
+  /** findOlderThan in pages (SQL), so retention over a large table plans in flat memory. */
+  scanOlderThan?(coll: CollectionDef, field: string, before: Date, size: number): AsyncIterable<FoundRecord[]>
   /** The foreign keys the store itself declares (SQL stores), so erasure can order its steps. */
   foreignKeys?(): Promise<ForeignKey[]>
   close(): Promise<void>

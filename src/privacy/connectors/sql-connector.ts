@@ -183,6 +183,32 @@ export class SqlConnector implements Connector {
     })
   }
 
+  /** findOlderThan in pages of `size`, by key order (keyset, so rows deleted between pages shift nothing):
+   *  retention plans and applies page by page in flat memory. */
+  async *scanOlderThan(coll: CollectionDef, field: string, before: Date, size: number): AsyncGenerator<FoundRecord[]> {
+    const param = this.store.kind === 'sqlite' ? before.toISOString() : before
+    const rowid = this.db.defaultKey && !coll.locator.key?.length
+    const cols = rowid ? [this.db.defaultKey!] : this.keyCols(coll)
+    const keyExpr = cols.map((c) => (rowid ? c : this.db.ident(c)))
+    const select = `SELECT ${rowid ? `${this.db.defaultKey} AS ${KEY_COL}, ` : ''}* FROM ${this.table(coll)}`
+    let after: unknown[] | undefined
+    for (;;) {
+      const tuple = keyExpr.length === 1 ? keyExpr[0] : `(${keyExpr.join(', ')})`
+      const marks = keyExpr.length === 1 ? '?' : `(${keyExpr.map(() => '?').join(', ')})`
+      const sql = `${select} WHERE ${this.db.ident(field)} < ?${after ? ` AND ${tuple} > ${marks}` : ''} ORDER BY ${keyExpr.join(', ')} LIMIT ${size}`
+      const rows = await this.run(() => this.db.query(sql, [param, ...(after ?? [])]))
+      if (rows.length === 0) return
+      const page = rows.map((row) => {
+        const key = this.keyOf(coll, row)
+        delete row[KEY_COL]
+        return {key, data: row}
+      })
+      after = JSON.parse(page[page.length - 1]!.key) as unknown[]
+      yield page
+      if (rows.length < size) return
+    }
+  }
+
   async close(): Promise<void> {
     await this.driver?.close()
     this.driver = undefined
