@@ -144,6 +144,10 @@ export async function scanCollection(
       })()
   const erase = eraserFor(coll, ctx.key)
   const restricted = await restrictedKeys(ctx.db, store.name, coll.name)
+  // Keyed hashes of every record's identifiers cost two HMACs a record: only when a subject's hold could match.
+  const bySubject = holds.some(
+    (h) => h.subjectHash && h.store === store.name && (!h.collection || h.collection === coll.name),
+  )
   for await (const records of pages) {
     scan.older += records.length
     if (coll.erasure.strategy === 'keep') {
@@ -156,7 +160,7 @@ export async function scanCollection(
         scan.anonymised++
         continue
       }
-      const hold = holdFor(holds, store.name, coll.name, recordSubjects(ctx, coll, r))
+      const hold = holdFor(holds, store.name, coll.name, bySubject ? recordSubjects(ctx, coll, r) : [])
       if (hold) addKept(scan.kept, hold.reason, hold.id, r.key)
       else if (restricted.has(r.key)) addKept(scan.kept, RESTRICTED_REASON, undefined, r.key)
       else {
