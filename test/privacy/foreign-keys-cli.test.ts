@@ -5,7 +5,7 @@
 // schema with a cycle, and cancel.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
-import {appendFileSync} from 'node:fs'
+import {appendFileSync, readFileSync, writeFileSync} from 'node:fs'
 import {cli, tempHome} from './helpers.js'
 import {createGreenlight, ERIKA, fkName, U, writeDatamap, type Kind} from './greenlight-fixture.js'
 
@@ -288,6 +288,41 @@ test('postgres: a datamap naming a table the store lacks is exit 2 with the stor
     assert.not.match(r.stderr, /internal error/)
     assert.is((await g.ids('users')).length, 2)
   } finally {
+    await g.drop()
+  }
+})
+
+test('postgres: a store that denies the delete (permission) leaves the request failed with its words, exit 3', async () => {
+  const g = await createGreenlight('postgres')
+  const role = `${g.name}_ro`
+  try {
+    // A role that may read Greenlight's tables but not delete from them.
+    await g.q(`CREATE ROLE ${role} LOGIN`)
+    await g.q(`GRANT USAGE ON SCHEMA ${g.name} TO ${role}`)
+    await g.q(`GRANT SELECT ON ALL TABLES IN SCHEMA ${g.name} TO ${role}`)
+    const home = tempHome()
+    const datamap = writeDatamap(home, g)
+    writeFileSync(datamap, readFileSync(datamap, 'utf8').replace('postgres://postgres@', `postgres://${role}@`))
+    const id = await openErasure(home, datamap)
+    const r = await cli(home, ['dsar', 'erase', id, '--execute', '--json'])
+    assert.is(r.exitCode, 3, r.stderr)
+    assert.is(r.json.status, 'failed')
+    assert.match(
+      r.stderr,
+      /^confctl: step 1 \(greenlight\/shared_accesses: delete 2 record\(s\)\) failed: store 'greenlight' \(postgres\) refused: permission denied for table shared_accesses;/,
+    )
+    const show = await cli(home, ['dsar', 'show', id, '--json'])
+    assert.is(show.json.request.status, 'failed')
+    assert.is(show.json.journal[0].status, 'failed')
+    // Granted: a plain rerun retries the failed step and finishes.
+    await g.q(`GRANT DELETE ON ALL TABLES IN SCHEMA ${g.name} TO ${role}`)
+    const again = await cli(home, ['dsar', 'erase', id, '--execute', '--json'])
+    assert.is(again.exitCode, 0, again.stderr)
+    assert.is(again.json.status, 'done')
+    assert.equal(await g.ids('users'), [U.max])
+  } finally {
+    await g.q(`DROP OWNED BY ${role}`).catch(() => {})
+    await g.q(`DROP ROLE IF EXISTS ${role}`).catch(() => {})
     await g.drop()
   }
 })
