@@ -68,7 +68,9 @@ export function keptRecords(
         const t = tuple(r.data, e.child.fields)
         const k = t && held.get(t)
         if (!k || out.get(c)!.has(r.key)) continue
-        out.get(c)!.set(r.key, {reason: `depends on a held record of ${p} (${e.name}): ${k.reason}`, hold: k.hold})
+        // The hold's own reason, not the chain of dependants it passed through.
+        const why = holds.find((h) => h.id === k.hold)?.reason ?? k.reason
+        out.get(c)!.set(r.key, {reason: `depends on a held record of ${p} (${e.name}): ${why}`, hold: k.hold})
         changed = true
       }
       // A kept child pins the parent it points at, where the database would refuse the delete.
