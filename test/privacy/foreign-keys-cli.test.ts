@@ -176,32 +176,50 @@ for (const kind of ['postgres', 'mysql', 'sqlite'] as Kind[]) {
   })
 }
 
-test('postgres: a cycle of foreign keys is one sentence naming it and the ways out (exit 2, request failed)', async () => {
-  const g = await createGreenlight('postgres', [
+const CYCLE: Record<Kind, string[]> = {
+  postgres: [
     'ALTER TABLE users ADD COLUMN home_room_id uuid',
     'ALTER TABLE users ADD CONSTRAINT users_home_room_id_fkey FOREIGN KEY (home_room_id) REFERENCES rooms (id)',
-  ])
-  try {
-    await g.q(`UPDATE users SET home_room_id = '10000000-0000-4000-8000-000000000001' WHERE id = '${U.erika}'`)
-    const home = tempHome()
-    const datamap = writeDatamap(home, g)
-    const id = await openErasure(home, datamap)
-    const plan = await cli(home, ['dsar', 'erase', id])
-    assert.is(plan.exitCode, 2, plan.stderr)
-    assert.match(
-      plan.stderr,
-      /erasure cannot be ordered: greenlight\.(users|rooms) -> greenlight\.(rooms|users) -> greenlight\.\1 point at each other \((users_home_room_id_fkey, rooms_user_id_fkey|rooms_user_id_fkey, users_home_room_id_fkey)\)/,
-    )
-    assert.match(plan.stderr, /strategy: "null", fields: \[/)
-    assert.match(plan.stderr, /ON DELETE SET NULL or CASCADE/)
-    assert.is(plan.stderr.trim().split('\n').length, 1)
-    const exec = await cli(home, ['dsar', 'erase', id, '--execute', '--json'])
-    assert.is(exec.exitCode, 2)
-    assert.is(exec.json.status, 'failed')
-    assert.is((await g.ids('users')).length, 2, 'nothing was deleted')
-    // The way out the message names: clear the reference first.
-    const fixed = writeDatamap(home, g, undefined, 'fixed.yaml', {
-      users: `        table: users
+  ],
+  mysql: [
+    'ALTER TABLE users ADD COLUMN home_room_id CHAR(36) NULL',
+    'ALTER TABLE users ADD CONSTRAINT users_home_room_id_fkey FOREIGN KEY (home_room_id) REFERENCES rooms (id)',
+  ],
+  sqlite: ['ALTER TABLE users ADD COLUMN home_room_id TEXT REFERENCES rooms (id)'],
+}
+/** The message for a table the datamap names but the store lacks. */
+const NO_TABLE: Record<Kind, RegExp> = {
+  postgres: /relation "[\w.]*room" does not exist/,
+  mysql: /Table '[\w.]*room' doesn't exist/,
+  sqlite: /no such table: [\w.]*room/,
+}
+
+for (const kind of ['postgres', 'mysql', 'sqlite'] as Kind[]) {
+  test(`${kind}: a cycle of foreign keys is one sentence naming it and the ways out (exit 2, request failed)`, async () => {
+    const g = await createGreenlight(kind, CYCLE[kind])
+    try {
+      await g.q(`UPDATE users SET home_room_id = '10000000-0000-4000-8000-000000000001' WHERE id = '${U.erika}'`)
+      const home = tempHome()
+      const datamap = writeDatamap(home, g)
+      const id = await openErasure(home, datamap)
+      const plan = await cli(home, ['dsar', 'erase', id])
+      assert.is(plan.exitCode, 2, plan.stderr)
+      assert.match(
+        plan.stderr,
+        /erasure cannot be ordered: greenlight\.(users|rooms) -> greenlight\.(rooms|users) -> greenlight\.\1 point at each other \(/,
+      )
+      assert.ok(plan.stderr.includes(fkName(kind, 'users', 'home_room_id', 'rooms')), plan.stderr)
+      assert.ok(plan.stderr.includes(fkName(kind, 'rooms', 'user_id', 'users')), plan.stderr)
+      assert.match(plan.stderr, /strategy: "null", fields: \[/)
+      assert.match(plan.stderr, /ON DELETE SET NULL or CASCADE/)
+      assert.is(plan.stderr.trim().split('\n').length, 1)
+      const exec = await cli(home, ['dsar', 'erase', id, '--execute', '--json'])
+      assert.is(exec.exitCode, 2)
+      assert.is(exec.json.status, 'failed')
+      assert.is((await g.ids('users')).length, 2, 'nothing was deleted')
+      // The way out the message names: clear the reference first.
+      const fixed = writeDatamap(home, g, undefined, 'fixed.yaml', {
+        users: `        table: users
         key: id
         purpose: room management accounts
         legal_basis: e
@@ -214,61 +232,61 @@ test('postgres: a cycle of foreign keys is one sentence naming it and the ways o
           email: {category: contact.email, identifies: email}
           home_room_id: {category: technical.id}
           last_login: {category: account.activity}`,
-    })
-    const replanned = await cli(home, ['dsar', 'erase', id, '--replan', '--execute', '--datamap', fixed, '--json'])
-    assert.is(replanned.exitCode, 0, replanned.stderr)
-    assert.is((await g.ids('rooms')).length, 1)
-    const erika = await g.q(`SELECT home_room_id FROM users WHERE id = '${U.erika}'`)
-    assert.equal(erika, [{home_room_id: null}])
-  } finally {
-    await g.drop()
-  }
-})
+      })
+      const replanned = await cli(home, ['dsar', 'erase', id, '--replan', '--execute', '--datamap', fixed, '--json'])
+      assert.is(replanned.exitCode, 0, replanned.stderr)
+      assert.is((await g.ids('rooms')).length, 1)
+      const erika = await g.q(`SELECT home_room_id FROM users WHERE id = '${U.erika}'`)
+      assert.equal(erika, [{home_room_id: null}])
+    } finally {
+      await g.drop()
+    }
+  })
 
-test('cancel: closes the request with its reason, stops erasure, and refuses twice or without a reason', async () => {
-  const g = await createGreenlight('postgres')
-  try {
-    const home = tempHome()
-    const datamap = writeDatamap(home, g, ['users', 'rooms', 'recordings', 'formats'])
-    const id = await openErasure(home, datamap)
-    const failed = await cli(home, ['dsar', 'erase', id, '--execute'])
-    assert.is(failed.exitCode, 3)
-    const noReason = await cli(home, ['dsar', 'cancel', id, '--reason', '  '])
-    assert.is(noReason.exitCode, 2)
-    assert.match(noReason.stderr, /--reason must say why/)
-    const cancel = await cli(home, ['dsar', 'cancel', id, '--reason', 'withdrawn by the data subject', '--json'])
-    assert.is(cancel.exitCode, 0, cancel.stderr)
-    assert.is(cancel.json.status, 'cancelled')
-    const show = await cli(home, ['dsar', 'show', id, '--json'])
-    assert.equal(statuses(show), ['done', 'done', 'cancelled', 'cancelled'])
-    assert.is(show.json.events.at(-1).event, 'request.cancelled')
-    const erase = await cli(home, ['dsar', 'erase', id, '--execute'])
-    assert.is(erase.exitCode, 2)
-    assert.match(erase.stderr, /was cancelled/)
-    const replan = await cli(home, ['dsar', 'erase', id, '--replan'])
-    assert.is(replan.exitCode, 2)
-    assert.match(replan.stderr, /was cancelled/)
-    assert.is((await g.ids('rooms')).length, 3, 'nothing more was erased')
-    const twice = await cli(home, ['dsar', 'cancel', id, '--reason', 'again'])
-    assert.is(twice.exitCode, 2)
-    assert.match(twice.stderr, /already cancelled/)
-    const unknown = await cli(home, ['dsar', 'cancel', 'dsr-19990101-000000', '--reason', 'x'])
-    assert.is(unknown.exitCode, 2)
-    const list = await cli(home, ['dsar', 'list', '--json'])
-    assert.is(list.json.requests[0].status, 'cancelled')
-    assert.is((await cli(home, ['audit', 'verify'])).exitCode, 0)
-  } finally {
-    await g.drop()
-  }
-})
+  test(`${kind}: cancel closes the request with its reason, stops erasure, and refuses twice or without a reason`, async () => {
+    const g = await createGreenlight(kind)
+    try {
+      const home = tempHome()
+      const datamap = writeDatamap(home, g, ['users', 'rooms', 'recordings', 'formats'])
+      const id = await openErasure(home, datamap)
+      const failed = await cli(home, ['dsar', 'erase', id, '--execute'])
+      assert.is(failed.exitCode, 3)
+      const noReason = await cli(home, ['dsar', 'cancel', id, '--reason', '  '])
+      assert.is(noReason.exitCode, 2)
+      assert.match(noReason.stderr, /--reason must say why/)
+      const cancel = await cli(home, ['dsar', 'cancel', id, '--reason', 'withdrawn by the data subject', '--json'])
+      assert.is(cancel.exitCode, 0, cancel.stderr)
+      assert.is(cancel.json.status, 'cancelled')
+      const show = await cli(home, ['dsar', 'show', id, '--json'])
+      assert.equal(statuses(show), ['done', 'done', 'cancelled', 'cancelled'])
+      assert.is(show.json.events.at(-1).event, 'request.cancelled')
+      const erase = await cli(home, ['dsar', 'erase', id, '--execute'])
+      assert.is(erase.exitCode, 2)
+      assert.match(erase.stderr, /was cancelled/)
+      const replan = await cli(home, ['dsar', 'erase', id, '--replan'])
+      assert.is(replan.exitCode, 2)
+      assert.match(replan.stderr, /was cancelled/)
+      assert.is((await g.ids('rooms')).length, 3, 'nothing more was erased')
+      const twice = await cli(home, ['dsar', 'cancel', id, '--reason', 'again'])
+      assert.is(twice.exitCode, 2)
+      assert.match(twice.stderr, /already cancelled/)
+      const unknown = await cli(home, ['dsar', 'cancel', 'dsr-19990101-000000', '--reason', 'x'])
+      assert.is(unknown.exitCode, 2)
+      const list = await cli(home, ['dsar', 'list', '--json'])
+      assert.is(list.json.requests[0].status, 'cancelled')
+      assert.is((await cli(home, ['audit', 'verify'])).exitCode, 0)
+    } finally {
+      await g.drop()
+    }
+  })
 
-test('postgres: a datamap naming a table the store lacks is exit 2 with the store words, never an internal error', async () => {
-  const g = await createGreenlight('postgres')
-  try {
-    const home = tempHome()
-    const id = await openErasure(home, writeDatamap(home, g))
-    const typo = writeDatamap(home, g, ['users', 'rooms'], 'typo.yaml', {
-      rooms: `        table: room
+  test(`${kind}: a datamap naming a table the store lacks is exit 2 with the store words, never an internal error`, async () => {
+    const g = await createGreenlight(kind)
+    try {
+      const home = tempHome()
+      const id = await openErasure(home, writeDatamap(home, g))
+      const typo = writeDatamap(home, g, ['users', 'rooms'], 'typo.yaml', {
+        rooms: `        table: room
         key: id
         purpose: rooms
         legal_basis: e
@@ -278,19 +296,20 @@ test('postgres: a datamap naming a table the store lacks is exit 2 with the stor
         fields:
           user_id: {category: identity.user_id}
           last_session: {category: meeting.metadata}`,
-    })
-    // The datamap's own reference makes the search ask the misspelt table.
-    appendFileSync(typo, 'references:\n  - greenlight.rooms.user_id -> greenlight.users.id\n')
-    const r = await cli(home, ['dsar', 'erase', id, '--execute', '--datamap', typo, '--json'])
-    assert.is(r.exitCode, 2, r.stderr)
-    assert.is(r.json.status, 'failed')
-    assert.match(r.stderr, /relation "[\w.]*room" does not exist/)
-    assert.not.match(r.stderr, /internal error/)
-    assert.is((await g.ids('users')).length, 2)
-  } finally {
-    await g.drop()
-  }
-})
+      })
+      // The datamap's own reference makes the search ask the misspelt table.
+      appendFileSync(typo, 'references:\n  - greenlight.rooms.user_id -> greenlight.users.id\n')
+      const r = await cli(home, ['dsar', 'erase', id, '--execute', '--datamap', typo, '--json'])
+      assert.is(r.exitCode, 2, r.stderr)
+      assert.is(r.json.status, 'failed')
+      assert.match(r.stderr, NO_TABLE[kind])
+      assert.not.match(r.stderr, /internal error/)
+      assert.is((await g.ids('users')).length, 2)
+    } finally {
+      await g.drop()
+    }
+  })
+}
 
 test('postgres: a store that denies the delete (permission) leaves the request failed with its words, exit 3', async () => {
   const g = await createGreenlight('postgres')
