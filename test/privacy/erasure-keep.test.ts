@@ -1,3 +1,4 @@
+// test-kind: unit
 // What an erasure keeps: a hold reaches every record that depends on a held record
 // (transitively); a kept record pins the parent it points at through a restricting key;
 // a pinned parent does not hold its other children; a `keep` law pins but does not spread.

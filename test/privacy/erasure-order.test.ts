@@ -1,3 +1,4 @@
+// test-kind: unit
 // Erasure order from dependencies: children before the parents they point at, across stores,
 // ties in datamap order, only deleted parents binding; a cycle named with its ways out.
 import {test} from 'uvu'

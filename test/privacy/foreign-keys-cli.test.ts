@@ -1,3 +1,4 @@
+// test-kind: e2e
 // Erasure on Greenlight v3's real schema (foreign keys, no ON DELETE CASCADE) through the
 // built CLI, on the real PostgreSQL and MariaDB: the issue's reproduction (the datamap lists
 // users before rooms), a hold on recordings that must protect their formats, a table the

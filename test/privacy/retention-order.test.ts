@@ -1,3 +1,4 @@
+// test-kind: e2e
 // `retention apply` on Greenlight v3's schema (foreign keys, no cascade) through the built CLI:
 // the datamap lists users before rooms, yet overdue rooms and recordings go first; a due room
 // that a recording still in retention points at is skipped and reported (not a constraint

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // Foreign keys read from the real catalogs: Greenlight's tables plus a composite key with
 // ON DELETE CASCADE, on PostgreSQL (own schema), MariaDB (own database) and SQLite.
 import {test} from 'uvu'
