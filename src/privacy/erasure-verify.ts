@@ -2,10 +2,9 @@
 // stores answered, no journaled step is pending, and whatever is still found is kept by a
 // hold or by the datamap's `keep` (each listed with its reason).
 import {appendAudit} from './audit-log.js'
-import {loadDependencies, withKeyReferences} from './erasure-dependencies.js'
+import {collectionId, loadDependencies, withKeyReferences} from './erasure-dependencies.js'
 import {isPending, journalSteps} from './erasure-journal.js'
 import {keptRecords} from './erasure-keep.js'
-import {collectionId} from './erasure-dependencies.js'
 import {listHolds} from './holds.js'
 import type {PrivacyContext} from './privacy-context.js'
 import type {RequestScope} from './request-scope.js'

@@ -172,7 +172,7 @@ export async function applyRetention(
       try {
         if (!conn) throw new UnreachableError(conns.downReason(s.name) ?? `store '${s.name}' cannot be reached.`)
         const erase = eraserFor(c, ctx.key)
-        const track = !execute && childIds.has(id) ? new Set<string>() : undefined
+        const track = !execute && childIds.has(id) && c.erasure.strategy === 'delete' ? new Set<string>() : undefined
         const run = async (batch: StepAction[], due: FoundRecord[]) => {
           records += due.length
           for (const r of due) track?.add(r.key)

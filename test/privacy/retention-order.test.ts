@@ -105,4 +105,23 @@ test('postgres: thousands of due rows are planned and applied page by page (keys
   }
 })
 
+test('postgres: a cycle of foreign keys stops retention before anything changes (exit 2, one sentence)', async () => {
+  const g = await createGreenlight('postgres', [
+    'ALTER TABLE users ADD COLUMN home_room_id uuid',
+    'ALTER TABLE users ADD CONSTRAINT users_home_room_id_fkey FOREIGN KEY (home_room_id) REFERENCES rooms (id)',
+  ])
+  try {
+    await age(g)
+    const home = tempHome()
+    const r = await cli(home, ['retention', 'apply', '--execute', '--datamap', writeDatamap(home, g)])
+    assert.is(r.exitCode, 2, r.stderr)
+    assert.match(r.stderr, /^confctl: erasure cannot be ordered: .*users_home_room_id_fkey/)
+    assert.is(r.stderr.trim().split('\n').length, 1)
+    assert.is((await g.ids('rooms')).length, 3)
+    assert.is((await g.ids('recordings')).length, 3, 'nothing changed')
+  } finally {
+    await g.drop()
+  }
+})
+
 test.run()
