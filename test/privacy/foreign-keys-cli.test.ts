@@ -236,6 +236,8 @@ for (const kind of ['postgres', 'mysql', 'sqlite'] as Kind[]) {
       })
       const replanned = await cli(home, ['dsar', 'erase', id, '--replan', '--execute', '--datamap', fixed, '--json'])
       assert.is(replanned.exitCode, 0, replanned.stderr)
+      assert.equal(replanned.json.replanned, {superseded: 0, firstSeq: 1}, 'the cycle stopped the plan before any step')
+      assert.is(replanned.json.status, 'done')
       assert.is((await g.ids('rooms')).length, 1)
       const erika = await g.q(`SELECT home_room_id FROM users WHERE id = '${U.erika}'`)
       assert.equal(erika, [{home_room_id: null}])

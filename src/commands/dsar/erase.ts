@@ -9,7 +9,7 @@ import {withRequestScope} from '../../privacy/request-scope.js'
 export default class DsarErase extends BaseCommand {
   static override summary = 'Show the erasure plan for a request; with --execute, carry it out (journaled, resumable).'
   static override description =
-    'Steps run children before parents, in the order the stores\' foreign keys and the datamap\'s references require; records that depend on a held record are kept with it. Without --execute nothing changes; --json prints {"request","execute":false,"stores":[{"store","reachable","message"?,"collections":[{"collection","strategy","records","keys","kept"?:{"reason","hold"?},"keptRecords"?:[{"records","reason","hold"?}],"steps"}]}],"order","notes"}. With --execute: {"request","execute":true,"status":"done"|"partial"|"failed","applied":[{"seq","store","collection","summary","changed"}],"order","notes","failed"?:{"seq","store","collection","message","side"},"stores":[{"store","status","message"?,"changed","kept"}]}. --replan replaces every step not yet applied with a fresh plan from the current datamap and stores (applied steps stay applied; the journal keeps both plans). Exit 3 when a store is down (the request stays partial; run again to finish) or refused a step (the request is failed); exit 2 when the datamap names a table or column the store lacks, or the collections cannot be ordered (a cycle).'
+    'Steps run children before parents, in the order the stores\' foreign keys and the datamap\'s references require; records that depend on a held record are kept with it. Without --execute nothing changes; --json prints {"request","execute":false,"stores":[{"store","reachable","message"?,"collections":[{"collection","strategy","records","keys","kept"?:{"reason","hold"?},"keptRecords"?:[{"records","reason","hold"?}],"steps"}]}],"order","notes"}. With --execute: {"request","execute":true,"status":"done"|"partial"|"failed","applied":[{"seq","store","collection","summary","changed"}],"order","notes","failed"?:{"seq","store","collection","message","side"},"stores":[{"store","status","message"?,"changed","kept"}]}. --replan (adds "replanned":{"superseded","firstSeq"}) replaces every step not yet applied with a fresh plan from the current datamap and stores (applied steps stay applied; the journal keeps both plans). Exit 3 when a store is down (the request stays partial; run again to finish) or refused a step (the request is failed); exit 2 when the datamap names a table or column the store lacks, or the collections cannot be ordered (a cycle).'
   static override examples = [
     '<%= config.bin %> dsar erase dsr-20260110-3f9a2c',
     '<%= config.bin %> dsar erase dsr-20260110-3f9a2c --execute',
@@ -63,8 +63,21 @@ export default class DsarErase extends BaseCommand {
               : undefined
           }
           const r = await executeErasure(ctx, scope)
-          if (flags.json) this.printJson({...r, execute: true})
-          else this.log(erasureLines(r).join('\n'))
+          const replannedJson = replanned
+            ? {replanned: {superseded: replanned.superseded, firstSeq: replanned.firstSeq}}
+            : {}
+          if (flags.json) this.printJson({...r, execute: true, ...replannedJson})
+          else
+            this.log(
+              [
+                ...(replanned
+                  ? [
+                      `replanned: ${replanned.superseded} pending step(s) superseded, ${replanned.plan.steps.length} new`,
+                    ]
+                  : []),
+                ...erasureLines(r),
+              ].join('\n'),
+            )
           if (r.failed)
             return new StoreRefusedError(
               `${r.failed.message}; request ${r.request} is failed: fix the cause, then run 'confctl dsar erase ${r.request} --replan --execute' (or 'confctl dsar cancel ${r.request} --reason TEXT').`,
