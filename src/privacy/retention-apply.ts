@@ -23,7 +23,7 @@ import {collectionId, loadDependencies, type Dependency} from './erasure-depende
 import {erasureOrder} from './erasure-order.js'
 import {describe} from './erasure-plan.js'
 import {eraserFor} from './erasure-values.js'
-import {listHolds} from './holds.js'
+import {holdFor, listHolds, type Hold} from './holds.js'
 import type {PrivacyContext} from './privacy-context.js'
 import {cutoffFor, scanCollection, type CollectionScan, type KeptGroup} from './retention-scan.js'
 import {Connectors} from './subject-search.js'
@@ -129,6 +129,60 @@ async function pinned(
   return out
 }
 
+/**
+ * Due records that depend on a held record, with the hold: a record pointing at a collection
+ * held as a whole (a hold on the store or collection, no subject), or at a record that itself
+ * depends on one, looked up level by level (single-column keys, at most 5 levels): the
+ * recordings of a held account's rooms stay with it.
+ */
+async function dependsOnHeld(
+  conns: Connectors,
+  map: Datamap,
+  edges: Dependency[],
+  holds: Hold[],
+  coll: CollectionDef,
+  records: FoundRecord[],
+  depth = 0,
+): Promise<Map<string, KeptGroup>> {
+  const out = new Map<string, KeptGroup>()
+  // Without a hold on a whole store or collection there is nothing to reach: no lookups.
+  if (depth > 5 || records.length === 0 || !holds.some((h) => !h.subjectHash)) return out
+  for (const e of edges) {
+    if (e.child.store !== coll.store || e.child.collection !== coll.name) continue
+    const parent = findCollection(map, e.parent.store, e.parent.collection)
+    if (!parent || (e.parent.store === coll.store && e.parent.collection === coll.name)) continue
+    const open = records.filter((r) => !out.has(r.key) && e.child.fields.every((f) => r.data[f] != null))
+    if (!open.length) continue
+    const why = (hold: Hold) => ({
+      reason: `depends on a held record of ${e.parent.store}/${e.parent.collection} (${e.name}): ${hold.reason}`,
+      hold: hold.id,
+      records: 1,
+    })
+    const whole = holdFor(holds, e.parent.store, e.parent.collection, [])
+    if (whole) {
+      for (const r of open) out.set(r.key, why(whole))
+      continue
+    }
+    const conn = e.child.fields.length === 1 ? await conns.get(e.parent.store) : undefined
+    if (!conn) continue
+    const cf = e.child.fields[0]!
+    const pf = e.parent.fields[0]!
+    const values = [...new Set(open.map((r) => String(r.data[cf])))]
+    const parents = await conn.find(parent, [{field: pf, values}])
+    const held = await dependsOnHeld(conns, map, edges, holds, parent, parents, depth + 1)
+    const heldValues = new Map<string, Hold>()
+    for (const p of parents) {
+      const hold = holds.find((h) => h.id === held.get(p.key)?.hold)
+      if (hold) heldValues.set(String(p.data[pf]), hold)
+    }
+    for (const r of open) {
+      const hold = heldValues.get(String(r.data[cf]))
+      if (hold) out.set(r.key, why(hold))
+    }
+  }
+  return out
+}
+
 export async function applyRetention(
   ctx: PrivacyContext,
   map: Datamap,
@@ -182,20 +236,40 @@ export async function applyRetention(
           }
         }
         // Page by page (SQL): pinned parents are skipped, the rest planned and, with --execute, applied.
-        const onDue = async (due: FoundRecord[]) => {
-          const pins = c.erasure.strategy === 'delete' ? await pinned(conns, map, deps.edges, freed, c, due) : new Map()
-          for (const [key, reason] of pins) {
-            let g = skipped.find((k) => k.reason === reason)
-            if (!g) skipped.push((g = {reason, records: 0, keys: []}))
-            g.records++
-            g.keys!.push(key)
+        const skip = (key: string, reason: string, hold?: string) => {
+          let g = skipped.find((k) => k.reason === reason && k.hold === hold)
+          if (!g) skipped.push((g = {reason, ...(hold ? {hold} : {}), records: 0, keys: []}))
+          g.records++
+          g.keys!.push(key)
+        }
+        /** Due records that stay: dependants of a held collection, parents a staying record points at. */
+        const staying = async (due: FoundRecord[]): Promise<Set<string>> => {
+          const out = new Set<string>()
+          for (const [key, k] of await dependsOnHeld(conns, map, deps.edges, holds, c, due)) {
+            skip(key, k.reason, k.hold)
+            out.add(key)
           }
-          const free = due.filter((r) => !pins.has(r.key))
+          const rest = due.filter((r) => !out.has(r.key))
+          const pins =
+            c.erasure.strategy === 'delete' ? await pinned(conns, map, deps.edges, freed, c, rest) : new Map()
+          for (const [key, reason] of pins) {
+            skip(key, reason)
+            out.add(key)
+          }
+          return out
+        }
+        const onDue = async (due: FoundRecord[]) => {
+          const stay = await staying(due)
+          const free = due.filter((r) => !stay.has(r.key))
           await run(free.length ? conn.planErasure(c, free, [], erase) : [], free)
         }
         const paged = Boolean(conn.scanOlderThan)
         const scan = await scanCollection(ctx, conn, c, holds, now, paged ? onDue : undefined)
         if (!paged) {
+          const stay = await staying(scan.due)
+          // Lines that stay count as kept for a log rewrite (its time-value matching).
+          scan.keptRecords.push(...scan.due.filter((r) => stay.has(r.key)))
+          scan.due = scan.due.filter((r) => !stay.has(r.key))
           const p = plan(ctx, conn, c, scan)
           skipped.push(...p.skipped)
           await run(p.steps, p.records)

@@ -124,4 +124,48 @@ test('postgres: a cycle of foreign keys stops retention before anything changes 
   }
 })
 
+test("postgres: a hold on accounts keeps their due rooms and those rooms' recordings (a hold reaches its dependants)", async () => {
+  const g = await createGreenlight('postgres')
+  try {
+    await age(g)
+    await g.q('DELETE FROM shared_accesses')
+    const home = tempHome()
+    const datamap = writeDatamap(home, g)
+    const hold = await cli(home, [
+      'hold',
+      'add',
+      '--store',
+      'greenlight',
+      '--collection',
+      'users',
+      '--reason',
+      'disciplinary proceedings 2026-9',
+      '--datamap',
+      datamap,
+      '--json',
+    ])
+    assert.is(hold.exitCode, 0, hold.stderr)
+    const exec = await cli(home, ['retention', 'apply', '--execute', '--datamap', datamap, '--json'])
+    assert.is(exec.exitCode, 0, exec.stderr)
+    const coll = (c: string) => exec.json.stores[0].collections.find((x: {collection: string}) => x.collection === c)
+    const held = (c: string) => coll(c).skipped.find((k: {hold?: string}) => k.hold === hold.json.id)
+    assert.is(held('rooms').records, 3)
+    assert.match(
+      held('rooms').reason,
+      /^depends on a held record of greenlight\/users \(rooms_user_id_fkey\): disciplinary/,
+    )
+    assert.is(held('recordings').records, 2, "the rooms' due recordings stay with them")
+    assert.match(
+      held('recordings').reason,
+      /^depends on a held record of greenlight\/rooms \(recordings_room_id_fkey\): disciplinary/,
+    )
+    assert.is(coll('rooms').changed, 0)
+    assert.is((await g.ids('rooms')).length, 3)
+    assert.is((await g.ids('recordings')).length, 3)
+    assert.is((await g.ids('users')).length, 2)
+  } finally {
+    await g.drop()
+  }
+})
+
 test.run()
