@@ -190,13 +190,13 @@ export class SqlConnector implements Connector {
     const rowid = this.db.defaultKey && !coll.locator.key?.length
     const cols = rowid ? [this.db.defaultKey!] : this.keyCols(coll)
     const keyExpr = cols.map((c) => (rowid ? c : this.db.ident(c)))
-    const select = `SELECT ${rowid ? `${this.db.defaultKey} AS ${KEY_COL}, ` : ''}* FROM ${this.table(coll)}`
+    const select = this.selectList(coll)
     let after: unknown[] | undefined
     for (;;) {
       const tuple = keyExpr.length === 1 ? keyExpr[0] : `(${keyExpr.join(', ')})`
       const marks = keyExpr.length === 1 ? '?' : `(${keyExpr.map(() => '?').join(', ')})`
       const sql = `${select} WHERE ${this.db.ident(field)} < ?${after ? ` AND ${tuple} > ${marks}` : ''} ORDER BY ${keyExpr.join(', ')} LIMIT ${size}`
-      const rows = await this.run(() => this.db.query(sql, [param, ...(after ?? [])]))
+      const rows = await this.run(() => this.db.query(sql, [param, ...(after ?? [])]), coll)
       if (rows.length === 0) return
       const page = rows.map((row) => {
         const key = this.keyOf(coll, row)
