@@ -70,7 +70,7 @@ export function seedSql(): string[] {
   const now = "'2026-11-01 10:00:00'"
   return [
     `INSERT INTO users (id, name, email, provider, last_login, language) VALUES
-      ('${U.erika}', 'Erika Muster', 'Erika@uni-hannover.example', 'greenlight', ${now}, 'de'),
+      ('${U.erika}', 'Erika Muster', 'erika@uni-hannover.example', 'greenlight', ${now}, 'de'),
       ('${U.max}', 'Max Beispiel', 'max@uni-hannover.example', 'greenlight', ${now}, 'de')`,
     `INSERT INTO rooms (id, user_id, name, friendly_id, meeting_id) VALUES
       ('${R[0]}', '${U.erika}', 'Seminar Ethik', 'eri-abc-123', 'm-eri-1'),
