@@ -49,6 +49,22 @@ export class UnreachableError extends ConfctlError {
   }
 }
 
+/**
+ * A store answered but refused what was asked of its data: a constraint, a permission, or a
+ * table/column that is not there. Not "down" (no rerun will help until someone fixes it):
+ * a request meeting it is `failed`. Exit 3 when the store refused (constraint, permission),
+ * 2 when the datamap names something the store does not have.
+ */
+export class StoreRefusedError extends ConfctlError {
+  constructor(
+    message: string,
+    readonly side: 'store' | 'datamap',
+    options?: OutcomeOptions,
+  ) {
+    super(message, side === 'datamap' ? EXIT.badInput : EXIT.unreachable, options)
+  }
+}
+
 /** A check ran and did not pass (smoke, thresholds, verify). Exit 1. */
 export class CheckFailedError extends ConfctlError {
   constructor(message: string, options?: OutcomeOptions) {

@@ -1,6 +1,6 @@
 // Human-readable renderings of request results for the dsar/hold/audit commands (the
 // --json shapes are the result objects themselves, documented in docs/privacy.md).
-import type {PlanStore} from './erasure-plan.js'
+import type {ErasurePlan} from './erasure-plan.js'
 import type {ErasureResult} from './erasure-run.js'
 import {daysLeft, type DsarRequest} from './request-register.js'
 import type {VerifyResult} from './erasure-verify.js'
@@ -16,9 +16,9 @@ export function requestLines(r: DsarRequest): string[] {
   ]
 }
 
-export function planLines(stores: PlanStore[]): string[] {
+export function planLines(plan: Pick<ErasurePlan, 'stores' | 'order' | 'notes'>): string[] {
   const out: string[] = []
-  for (const s of stores) {
+  for (const s of plan.stores) {
     if (!s.reachable) out.push(`${s.store}: NOT REACHABLE (${s.message}); it will be planned when it answers`)
     for (const c of s.collections) {
       if (c.kept)
@@ -26,9 +26,14 @@ export function planLines(stores: PlanStore[]): string[] {
           `${s.store}/${c.collection}: keep ${c.records} record(s): ${c.kept.reason}${c.kept.hold ? ` [${c.kept.hold}]` : ''}`,
         )
       else for (const step of c.steps) out.push(`${s.store}/${c.collection}: ${step}`)
+      for (const k of c.keptRecords ?? [])
+        out.push(`${s.store}/${c.collection}: keep ${k.records} record(s): ${k.reason}${k.hold ? ` [${k.hold}]` : ''}`)
     }
   }
-  return out.length ? out : ['nothing of this subject was found.']
+  if (out.length === 0) return ['nothing of this subject was found.']
+  if (plan.order.length > 1) out.push(`order (children before parents): ${plan.order.join(', ')}`)
+  for (const n of plan.notes) out.push(`note: ${n}`)
+  return out
 }
 
 export function erasureLines(r: ErasureResult): string[] {

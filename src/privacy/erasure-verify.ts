@@ -2,8 +2,9 @@
 // stores answered, no journaled step is pending, and whatever is still found is kept by a
 // hold or by the datamap's `keep` (each listed with its reason).
 import {appendAudit} from './audit-log.js'
-import {journalSteps} from './erasure-journal.js'
-import {keptReason} from './erasure-plan.js'
+import {collectionId, loadDependencies, withKeyReferences} from './erasure-dependencies.js'
+import {isPending, journalSteps} from './erasure-journal.js'
+import {keptRecords} from './erasure-keep.js'
 import {listHolds} from './holds.js'
 import type {PrivacyContext} from './privacy-context.js'
 import type {RequestScope} from './request-scope.js'
@@ -24,15 +25,19 @@ export interface VerifyResult {
 
 export async function verifyErasure(ctx: PrivacyContext, scope: RequestScope): Promise<VerifyResult> {
   const holds = await listHolds(ctx.db)
-  const hits = await searchSubject(scope.map, scope.ids, scope.conns)
-  const pendingSteps = (await journalSteps(ctx.db, ctx.key, scope.req.id)).filter((s) => s.status !== 'done').length
+  // The same walk and keeps as the erasure: a held record's dependants are listed as kept.
+  const deps = await loadDependencies(scope.map, scope.conns)
+  const hits = await searchSubject(withKeyReferences(scope.map, deps), scope.ids, scope.conns)
+  const why = keptRecords(hits, deps.edges, holds, scope.hashes)
+  const pendingSteps = (await journalSteps(ctx.db, ctx.key, scope.req.id)).filter(isPending).length
   const stores: VerifyResult['stores'] = hits.map((s) => {
     const remaining: VerifyResult['stores'][number]['remaining'] = []
     const kept: VerifyResult['stores'][number]['kept'] = []
     for (const h of s.collections) {
-      const why = keptReason(h.coll, holds, scope.hashes)
+      const keptHere = why.get(collectionId(s.store, h.coll.name))
       for (const r of h.records) {
-        if (why) kept.push({collection: h.coll.name, key: r.key, reason: why.reason, hold: why.hold})
+        const k = keptHere?.get(r.key)
+        if (k) kept.push({collection: h.coll.name, key: r.key, reason: k.reason, hold: k.hold})
         else remaining.push({collection: h.coll.name, key: r.key, via: r.via})
       }
     }

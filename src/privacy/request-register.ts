@@ -15,8 +15,9 @@ export type RequestType = (typeof REQUEST_TYPES)[number]
 /** Statuses of a request that is answered or given up: its deadline no longer runs. Other
  *  statuses may be added by other commands (e.g. cancelling); this list names every closed one. */
 export const CLOSED_STATUSES: readonly string[] = ['done', 'cancelled']
-/** open: nothing done yet; partial: a store failed or steps remain; done: answered; restricted: a restriction is in force. */
-export type RequestStatus = 'open' | 'partial' | 'done' | 'restricted'
+/** open: nothing done yet; partial: a store failed or steps remain; done: answered; restricted: a restriction is in force;
+ *  failed: a store refused a step (see its message; replan or cancel); cancelled: closed without an answer (dsar cancel). */
+export type RequestStatus = 'open' | 'partial' | 'done' | 'restricted' | 'failed' | 'cancelled'
 
 export interface StoreStatus {
   store: string
@@ -157,7 +158,7 @@ export async function requestSubjects(db: StoreDb, key: SecretKey, id: string): 
 export async function listRequests(db: StoreDb): Promise<DsarRequest[]> {
   const rows = await db.all<Row>('SELECT * FROM dsar_requests ORDER BY due_at, id')
   const all = await Promise.all(rows.map((r) => hydrate(db, r)))
-  const open = (r: DsarRequest) => r.status !== 'done'
+  const open = (r: DsarRequest) => !CLOSED_STATUSES.includes(r.status)
   return all.sort((a, b) => Number(open(b)) - Number(open(a)) || a.dueAt.localeCompare(b.dueAt))
 }
 

@@ -80,3 +80,12 @@ export async function isRestricted(
   )
   return rows.length > 0
 }
+
+/** Every restricted record key of one collection, read once (retention checks each of many records). */
+export async function restrictedKeys(db: StoreDb, store: string, collection: string): Promise<Set<string>> {
+  const rows = await db.all<{record_key: string}>(
+    'SELECT record_key FROM restrictions WHERE store = ? AND collection = ? AND lifted_at IS NULL',
+    [store, collection],
+  )
+  return new Set(rows.map((r) => r.record_key))
+}

@@ -56,7 +56,7 @@ export async function checkRetention(ctx: PrivacyContext, map: Datamap, now = ne
             retention: r.period,
             countsFrom: r.countsFrom,
             cutoff: r.cutoff,
-            overdue: r.unchecked ? null : r.due.length,
+            overdue: r.unchecked ? null : r.dueCount,
             strategy: c.erasure.strategy,
             older: r.older,
             anonymised: r.anonymised,

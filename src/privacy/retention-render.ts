@@ -37,8 +37,10 @@ export function applyLines(r: RetentionApply): string[] {
           `${where}: ${c.records} record(s) past retention -> ${c.action}${c.changed === undefined ? '' : ` (${c.changed} changed)`}`,
         )
       for (const k of c.skipped) out.push(`${where}: skipped: ${keptText(k)}`)
+      if (c.failed) out.push(`${where}: FAILED: ${c.failed}`)
     }
   }
+  if (r.order.length > 1) out.push(`order (children before parents): ${r.order.join(', ')}`)
   if (!r.execute) out.push('(plan only: run again with --execute to carry it out)')
   else out.push(`retention applied: ${r.status}.`)
   return out

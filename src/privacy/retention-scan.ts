@@ -8,7 +8,7 @@ import type {Connector, FoundRecord, ValueEraser} from './connectors/connector.j
 import {eraserFor} from './erasure-values.js'
 import {holdFor, type Hold} from './holds.js'
 import type {PrivacyContext} from './privacy-context.js'
-import {isRestricted} from './restriction.js'
+import {restrictedKeys} from './restriction.js'
 import {normaliseIdentifier, subjectHash} from './subject.js'
 
 const DAY_MS = 86_400_000
@@ -37,12 +37,14 @@ export interface CollectionScan {
   unchecked?: string
   /** Records older than the period, all of them. */
   older: number
-  /** Older records the strategy still has to erase. */
+  /** Older records the strategy still has to erase (empty when they were handed to `onDue` page by page). */
   due: FoundRecord[]
+  /** How many older records the strategy still has to erase. */
+  dueCount: number
   /** Older records whose fields the strategy has already erased (null / pseudonymised / truncated). */
   anonymised: number
   kept: KeptGroup[]
-  /** The held and restricted records themselves (apply must not touch them). */
+  /** The held and restricted records themselves (apply must not touch them; not kept when paged). */
   keptRecords: FoundRecord[]
 }
 
@@ -89,13 +91,21 @@ function addKept(kept: KeptGroup[], reason: string, hold: string | undefined, ke
   if (key !== undefined) g.keys?.push(key)
 }
 
-/** Scans one collection of a connected store. Throws UnreachableError when the store goes away. */
+/** Records per page when the connector can page (SQL). */
+const PAGE = 2000
+
+/**
+ * Scans one collection of a connected store. Throws UnreachableError when the store goes away.
+ * With `onDue` and a connector that pages (SQL), the due records are handed over page by page
+ * and not kept (flat memory over hundreds of thousands of rows); otherwise they are in `due`.
+ */
 export async function scanCollection(
   ctx: PrivacyContext,
   conn: Connector,
   coll: CollectionDef,
   holds: Hold[],
   now: Date,
+  onDue?: (due: FoundRecord[]) => Promise<void>,
 ): Promise<CollectionScan> {
   const store = conn.store
   const cutoff = cutoffFor(coll, now)
@@ -108,6 +118,7 @@ export async function scanCollection(
     field,
     older: 0,
     due: [],
+    dueCount: 0,
     anonymised: 0,
     kept: [],
     keptRecords: [],
@@ -125,27 +136,42 @@ export async function scanCollection(
       scan.unchecked = `a ${store.kind} store cannot list its records by age; ${scan.older} record(s) are older than the period`
     return scan
   }
-  const records = await conn.findOlderThan(coll, field, cutoff)
-  scan.older = records.length
-  if (coll.erasure.strategy === 'keep') {
-    if (records.length) addKept(scan.kept, coll.erasure.law ?? 'kept by law', undefined, undefined, records.length)
-    return scan
-  }
+  const paged = onDue && conn.scanOlderThan
+  const pages: AsyncIterable<FoundRecord[]> = paged
+    ? conn.scanOlderThan!(coll, field, cutoff, PAGE)
+    : (async function* () {
+        yield await conn.findOlderThan!(coll, field, cutoff)
+      })()
   const erase = eraserFor(coll, ctx.key)
-  for (const r of records) {
-    if (!needsErasure(store, coll, r, erase)) {
-      scan.anonymised++
+  const restricted = await restrictedKeys(ctx.db, store.name, coll.name)
+  // Keyed hashes of every record's identifiers cost two HMACs a record: only when a subject's hold could match.
+  const bySubject = holds.some(
+    (h) => h.subjectHash && h.store === store.name && (!h.collection || h.collection === coll.name),
+  )
+  for await (const records of pages) {
+    scan.older += records.length
+    if (coll.erasure.strategy === 'keep') {
+      if (records.length) addKept(scan.kept, coll.erasure.law ?? 'kept by law', undefined, undefined, records.length)
       continue
     }
-    const hold = holdFor(holds, store.name, coll.name, recordSubjects(ctx, coll, r))
-    if (hold) addKept(scan.kept, hold.reason, hold.id, r.key)
-    else if (await isRestricted(ctx.db, store.name, coll.name, r.key))
-      addKept(scan.kept, RESTRICTED_REASON, undefined, r.key)
-    else {
-      scan.due.push(r)
-      continue
+    const due: FoundRecord[] = []
+    for (const r of records) {
+      if (!needsErasure(store, coll, r, erase)) {
+        scan.anonymised++
+        continue
+      }
+      const hold = holdFor(holds, store.name, coll.name, bySubject ? recordSubjects(ctx, coll, r) : [])
+      if (hold) addKept(scan.kept, hold.reason, hold.id, r.key)
+      else if (restricted.has(r.key)) addKept(scan.kept, RESTRICTED_REASON, undefined, r.key)
+      else {
+        due.push(r)
+        continue
+      }
+      if (!paged) scan.keptRecords.push(r)
     }
-    scan.keptRecords.push(r)
+    scan.dueCount += due.length
+    if (paged) await onDue(due)
+    else scan.due.push(...due)
   }
   return scan
 }

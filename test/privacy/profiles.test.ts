@@ -1,7 +1,8 @@
 // test-kind: e2e
 // Every deployment profile in fixtures/profiles/ against the real local PostgreSQL,
-// MariaDB and Redis plus files: seed, access (zip with manifest), hold, erasure, verify,
-// and the other people's data still there. A service that is down fails the test.
+// MariaDB and Redis plus files: seed, access (zip with manifest), a hold on a parent
+// collection (what depends on it is held with it: `heldWith`), erasure, verify, audit
+// verify, and the other people's data still there. A service that is down fails the test.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {spawnSync} from 'node:child_process'
@@ -79,9 +80,24 @@ for (const name of profiles) {
       const plan = await run(['dsar', 'erase', id, '--json'])
       assert.is(plan.exitCode, 0, plan.stderr)
       assert.ok(
-        plan.json.stores.some((s: any) => s.collections.some((c: any) => c.kept?.hold === hold.json.id)),
+        plan.json.stores.some((s: any) =>
+          s.collections.some((c: any) => s.store === prof.hold.store && c.kept?.hold === hold.json.id),
+        ),
         'the hold shows in the plan',
       )
+      // The hold reaches what depends on the held records, and the plan says so.
+      const planned = (id: string) => {
+        const [store, collection] = id.split('/')
+        return plan.json.stores
+          .find((s: any) => s.store === store)
+          ?.collections.find((c: any) => c.collection === collection)
+      }
+      assert.ok((prof.heldWith as string[]).length > 0, 'the profile names what its hold reaches')
+      for (const c of prof.heldWith as string[])
+        assert.ok(
+          planned(c)?.kept?.hold === hold.json.id || planned(c)?.keptRecords?.some((k: any) => k.hold === hold.json.id),
+          `${c} is kept with the hold: ${JSON.stringify(planned(c))}`,
+        )
       const exec = await run(['dsar', 'erase', id, '--execute', '--json'])
       assert.is(exec.exitCode, 0, exec.stderr + exec.stdout)
       assert.is(exec.json.status, 'done')
@@ -91,6 +107,11 @@ for (const name of profiles) {
         ver.json.stores.some((s: any) => s.kept.some((k: any) => k.reason === prof.hold.reason)),
         'held items are listed as kept',
       )
+      for (const c of prof.heldWith as string[])
+        assert.ok(
+          ver.json.stores.some((s: any) => s.kept.some((k: any) => `${s.store}/${k.collection}` === c)),
+          `verify lists ${c} as kept`,
+        )
       assert.ok(await prof.otherIntact(kit), 'the other subjects are untouched')
 
       // Releasing the hold lets a rerun erase what it kept.
@@ -101,7 +122,8 @@ for (const name of profiles) {
       assert.is(ver2.exitCode, 0, ver2.stdout)
       assert.is(ver2.json.stores.flatMap((s: any) => s.kept).filter((k: any) => k.hold).length, 0)
       const audit = await run(['audit', 'verify', '--json'])
-      assert.is(audit.exitCode, 0)
+      assert.is(audit.exitCode, 0, audit.stdout)
+      assert.ok(audit.json.ok)
     } finally {
       await kit.close()
       await kit.destroy()

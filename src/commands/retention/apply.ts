@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {UnreachableError} from '../../errors.js'
+import {StoreRefusedError, UnreachableError} from '../../errors.js'
 import {loadDatamap} from '../../privacy/datamap-load.js'
 import {withPrivacy} from '../../privacy/privacy-context.js'
 import {applyRetention} from '../../privacy/retention-apply.js'
@@ -10,7 +10,7 @@ export default class RetentionApply extends BaseCommand {
   static override summary =
     'Show what retention would erase; with --execute, erase records past retention (holds and restrictions keep theirs).'
   static override description =
-    'Without --execute nothing changes. --json prints {"appliedAt","execute","status":"planned"|"done"|"partial","stores":[{"store","reachable","message"?,"collections":[{"collection","retention","countsFrom","cutoff","strategy","action","records","steps","changed"?,"skipped":[{"reason","hold"?,"records","keys"?}],"unchecked"?}]}]}. Exit 3 when a store could not be reached (run again to finish).'
+    'Without --execute nothing changes. --json prints {"appliedAt","execute","status":"planned"|"done"|"partial"|"failed","order","failed"?:{"store","collection","message","side"},"stores":[{"store","reachable","message"?,"collections":[{"collection","retention","countsFrom","cutoff","strategy","action","records","steps","changed"?,"skipped":[{"reason","hold"?,"records","keys"?}],"unchecked"?,"failed"?}]}]}. Collections run children before parents (foreign keys, datamap references); a due record that a record left in place still references is skipped and reported. Exit 3 when a store could not be reached (run again to finish) or refused a step (the run stops, failed); exit 2 when the datamap names a table or column the store lacks or the collections cannot be ordered.'
   static override examples = [
     '<%= config.bin %> retention apply',
     '<%= config.bin %> retention apply --execute --datamap /etc/confctl/datamap.yaml',
@@ -27,6 +27,11 @@ export default class RetentionApply extends BaseCommand {
     const r = await withPrivacy((ctx) => applyRetention(ctx, loadDatamap(ctx.home, flags.datamap).map, flags.execute))
     if (flags.json) this.printJson(r)
     else this.log(applyLines(r).join('\n'))
+    if (r.failed)
+      throw new StoreRefusedError(
+        `${r.failed.store}/${r.failed.collection}: ${r.failed.message}; nothing after it ran.`,
+        r.failed.side,
+      )
     // The report above names the stores; the base class only sets the exit code.
     if (r.stores.some((s) => !s.reachable))
       throw new UnreachableError('a store could not be reached.', {reported: true})

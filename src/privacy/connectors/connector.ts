@@ -2,6 +2,7 @@
 // whether a subject's data sits in PostgreSQL, Redis, a log file or a recordings folder.
 import type {CollectionDef, StoreDef} from '../datamap-types.js'
 import {canonicalIp} from '../ip-address.js'
+import type {ForeignKey} from './sql-foreign-keys.js'
 
 /** Records whose `field` equals one of `values` (matches are OR-ed). `fold` compares case-insensitively (e-mail). */
 export interface Match {
@@ -53,6 +54,10 @@ export interface Connector {
   /** The records countOlderThan counts, addressed by the same keys as find() (retention apply
    *  erases them record by record and checks each against holds and restrictions). */
   findOlderThan?(coll: CollectionDef, field: string, before: Date): Promise<FoundRecord[]>
+  /** findOlderThan in pages (SQL), so retention over a large table plans in flat memory. */
+  scanOlderThan?(coll: CollectionDef, field: string, before: Date, size: number): AsyncIterable<FoundRecord[]>
+  /** The foreign keys the store itself declares (SQL stores), so erasure can order its steps. */
+  foreignKeys?(): Promise<ForeignKey[]>
   close(): Promise<void>
 }
 

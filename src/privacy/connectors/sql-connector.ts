@@ -7,6 +7,8 @@ import {readTableCatalog, type TableCatalog} from './sql-catalog-columns.js'
 import {lookupCondition, planLookup} from './sql-lookup.js'
 import {missingObject} from './sql-missing-object.js'
 import {openSqlDriver, type Query, type Row, type SqlDriver} from './sql-drivers.js'
+import {readForeignKeys, type ForeignKey} from './sql-foreign-keys.js'
+import {storeRefusal} from './sql-refusal.js'
 
 const KEY_COL = '__confctl_key'
 
@@ -73,7 +75,7 @@ export class SqlConnector implements Connector {
           `store '${this.store.name}' (${this.store.kind}) went away: ${(err as Error).message}.`,
         )
       }
-      throw err
+      throw storeRefusal(this.store, err) ?? err
     }
   }
 
@@ -97,6 +99,11 @@ export class SqlConnector implements Connector {
     const cols = [...new Set([...(coll.locator.key ?? []), ...coll.fields.map((f) => f.name)])]
     const rowid = this.db.defaultKey && !coll.locator.key?.length ? `${this.db.defaultKey} AS ${KEY_COL}, ` : ''
     return `SELECT ${rowid}${cols.map((c) => this.db.ident(c)).join(', ')} FROM ${this.table(coll)}`
+  }
+
+  /** The store's foreign keys, from its catalog (erasure deletes children before parents). */
+  async foreignKeys(): Promise<ForeignKey[]> {
+    return this.run(() => readForeignKeys(this.db.query, this.store))
   }
 
   async find(coll: CollectionDef, matches: Match[]): Promise<FoundRecord[]> {
@@ -174,6 +181,32 @@ export class SqlConnector implements Connector {
       delete row[KEY_COL]
       return {key, data: row}
     })
+  }
+
+  /** findOlderThan in pages of `size`, by key order (keyset, so rows deleted between pages shift nothing):
+   *  retention plans and applies page by page in flat memory. */
+  async *scanOlderThan(coll: CollectionDef, field: string, before: Date, size: number): AsyncGenerator<FoundRecord[]> {
+    const param = this.store.kind === 'sqlite' ? before.toISOString() : before
+    const rowid = this.db.defaultKey && !coll.locator.key?.length
+    const cols = rowid ? [this.db.defaultKey!] : this.keyCols(coll)
+    const keyExpr = cols.map((c) => (rowid ? c : this.db.ident(c)))
+    const select = this.selectList(coll)
+    let after: unknown[] | undefined
+    for (;;) {
+      const tuple = keyExpr.length === 1 ? keyExpr[0] : `(${keyExpr.join(', ')})`
+      const marks = keyExpr.length === 1 ? '?' : `(${keyExpr.map(() => '?').join(', ')})`
+      const sql = `${select} WHERE ${this.db.ident(field)} < ?${after ? ` AND ${tuple} > ${marks}` : ''} ORDER BY ${keyExpr.join(', ')} LIMIT ${size}`
+      const rows = await this.run(() => this.db.query(sql, [param, ...(after ?? [])]), coll)
+      if (rows.length === 0) return
+      const page = rows.map((row) => {
+        const key = this.keyOf(coll, row)
+        delete row[KEY_COL]
+        return {key, data: row}
+      })
+      after = JSON.parse(page[page.length - 1]!.key) as unknown[]
+      yield page
+      if (rows.length < size) return
+    }
   }
 
   async close(): Promise<void> {
