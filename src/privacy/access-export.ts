@@ -27,12 +27,21 @@ import {setRequestStatus, setStoreStatus} from './request-register.js'
 import type {RequestScope} from './request-scope.js'
 import {searchSubject, type StoreHits} from './subject-search.js'
 import {writeZip} from './zip-writer.js'
+import {unreadableReason} from './connectors/unreadable.js'
 
 export interface AccessResult {
   request: string
   out: string
   status: 'done' | 'partial'
-  stores: Array<{store: string; reachable: boolean; message?: string; records: number; files: number}>
+  stores: Array<{
+    store: string
+    reachable: boolean
+    message?: string
+    records: number
+    files: number
+    /** What the datamap covers but could not be searched or read: the answer is incomplete. */
+    unsearchable: Array<{collection: string; path: string; reason: string}>
+  }>
   files: Array<{path: string; bytes: number; sha256: string}>
 }
 
@@ -66,6 +75,13 @@ function summary(scope: RequestScope, hits: StoreHits[]): string {
       `Not yet searched (the system was unavailable; we will complete this answer): ${down.map((s) => s.store).join(', ')}.`,
       '',
     )
+  const unread = hits.flatMap((s) => s.collections.filter((c) => c.unsearchable.length > 0))
+  if (unread.length) {
+    lines.push('Could not be searched or read (this answer is incomplete there; we will complete it):')
+    for (const h of unread)
+      for (const u of h.unsearchable) lines.push(`  ${h.coll.store} / ${h.coll.name}: ${u.path} ${u.reason}`)
+    lines.push('')
+  }
   lines.push(
     'You may ask for rectification (Art. 16), erasure (Art. 17), restriction of processing (Art. 18) and object (Art. 21),',
     'and you may lodge a complaint with a supervisory authority (Art. 77).',
@@ -126,16 +142,21 @@ function writeTree(dir: string, scope: RequestScope, hits: StoreHits[]): AccessR
       reachable: s.reachable,
       ...(s.message ? {message: s.message} : {}),
       collections: s.collections
-        .filter((c) => c.records.length)
+        .filter((c) => c.records.length || c.unsearchable.length)
         .map((c) => ({
           collection: c.coll.name,
           records: c.records.map((r) => {
-            let file: string | undefined
-            if (r.attachment) {
-              const target = join('files', s.store, c.coll.name, basename(r.attachment))
+            const files: string[] = []
+            for (const f of r.files ?? []) {
+              const target = join('files', s.store, c.coll.name, f.name)
               mkdirSync(join(dir, dirname(target)), {recursive: true})
-              copyFileSync(r.attachment, join(dir, target))
-              file = target
+              try {
+                copyFileSync(f.path, join(dir, target))
+                files.push(target)
+              } catch (err) {
+                // Readable when found, gone or locked since: the answer must say so.
+                c.unsearchable.push({path: f.path, reason: unreadableReason(err, f.path)})
+              }
             }
             const e = exportRecord(scope.map, kind, c.coll, r, found)
             return {
@@ -143,9 +164,10 @@ function writeTree(dir: string, scope: RequestScope, hits: StoreHits[]): AccessR
               via: r.via,
               data: e.data,
               ...(e.withheld.length ? {withheld: e.withheld} : {}),
-              ...(file ? {file} : {}),
+              ...(files.length ? {files} : {}),
             }
           }),
+          ...(c.unsearchable.length ? {unsearchable: c.unsearchable} : {}),
         })),
     }
     writeFileSync(join(dir, 'stores', `${s.store}.json`), JSON.stringify(doc, jsonValue, 2) + '\n')
@@ -211,11 +233,18 @@ export async function exportAccess(ctx: PrivacyContext, scope: RequestScope, out
     reachable: s.reachable,
     message: s.message,
     records: s.collections.reduce((n, c) => n + c.records.length, 0),
-    files: s.collections.reduce((n, c) => n + c.records.filter((r) => r.attachment).length, 0),
+    files: s.collections.reduce((n, c) => n + c.records.reduce((k, r) => k + (r.files?.length ?? 0), 0), 0),
+    unsearchable: s.collections.flatMap((c) => c.unsearchable.map((u) => ({collection: c.coll.name, ...u}))),
   }))
-  const status = stores.every((s) => s.reachable) ? 'done' : 'partial'
+  const status = stores.every((s) => s.reachable && s.unsearchable.length === 0) ? 'done' : 'partial'
   for (const s of stores)
-    await setStoreStatus(ctx.db, scope.req.id, s.store, s.reachable ? 'done' : 'unreachable', s.message ?? null)
+    await setStoreStatus(
+      ctx.db,
+      scope.req.id,
+      s.store,
+      !s.reachable ? 'unreachable' : s.unsearchable.length ? 'incomplete' : 'done',
+      s.message ?? (s.unsearchable.length ? `${s.unsearchable.length} item(s) could not be searched` : null),
+    )
   await setRequestStatus(ctx.db, scope.req.id, status)
   await appendAudit(ctx.db, ctx.key, ctx.actor, {
     event: status === 'done' ? 'access.exported' : 'access.partial',
@@ -224,7 +253,10 @@ export async function exportAccess(ctx: PrivacyContext, scope: RequestScope, out
     details: {
       files: files.length,
       stores: Object.fromEntries(
-        stores.map((s) => [s.store, {reachable: s.reachable, records: s.records, files: s.files}]),
+        stores.map((s) => [
+          s.store,
+          {reachable: s.reachable, records: s.records, files: s.files, unsearchable: s.unsearchable.length},
+        ]),
       ),
     },
   })

@@ -22,7 +22,7 @@ export interface FieldDef {
 /** Fields a record has without the datamap listing them (line parts of a combined log, file facts). */
 export const IMPLICIT_FIELDS: Partial<Record<StoreKind, string[]>> = {
   'combined-log': ['ip', 'ident', 'user', 'time', 'request', 'status', 'bytes', 'referer', 'userAgent'],
-  directory: ['file', 'bytes', 'mtime'],
+  directory: ['file', 'bytes', 'mtime', 'kind', 'files'], // kind/files: a directory record (its file count)
 }
 
 export interface Retention {

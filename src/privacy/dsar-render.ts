@@ -54,6 +54,8 @@ export function verifyLines(v: VerifyResult): string[] {
     for (const r of s.remaining)
       out.push(`${s.store}/${r.collection}: STILL PRESENT ${r.key} (found via ${r.via.join(', ')})`)
     for (const k of s.kept) out.push(`${s.store}/${k.collection}: kept ${k.key}: ${k.reason}`)
+    for (const u of s.unsearchable)
+      out.push(`${s.store}/${u.collection}: NOT SEARCHED ${u.path} ${u.reason}; it may still hold the subject's data`)
   }
   if (v.pendingSteps)
     out.push(

@@ -1,6 +1,7 @@
 // Proof after an erasure: every store searched again; the request passes only when all
-// stores answered, no journaled step is pending, and whatever is still found is kept by a
-// hold or by the datamap's `keep` (each listed with its reason).
+// stores answered, everything the datamap covers could be searched (an unreadable file or
+// a corrupt gzip might still hold the subject), no journaled step is pending, and whatever
+// is still found is kept by a hold or by the datamap's `keep` (each listed with its reason).
 import {appendAudit} from './audit-log.js'
 import {collectionId, loadDependencies, withKeyReferences} from './erasure-dependencies.js'
 import {isPending, journalSteps} from './erasure-journal.js'
@@ -20,6 +21,7 @@ export interface VerifyResult {
     message?: string
     remaining: Array<{collection: string; key: string; via: string[]}>
     kept: Array<{collection: string; key: string; reason: string; hold?: string}>
+    unsearchable: Array<{collection: string; path: string; reason: string}>
   }>
 }
 
@@ -41,9 +43,14 @@ export async function verifyErasure(ctx: PrivacyContext, scope: RequestScope): P
         else remaining.push({collection: h.coll.name, key: r.key, via: r.via})
       }
     }
-    return {store: s.store, reachable: s.reachable, message: s.message, remaining, kept}
+    // What a hold or `keep` covers may stay, readable or not; elsewhere it may hold the subject.
+    const unsearchable = s.collections
+      .filter((h) => !keptReason(h.coll, holds, scope.hashes))
+      .flatMap((h) => h.unsearchable.map((u) => ({collection: h.coll.name, ...u})))
+    return {store: s.store, reachable: s.reachable, message: s.message, remaining, kept, unsearchable}
   })
-  const ok = pendingSteps === 0 && stores.every((s) => s.reachable && s.remaining.length === 0)
+  const ok =
+    pendingSteps === 0 && stores.every((s) => s.reachable && s.remaining.length === 0 && s.unsearchable.length === 0)
   await appendAudit(ctx.db, ctx.key, ctx.actor, {
     event: ok ? 'verify.passed' : 'verify.failed',
     requestId: scope.req.id,
@@ -51,7 +58,15 @@ export async function verifyErasure(ctx: PrivacyContext, scope: RequestScope): P
     details: {
       pendingSteps,
       stores: Object.fromEntries(
-        stores.map((s) => [s.store, {reachable: s.reachable, remaining: s.remaining.length, kept: s.kept.length}]),
+        stores.map((s) => [
+          s.store,
+          {
+            reachable: s.reachable,
+            remaining: s.remaining.length,
+            kept: s.kept.length,
+            unsearchable: s.unsearchable.length,
+          },
+        ]),
       ),
     },
   })

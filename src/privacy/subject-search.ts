@@ -5,7 +5,7 @@
 // A store that cannot be reached is reported, not fatal: the rest is still answered.
 import {UnreachableError} from '../errors.js'
 import type {CollectionDef, Datamap} from './datamap-types.js'
-import type {Connector, FoundRecord, Match} from './connectors/connector.js'
+import type {Connector, FoundRecord, Match, Unsearchable} from './connectors/connector.js'
 import {connectorFor} from './connectors/open-connector.js'
 import type {Identifier} from './subject.js'
 import {matchValues} from './subject.js'
@@ -20,6 +20,8 @@ export interface CollectionHits {
   records: Found[]
   /** Every match used on this collection (log rewrites repeat them). */
   matches: Match[]
+  /** What the collection covers but could not be searched or read (each path once). */
+  unsearchable: Unsearchable[]
 }
 
 export interface StoreHits {
@@ -72,20 +74,24 @@ export async function searchSubject(map: Datamap, ids: Identifier[], conns: Conn
   const hits = new Map<string, CollectionHits>()
   const keyOf = (store: string, coll: string) => `${store}.${coll}`
   for (const s of map.stores)
-    for (const c of s.collections) hits.set(keyOf(s.name, c.name), {coll: c, records: [], matches: []})
+    for (const c of s.collections)
+      hits.set(keyOf(s.name, c.name), {coll: c, records: [], matches: [], unsearchable: []})
 
   const add = async (coll: CollectionDef, matches: Match[], via: string): Promise<boolean> => {
     const conn = await conns.get(coll.store)
     if (!conn || matches.length === 0) return false
+    const h = hits.get(keyOf(coll.store, coll.name))!
+    const report = (u: Unsearchable) => {
+      if (!h.unsearchable.some((x) => x.path === u.path)) h.unsearchable.push(u)
+    }
     let records: FoundRecord[]
     try {
-      records = await conn.find(coll, matches)
+      records = await conn.find(coll, matches, report)
     } catch (err) {
       if (!(err instanceof UnreachableError)) throw err
       conns.markDown(coll.store, err.message)
       return false
     }
-    const h = hits.get(keyOf(coll.store, coll.name))!
     h.matches.push(...matches)
     let added = false
     for (const r of records) {

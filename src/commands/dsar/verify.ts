@@ -9,7 +9,7 @@ import {withRequestScope} from '../../privacy/request-scope.js'
 export default class DsarVerify extends BaseCommand {
   static override summary = 'Search every store again after an erasure and prove nothing remains but held/kept data.'
   static override description =
-    '--json prints {"request","ok","pendingSteps","stores":[{"store","reachable","message"?,"remaining":[{"collection","key","via"}],"kept":[{"collection","key","reason","hold"?}]}]}. Exit 1 when something remains or steps are pending, 3 when a store is down.'
+    '--json prints {"request","ok","pendingSteps","stores":[{"store","reachable","message"?,"remaining":[{"collection","key","via"}],"kept":[{"collection","key","reason","hold"?}],"unsearchable":[{"collection","path","reason"}]}]}. Exit 1 when something remains, steps are pending, or something the datamap covers could not be searched (an unreadable file or directory, a corrupt or unsupported compressed log; listed with the reason), 3 when a store is down.'
   static override examples = ['<%= config.bin %> dsar verify dsr-20260110-3f9a2c']
   static override args = {id: Args.string({required: true, description: 'Request id (an erasure request).'})}
   static override flags = {
@@ -26,6 +26,9 @@ export default class DsarVerify extends BaseCommand {
     // The report above says what remains; the base class only sets the exit code.
     if (r.stores.some((s) => !s.reachable))
       throw new UnreachableError('a store could not be reached.', {reported: true})
-    if (!r.ok) throw new CheckFailedError('data remains or steps are pending.', {reported: true})
+    if (!r.ok)
+      throw new CheckFailedError('data remains, steps are pending or something could not be searched.', {
+        reported: true,
+      })
   }
 }

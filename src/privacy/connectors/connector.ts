@@ -17,9 +17,21 @@ export interface FoundRecord {
   /** Addresses the record inside its collection: a JSON key tuple, a Redis key, file:line, a file path. */
   key: string
   data: Record<string, unknown>
-  /** A file that belongs to the record and goes into an access export as it is (recordings). */
-  attachment?: string
+  /** Files that belong to the record and go into an access export as they are (a recording,
+   *  or every file of a recording directory); `name` is the path inside the export folder. */
+  files?: Array<{path: string; name: string}>
 }
+
+/** Something a collection's pattern covers that could not be searched (or, for a record,
+ *  read): an unreadable file or directory, a FIFO, a dangling link, a corrupt or
+ *  unsupported compressed log. Reported by access and verify, never skipped silently. */
+export interface Unsearchable {
+  path: string
+  reason: string
+}
+
+/** Receives each Unsearchable a connector meets while finding. */
+export type ReportUnsearchable = (u: Unsearchable) => void
 
 /** One change, planned before anything is touched and journaled (sealed) until applied.
  *  Every step sets absolute values or removes by key, so applying it again changes nothing. */
@@ -42,7 +54,8 @@ export interface Connector {
   readonly store: StoreDef
   /** Opens the connection; throws UnreachableError (exit 3) when the store is down. */
   connect(): Promise<void>
-  find(coll: CollectionDef, matches: Match[]): Promise<FoundRecord[]>
+  /** File-based connectors pass what they could not search to `report`. */
+  find(coll: CollectionDef, matches: Match[], report?: ReportUnsearchable): Promise<FoundRecord[]>
   /** The steps that erase `records` with the collection's strategy (never called for `keep`). */
   planErasure(coll: CollectionDef, records: FoundRecord[], matches: Match[], erase: ValueEraser): StepAction[]
   /** Applies one step; returns how many records it changed. Databases do it in one transaction. */

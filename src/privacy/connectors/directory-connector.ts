@@ -1,11 +1,35 @@
-// Directories of files named by an id, e.g. recordings "{room_id}-{started}.webm": the
-// name template's {captures} are the record's fields, the file is attached to an access
-// export as it is, and erasure deletes the file (or keeps it, by the datamap).
-import {existsSync, readdirSync, statSync, unlinkSync} from 'node:fs'
-import {join} from 'node:path'
+// Directories whose entries are records, named by an id: single files such as recordings
+// "{room_uid}-{started}.webm", or whole directories such as BigBlueButton's
+// "presentation/{record_id}/" with everything below them. The name template's {captures}
+// are the record's fields; every file of a record goes into an access export as it is, and
+// erasure deletes the entry (a directory with everything in it), or keeps it by the datamap.
+// An entry whose name matches but that cannot be read (permissions, a FIFO, a link to
+// nothing) is still the subject's record: it is found, erased like the rest, and reported
+// as unsearchable so an export or verify never passes over it in silence.
+import {
+  closeSync,
+  existsSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs'
+import {basename, dirname, join} from 'node:path'
 import {UnreachableError} from '../../errors.js'
 import type {CollectionDef, StoreDef} from '../datamap-types.js'
-import {type Connector, type FoundRecord, type Match, type StepAction, valueMatches} from './connector.js'
+import {
+  type Connector,
+  type FoundRecord,
+  type Match,
+  type ReportUnsearchable,
+  type StepAction,
+  type Unsearchable,
+  valueMatches,
+} from './connector.js'
+import {notAFileReason, unreadableReason} from './unreadable.js'
 
 /** A file-name template as a regex with named groups ({x} = one or more chars but '/', * = anything). */
 export function templateRegex(template: string): RegExp {
@@ -15,6 +39,71 @@ export function templateRegex(template: string): RegExp {
     return m ? `(?<${m[1]}>[^/]+?)` : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')
   })
   return new RegExp(`^${src.join('')}$`)
+}
+
+/** Where a directory record goes while it is deleted: renaming is atomic, so the record is
+ *  gone from its name at once; a kill during the removal leaves this name, which the same
+ *  (idempotent) step removes when it runs again. */
+const trashOf = (path: string) => join(dirname(path), `.${basename(path)}.erasing`)
+const isTrash = (name: string) => name.startsWith('.') && name.endsWith('.erasing')
+
+interface Entry {
+  name: string
+  path: string
+  captures: Record<string, string>
+}
+
+interface Described {
+  record: FoundRecord
+  problems: Unsearchable[]
+}
+
+/** Every file below `dir` (links to files count as files), and what could not be read. */
+function walk(dir: string, prefix: string, files: NonNullable<FoundRecord['files']>, problems: Unsearchable[]): number {
+  let bytes = 0
+  let entries
+  try {
+    entries = readdirSync(dir, {withFileTypes: true}).sort((a, b) => (a.name < b.name ? -1 : 1))
+  } catch (err) {
+    problems.push({path: dir, reason: unreadableReason(err, dir)})
+    return 0
+  }
+  for (const e of entries) {
+    const path = join(dir, e.name)
+    const name = `${prefix}/${e.name}`
+    if (e.isDirectory()) {
+      bytes += walk(path, name, files, problems)
+      continue
+    }
+    let st
+    try {
+      st = statSync(path)
+    } catch (err) {
+      problems.push({path, reason: unreadableReason(err, path)})
+      continue
+    }
+    if (st.isDirectory()) problems.push({path, reason: 'is a symbolic link to a directory, which is not followed'})
+    else if (!st.isFile()) problems.push({path, reason: notAFileReason(st)})
+    else {
+      const why = readable(path)
+      if (why) problems.push({path, reason: why})
+      else {
+        files.push({path, name})
+        bytes += st.size
+      }
+    }
+  }
+  return bytes
+}
+
+/** undefined when the file opens for reading, else why not (as root, permissions never say no). */
+function readable(path: string): string | undefined {
+  try {
+    closeSync(openSync(path, 'r'))
+    return undefined
+  } catch (err) {
+    return unreadableReason(err, path)
+  }
 }
 
 export class DirectoryConnector implements Connector {
@@ -27,26 +116,77 @@ export class DirectoryConnector implements Connector {
     }
   }
 
-  private list(coll: CollectionDef): FoundRecord[] {
+  /** Entries whose name fits the template; only the names are read. */
+  private entries(coll: CollectionDef): Entry[] {
+    const dir = coll.locator.directory!
     const re = templateRegex(coll.locator.name!)
-    const out: FoundRecord[] = []
-    for (const name of readdirSync(coll.locator.directory!).sort()) {
+    let names: string[]
+    try {
+      names = readdirSync(dir).sort()
+    } catch (err) {
+      // The collection's own directory unreadable: nothing of it can be searched, so no store
+      // answer may claim otherwise.
+      throw new UnreachableError(`store '${this.store.name}': the directory ${dir} ${unreadableReason(err, dir)}.`)
+    }
+    const out: Entry[] = []
+    for (const name of names) {
+      if (isTrash(name)) continue
       const m = re.exec(name)
-      if (!m) continue
-      const file = join(coll.locator.directory!, name)
-      const st = statSync(file)
-      if (!st.isFile()) continue
-      out.push({
-        key: file,
-        data: {...m.groups, file: name, bytes: st.size, mtime: st.mtime.toISOString()},
-        attachment: file,
-      })
+      if (m) out.push({name, path: join(dir, name), captures: {...m.groups}})
     }
     return out
   }
 
-  async find(coll: CollectionDef, matches: Match[]): Promise<FoundRecord[]> {
-    return this.list(coll).filter((r) => matches.some((m) => valueMatches(r.data[m.field], m)))
+  /** The record an entry is: a file, a directory with all its files, or something unreadable. */
+  private describe(e: Entry, withFiles: boolean): Described {
+    const base = {...e.captures, file: e.name}
+    let st
+    try {
+      st = statSync(e.path)
+    } catch (err) {
+      return {record: {key: e.path, data: base}, problems: [{path: e.path, reason: unreadableReason(err, e.path)}]}
+    }
+    const mtime = st.mtime.toISOString()
+    if (st.isFile()) {
+      const why = withFiles ? readable(e.path) : undefined
+      return {
+        record: {
+          key: e.path,
+          data: {...base, bytes: st.size, mtime},
+          ...(why ? {} : {files: [{path: e.path, name: e.name}]}),
+        },
+        problems: why ? [{path: e.path, reason: why}] : [],
+      }
+    }
+    if (st.isDirectory()) {
+      const files: NonNullable<FoundRecord['files']> = []
+      const problems: Unsearchable[] = []
+      const bytes = withFiles ? walk(e.path, e.name, files, problems) : undefined
+      return {
+        record: {
+          key: e.path,
+          data: {...base, kind: 'directory', mtime, ...(withFiles ? {files: files.length, bytes} : {})},
+          files,
+        },
+        problems,
+      }
+    }
+    return {record: {key: e.path, data: {...base, mtime}}, problems: [{path: e.path, reason: notAFileReason(st)}]}
+  }
+
+  async find(coll: CollectionDef, matches: Match[], report?: ReportUnsearchable): Promise<FoundRecord[]> {
+    const out: FoundRecord[] = []
+    for (const e of this.entries(coll)) {
+      // Most lookups name a capture: decide on the name before reading anything below it.
+      const byName = {...e.captures, file: e.name} as Record<string, unknown>
+      const decidable = matches.every((m) => m.field in byName)
+      if (decidable && !matches.some((m) => valueMatches(byName[m.field], m))) continue
+      const d = this.describe(e, true)
+      if (!matches.some((m) => valueMatches(d.record.data[m.field], m))) continue
+      out.push(d.record)
+      for (const p of d.problems) report?.(p)
+    }
+    return out
   }
 
   planErasure(_coll: CollectionDef, records: FoundRecord[]): StepAction[] {
@@ -56,13 +196,20 @@ export class DirectoryConnector implements Connector {
   async apply(_coll: CollectionDef, step: StepAction): Promise<number> {
     if (step.op !== 'delete-files') throw new Error(`a directory store cannot apply '${step.op}'`)
     let n = 0
-    for (const f of step.files) {
+    for (const path of step.files) {
+      const trash = trashOf(path)
+      let st
       try {
-        unlinkSync(f)
-        n++
+        st = lstatSync(path)
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err // already gone: applied before
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
       }
+      if (st?.isDirectory()) {
+        rmSync(trash, {recursive: true, force: true}) // a previous run's, killed while removing
+        renameSync(path, trash)
+      } else if (st) unlinkSync(path) // a file, or a link/FIFO/socket: the entry itself goes
+      rmSync(trash, {recursive: true, force: true})
+      if (st) n++
     }
     return n
   }
@@ -71,12 +218,18 @@ export class DirectoryConnector implements Connector {
     return 0 // a recording is not rectified by renaming it
   }
 
+  private olderThan(coll: CollectionDef, before: Date): FoundRecord[] {
+    return this.entries(coll)
+      .map((e) => this.describe(e, false).record)
+      .filter((r) => r.data.mtime !== undefined && Date.parse(String(r.data.mtime)) < before.getTime())
+  }
+
   async countOlderThan(coll: CollectionDef, _field: string, before: Date): Promise<number> {
-    return this.list(coll).filter((r) => Date.parse(String(r.data.mtime)) < before.getTime()).length
+    return this.olderThan(coll, before).length
   }
 
   async findOlderThan(coll: CollectionDef, _field: string, before: Date): Promise<FoundRecord[]> {
-    return this.list(coll).filter((r) => Date.parse(String(r.data.mtime)) < before.getTime())
+    return this.olderThan(coll, before)
   }
 
   async close(): Promise<void> {}
