@@ -147,7 +147,7 @@ test('export must be true or false', () => {
 
 test('IPv6 canonical form and anonip-style truncation', () => {
   assert.is(canonicalIp('2001:DB8:0:0:0::7'), '2001:db8::7')
-  assert.is(canonicalIp('::ffff:192.0.2.1'), '::ffff:c000:201')
+  assert.is(canonicalIp('::ffff:192.0.2.1'), '192.0.2.1') // IPv4-mapped: the IPv4 address
   assert.is(truncateIp('203.0.113.77'), '203.0.113.0')
   assert.is(truncateIp('2001:db8:aa:bb:cc::15'), '2001:db8:aa::')
   assert.is(canonicalIp('not-an-ip'), undefined)
