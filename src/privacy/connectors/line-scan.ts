@@ -12,7 +12,7 @@ const CHUNK = 16 * 1024 * 1024
 const NL = 0x0a
 
 /** Start offsets (within `buf`, below `end`) of the lines that contain any needle, ascending. */
-function candidateLines(buf: Buffer, end: number, needles: Buffer[]): number[] {
+export function candidateLines(buf: Buffer, end: number, needles: Buffer[]): number[] {
   const starts = new Set<number>()
   for (const needle of needles) {
     let at = buf.indexOf(needle, 0)
