@@ -5,7 +5,8 @@
 import {appendAudit} from './audit-log.js'
 import {collectionId, loadDependencies, withKeyReferences} from './erasure-dependencies.js'
 import {isPending, journalSteps} from './erasure-journal.js'
-import {keptRecords} from './erasure-keep.js'
+import {keptReason, keptRecords} from './erasure-keep.js'
+import {fileFindings} from './erasure-verify-files.js'
 import {listHolds} from './holds.js'
 import type {PrivacyContext} from './privacy-context.js'
 import type {RequestScope} from './request-scope.js'
@@ -31,7 +32,10 @@ export async function verifyErasure(ctx: PrivacyContext, scope: RequestScope): P
   const deps = await loadDependencies(scope.map, scope.conns)
   const hits = await searchSubject(withKeyReferences(scope.map, deps), scope.ids, scope.conns)
   const why = keptRecords(hits, deps.edges, holds, scope.hashes)
-  const pendingSteps = (await journalSteps(ctx.db, ctx.key, scope.req.id)).filter(isPending).length
+  const journal = await journalSteps(ctx.db, ctx.key, scope.req.id)
+  const pendingSteps = journal.filter(isPending).length
+  // Files: unsearchable items and deleted paths present again, outside collections a hold or keep covers.
+  const files = fileFindings(hits, journal, (coll) => !!keptReason(coll, holds, scope.hashes))
   const stores: VerifyResult['stores'] = hits.map((s) => {
     const remaining: VerifyResult['stores'][number]['remaining'] = []
     const kept: VerifyResult['stores'][number]['kept'] = []
@@ -43,11 +47,15 @@ export async function verifyErasure(ctx: PrivacyContext, scope: RequestScope): P
         else remaining.push({collection: h.coll.name, key: r.key, via: r.via})
       }
     }
-    // What a hold or `keep` covers may stay, readable or not; elsewhere it may hold the subject.
-    const unsearchable = s.collections
-      .filter((h) => !keptReason(h.coll, holds, scope.hashes))
-      .flatMap((h) => h.unsearchable.map((u) => ({collection: h.coll.name, ...u})))
-    return {store: s.store, reachable: s.reachable, message: s.message, remaining, kept, unsearchable}
+    remaining.push(...files.remaining(s.store))
+    return {
+      store: s.store,
+      reachable: s.reachable,
+      message: s.message,
+      remaining,
+      kept,
+      unsearchable: files.unsearchable(s.store),
+    }
   })
   const ok =
     pendingSteps === 0 && stores.every((s) => s.reachable && s.remaining.length === 0 && s.unsearchable.length === 0)

@@ -115,6 +115,48 @@ test('recording directories are records: exported whole, erased whole, verify pa
   for (const f of FILES) assert.ok(existsSync(join(dir, 'presentation', MAX_REC, f)), `Max's ${f} stays`)
   const ver = await cli(home, ['dsar', 'verify', er.json.id, '--json'])
   assert.is(ver.exitCode, 0, ver.stdout)
+
+  // Her recordings are no longer reachable by the search (their rows are gone), but the
+  // journal names what was deleted: a directory restored from a backup fails verify.
+  mkdirSync(join(dir, 'presentation', ERIKA_RECS[0]))
+  const again = await cli(home, ['dsar', 'verify', er.json.id, '--json'])
+  assert.is(again.exitCode, 1, again.stdout)
+  assert.equal(
+    again.json.stores.flatMap((s: {remaining: Array<{key: string}>}) => s.remaining.map((r) => r.key)),
+    [join(dir, 'presentation', ERIKA_RECS[0])],
+  )
+})
+
+test('a capture given by a reference may contain the separator: "{room_uid}-{started}" with uid "eri-abc-123"', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'confctl-dirrec-split-'))
+  for (const n of ['eri-abc-123-1761990000000', 'eri-abc-1234-1762080000000', 'eri-1761990000000'])
+    mkdirSync(join(dir, n))
+  const map = parseDatamap(
+    `version: 1
+stores:
+  bbb:
+    kind: directory
+    collections:
+      presentation:
+        directory: ${dir}
+        name: "{room_uid}-{started}"
+        purpose: recordings
+        legal_basis: a
+        source: the conference
+        retention: {period: 365d, from: mtime}
+        erasure: {strategy: delete}
+        fields:
+          room_uid: {category: meeting.link}
+`,
+    'test.yaml',
+    {},
+  )
+  const c = new DirectoryConnector(map.stores[0])
+  const found = await c.find(map.stores[0].collections[0], [{field: 'room_uid', values: ['eri-abc-123']}])
+  assert.equal(
+    found.map((r) => [r.data.room_uid, r.data.started]),
+    [['eri-abc-123', '1761990000000']],
+  )
 })
 
 const conn = (dir: string) => {

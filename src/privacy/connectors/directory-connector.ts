@@ -31,15 +31,23 @@ import {
 } from './connector.js'
 import {notAFileReason, unreadableReason} from './unreadable.js'
 
-/** A file-name template as a regex with named groups ({x} = one or more chars but '/', * = anything). */
-export function templateRegex(template: string): RegExp {
+const escape = (text: string) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+
+/** A file-name template as a regex with named groups ({x} = one or more chars but '/', * = anything).
+ *  A capture given in `fixed` must be exactly that value: "{room_uid}-{started}" splits
+ *  "eri-abc-123-20261101" at the first '-' on its own, but not when room_uid is "eri-abc-123". */
+export function templateRegex(template: string, fixed: Record<string, string> = {}, flags = ''): RegExp {
   const src = template.split(/(\{\w+\}|\*)/).map((part) => {
     if (part === '*') return '.*'
     const m = /^\{(\w+)\}$/.exec(part)
-    return m ? `(?<${m[1]}>[^/]+?)` : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+    if (!m) return escape(part)
+    return `(?<${m[1]}>${m[1] in fixed ? escape(fixed[m[1]]) : '[^/]+?'})`
   })
-  return new RegExp(`^${src.join('')}$`)
+  return new RegExp(`^${src.join('')}$`, flags)
 }
+
+/** The capture names of a template. */
+const capturesOf = (template: string) => [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1])
 
 /** Where a directory record goes while it is deleted: renaming is atomic, so the record is
  *  gone from its name at once; a kill during the removal leaves this name, which the same
@@ -175,14 +183,20 @@ export class DirectoryConnector implements Connector {
   }
 
   async find(coll: CollectionDef, matches: Match[], report?: ReportUnsearchable): Promise<FoundRecord[]> {
+    // A lookup on a capture is decided on the name alone, with the value put into the
+    // template (see templateRegex); anything else needs the entry read (bytes, mtime).
+    const captures = capturesOf(coll.locator.name!)
+    const byName = matches
+      .filter((m) => captures.includes(m.field) && !m.ip)
+      .flatMap((m) => m.values.map((v) => templateRegex(coll.locator.name!, {[m.field]: v}, m.fold ? 'i' : '')))
+    const other = matches.filter((m) => !captures.includes(m.field) || m.ip)
     const out: FoundRecord[] = []
     for (const e of this.entries(coll)) {
-      // Most lookups name a capture: decide on the name before reading anything below it.
-      const byName = {...e.captures, file: e.name} as Record<string, unknown>
-      const decidable = matches.every((m) => m.field in byName)
-      if (decidable && !matches.some((m) => valueMatches(byName[m.field], m))) continue
-      const d = this.describe(e, true)
-      if (!matches.some((m) => valueMatches(d.record.data[m.field], m))) continue
+      const exact = byName.map((re) => re.exec(e.name)).find((m) => m)
+      const entry = exact ? {...e, captures: {...exact.groups}} : e
+      if (!exact && other.length === 0) continue
+      const d = this.describe(entry, true)
+      if (!exact && !other.some((m) => valueMatches(d.record.data[m.field], m))) continue
       out.push(d.record)
       for (const p of d.problems) report?.(p)
     }
