@@ -3,7 +3,8 @@
 // manifest, byte-identical), deleted whole (also after a kill half-way through), and
 // entries that match but cannot be read reported instead of skipped.
 // Tests run as root, where chmod 000 does not stop a read; the unreadable entries used are
-// a dangling symbolic link and a FIFO (a FIFO must not even be opened: that blocks).
+// a dangling symbolic link and a FIFO (a FIFO must not even be opened: that blocks); chmod 000
+// itself is tested in unreadable.test.ts, searching as the user nobody.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import Database from 'better-sqlite3'
