@@ -178,12 +178,14 @@ test('a kill during a gzip rewrite leaves the old file or the new one, never hal
     let done = false
     child.stdout.on('data', () => (done = true))
     const exited = new Promise((r) => child.on('exit', r))
-    // Kill once the temp file has grown to killAt bytes (or the rewrite finished first).
+    // Kill once this child's temp file has grown to killAt bytes (or the rewrite finished first).
     await until(
       `the rewrite reaching ${killAt} bytes`,
       () =>
         done ||
-        readdirSync(dir).some((f) => f.endsWith('.tmp') && statSync(join(dir, f)).size >= killAt) ||
+        readdirSync(dir).some(
+          (f) => f.includes(`.${child.pid}.`) && (statSync(join(dir, f), {throwIfNoEntry: false})?.size ?? 0) >= killAt,
+        ) ||
         child.exitCode !== null,
       60_000,
       1,
