@@ -1,3 +1,4 @@
+// test-kind: e2e
 // Directory stores whose records are directories (BigBlueButton's presentation/<record_id>/)
 // or files, on real files in a temp dir: found by name, exported whole (every file in the
 // manifest, byte-identical), deleted whole (also after a kill half-way through), and

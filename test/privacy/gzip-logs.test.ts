@@ -1,3 +1,4 @@
+// test-kind: e2e
 // Rotated logs as they are on real servers, on real files in a temp dir: gzip rotations
 // searched and rewritten as gzip (same mode, other lines byte-identical once decompressed),
 // IPv4-mapped client addresses, and everything "access.log*" covers that cannot be searched

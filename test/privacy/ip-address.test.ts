@@ -1,3 +1,4 @@
+// test-kind: unit
 // IP addresses through ipaddr.js: canonical text, IPv4-mapped IPv6 as the IPv4 address (both
 // directions), the pre-filter needles that every usual notation contains, truncation.
 import {test} from 'uvu'

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // Permissions for real: chmod 000 on a recording directory, on a file inside another one and
 // on a rotated log. Root reads through chmod 000, and the tests run as root, so the search
 // runs in a child process as the unprivileged user nobody (65534) when we are root (as any

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // Through the built CLI: what a datamap covers but confctl cannot search (a corrupt gzip
 // rotation, a zstd rotation, a recording that is a link to nothing) is never passed over in
 // silence: dsar access writes what it found, lists the rest in summary.txt and exits 1;
