@@ -5,7 +5,8 @@
 // reported with its reason: bzip2/zstd rotations, a corrupt (truncated) gzip, a ".gz" that
 // is not gzip, a dangling link and a FIFO. Tests run as root, where chmod 000 does not stop
 // a read, so unreadable files are made with a dangling link and a FIFO instead.
-// A process killed in the middle of a gzip rewrite leaves the old file or the new one.
+// JSON-lines rotations go the same way. A process killed in the middle of a gzip rewrite
+// leaves the old file or the new one.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {spawn, execFileSync} from 'node:child_process'
@@ -16,6 +17,7 @@ import {pathToFileURL} from 'node:url'
 import {gunzipSync, gzipSync} from 'node:zlib'
 import {UnreachableError} from '../../src/errors.js'
 import {CombinedLogConnector} from '../../src/privacy/connectors/combined-log-connector.js'
+import {JsonlConnector} from '../../src/privacy/connectors/jsonl-connector.js'
 import type {Unsearchable} from '../../src/privacy/connectors/connector.js'
 import {parseDatamap} from '../../src/privacy/datamap-parse.js'
 import {canonicalIp, truncateIp} from '../../src/privacy/ip-address.js'
@@ -152,6 +154,41 @@ test('erasure rewrites a gzip rotation as gzip, same mode, other lines byte-iden
   assert.is(after[5], '', 'the final newline stays')
   assert.equal(await c.find(coll, byIp(ERIKA)), [])
   assert.is(await c.apply(coll, steps[0], eraser), 0, 'applying again changes nothing')
+})
+
+test("JSON-lines rotations (the node's own access.log) are searched and rewritten as gzip too", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'confctl-gzjsonl-'))
+  const map = parseDatamap(
+    `version: 1
+stores:
+  node:
+    kind: jsonl
+    collections:
+      access:
+        path: ${join(dir, 'access.log*')}
+        purpose: ops
+        legal_basis: f
+        source: the node
+        retention: {period: 30d, from: time}
+        erasure: {strategy: delete}
+        fields:
+          ip: {category: network.ip, identifies: ip}
+`,
+    'test.yaml',
+    {},
+  )
+  const coll = map.stores[0].collections[0]
+  const c = new JsonlConnector(map.stores[0])
+  const rows = [
+    {time: '2026-11-10T09:00:00Z', ip: `::ffff:${ERIKA}`, path: '/whip/a'},
+    {time: '2026-11-10T09:00:01Z', ip: '198.51.100.9', path: '/whep/a'},
+  ]
+  writeFileSync(join(dir, 'access.log.1.gz'), gzipSync(rows.map((r) => JSON.stringify(r)).join('\n') + '\n'))
+  const found = await c.find(coll, byIp(ERIKA))
+  assert.is(found.length, 1)
+  const steps = c.planErasure(coll, found, byIp(ERIKA))
+  assert.is(await c.apply(coll, steps[0], eraser), 1)
+  assert.is(gunzipSync(readFileSync(join(dir, 'access.log.1.gz'))).toString(), JSON.stringify(rows[1]) + '\n')
 })
 
 test('a kill during a gzip rewrite leaves the old file or the new one, never half a file', async () => {
