@@ -46,7 +46,13 @@ const isRewriteTemp = (name: string) => REWRITE_TEMP.test(name)
 /** Removes what a killed rewrite of `file` left behind: its temp files whose process is gone.
  *  They hold other people's lines and, half-written, possibly the subject's. */
 export function removeStaleTemps(file: string): void {
-  for (const name of readdirSync(dirname(file))) {
+  let names: string[]
+  try {
+    names = readdirSync(dirname(file))
+  } catch {
+    return // best effort: the rewrite itself reports an unreadable directory
+  }
+  for (const name of names) {
     const m = REWRITE_TEMP.exec(name)
     if (!m || m[1] !== basename(file) || alive(Number(m[2]))) continue
     rmSync(join(dirname(file), name), {force: true})
