@@ -28,6 +28,7 @@ function hits(
       collections: Object.entries(rows).map(([name, records]) => ({
         coll: coll(name, strategies[name]),
         matches: [],
+        unsearchable: [],
         records: records.map((data) => ({key: JSON.stringify([data.id]), data, via: ['email']})),
       })),
     },
