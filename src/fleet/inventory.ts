@@ -11,6 +11,7 @@ import {BadInputError} from '../errors.js'
 import {IceServerError, parseIceServer} from '../api/ice-servers.js'
 import {parseCodecList} from '../api/codec-names.js'
 import {writeFileAtomic} from './atomic-write.js'
+import {checkRedisPrefix, checkRedisUrl, type CoordinationSettings} from './coordination-config.js'
 import {withFileLock} from './file-lock.js'
 import {inventoryPath} from './paths.js'
 import {
@@ -86,6 +87,8 @@ export type NodeKind = NodeEntry['kind']
 
 export interface Inventory {
   version: typeof INVENTORY_VERSION
+  /** Where the fleet's nodes coordinate (`confctl fleet init`); absent = every node on its own. */
+  coordination?: CoordinationSettings
   nodes: NodeEntry[]
 }
 
@@ -151,13 +154,24 @@ class InventoryValidator {
 
   inventory(root: YamlNode): Inventory {
     const map = this.map(root, 'the top level')
-    this.onlyKeys(map, '', ['version', 'nodes'])
+    this.onlyKeys(map, '', ['version', 'coordination', 'nodes'])
     const versionNode = map.get('version', true) as YamlNode | undefined
     if (versionNode !== undefined && this.scalar(versionNode, 'version') !== INVENTORY_VERSION) {
       this.fail(versionNode, `version must be ${INVENTORY_VERSION} (the only format this confctl knows).`)
     }
+    const coordinationNode = map.get('coordination', true) as YamlNode | undefined
+    const coordination =
+      coordinationNode === undefined || (isScalar(coordinationNode) && coordinationNode.value === null)
+        ? undefined
+        : (this.fields(
+            this.map(coordinationNode, 'coordination'),
+            'coordination',
+            COORDINATION_FIELDS,
+          ) as unknown as CoordinationSettings)
+    const withCoordination = (inv: Inventory): Inventory => (coordination ? {...inv, coordination} : inv)
     const nodesNode = map.get('nodes', true) as YamlNode | undefined
-    if (nodesNode === undefined || (isScalar(nodesNode) && nodesNode.value === null)) return emptyInventory()
+    if (nodesNode === undefined || (isScalar(nodesNode) && nodesNode.value === null))
+      return withCoordination(emptyInventory())
     if (!isSeq(nodesNode)) this.fail(nodesNode, `nodes must be a list of node entries.`)
     const nodes: NodeEntry[] = []
     const seen = new Map<string, number>()
@@ -172,7 +186,7 @@ class InventoryValidator {
       seen.set(entry.name, i)
       nodes.push(entry)
     })
-    return {version: INVENTORY_VERSION, nodes}
+    return withCoordination({version: INVENTORY_VERSION, nodes})
   }
 
   private node(item: YamlNode, path: string): NodeEntry {
@@ -312,6 +326,12 @@ function httpUrl(this: InventoryValidator, node: YamlNode, what: string): string
   if (!ok) throw new BadInputError(`${what} must be an http:// or https:// URL, got '${v}'.`)
   return v.replace(/\/+$/, '')
 }
+function redisUrl(this: InventoryValidator, node: YamlNode, what: string): string {
+  return checkRedisUrl(this.string(node, what), what)
+}
+function redisPrefix(this: InventoryValidator, node: YamlNode, what: string): string {
+  return checkRedisPrefix(this.string(node, what), what)
+}
 function tunnel(this: InventoryValidator, node: YamlNode, what: string): {localPort: number} {
   return this.fields(this.map(node, what), what, {localPort: req(portNonZero)}) as {localPort: number}
 }
@@ -362,6 +382,11 @@ const SSH_FIELDS: Record<keyof SshNodeEntry, FieldSpec> = {
   knownHosts: opt(absPath),
 }
 
+const COORDINATION_FIELDS: Record<keyof CoordinationSettings, FieldSpec> = {
+  redis: req(redisUrl),
+  redisPrefix: opt(redisPrefix),
+}
+
 // ---- writing -----------------------------------------------------------------------------
 
 const HEADER = ` confctl fleet inventory. Edited by \`confctl node ...\`; hand edits are fine but are
@@ -379,7 +404,11 @@ export function serializeInventory(inv: Inventory): string {
     }
     return out
   })
-  const doc = new Document({version: INVENTORY_VERSION, nodes})
+  const coordination = inv.coordination && {
+    redis: inv.coordination.redis,
+    ...(inv.coordination.redisPrefix === undefined ? {} : {redisPrefix: inv.coordination.redisPrefix}),
+  }
+  const doc = new Document({version: INVENTORY_VERSION, ...(coordination ? {coordination} : {}), nodes})
   doc.commentBefore = HEADER
   return doc.toString({lineWidth: 0})
 }
