@@ -1,7 +1,10 @@
 // `node up` / `node down` as one operation each: fleet.yaml and the supervisor kept in step.
 // The node is recorded before it starts (so a failed start can be inspected with
 // `node logs` and retried with `node up`), and its actual URLs are recorded once it runs.
+import {mkdir} from 'node:fs/promises'
 import {BadInputError} from '../errors.js'
+import {coordinationArgs} from './coordination-config.js'
+import {fleetKeys, installFleetKeys} from './fleet-key.js'
 import {findNode, readInventory, updateInventory, upsertNode, type LocalNodeEntry} from './inventory.js'
 import {
   checkCanStart,
@@ -27,7 +30,7 @@ export interface UpResult {
 /** Validates flags, refuses a running node, records it, starts it detached. */
 export async function bringUpLocalNode(flags: LocalNodeFlags, opts: StartOptions = {}): Promise<UpResult> {
   const entry = await recordLocalNode(flags, opts.script)
-  const node = await startLocalNode(entry, opts)
+  const node = await startLocalNode(entry, {...opts, extraArgs: await joinFleet(entry)})
   return {entry: await recordUrls(entry, node), node}
 }
 
@@ -40,6 +43,7 @@ export async function runUpLocalNode(
   let recorded: Promise<unknown> = Promise.resolve()
   const result = await runLocalNodeForeground(entry, {
     ...opts,
+    extraArgs: await joinFleet(entry),
     onReady: (node) => {
       recorded = recordUrls(entry, node).catch(() => {})
       opts.onReady?.(node)
@@ -47,6 +51,16 @@ export async function runUpLocalNode(
   })
   await recorded
   return {...result, entry}
+}
+
+/** With `coordination:` in fleet.yaml (`confctl fleet init`): puts the fleet signing keys in
+ *  the node's directory and returns the node's --redis flags; without it, nothing. */
+async function joinFleet(entry: LocalNodeEntry): Promise<string[]> {
+  const {coordination} = await readInventory()
+  if (!coordination) return []
+  await mkdir(entry.dir, {recursive: true, mode: 0o700})
+  await installFleetKeys(entry.dir, await fleetKeys())
+  return coordinationArgs(coordination)
 }
 
 async function recordLocalNode(flags: LocalNodeFlags, script?: string): Promise<LocalNodeEntry> {

@@ -12,6 +12,7 @@
 // unless --purge.
 import {posix} from 'node:path'
 import type {PortRange} from '../../units.js'
+import type {CoordinationSettings} from '../coordination-config.js'
 
 export interface RemoteLayout {
   base: string
@@ -72,6 +73,8 @@ export interface RemoteNodeConfig {
   rtcPorts: PortRange
   announceIp?: string
   publicUrl: string
+  /** The fleet's Redis (fleet.yaml `coordination:` when it was provisioned); absent = on its own. */
+  coordination?: CoordinationSettings
   provisionedAt: string
   upgradedAt?: string
 }
