@@ -1,10 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {connectNode} from '../../fleet/resolve-node.js'
+import {locateRoom} from '../../fleet/room-locator.js'
 
 export default class RoomKick extends BaseCommand {
   static override summary = 'Disconnect one participant from a room.'
-  static override description = `PARTICIPANT is a participant (session) id shown by \`confctl room show ROOM\`, or an identity: then every session of that identity in the room is disconnected. Exit 2 if the room or participant does not exist, 3 if the node cannot be reached.
+  static override description = `PARTICIPANT is a participant (session) id shown by \`confctl room show ROOM\`, or an identity: then every session of that identity in the room is disconnected. Without --node, in a fleet that coordinates through Redis (\`confctl fleet init\`), the node is the one that hosts the room there. Exit 2 if the room or participant does not exist, 3 if the node cannot be reached.
 
 --json prints: {"node": string, "room": string, "participant": string, "kicked": string[] (the session ids disconnected)}.`
 
@@ -19,12 +19,15 @@ export default class RoomKick extends BaseCommand {
   }
 
   static override flags = {
-    node: Flags.string({description: 'Node the room lives on (optional when fleet.yaml has exactly one node).'}),
+    node: Flags.string({
+      description:
+        "Node the room lives on (default: the room's node as the fleet's Redis knows it, see `fleet init`; else the default or only node of fleet.yaml).",
+    }),
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(RoomKick)
-    const {entry, client} = await connectNode(flags.node)
+    const {entry, client} = await locateRoom(args.room, flags.node)
     const r = await client.kick(args.room, args.participant)
     if (flags.json) this.printJson({node: entry.name, room: args.room, participant: args.participant, kicked: r.kicked})
     else
