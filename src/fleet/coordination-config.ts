@@ -3,6 +3,8 @@
 // with one sentence naming the value, for the flag and the YAML alike, so a typo never
 // reaches a node (which would then register in the wrong place, or nowhere).
 import {BadInputError} from '../errors.js'
+import {redactUrl, redisUrlProblem} from '../coord/fleet-view.js'
+import {DEFAULT_PREFIX, prefixProblem} from '../coord/keys.js'
 
 export interface CoordinationSettings {
   /** redis://[user:password@]host[:port][/db] or rediss:// (TLS). */
@@ -11,31 +13,19 @@ export interface CoordinationSettings {
   redisPrefix?: string
 }
 
-export const DEFAULT_REDIS_PREFIX = 'confctl:'
+export const DEFAULT_REDIS_PREFIX = DEFAULT_PREFIX
 
-/** As the node checks its --redis-prefix: letters, digits, `_.:-` and `{}` (cluster hash tags). */
-const PREFIX = /^[A-Za-z0-9_.:{}-]{1,64}$/
-
-/** A Redis URL as ioredis takes it, normalised (no trailing slash); `what` names the flag or key. */
+/** A Redis URL as the nodes take it (the coordination module's check), without a trailing
+ *  slash; `what` names the flag or key. */
 export function checkRedisUrl(value: string, what: string): string {
-  let url: URL | undefined
-  try {
-    url = new URL(value)
-  } catch {}
-  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '')
-    throw new BadInputError(
-      `${what} must be a Redis URL such as redis://127.0.0.1:6379/0 (redis:// or rediss://, with a host), not '${value}'.`,
-    )
-  const db = url.pathname.replace(/^\/+|\/+$/g, '')
-  if (db !== '' && !/^\d{1,2}$/.test(db))
-    throw new BadInputError(`${what} names the database '${db}'; it must be a database number such as /0.`)
-  if (url.search || url.hash) throw new BadInputError(`${what} must not carry a query or fragment, got '${value}'.`)
+  const problem = redisUrlProblem(value)
+  if (problem) throw new BadInputError(`${what}: ${problem}.`)
   return value.replace(/\/+$/, '')
 }
 
 export function checkRedisPrefix(value: string, what: string): string {
-  if (!PREFIX.test(value))
-    throw new BadInputError(`${what} must be 1-64 letters, digits or '_', '.', ':', '-', '{', '}', not '${value}'.`)
+  const problem = prefixProblem(value)
+  if (problem) throw new BadInputError(`${what}: ${problem}.`)
   return value
 }
 
@@ -46,13 +36,7 @@ export function redisPrefixOf(c: CoordinationSettings): string {
 
 /** The URL without its password, for output and messages. */
 export function redactedRedisUrl(value: string): string {
-  try {
-    const url = new URL(value)
-    if (url.password) url.password = '***'
-    return url.toString().replace(/\/+$/, '')
-  } catch {
-    return value
-  }
+  return redactUrl(value).replace(/\/+$/, '')
 }
 
 /** The node program's flags for these settings (its --redis and --redis-prefix). */

@@ -94,7 +94,8 @@ export class RedisUnreachableError extends UnreachableError {
 
 function unreachableRedis(settings: CoordinationSettings, err: unknown): string {
   const raw = err instanceof Error ? err.message.split('\n')[0] : String(err)
-  const why = raw.replace(/^Redis at \S+ cannot be reached: /, '').replace(/\.+$/, '')
+  // The coordination module's message names the server too; keep only its cause.
+  const why = raw.replace(/^the fleet coordination \(Redis at [^)]*\) is unreachable: /, '').replace(/\.+$/, '')
   return `its Redis at ${redactedRedisUrl(settings.redis)} cannot be reached (${why})`
 }
 
