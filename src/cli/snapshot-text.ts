@@ -28,11 +28,13 @@ export function snapshotText(snap: FleetSnapshot): string {
       ['node', 'state', 'rooms', 'people', 'sessions', 'in', 'out', 'pkt/s', 'cpu', 'worst loss'],
       snap.nodes.map((n) => [
         sanitize(n.name),
-        n.state === 'unreachable'
-          ? n.lastSeen
-            ? `unreachable (${fmtAge(secondsSince(snap, n.lastSeen))})`
-            : 'unreachable'
-          : n.state,
+        n.managed === false
+          ? 'no access'
+          : n.state === 'unreachable'
+            ? n.lastSeen
+              ? `unreachable (${fmtAge(secondsSince(snap, n.lastSeen))})`
+              : 'unreachable'
+            : n.state,
         n.totals?.rooms,
         n.totals?.people,
         n.totals?.participants,

@@ -37,6 +37,9 @@ export type DetailRequest = 'all' | readonly string[]
 export interface PollTarget {
   name: string
   fetch(timeoutMs: number, details: DetailRequest): Promise<NodeAnswer>
+  /** false: a node known only through the fleet's Redis, which this machine cannot ask (its
+   *  fetch always fails, saying so); shown as such, and not counted as a node gone missing. */
+  managed?: false
 }
 
 /** A room the dashboard shows in detail. */
@@ -206,6 +209,7 @@ export class SnapshotPoller {
         mem.packets = null
         return {
           name: t.name,
+          ...(t.managed === false ? {managed: false as const} : {}),
           state: 'unreachable',
           lastSeen: mem.lastSeen === null ? null : new Date(mem.lastSeen).toISOString(),
           problem: problemOf(r.reason),

@@ -14,6 +14,8 @@
 //     "intervalMs": number,           poll interval
 //     "nodes": [{
 //       "name": string,
+//       "managed": false,             only on a node known through the fleet's Redis alone
+//                                     (not in fleet.yaml): always "unreachable" from here
 //       "state": "up" | "draining" | "unreachable",
 //       "lastSeen": ISO 8601 | null,  last answer from this node (null: never answered)
 //       "problem": string | null,     why it is unreachable, one sentence
@@ -72,6 +74,8 @@ export interface NodeTotals {
 
 export interface NodeSnapshot {
   name: string
+  /** Only on a node the fleet's Redis lists but fleet.yaml does not: this machine cannot ask it. */
+  managed?: false
   state: SnapshotNodeState
   lastSeen: string | null
   problem: string | null

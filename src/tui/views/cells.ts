@@ -8,6 +8,7 @@ import type {Tone} from '../theme.js'
 
 export function stateCell(n: NodeSnapshot, snap: FleetSnapshot): Cell {
   if (n.state !== 'unreachable') return {text: n.state, tone: n.state}
+  if (n.managed === false) return {text: 'no access', tone: 'unreachable'} // known through Redis only
   return {
     text: n.lastSeen ? `unreachable ${fmtAge(secondsSince(snap, n.lastSeen))}` : 'unreachable',
     tone: 'unreachable',
