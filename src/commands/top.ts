@@ -13,7 +13,9 @@ export default class Top extends BaseCommand {
 
 Without a terminal, or with --once, prints one snapshot as tables and exits; --json prints it as JSON: {"version": 2, "time", "intervalMs", "nodes": [{"name", "state": "up"|"draining"|"unreachable", "lastSeen": string|null, "problem": string|null, "info": NodeInfo|null, "totals": {"rooms", "people", "participants", "publishers", "subscribers", "bitrateInBps", "bitrateOutBps", "packetsPerSecond": number|null, "cpuPercent", "worstLossPercent": number|null}|null, "rooms": [RoomSummary (GET /v1/rooms: people, participants, worstJitterMs, worstLossPercent, worstRttMs, worstMos, ...) + "participantsList" (GET /v1/rooms/{room}: with --json every room is fetched in detail)]}]} (docs/top.md describes each field once); participants' "remoteIp" only with --show-ip.
 
-Exit 0; 3 when --once/--json found a node unreachable (the snapshot is printed all the same); 2 for an unknown --node or an empty fleet.yaml.`
+In a fleet that coordinates through Redis (\`confctl fleet init\`), top without --node also shows the nodes registered there that fleet.yaml does not list (another operator's): state "no access" (this machine has no admin access to them; "managed": false in JSON), with what Redis says about them (URL, version, load) as the problem line.
+
+Exit 0; 3 when --once/--json found a node of fleet.yaml unreachable or the fleet's Redis not answering (the snapshot is printed all the same); 2 for an unknown --node or an empty fleet.yaml without coordination.`
 
   static override examples = [
     '<%= config.bin %> top',
@@ -49,7 +51,7 @@ Exit 0; 3 when --once/--json found a node unreachable (the snapshot is printed a
     const interactive = !flags.once && !flags.json && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY)
     // The dashboard fetches the participants of the room it shows only; the JSON snapshot
     // carries every room's participants (it is taken once).
-    const {poller, actions} = await inventoryDashboard({
+    const {poller, actions, fleet} = await inventoryDashboard({
       nodes: flags.node,
       intervalMs: flags.interval,
       timeoutMs: flags.timeout,
@@ -58,14 +60,17 @@ Exit 0; 3 when --once/--json found a node unreachable (the snapshot is printed a
     })
 
     if (!interactive) {
-      const {snapshot} = await poller.tick()
+      const {snapshot} = await poller.tick().finally(() => fleet.close())
       if (flags.json) this.printJson(snapshot)
       else {
         this.log(snapshotText(snapshot))
         for (const line of snapshotProblems(snapshot)) this.logToStderr(line)
       }
+      const degraded = fleet.problem()
+      if (degraded) this.logToStderr(`confctl: ${degraded}`)
       // The snapshot above shows which nodes (and the problems on stderr); the base class only sets the exit code.
-      if (snapshot.nodes.some((n) => n.state === 'unreachable'))
+      // Nodes known through Redis alone are unreachable from here by design: not a failure.
+      if (snapshot.nodes.some((n) => n.state === 'unreachable' && n.managed !== false) || degraded)
         throw new UnreachableError('a node is unreachable.', {reported: true})
       return snapshot
     }
@@ -76,6 +81,7 @@ Exit 0; 3 when --once/--json found a node unreachable (the snapshot is printed a
     poller.start()
     const code = await runTop({source: poller, actions, showIp: flags['show-ip']})
     await poller.stop()
+    await fleet.close()
     if (code !== 0) throw new PassedOnExit(`the dashboard ended with ${code}.`, code)
     return undefined
   }

@@ -8,7 +8,8 @@ import {inventoryPath} from './paths.js'
 import {pickNode} from './resolve-node.js'
 import {adminActions, clientActions, type FleetActions} from './snapshot-actions.js'
 import {SnapshotPoller} from './snapshot-poller.js'
-import {clientTarget, inventoryTargets} from './snapshot-targets.js'
+import {clientTarget} from './snapshot-targets.js'
+import {fleetTargets, type FleetTargets} from './fleet-targets.js'
 
 export interface DashboardSource {
   poller: SnapshotPoller
@@ -31,22 +32,28 @@ export interface InventoryDashboardOptions {
   file?: string
 }
 
-/** The nodes of fleet.yaml: refuses an empty fleet.yaml or an unknown --node now, not at the first poll. */
-export async function inventoryDashboard(opts: InventoryDashboardOptions): Promise<DashboardSource> {
+/** The nodes of fleet.yaml, and in a coordinated fleet (without --node) the nodes registered in
+ *  its Redis that fleet.yaml does not list (`fleet` closes that connection and says when Redis
+ *  did not answer): refuses an empty fleet.yaml without coordination, or an unknown --node,
+ *  now, not at the first poll. */
+export async function inventoryDashboard(
+  opts: InventoryDashboardOptions,
+): Promise<DashboardSource & {fleet: FleetTargets}> {
   const file = opts.file ?? inventoryPath()
   const inv = await readInventory(file)
-  if (inv.nodes.length === 0)
+  if (inv.nodes.length === 0 && !inv.coordination)
     throw new BadInputError(`there are no nodes in ${file}; start one with \`confctl node up\`.`)
   const names = [...new Set(opts.nodes ?? [])]
   for (const name of names) pickNode(inv, name, file)
+  const fleet = fleetTargets(names, file)
   const poller = new SnapshotPoller({
-    targets: inventoryTargets(names, file),
+    targets: fleet.targets,
     intervalMs: opts.intervalMs,
     timeoutMs: opts.timeoutMs ?? defaultNodeTimeoutMs(opts.intervalMs),
     keepRemoteIp: opts.showIp ?? false,
     details: opts.details,
   })
-  return {poller, actions: adminActions(file)}
+  return {poller, actions: adminActions(file), fleet}
 }
 
 export interface DirectNode {
