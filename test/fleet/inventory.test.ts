@@ -204,4 +204,40 @@ test('upsert replaces by name, remove drops', () => {
   assert.is(removeNode(inv, 'local').nodes.length, 0)
 })
 
+
+test('coordination: round trip, written between version and nodes', () => {
+  const inv: Inventory = {
+    version: 1,
+    coordination: {redis: 'redis://:pw@10.0.0.5:6379/2', redisPrefix: 'campus:'},
+    nodes: [local],
+  }
+  const text = serializeInventory(inv)
+  assert.match(
+    text,
+    /version: 1\ncoordination:\n {2}redis: redis:\/\/:pw@10\.0\.0\.5:6379\/2\n {2}redisPrefix: "campus:"\nnodes:/,
+  )
+  assert.equal(parseInventory(text, 'x'), inv)
+  assert.equal(parseInventory('coordination:\n  redis: redis://127.0.0.1\n', 'x'), {
+    version: 1,
+    coordination: {redis: 'redis://127.0.0.1'},
+    nodes: [],
+  })
+})
+
+test('coordination: a bad URL, a bad prefix, an unknown key and a missing URL name the line', () => {
+  assert.match(
+    parseError('version: 1\ncoordination:\n  redis: http://x:6379\n'),
+    /line 3: coordination\.redis: .*scheme must be redis/,
+  )
+  assert.match(
+    parseError('coordination:\n  redis: redis://x\n  redisPrefix: "a b"\n'),
+    /line 3: coordination\.redisPrefix: .*prefix 'a b' is invalid/,
+  )
+  assert.match(
+    parseError('coordination:\n  redis: redis://x\n  prefix: p\n'),
+    /line 3: unknown key 'coordination\.prefix'/,
+  )
+  assert.match(parseError('coordination:\n  redisPrefix: p\n'), /line 2: coordination\.redis is missing/)
+})
+
 test.run()
