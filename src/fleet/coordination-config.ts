@@ -38,9 +38,3 @@ export function redisPrefixOf(c: CoordinationSettings): string {
 export function redactedRedisUrl(value: string): string {
   return redactUrl(value).replace(/\/+$/, '')
 }
-
-/** The node program's flags for these settings (its --redis and --redis-prefix). */
-export function coordinationArgs(c: CoordinationSettings | undefined): string[] {
-  if (!c) return []
-  return ['--redis', c.redis, ...(c.redisPrefix === undefined ? [] : ['--redis-prefix', c.redisPrefix])]
-}

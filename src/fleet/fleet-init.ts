@@ -3,7 +3,7 @@
 // Redis no node could reach; and creates the fleet signing key if there is none. Nodes get
 // both when confctl next starts or provisions them (`node up`, `node provision`).
 import {checkRedisPrefix, checkRedisUrl, redactedRedisUrl, type CoordinationSettings} from './coordination-config.js'
-import {fleetKeyPaths, fleetKeys} from './fleet-key.js'
+import {operatorFleetKey, operatorFleetKeyPath} from './operator-fleet-key.js'
 import {RedisUnreachableError, withFleetRegistry} from './fleet-registry.js'
 import {UnreachableError} from '../errors.js'
 import {updateInventory} from './inventory.js'
@@ -39,12 +39,12 @@ export async function initFleet(req: FleetInitRequest): Promise<FleetInitResult>
   }
   const file = inventoryPath()
   const inv = await updateInventory((current) => ({...current, coordination: settings}), file)
-  await fleetKeys()
+  await operatorFleetKey()
   return {
     file,
     redis: redactedRedisUrl(settings.redis),
     prefix: settings.redisPrefix ?? null,
-    keyFile: fleetKeyPaths(confctlHome()).current,
+    keyFile: operatorFleetKeyPath(confctlHome()),
     registeredNodes,
     nodesToRestart: inv.nodes.map((n) => n.name),
   }

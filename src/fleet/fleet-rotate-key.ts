@@ -1,54 +1,51 @@
-// `confctl fleet rotate-key`: a new fleet signing key, the one it replaces kept as the
-// previous key for the overlap window, and both copied into every node of fleet.yaml (local
-// node directories directly, ssh nodes over SSH). A node that cannot be reached is reported
-// and the others still get the keys; `--distribute-only` copies the current keys again
-// without rotating, for the nodes that missed them.
-import {fleetKeyPaths, fleetKeys, installFleetKeys, rotateFleetKey, type FleetKeys} from './operator-fleet-key.js'
+// `confctl fleet rotate-key`: a new fleet signing key in $CONFCTL_HOME, installed into every
+// node of fleet.yaml (local node directories directly, ssh nodes over SSH); each node keeps
+// the key it had as the previous one until the overlap ends, and re-reads its key files while
+// running. A node that cannot be reached is reported and the others still get the key;
+// `--distribute-only` installs the current key again without a new one, for nodes that missed it.
+import {installFleetKey} from './fleet-key.js'
 import {readInventory, type NodeEntry} from './inventory.js'
+import {operatorFleetKey, operatorFleetKeyPath, replaceOperatorFleetKey} from './operator-fleet-key.js'
 import {inventoryPath} from './paths.js'
-import {installRemoteFleetKeys} from './ssh/remote-fleet-key.js'
+import {installRemoteFleetKey} from './ssh/remote-fleet-key.js'
 
 export interface KeyDelivery {
   name: string
   kind: NodeEntry['kind']
-  delivered: boolean
+  /** written: the node had no fleet key; rotated: its key became the previous one; unchanged: it had this key. */
+  result: 'written' | 'rotated' | 'unchanged' | 'failed'
   problem: string | null
 }
 
 export interface RotateKeyResult {
   rotated: boolean
   keyFile: string
-  /** Whether a previous key is kept (tokens it signed stay valid until the overlap ends). */
-  previousKept: boolean
+  /** Until when each node that had another key still accepts it (null: no overlap). */
   overlapEndsAt: string | null
   nodes: KeyDelivery[]
 }
 
 export async function rotateKey(opts: {distributeOnly?: boolean; overlapMs: number}): Promise<RotateKeyResult> {
   const inv = await readInventory(inventoryPath())
-  let keys: FleetKeys
-  let rotatedAt: number | undefined
-  if (opts.distributeOnly) keys = await fleetKeys({overlapMs: opts.overlapMs})
-  else {
-    keys = await rotateFleetKey()
-    rotatedAt = Date.now()
-  }
-  const nodes = await Promise.all(inv.nodes.map((entry) => deliver(entry, keys)))
+  const key = opts.distributeOnly ? await operatorFleetKey() : await replaceOperatorFleetKey()
+  const now = Date.now()
+  const nodes = await Promise.all(inv.nodes.map((entry) => deliver(entry, key, opts.overlapMs, now)))
   return {
     rotated: !opts.distributeOnly,
-    keyFile: fleetKeyPaths().current,
-    previousKept: keys.previous !== undefined,
-    overlapEndsAt: keys.previous && rotatedAt !== undefined ? new Date(rotatedAt + opts.overlapMs).toISOString() : null,
+    keyFile: operatorFleetKeyPath(),
+    overlapEndsAt: opts.overlapMs > 0 ? new Date(now + opts.overlapMs).toISOString() : null,
     nodes,
   }
 }
 
-async function deliver(entry: NodeEntry, keys: FleetKeys): Promise<KeyDelivery> {
+async function deliver(entry: NodeEntry, key: string, overlapMs: number, now: number): Promise<KeyDelivery> {
   try {
-    if (entry.kind === 'local') await installFleetKeys(entry.dir, keys)
-    else await installRemoteFleetKeys(entry, keys)
-    return {name: entry.name, kind: entry.kind, delivered: true, problem: null}
+    const result =
+      entry.kind === 'local'
+        ? await installFleetKey(entry.dir, key, overlapMs, now)
+        : await installRemoteFleetKey(entry, key, overlapMs)
+    return {name: entry.name, kind: entry.kind, result, problem: null}
   } catch (err) {
-    return {name: entry.name, kind: entry.kind, delivered: false, problem: (err as Error).message}
+    return {name: entry.name, kind: entry.kind, result: 'failed', problem: (err as Error).message}
   }
 }

@@ -12,7 +12,7 @@ import type {NodeStateFile} from '../api/node-api.js'
 import {withFileLock} from './file-lock.js'
 import type {LocalNodeEntry} from './inventory.js'
 import {readLastLines} from './log-tail.js'
-import {nodeArgs} from './node-args.js'
+import {nodeArgs, type CoordinationLaunch} from './node-args.js'
 import {clearStaleFiles, readStateFile, removePidfile, runningPid, writePidfile} from './node-dir.js'
 import {
   assertProgramExists,
@@ -40,8 +40,10 @@ export interface StartOptions {
   timeoutMs?: number
   /** The node program; defaults to the bundled dist/src/sfu/main.js (tests pass a fake). */
   script?: string
-  /** Appended to the node's command line (e.g. a fleet's --redis URL). */
+  /** Appended to the node's command line. */
   extraArgs?: string[]
+  /** The fleet's coordination (fleet.yaml, passed by node-lifecycle): the node's --redis flags. */
+  coordination?: CoordinationLaunch
 }
 
 export interface StartedNode {
@@ -69,7 +71,7 @@ export async function checkCanStart(entry: LocalNodeEntry, script: string = sfuE
 }
 
 function specOf(entry: LocalNodeEntry, opts: StartOptions, script: string, output: NodeOutput): LaunchSpec {
-  const args = [...nodeArgs(entry), ...(opts.extraArgs ?? [])]
+  const args = [...nodeArgs({...entry, ...opts.coordination}), ...(opts.extraArgs ?? [])]
   return {name: entry.name, dir: entry.dir, args, script, output, portHint: PORT_HINT}
 }
 

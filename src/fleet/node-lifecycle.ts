@@ -3,8 +3,9 @@
 // `node logs` and retried with `node up`), and its actual URLs are recorded once it runs.
 import {mkdir} from 'node:fs/promises'
 import {BadInputError} from '../errors.js'
-import {coordinationArgs} from './coordination-config.js'
-import {fleetKeys, installFleetKeys} from './fleet-key.js'
+import type {CoordinationSettings} from './coordination-config.js'
+import {installFleetKey} from './fleet-key.js'
+import {operatorFleetKey} from './operator-fleet-key.js'
 import {findNode, readInventory, updateInventory, upsertNode, type LocalNodeEntry} from './inventory.js'
 import {
   checkCanStart,
@@ -30,7 +31,7 @@ export interface UpResult {
 /** Validates flags, refuses a running node, records it, starts it detached. */
 export async function bringUpLocalNode(flags: LocalNodeFlags, opts: StartOptions = {}): Promise<UpResult> {
   const entry = await recordLocalNode(flags, opts.script)
-  const node = await startLocalNode(entry, {...opts, extraArgs: await joinFleet(entry)})
+  const node = await startLocalNode(entry, {...opts, coordination: await joinFleet(entry)})
   return {entry: await recordUrls(entry, node), node}
 }
 
@@ -43,7 +44,7 @@ export async function runUpLocalNode(
   let recorded: Promise<unknown> = Promise.resolve()
   const result = await runLocalNodeForeground(entry, {
     ...opts,
-    extraArgs: await joinFleet(entry),
+    coordination: await joinFleet(entry),
     onReady: (node) => {
       recorded = recordUrls(entry, node).catch(() => {})
       opts.onReady?.(node)
@@ -53,14 +54,14 @@ export async function runUpLocalNode(
   return {...result, entry}
 }
 
-/** With `coordination:` in fleet.yaml (`confctl fleet init`): puts the fleet signing keys in
- *  the node's directory and returns the node's --redis flags; without it, nothing. */
-async function joinFleet(entry: LocalNodeEntry): Promise<string[]> {
+/** With `coordination:` in fleet.yaml (`confctl fleet init`): installs the fleet signing key
+ *  in the node's directory and returns the settings its command line gets; else undefined. */
+async function joinFleet(entry: LocalNodeEntry): Promise<CoordinationSettings | undefined> {
   const {coordination} = await readInventory()
-  if (!coordination) return []
+  if (!coordination) return undefined
   await mkdir(entry.dir, {recursive: true, mode: 0o700})
-  await installFleetKeys(entry.dir, await fleetKeys())
-  return coordinationArgs(coordination)
+  await installFleetKey(entry.dir, await operatorFleetKey())
+  return coordination
 }
 
 async function recordLocalNode(flags: LocalNodeFlags, script?: string): Promise<LocalNodeEntry> {

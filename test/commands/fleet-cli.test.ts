@@ -178,29 +178,41 @@ test('fleet status without fleet init: exit 2 naming the command to run', async 
   assert.match(r.stderr, 'confctl fleet init --redis')
 })
 
-test('fleet rotate-key writes a new key, keeps the previous, and copies both into every local node', async () => {
+test('fleet rotate-key installs a new key in every local node, which keeps its old one for the overlap', async () => {
   const home = newHome()
   fleetYaml(home, ['edge-a', 'edge-b'])
   assert.is((await cli(home, ['fleet', 'init', '--redis', TEST_REDIS_URL, '--redis-prefix', prefix])).exitCode, 0)
   const first = readFileSync(join(home, 'fleet.secret'), 'utf8')
-  const r = await cli(home, ['fleet', 'rotate-key', '--json'])
+  const again = await cli(home, ['fleet', 'rotate-key', '--distribute-only', '--json'])
+  assert.is(again.exitCode, 0, again.stderr)
+  assert.equal(
+    JSON.parse(again.stdout).nodes.map((n: {name: string; result: string}) => [n.name, n.result]),
+    [
+      ['edge-a', 'written'],
+      ['edge-b', 'written'],
+    ],
+  )
+  assert.is(readFileSync(join(home, 'fleet.secret'), 'utf8'), first, '--distribute-only keeps the key')
+
+  const r = await cli(home, ['fleet', 'rotate-key', '--overlap', '2h', '--json'])
   assert.is(r.exitCode, 0, r.stderr)
   const out = JSON.parse(r.stdout)
-  assert.ok(out.rotated && out.previousKept, r.stdout)
+  assert.ok(out.rotated, r.stdout)
   const second = readFileSync(join(home, 'fleet.secret'), 'utf8')
   assert.is.not(second, first)
-  assert.is(readFileSync(join(home, 'fleet.secret.previous'), 'utf8'), first)
   for (const n of ['edge-a', 'edge-b']) {
     const dir = join(home, 'nodes', n)
     assert.is(readFileSync(join(dir, 'fleet.secret'), 'utf8'), second, `${n} has the new key`)
-    assert.is(readFileSync(join(dir, 'fleet.secret.previous'), 'utf8'), first, `${n} has the previous key`)
+    assert.is(readFileSync(join(dir, 'fleet.secret.previous'), 'utf8'), first, `${n} keeps the previous key`)
+    const until = Date.parse(readFileSync(join(dir, 'fleet.secret.previous-until'), 'utf8'))
+    assert.ok(Math.abs(until - Date.parse(out.overlapEndsAt)) < 1000, `${n}: previous accepted until the overlap ends`)
     assert.is(statSync(join(dir, 'fleet.secret')).mode & 0o777, 0o600)
   }
   assert.equal(
-    out.nodes.map((n: {name: string; delivered: boolean}) => [n.name, n.delivered]),
+    out.nodes.map((n: {name: string; result: string}) => [n.name, n.result]),
     [
-      ['edge-a', true],
-      ['edge-b', true],
+      ['edge-a', 'rotated'],
+      ['edge-b', 'rotated'],
     ],
   )
 })

@@ -9,14 +9,13 @@ import {isIP} from 'node:net'
 import {posix, resolve as resolvePath} from 'node:path'
 import type {HealthResponse} from '../admin-client.js'
 import {BadInputError, UnreachableError} from '../../errors.js'
-import {coordinationArgs} from '../coordination-config.js'
-import {fleetKeys} from '../fleet-key.js'
+import {operatorFleetKey} from '../operator-fleet-key.js'
 import {checkNodeName, findNode, readInventory, updateInventory, upsertNode, type SshNodeEntry} from '../inventory.js'
 import {inventoryPath} from '../paths.js'
 import {formatPortRange, parsePort, parsePortRange, type PortRange} from '../../units.js'
 import {findBundle, type NodeBundle} from './bundle.js'
 import {hostBasics, hostFacts, requireDisk, requireNode, requireNodeVersion} from './remote-checks.js'
-import {installFleetKeysOver} from './remote-fleet-key.js'
+import {installFleetKeyOver} from './remote-fleet-key.js'
 import {run, uploadBundle, writeRemoteFile} from './remote-files.js'
 import {releaseId, remoteLayout, type RemoteNodeConfig, type SupervisorKind} from './remote-layout.js'
 import {DEFAULT_HEALTH_TIMEOUT_MS, DEFAULT_NODE_STOP_TIMEOUT_MS, RemoteNode} from './remote-node.js'
@@ -225,7 +224,7 @@ export async function provisionNode(req: ProvisionRequest): Promise<ProvisionRes
       // Coordination from fleet.yaml (`fleet init`) changed: restart the node below with it.
       // Only a restart: an upgrade or other settings are refused below as before.
       const joinsFleet =
-        coordinationArgs(prev.coordination).join(' ') !== coordinationArgs(cfg.coordination).join(' ') &&
+        JSON.stringify(prev.coordination ?? null) !== JSON.stringify(cfg.coordination ?? null) &&
         prev.sha256 === bundle.sha256 &&
         !sameSettings(prev, settings)
       if (health && joinsFleet) {
@@ -274,7 +273,7 @@ export async function provisionNode(req: ProvisionRequest): Promise<ProvisionRes
     // which keeps it. An existing one is kept, so a resumed provision changes nothing.
     const tokenExists = (await session.sh(`test -s ${sq(layout.token)} && echo yes`)).stdout.includes('yes')
     if (!tokenExists) await writeRemoteFile(session, layout.token, randomBytes(32).toString('base64url') + '\n', 0o600)
-    if (cfg.coordination) await installFleetKeysOver(session, base, await fleetKeys())
+    if (cfg.coordination) await installFleetKeyOver(session, base, await operatorFleetKey())
     node.cfg = cfg
     node.closeTunnel() // the admin port may differ from the one probed above
     await node.writeConfig()

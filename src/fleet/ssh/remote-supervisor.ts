@@ -3,7 +3,6 @@
 // in its own session, its pid in data/node.pid, its output appended to data/node.log; no
 // restart after a crash or reboot, see docs/provisioning.md). Both start dir/run.sh, which
 // holds the node's command line, and both stop with SIGTERM, the node's clean stop.
-import {coordinationArgs} from '../coordination-config.js'
 import {nodeArgs} from '../node-args.js'
 import {run, writeRemoteFile} from './remote-files.js'
 import {BUNDLE_NAME, remoteLayout, unitName, type RemoteNodeConfig, type SupervisorKind} from './remote-layout.js'
@@ -33,7 +32,7 @@ export interface RemoteSupervisor {
 
 export function runScript(base: string, cfg: RemoteNodeConfig): string {
   const l = remoteLayout(base)
-  const args = [...nodeArgs({...cfg, dir: l.data}), ...coordinationArgs(cfg.coordination)]
+  const args = nodeArgs({...cfg, ...cfg.coordination, dir: l.data})
   return [
     '#!/bin/sh',
     `# confctl SFU node '${cfg.name}': written by \`confctl node provision\`, started by the ${cfg.supervisor} supervisor.`,
