@@ -204,7 +204,7 @@ test('fleet rotate-key installs a new key in every local node, which keeps its o
     const dir = join(home, 'nodes', n)
     assert.is(readFileSync(join(dir, 'fleet.secret'), 'utf8'), second, `${n} has the new key`)
     assert.is(readFileSync(join(dir, 'fleet.secret.previous'), 'utf8'), first, `${n} keeps the previous key`)
-    const until = Date.parse(readFileSync(join(dir, 'fleet.secret.previous-until'), 'utf8'))
+    const until = Date.parse(readFileSync(join(dir, 'fleet.secret.previous-until'), 'utf8').trim())
     assert.ok(Math.abs(until - Date.parse(out.overlapEndsAt)) < 1000, `${n}: previous accepted until the overlap ends`)
     assert.is(statSync(join(dir, 'fleet.secret')).mode & 0o777, 0o600)
   }
