@@ -1,5 +1,6 @@
 // The result of `confctl smoke`: the documented --json shape, and the human rendering of it.
 import type {SmokeThresholds, StreamResult} from './evaluate.js'
+import type {FleetSmokeResult} from './fleet-smoke.js'
 
 export interface SmokeReport {
   passed: boolean
@@ -8,6 +9,8 @@ export interface SmokeReport {
   durationSeconds: number
   thresholds: SmokeThresholds
   streams: StreamResult[]
+  /** smoke --fleet: the entry nodes, the room's owner and what was relayed. */
+  fleet?: FleetSmokeResult
 }
 
 type Cell = string | number
@@ -56,6 +59,13 @@ export function renderSmokeReport(r: SmokeReport): string {
   if (failed.length) {
     out.push('')
     for (const s of failed) out.push(`${s.subscriber} <- ${s.publisher} ${s.kind}: ${s.failures.join('; ')}`)
+  }
+  if (r.fleet) {
+    const f = r.fleet
+    out.push('')
+    out.push(
+      `fleet: published via ${f.publishedVia}, subscribed via ${f.subscribedVia}, room on ${f.owner ?? '(no owner)'}, relayed: ${f.relayed.join(', ') || 'nothing'}${f.problem ? ` -- ${f.problem}` : ''}`,
+    )
   }
   out.push('')
   out.push(

@@ -15,6 +15,7 @@ import {inboundStreams, streamOfKind, type MediaKind} from './stats.js'
 import {SyntheticSubscription} from './subscriber.js'
 import {releaseNativeObjects} from './wrtc.js'
 import {StatsSeries} from './stats-series.js'
+import type {FleetSmokePlan} from './fleet-smoke.js'
 
 export interface SmokeOptions extends Partial<SmokeSettings> {
   /** The node to check; without one a throwaway local node is started and stopped. */
@@ -23,6 +24,8 @@ export interface SmokeOptions extends Partial<SmokeSettings> {
   localNode?: ThrowawayOptions
   /** Progress lines for a human (the CLI shows them on a TTY only). */
   onProgress?: (message: string) => void
+  /** smoke --fleet: subscribe through this other node and check the relay (fleet-smoke.ts). */
+  fleet?: Pick<FleetSmokePlan, 'subscribeVia' | 'check'>
 }
 
 interface Subscription {
@@ -48,6 +51,7 @@ export async function runSmoke(opts: SmokeOptions = {}): Promise<SmokeReport> {
       (local = await startThrowawayNode({name: `smoke-${process.pid}`, handleSignals: true, ...opts.localNode}))
     const publicUrl = target.publicUrl.replace(/\/+$/, '')
     const room = `smoke-${randomBytes(4).toString('hex')}`
+    const subscribeUrl = (opts.fleet?.subscribeVia.publicUrl ?? publicUrl).replace(/\/+$/, '')
     const admin = adminClient(target.name, target.adminUrl, target.adminToken)
     // A subscriber's one token serves one session per publisher.
     const token = async (identity: string, name: string) =>
@@ -75,7 +79,9 @@ export async function runSmoke(opts: SmokeOptions = {}): Promise<SmokeReport> {
     )
     await Promise.all(publishers.map((p) => waitForConnection(p.pc, settings.connectTimeoutMs)))
 
-    progress(`subscribing ${settings.subscribers} subscriber(s) to every publisher`)
+    progress(
+      `subscribing ${settings.subscribers} subscriber(s) to every publisher${opts.fleet ? ` through node ${opts.fleet.subscribeVia.name}` : ''}`,
+    )
     await allOpened(
       range(settings.subscribers).map(async (j) => {
         const subscriber = `smoke-sub-${j}`
@@ -83,7 +89,7 @@ export async function runSmoke(opts: SmokeOptions = {}): Promise<SmokeReport> {
         const t = await token(subscriber, `confctl smoke subscriber ${j}`)
         await allOpened(
           publishers.map(async (publisher) => {
-            const whepUrl = `${publicUrl}/whep/${encodeURIComponent(room)}/${encodeURIComponent(publisher.participantId)}`
+            const whepUrl = `${subscribeUrl}/whep/${encodeURIComponent(room)}/${encodeURIComponent(publisher.participantId)}`
             subscriptions.push({subscriber, publisher, sub: await SyntheticSubscription.subscribe({whepUrl, token: t})})
           }),
         )
@@ -96,6 +102,8 @@ export async function runSmoke(opts: SmokeOptions = {}): Promise<SmokeReport> {
     await new Promise((r) => setTimeout(r, settings.durationSeconds * 1000))
     await series.stop()
 
+    // While the room still lives: where the fleet placed it.
+    const fleet = opts.fleet && (await opts.fleet.check(room))
     const streams = (await Promise.all(subscriptions.map((s) => judge(s, settings, series)))).flat()
     streams.sort(
       (a, b) =>
@@ -104,12 +112,13 @@ export async function runSmoke(opts: SmokeOptions = {}): Promise<SmokeReport> {
         a.kind.localeCompare(b.kind),
     )
     return {
-      passed: streams.length > 0 && streams.every((s) => s.passed),
+      passed: streams.length > 0 && streams.every((s) => s.passed) && (fleet?.passed ?? true),
       node: target.name,
       room,
       durationSeconds: settings.durationSeconds,
       thresholds: {maxLossPercent: settings.maxLossPercent, maxJitterMs: settings.maxJitterMs},
       streams,
+      ...(fleet ? {fleet} : {}),
     }
   } finally {
     await series.stop()
