@@ -5,6 +5,7 @@ import {writeFile} from 'node:fs/promises'
 import {BadInputError, CheckFailedError, UnavailableError} from '../errors.js'
 import {smokeJunitXml} from './junit.js'
 import {targetFromAdminUrl, targetFromInventory, type SmokeTarget} from './node-target.js'
+import {planFleetSmoke, type FleetSmokePlan} from './fleet-smoke.js'
 import type {SmokeSettings} from './smoke-options.js'
 import type {SmokeReport} from './smoke-report.js'
 
@@ -14,22 +15,31 @@ export interface SmokeRequest extends Partial<SmokeSettings> {
   /** any node's admin URL, with the file holding its admin token; neither: a throwaway node. */
   url?: string
   adminTokenFile?: string
+  /** or two nodes of a coordinated fleet: publish through one, subscribe through the other. */
+  fleet?: boolean
   /** Also write the report as JUnit XML here. */
   junit?: string
   onProgress?: (message: string) => void
 }
 
 export async function smokeCheck(req: SmokeRequest): Promise<SmokeReport> {
-  const {node, url, adminTokenFile, junit, ...options} = req
+  const {node, url, adminTokenFile, junit, fleet: acrossFleet, ...options} = req
   if (adminTokenFile && !url)
     throw new BadInputError(
       '--admin-token-file goes with --url; with --node the token is read from the node directory.',
     )
   let target: SmokeTarget | undefined
+  let fleet: FleetSmokePlan | undefined
   if (node) target = await targetFromInventory(node)
   else if (url) target = await targetFromAdminUrl(url, adminTokenFile)
-  const {runSmoke} = await loadSmokeRunner()
-  const report = await runSmoke({...options, target})
+  else if (acrossFleet) target = (fleet = await planFleetSmoke()).target
+  let report: SmokeReport
+  try {
+    const {runSmoke} = await loadSmokeRunner()
+    report = await runSmoke({...options, target, fleet})
+  } finally {
+    await fleet?.close()
+  }
   if (junit) await writeJunit(junit, report)
   return report
 }
@@ -37,6 +47,8 @@ export async function smokeCheck(req: SmokeRequest): Promise<SmokeReport> {
 /** The error a failed smoke check ends in (exit 1), after its report; null when it passed. */
 export function smokeFailure(report: SmokeReport): CheckFailedError | null {
   if (report.passed) return null
+  if (report.fleet && !report.fleet.passed)
+    return new CheckFailedError(`smoke --fleet failed: ${report.fleet.problem}.`)
   const failed = report.streams.filter((s) => !s.passed).length
   return new CheckFailedError(
     `smoke check failed: ${failed} of ${report.streams.length} streams on node '${report.node}' missed the thresholds.`,
