@@ -8,6 +8,7 @@ import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {RoomDetail} from '../api/node-api.js'
+import {BadInputError} from '../errors.js'
 import {AdminClient} from '../fleet/admin-client.js'
 import {withFleetRegistry} from '../fleet/fleet-registry.js'
 import {installFleetKey, newFleetKey} from '../fleet/fleet-key.js'
@@ -28,12 +29,39 @@ export interface DemoFleet {
   stop(): Promise<void>
 }
 
-export async function startDemoFleet(opts: {
+export interface DemoFleetOptions {
   nodes: number
   participants: number
   redis: string
-  say: (text: string) => void
-}): Promise<DemoFleet> {
+  onProgress?: (text: string) => void
+}
+
+/** Starts the demo fleet, runs `show` with it, and stops participants and nodes whatever
+ *  happened (as runDemo does for one node). */
+export async function runDemoFleet<T>(opts: DemoFleetOptions, show: (fleet: DemoFleet) => Promise<T>): Promise<T> {
+  if (!Number.isInteger(opts.nodes) || opts.nodes < 2 || opts.nodes > MAX_DEMO_NODES)
+    throw new BadInputError(`--nodes must be from 2 to ${MAX_DEMO_NODES} for a demo fleet, not ${opts.nodes}.`)
+  const progress = opts.onProgress ?? (() => undefined)
+  const fleet = await startDemoFleet(opts.nodes, opts.participants, opts.redis, progress)
+  try {
+    progress(
+      `fleet up (Redis ${opts.redis}, prefix ${fleet.prefix}): ${fleet.nodes.map((n) => `${n.name} ${n.publicUrl}`).join(', ')}`,
+    )
+    return await show(fleet)
+  } finally {
+    progress('stopping participants and nodes ...')
+    await fleet.stop()
+    progress('demo stopped; nothing left running.')
+  }
+}
+
+async function startDemoFleet(
+  count: number,
+  participants: number,
+  redis: string,
+  say: (text: string) => void,
+): Promise<DemoFleet> {
+  const opts = {nodes: count, participants, redis, say}
   const prefix = `confctl-demo:${process.pid}:${randomBytes(3).toString('hex')}:`
   // Redis that does not answer is exit 3 now, before any node starts.
   await withFleetRegistry({redis: opts.redis, redisPrefix: prefix}, async () => undefined)

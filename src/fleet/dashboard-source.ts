@@ -74,3 +74,16 @@ export function nodeDashboard(node: DirectNode, opts: {intervalMs: number; room:
   poller.focus({node: node.name, room: opts.room})
   return {poller, actions: clientActions(() => client())}
 }
+
+/** Several nodes outside fleet.yaml (the demo's throwaway fleet), opened on the fleet view. */
+export function nodesDashboard(nodes: readonly DirectNode[], opts: {intervalMs: number}): DashboardSource {
+  const client = (node: DirectNode, timeoutMs?: number) =>
+    new AdminClient({nodeName: node.name, adminUrl: node.adminUrl, token: node.adminToken, timeoutMs})
+  const byName = new Map(nodes.map((n) => [n.name, n]))
+  const poller = new SnapshotPoller({
+    targets: () => nodes.map((n) => clientTarget(n.name, (timeoutMs) => client(n, timeoutMs))),
+    intervalMs: opts.intervalMs,
+    timeoutMs: defaultNodeTimeoutMs(opts.intervalMs),
+  })
+  return {poller, actions: clientActions((name) => client(byName.get(name) ?? nodes[0]))}
+}
