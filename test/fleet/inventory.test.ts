@@ -204,7 +204,6 @@ test('upsert replaces by name, remove drops', () => {
   assert.is(removeNode(inv, 'local').nodes.length, 0)
 })
 
-
 test('coordination: round trip, written between version and nodes', () => {
   const inv: Inventory = {
     version: 1,
