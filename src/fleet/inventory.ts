@@ -59,6 +59,9 @@ export interface LocalNodeEntry {
   iceServers?: string[]
   /** Codecs publishers may send (the node's --codecs, e.g. "opus,VP8,H264"); absent = all. */
   codecs?: string
+  /** This node's own coordination (`node up --redis`), instead of the fleet's `coordination`. */
+  redis?: string
+  redisPrefix?: string
   /** Last URLs the node reported in state.json. With port 0 they change at every start, so
    *  for a running node the live state.json wins (see endpoint.ts). */
   publicUrl?: string
@@ -364,6 +367,8 @@ const LOCAL_FIELDS: Record<keyof LocalNodeEntry, FieldSpec> = {
   accessLogMaxAge: opt(duration),
   iceServers: opt(iceServerList),
   codecs: opt(codecList),
+  redis: opt(redisUrl),
+  redisPrefix: opt(redisPrefix),
   publicUrl: opt(httpUrl),
   adminUrl: opt(httpUrl),
 }

@@ -8,6 +8,7 @@ import {adminExposureProblem} from '../api/admin-exposure.js'
 import {IceServerError, parseIceServer} from '../api/ice-servers.js'
 import {parseCodecList} from '../api/codec-names.js'
 import {BadInputError} from '../errors.js'
+import {checkRedisPrefix, checkRedisUrl} from './coordination-config.js'
 import {checkNodeName, type LocalNodeEntry, type NodeEntry} from './inventory.js'
 import {nodeDir} from './paths.js'
 import {normalizeSize as parseSize, parseCount, parseDurationSeconds, parsePort, parsePortRange} from '../units.js'
@@ -49,6 +50,9 @@ export interface LocalNodeFlags {
   iceServers?: string[]
   /** --codecs opus,vp8,...: what publishers may send; '' clears it (all codecs again). */
   codecs?: string
+  /** --redis URL / --redis-prefix P: this node's own coordination; '' clears it (the fleet's again). */
+  redis?: string
+  redisPrefix?: string
 }
 
 export function localEntryFromFlags(
@@ -114,9 +118,13 @@ export function localEntryFromFlags(
     ),
     iceServers: flags.iceServers === undefined ? prev?.iceServers : checkIceServers(flags.iceServers),
     codecs: optional(flags.codecs, prev?.codecs, checkCodecs),
+    redis: optional(flags.redis, prev?.redis, (v) => checkRedisUrl(v, '--redis')),
+    redisPrefix: optional(flags.redisPrefix, prev?.redisPrefix, (v) => checkRedisPrefix(v, '--redis-prefix')),
     publicUrl: prev?.publicUrl,
     adminUrl: prev?.adminUrl,
   }
+  if (entry.redisPrefix !== undefined && entry.redis === undefined)
+    throw new BadInputError('--redis-prefix goes with --redis (a fleet-wide prefix is set with `confctl fleet init`).')
   if (entry.port !== 0 && entry.port === entry.adminPort) {
     throw new BadInputError(`--port and --admin-port must differ (both are ${entry.port}).`)
   }

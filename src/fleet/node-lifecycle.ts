@@ -54,10 +54,13 @@ export async function runUpLocalNode(
   return {...result, entry}
 }
 
-/** With `coordination:` in fleet.yaml (`confctl fleet init`): installs the fleet signing key
- *  in the node's directory and returns the settings its command line gets; else undefined. */
+/** With the node's own --redis, else `coordination:` in fleet.yaml (`confctl fleet init`):
+ *  installs the fleet signing key in the node's directory and returns the settings its
+ *  command line gets; else undefined. */
 async function joinFleet(entry: LocalNodeEntry): Promise<CoordinationSettings | undefined> {
-  const {coordination} = await readInventory()
+  const coordination = entry.redis
+    ? {redis: entry.redis, ...(entry.redisPrefix ? {redisPrefix: entry.redisPrefix} : {})}
+    : (await readInventory()).coordination
   if (!coordination) return undefined
   await mkdir(entry.dir, {recursive: true, mode: 0o700})
   await installFleetKey(entry.dir, await operatorFleetKey())

@@ -73,4 +73,40 @@ test('smoke --fleet: published through one node, subscribed through the other, m
   for (const s of report.streams) assert.ok(s.packetsReceived > 0, `${s.publisher} ${s.kind} received`)
 })
 
+test('node up --redis: one node coordinates through its own Redis and prefix; bad values are exit 2', async () => {
+  for (const [args, words] of [
+    [['--redis', 'http://127.0.0.1:6379'], '--redis: '],
+    [['--redis-prefix', 'x:'], '--redis-prefix goes with --redis'],
+    [['--redis', TEST_REDIS_URL, '--redis-prefix', 'a b'], '--redis-prefix: '],
+  ] as const) {
+    const r = await run('node', 'up', '--name', 'solo', '--port', '0', '--admin-port', '0', ...args)
+    assert.is(r.exitCode, 2, `${args.join(' ')}: ${r.stderr}`)
+    assert.match(r.stderr, words)
+  }
+  assert.not.match(readFileSync(join(home, 'fleet.yaml'), 'utf8'), 'solo', 'nothing recorded for a refused node')
+  const own = `${prefix}solo:`
+  const up = await run(
+    'node',
+    'up',
+    '--name',
+    'solo',
+    ...['--port', '0', '--admin-port', '0', '--rtc-ports', randomRtcRange()],
+    ...['--redis', TEST_REDIS_URL, '--redis-prefix', own],
+  )
+  assert.is(up.exitCode, 0, up.stderr)
+  const redis = new Redis(TEST_REDIS_URL)
+  try {
+    await until(
+      'solo registered under its own prefix',
+      async () => (await redis.exists(`${own}nodes`)) === 1,
+      15_000,
+      100,
+    )
+  } finally {
+    redis.disconnect()
+    await run('node', 'down', 'solo', '--timeout', '5s')
+  }
+  assert.match(readFileSync(join(home, 'fleet.yaml'), 'utf8'), `redisPrefix: "${own}"`)
+})
+
 test.run()

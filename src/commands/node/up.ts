@@ -11,6 +11,8 @@ export default class NodeUp extends BaseCommand {
   static override summary = 'Start a local SFU node (recorded in fleet.yaml) and wait until it is healthy.'
   static override description = `Records the node in $CONFCTL_HOME/fleet.yaml and starts it in $CONFCTL_HOME/nodes/<name>/, detached (output appended to node.log there) unless --foreground. Flags left out keep the values recorded for that node; a new node gets the defaults. Port 0 lets the node pick a free port.
 
+With --redis (or \`confctl fleet init\` for the whole fleet) the node coordinates with the other nodes of its fleet through that Redis, and gets the fleet signing key from $CONFCTL_HOME/fleet.secret.
+
 Refuses (exit 2) if a node of that name is already running or a port is taken; exits 3 if the node dies or is not healthy within --timeout, showing the end of node.log.
 
 --json prints: {"name": string, "pid": number, "publicUrl": string, "adminUrl": string, "rtcPorts": [from, to], "dir": string, "logFile": string|null (null with --foreground), "startedAt": string, "health": "ok"|"draining"}. With --foreground it is printed once the node is healthy, node output goes to stderr, and the command exits with the node's exit code.`
@@ -19,6 +21,7 @@ Refuses (exit 2) if a node of that name is already running or a port is taken; e
     '<%= config.bin %> node up',
     '<%= config.bin %> node up --name edge1 --port 9080 --admin-port 9081 --rtc-ports 41000-41199 --announce-ip 203.0.113.10',
     '<%= config.bin %> node up --name dev --port 0 --admin-port 0 --foreground',
+    '<%= config.bin %> node up --name edge2 --redis redis://10.0.0.2:6379/0 --redis-prefix campus:',
   ]
 
   static override flags = {
@@ -86,6 +89,13 @@ Refuses (exit 2) if a node of that name is already running or a port is taken; e
       description:
         'Age of its first line at which the node rotates access.log, e.g. 1d (default); "" clears it. Rotated files are deleted after 30 days.',
     }),
+    redis: Flags.string({
+      description:
+        'Redis this node coordinates through, redis://HOST[:PORT][/DB] (default: the fleet\'s, from `confctl fleet init`); "" clears it.',
+    }),
+    'redis-prefix': Flags.string({
+      description: 'Key prefix in that Redis (with --redis; default confctl:); "" clears it.',
+    }),
     foreground: Flags.boolean({
       description: 'Run attached to this terminal until Ctrl-C (forwarded as SIGTERM).',
       default: false,
@@ -120,6 +130,8 @@ Refuses (exit 2) if a node of that name is already running or a port is taken; e
       accessLogMaxAge: flags['access-log-max-age'],
       iceServers: flags['ice-server'],
       codecs: flags.codecs,
+      redis: flags.redis,
+      redisPrefix: flags['redis-prefix'],
     }
     const timeoutMs = flags.timeout
 
