@@ -1,3 +1,4 @@
+// test-kind: e2e
 // `confctl demo --nodes N`: a throwaway fleet of real node processes on the machine's Redis
 // (database 9; the demo adds a key prefix of its own) with real libwebrtc participants, one
 // room joined through each node; the fleet spreads the rooms over the nodes. Bad --nodes /

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // fleet init / status / rotate-key and the room commands' discovery through Redis, through the
 // built CLI against the machine's Redis (database 9, a key prefix of this file's own) and a
 // redis-server of the test's own where Redis must be down. Registrations of nodes this

@@ -1,3 +1,4 @@
+// test-kind: e2e
 // A coordinated fleet from the CLI, with real node processes: `fleet init` against the machine's
 // Redis (database 9, this file's own prefix), then `node up` twice: the nodes get the fleet's
 // Redis and signing key from fleet.yaml and register themselves; `fleet status` sees them, and
@@ -61,7 +62,9 @@ test('nodes started after fleet init register themselves and get the fleet key',
 })
 
 test('smoke --fleet: published through one node, subscribed through the other, media through the relay', async () => {
-  const r = await run('smoke', '--fleet', '--duration', '3s', '--json')
+  // Thresholds loose on purpose: this checks placement, relay and that media arrives and
+  // decodes, not the quality a loaded test machine can give (test/smoke.test.ts does that).
+  const r = await run('smoke', '--fleet', '--duration', '3s', '--max-loss', '10', '--max-jitter', '200', '--json')
   assert.is(r.exitCode, 0, `${r.stderr}\n${r.stdout}`)
   const report = JSON.parse(r.stdout)
   assert.ok(report.passed)

@@ -68,6 +68,8 @@ test('node up flags: defaults for a new node', () => {
     accessLogMaxAge: undefined,
     iceServers: undefined,
     codecs: undefined,
+    redis: undefined,
+    redisPrefix: undefined,
     publicUrl: undefined,
     adminUrl: undefined,
   })
