@@ -95,7 +95,8 @@ export function fmtLoss(fraction: number | null | undefined): string {
 /** Milliseconds, at most 6 columns: "0.4", "12.3", "123", "99999". */
 export function fmtMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '-'
-  if (ms < 100) return ms.toFixed(1)
+  // 99.95 and up would print as "100.0": from there on, whole milliseconds like the rest.
+  if (ms < 99.95) return ms.toFixed(1)
   return String(Math.min(Math.round(ms), 999_999))
 }
 
