@@ -9,9 +9,9 @@ export default class NodeProvision extends BaseCommand {
   static override summary = 'Put an SFU node on a host over SSH, start it and record it in fleet.yaml.'
   static override description = `Connects with SSH (the host key is checked against ~/.ssh/known_hosts or --known-hosts: an unknown key is refused unless --accept-new, a changed key always), checks Node.js >= 20 and the free disk there, uploads the single-file node bundle over SFTP into a versioned directory and verifies its SHA-256 on the host, writes the node's config and admin token (0600), starts it with systemd (as root where systemd runs) or a pidfile supervisor, waits for /healthz through an SSH tunnel, and records the node in fleet.yaml. The admin port listens on the host's 127.0.0.1 only.
 
-Running it again on a healthy node with the same bundle and settings changes nothing (exit 0, "nothing to do"); after a failed attempt it resumes. A node that runs another version is upgraded with \`confctl node upgrade\`, not here.
+Running it again on a healthy node with the same bundle and settings changes nothing (exit 0, "nothing to do"); after a failed attempt, or for a node that is down, it resumes and starts the node again with the release installed there (an upgraded node keeps its upgrade). A node that runs another version is upgraded with \`confctl node upgrade\`, not here; a bundle older than the installed version needs --allow-downgrade.
 
-Exit 2 for bad usage; exit 3 when the host cannot be reached, refuses the key, has a wrong or unknown host key, lacks Node.js >= 20 or disk space, has a port in use, or the node is not healthy within --timeout.
+Exit 2 for bad usage or a downgrade without --allow-downgrade; exit 3 when the host cannot be reached, refuses the key, has a wrong or unknown host key, lacks Node.js >= 20 or disk space, has a port in use, or the node is not healthy within --timeout.
 
 --json prints: {"name", "action": "provisioned"|"unchanged", "host", "dir", "version", "sha256", "supervisor": "systemd"|"pidfile", "publicUrl", "adminUrl" (on the host), "uploaded": boolean, "health": "ok"|"draining"}.`
 
@@ -64,6 +64,10 @@ Exit 2 for bad usage; exit 3 when the host cannot be reached, refuses the key, h
       description:
         'Node bundle to install: a directory with manifest.json, a manifest, or the .mjs (default: the one built with confctl).',
     }),
+    'allow-downgrade': Flags.boolean({
+      description: 'Install a bundle older than the version installed on the host.',
+      default: false,
+    }),
     timeout: durationFlag({
       description: `How long to wait for /healthz after the start (default ${DEFAULT_HEALTH_TIMEOUT_MS / 1000}s).`,
     }),
@@ -87,6 +91,7 @@ Exit 2 for bad usage; exit 3 when the host cannot be reached, refuses the key, h
       publicUrl: flags['public-url'],
       supervisor: flags.supervisor as 'auto' | 'systemd' | 'pidfile',
       bundle: flags.bundle,
+      allowDowngrade: flags['allow-downgrade'],
       healthTimeoutMs,
       onProgress: showProgress ? (m) => process.stderr.write(`provision: ${m}\n`) : undefined,
     })

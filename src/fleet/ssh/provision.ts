@@ -17,9 +17,10 @@ import {findBundle, type NodeBundle} from './bundle.js'
 import {hostBasics, hostFacts, requireDisk, requireNode, requireNodeVersion} from './remote-checks.js'
 import {installFleetKeyOver} from './remote-fleet-key.js'
 import {run, uploadBundle, writeRemoteFile} from './remote-files.js'
-import {releaseId, remoteLayout, type RemoteNodeConfig, type SupervisorKind} from './remote-layout.js'
+import {remoteLayout, type RemoteNodeConfig, type SupervisorKind} from './remote-layout.js'
 import {DEFAULT_HEALTH_TIMEOUT_MS, DEFAULT_NODE_STOP_TIMEOUT_MS, RemoteNode} from './remote-node.js'
 import {chooseSupervisor, runScript} from './remote-supervisor.js'
+import {chooseRelease} from './release-choice.js'
 import {SshSession} from './ssh-session.js'
 import {formatSshTarget, parseSshTarget, sq} from './ssh-target.js'
 
@@ -40,6 +41,8 @@ export interface ProvisionRequest {
   publicUrl?: string
   /** Bundle dir, manifest or .mjs; default: this package's dist/node-bundle. */
   bundle?: string
+  /** Install a bundle older than the one installed on the host. */
+  allowDowngrade?: boolean
   supervisor?: 'auto' | SupervisorKind
   healthTimeoutMs?: number
   /** Free disk the host must have under the node directory (default: 2x the bundle + 64 MiB). */
@@ -183,13 +186,26 @@ export async function provisionNode(req: ProvisionRequest): Promise<ProvisionRes
         `--supervisor systemd needs to log in as root (${label} is uid ${basics.uid}); use --supervisor pidfile or log in as root.`,
       )
     }
-    const release = releaseId(bundle.version, bundle.sha256)
+    // Before anything changes: a restart keeps the installed release, a downgrade is refused.
+    const want = await chooseRelease(session, nodeBin, base, prev, {
+      bundle,
+      explicit: req.bundle !== undefined,
+      allowDowngrade: req.allowDowngrade ?? false,
+    })
+    const sameRelease = prev?.release === want.release
     const cfg: RemoteNodeConfig = {
       format: 1,
       name,
-      version: bundle.version,
-      sha256: bundle.sha256,
-      release,
+      version: want.version,
+      sha256: want.sha256,
+      release: want.release,
+      // The release it ran before stays on record (upgrade rolls back to it); a provision
+      // that switches releases makes the old one the previous.
+      ...(sameRelease
+        ? {previousRelease: prev.previousRelease, previousVersion: prev.previousVersion}
+        : prev
+          ? {previousRelease: prev.release, previousVersion: prev.version}
+          : {}),
       nodeBin,
       supervisor: supervisorKind,
       host: settings.host,
@@ -201,7 +217,8 @@ export async function provisionNode(req: ProvisionRequest): Promise<ProvisionRes
       publicUrl: settings.publicUrl,
       ...(inv.coordination ? {coordination: inv.coordination} : {}),
       provisionedAt: prev?.provisionedAt ?? new Date().toISOString(),
-      ...(prev?.upgradedAt ? {upgradedAt: prev.upgradedAt} : {}),
+      ...(sameRelease && prev.upgradedAt ? {upgradedAt: prev.upgradedAt} : {}),
+      ...(prev && !sameRelease ? {upgradedAt: new Date().toISOString()} : {}),
     }
     node = new RemoteNode(session, name, base, prev ?? cfg)
     const entry: SshNodeEntry = {
@@ -232,7 +249,7 @@ export async function provisionNode(req: ProvisionRequest): Promise<ProvisionRes
         await node.supervisor.stop(DEFAULT_NODE_STOP_TIMEOUT_MS)
       } else if (health) {
         const diff = sameSettings(prev, settings)
-        if (prev.sha256 !== bundle.sha256) {
+        if (prev.sha256 !== want.sha256) {
           throw new BadInputError(
             `node '${name}' on ${label} already runs version ${prev.version}; upgrade it with \`confctl node upgrade ${name}\`.`,
           )
@@ -267,8 +284,11 @@ export async function provisionNode(req: ProvisionRequest): Promise<ProvisionRes
       `umask 077; mkdir -p ${sq(layout.releases)} ${sq(layout.data)} && chmod 700 ${sq(base)} ${sq(layout.data)}`,
       `create ${base}`,
     )
-    progress(`uploading the node bundle ${bundle.version} (${(bundle.bytes / 1024 / 1024).toFixed(1)} MiB)`)
-    const uploaded = await uploadBundle(session, nodeBin, bundle, posix.join(layout.releases, release))
+    let uploaded = false
+    if (want.bundle) {
+      progress(`uploading the node bundle ${want.version} (${(want.bundle.bytes / 1024 / 1024).toFixed(1)} MiB)`)
+      uploaded = await uploadBundle(session, nodeBin, want.bundle, posix.join(layout.releases, want.release))
+    }
     // The admin token is confctl's: written here (0600) before the node's first start,
     // which keeps it. An existing one is kept, so a resumed provision changes nothing.
     const tokenExists = (await session.sh(`test -s ${sq(layout.token)} && echo yes`)).stdout.includes('yes')
@@ -278,7 +298,7 @@ export async function provisionNode(req: ProvisionRequest): Promise<ProvisionRes
     node.closeTunnel() // the admin port may differ from the one probed above
     await node.writeConfig()
     await writeRemoteFile(session, layout.runScript, runScript(base, cfg), 0o700)
-    await node.switchTo(release)
+    await node.switchTo(want.release)
     const sup = node.supervisor
     progress(`starting the node (${sup.kind} supervisor)`)
     await sup.install(cfg)

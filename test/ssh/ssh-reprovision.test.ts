@@ -1,0 +1,124 @@
+// test-kind: e2e
+// `node provision` run again on a node that exists, against the real OpenSSH server
+// (test/ssh/sshd.ts): restarting a node killed with SIGKILL keeps the release it was
+// upgraded to (it used to reinstall the bundle confctl ships, a silent downgrade), an older
+// bundle needs --allow-downgrade, and flags left out keep the values recorded on the host.
+import {test} from 'uvu'
+import * as assert from 'uvu/assert'
+import {mkdtempSync, readFileSync, readlinkSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {buildBundle, bundleDir, cli, killAll, oneLine, processesMentioning, randomRtcRange, root} from './helpers.js'
+import {freePort, startSshd, type TestSshd} from './sshd.js'
+import {until} from '../helpers/until.js'
+
+let sshd: TestSshd
+const home = mkdtempSync(join(tmpdir(), 'confctl-sshre-'))
+const remote = mkdtempSync(join(tmpdir(), 'confctl-sshre-host-'))
+const scratch = mkdtempSync(join(tmpdir(), 'confctl-sshre-bundles-'))
+const run = (...args: string[]) => cli(home, args)
+const pkgVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version as string
+const ports = {port: 0, admin: 0, rtc: randomRtcRange()}
+const dir = join(remote, 'r1')
+/** A version newer than the package's: its next patch, as a pre-release. */
+const newer = pkgVersion.replace(/^(\d+)\.(\d+)\.(\d+).*$/, (_m, a, b, c) => `${a}.${b}.${Number(c) + 1}-restart.1`)
+let v2: {version: string; dir: string; sha256: string}
+
+test.before(async () => {
+  sshd = await startSshd()
+  ports.port = await freePort()
+  ports.admin = await freePort()
+})
+
+test.after(async () => {
+  await run('node', 'deprovision', 'r1', '--purge').catch(() => undefined)
+  killAll(processesMentioning(remote))
+  await sshd?.stop()
+  for (const d of [home, remote, scratch]) rmSync(d, {recursive: true, force: true})
+})
+
+/** The flags that say how to reach the host; nothing about the node itself. */
+function reach(): string[] {
+  return [
+    'node',
+    'provision',
+    sshd.target,
+    '--name',
+    'r1',
+    '--identity-file',
+    sshd.userKey,
+    '--known-hosts',
+    sshd.knownHosts,
+    '--remote-dir',
+    dir,
+  ]
+}
+
+function allFlags(): string[] {
+  return [
+    ...reach(),
+    '--port',
+    String(ports.port),
+    '--admin-port',
+    String(ports.admin),
+    '--rtc-ports',
+    ports.rtc,
+    '--supervisor',
+    'pidfile',
+  ]
+}
+
+const remoteConfig = () => JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))
+
+/** SIGKILL the node process (no clean stop), as a crash would, and wait until it is gone. */
+async function crash(): Promise<void> {
+  const pid = Number(readFileSync(join(dir, 'data', 'node.pid'), 'utf8'))
+  assert.ok(pid > 0, 'the pidfile names the node')
+  process.kill(pid, 'SIGKILL')
+  await until('the node to die', () => processesMentioning(join(dir, 'data')).length === 0, 10_000, 100)
+}
+
+test('provision again after a crash restarts the upgraded release, not the bundle confctl ships', async () => {
+  const first = await run(...allFlags())
+  assert.is(first.exitCode, 0, first.stderr)
+  v2 = buildBundle(newer, join(scratch, 'v2'))
+  const up = await run('node', 'upgrade', 'r1', '--bundle', v2.dir, '--json')
+  assert.is(up.exitCode, 0, up.stderr)
+  const upgraded = remoteConfig()
+  assert.equal([upgraded.version, upgraded.previousVersion], [v2.version, pkgVersion])
+
+  await crash()
+  const again = await run(...allFlags(), '--json')
+  assert.is(again.exitCode, 0, again.stderr)
+  const r = JSON.parse(again.stdout)
+  assert.equal([r.action, r.version, r.sha256, r.uploaded], ['provisioned', v2.version, v2.sha256, false])
+  const cfg = remoteConfig()
+  for (const k of ['version', 'sha256', 'release', 'previousRelease', 'previousVersion', 'upgradedAt', 'provisionedAt'])
+    assert.is(cfg[k], upgraded[k], `config.json keeps ${k}`)
+  assert.is(readlinkSync(join(dir, 'current')), `releases/${upgraded.release}`)
+  const status = JSON.parse((await run('node', 'status', 'r1', '--json')).stdout)
+  assert.equal([status.health, status.info.version], ['ok', v2.version])
+})
+
+test('an older bundle over a newer installed one is refused without --allow-downgrade, and nothing changes', async () => {
+  await crash()
+  const before = remoteConfig()
+  const r = await run(...allFlags(), '--bundle', bundleDir)
+  assert.is(r.exitCode, 2)
+  assert.is(
+    oneLine(r),
+    `confctl: node 'r1' on ${sshd.target} has version ${v2.version} installed, newer than the bundle's ${pkgVersion}; pass --allow-downgrade to install the older one.`,
+  )
+  assert.equal(remoteConfig(), before)
+  assert.equal(processesMentioning(join(dir, 'data')), [], 'the node was not started')
+
+  const down = await run(...allFlags(), '--bundle', bundleDir, '--allow-downgrade', '--json')
+  assert.is(down.exitCode, 0, down.stderr)
+  assert.is(JSON.parse(down.stdout).version, pkgVersion)
+  const cfg = remoteConfig()
+  assert.equal([cfg.version, cfg.previousVersion, cfg.previousRelease], [pkgVersion, v2.version, before.release])
+  const status = JSON.parse((await run('node', 'status', 'r1', '--json')).stdout)
+  assert.is(status.info.version, pkgVersion)
+})
+
+test.run()
