@@ -121,4 +121,39 @@ test('an older bundle over a newer installed one is refused without --allow-down
   assert.is(status.info.version, pkgVersion)
 })
 
+test('provision again without the node flags keeps the recorded settings; a flag given changes only its value', async () => {
+  const same = await run(...reach())
+  assert.is(same.exitCode, 0, same.stderr)
+  assert.match(same.stdout, /already provisioned, version .*, healthy: nothing to do\./)
+
+  await crash()
+  const before = remoteConfig()
+  const port = await freePort()
+  const moved = await run(...reach(), '--port', String(port), '--json')
+  assert.is(moved.exitCode, 0, moved.stderr)
+  assert.is(JSON.parse(moved.stdout).publicUrl, `http://127.0.0.1:${port}`, 'the default public URL follows the port')
+  const cfg = remoteConfig()
+  assert.equal(
+    [cfg.port, cfg.adminPort, cfg.rtcPorts, cfg.supervisor, cfg.release],
+    [port, before.adminPort, before.rtcPorts, before.supervisor, before.release],
+  )
+  ports.port = port
+  assert.match(readFileSync(join(home, 'fleet.yaml'), 'utf8'), new RegExp(`publicUrl: http://127.0.0.1:${port}`))
+
+  // On a healthy node a value that differs is still refused, naming the recorded one.
+  const changed = await run(...reach(), '--rtc-ports', '41000-41009')
+  assert.is(changed.exitCode, 2)
+  assert.match(oneLine(changed), new RegExp(`already runs with other settings \\(--rtc-ports ${ports.rtc}\\)`))
+  assert.equal(remoteConfig(), cfg)
+})
+
+test('a --port equal to the recorded admin port is refused before anything changes', async () => {
+  const r = await run(...reach(), '--port', String(ports.admin))
+  assert.is(r.exitCode, 2)
+  assert.match(
+    oneLine(r),
+    /--port and --admin-port must differ \(both would be \d+\); give another --admin-port as well\.$/,
+  )
+})
+
 test.run()

@@ -2,14 +2,15 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {formatPortRange} from '../../units.js'
 import {durationFlag, portFlag, portRangeFlag} from '../../cli/flags.js'
-import {PROVISION_DEFAULTS, provisionNode} from '../../fleet/ssh/provision.js'
+import {provisionNode} from '../../fleet/ssh/provision.js'
+import {PROVISION_DEFAULTS} from '../../fleet/ssh/provision-settings.js'
 import {DEFAULT_HEALTH_TIMEOUT_MS} from '../../fleet/ssh/remote-node.js'
 
 export default class NodeProvision extends BaseCommand {
   static override summary = 'Put an SFU node on a host over SSH, start it and record it in fleet.yaml.'
   static override description = `Connects with SSH (the host key is checked against ~/.ssh/known_hosts or --known-hosts: an unknown key is refused unless --accept-new, a changed key always), checks Node.js >= 20 and the free disk there, uploads the single-file node bundle over SFTP into a versioned directory and verifies its SHA-256 on the host, writes the node's config and admin token (0600), starts it with systemd (as root where systemd runs) or a pidfile supervisor, waits for /healthz through an SSH tunnel, and records the node in fleet.yaml. The admin port listens on the host's 127.0.0.1 only.
 
-Running it again on a healthy node with the same bundle and settings changes nothing (exit 0, "nothing to do"); after a failed attempt, or for a node that is down, it resumes and starts the node again with the release installed there (an upgraded node keeps its upgrade). A node that runs another version is upgraded with \`confctl node upgrade\`, not here; a bundle older than the installed version needs --allow-downgrade.
+Running it again on a healthy node with the same bundle and settings changes nothing (exit 0, "nothing to do"); after a failed attempt, or for a node that is down, it resumes and starts the node again with the release installed there (an upgraded node keeps its upgrade). Node settings left out (--port, --admin-port, --rtc-ports, --announce-ip, --public-url) keep the values recorded on the host, so a re-run needs only the flags that reach it; only a first provision takes the defaults, and '' clears --announce-ip or --public-url. A node that runs another version is upgraded with \`confctl node upgrade\`, not here; a bundle older than the installed version needs --allow-downgrade.
 
 Exit 2 for bad usage or a downgrade without --allow-downgrade; exit 3 when the host cannot be reached, refuses the key, has a wrong or unknown host key, lacks Node.js >= 20 or disk space, has a port in use, or the node is not healthy within --timeout.
 
