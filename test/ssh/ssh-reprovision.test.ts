@@ -2,13 +2,24 @@
 // `node provision` run again on a node that exists, against the real OpenSSH server
 // (test/ssh/sshd.ts): restarting a node killed with SIGKILL keeps the release it was
 // upgraded to (it used to reinstall the bundle confctl ships, a silent downgrade), an older
-// bundle needs --allow-downgrade, and flags left out keep the values recorded on the host.
+// bundle needs --allow-downgrade, flags left out keep the values recorded on the host, and
+// the releases of failed upgrades are removed after a successful one (the last N kept).
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
-import {mkdtempSync, readFileSync, readlinkSync, rmSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {buildBundle, bundleDir, cli, killAll, oneLine, processesMentioning, randomRtcRange, root} from './helpers.js'
+import {
+  brokenBundle,
+  buildBundle,
+  bundleDir,
+  cli,
+  killAll,
+  oneLine,
+  processesMentioning,
+  randomRtcRange,
+  root,
+} from './helpers.js'
 import {freePort, startSshd, type TestSshd} from './sshd.js'
 import {until} from '../helpers/until.js'
 
@@ -154,6 +165,45 @@ test('a --port equal to the recorded admin port is refused before anything chang
     oneLine(r),
     /--port and --admin-port must differ \(both would be \d+\); give another --admin-port as well\.$/,
   )
+})
+
+test('releases of failed upgrades are kept up to --keep-releases (default 2) beside the running and previous ones', async () => {
+  const releases = () => readdirSync(join(dir, 'releases')).sort()
+  const failed: string[] = []
+  for (const n of [1, 2, 3]) {
+    const r = await run(
+      'node',
+      'upgrade',
+      'r1',
+      '--bundle',
+      brokenBundle(join(scratch, `broken${n}`), `0.0.${n}-broken`),
+      '--health-timeout',
+      '10s',
+    )
+    assert.is(r.exitCode, 3, r.stderr)
+    failed.push(releases().find((d) => d.startsWith(`0.0.${n}-broken-`))!)
+  }
+  const before = remoteConfig()
+  assert.is(releases().length, 5, `the running, the previous and three failed releases: ${releases()}`)
+
+  const v3 = buildBundle(
+    newer.replace(/\.(\d+)-restart/, (_m, p) => `.${Number(p) + 1}-restart`),
+    join(scratch, 'v3'),
+  )
+  const up = await run('node', 'upgrade', 'r1', '--bundle', v3.dir)
+  assert.is(up.exitCode, 0, up.stderr)
+  const cfg = remoteConfig()
+  assert.is(cfg.previousRelease, before.release)
+  assert.equal(
+    releases(),
+    [cfg.release, before.release, failed[1]!, failed[2]!].sort(),
+    'the two newest failed ones stay',
+  )
+
+  await crash()
+  const p = await run(...reach(), '--keep-releases', '0')
+  assert.is(p.exitCode, 0, p.stderr)
+  assert.equal(releases(), [cfg.release, before.release].sort(), 'only the running and the previous release stay')
 })
 
 test.run()

@@ -4,7 +4,7 @@ import {formatPortRange} from '../../units.js'
 import {durationFlag, portFlag, portRangeFlag} from '../../cli/flags.js'
 import {provisionNode} from '../../fleet/ssh/provision.js'
 import {PROVISION_DEFAULTS} from '../../fleet/ssh/provision-settings.js'
-import {DEFAULT_HEALTH_TIMEOUT_MS} from '../../fleet/ssh/remote-node.js'
+import {DEFAULT_HEALTH_TIMEOUT_MS, DEFAULT_KEEP_RELEASES} from '../../fleet/ssh/remote-node.js'
 
 export default class NodeProvision extends BaseCommand {
   static override summary = 'Put an SFU node on a host over SSH, start it and record it in fleet.yaml.'
@@ -61,6 +61,11 @@ Exit 2 for bad usage or a downgrade without --allow-downgrade; exit 3 when the h
       options: ['auto', 'systemd', 'pidfile'],
       default: 'auto',
     }),
+    'keep-releases': Flags.integer({
+      description: `Releases kept on the host besides the running and the previous one, newest first (default ${DEFAULT_KEEP_RELEASES}); the rest are removed after a successful start.`,
+      min: 0,
+      max: 100,
+    }),
     bundle: Flags.string({
       description:
         'Node bundle to install: a directory with manifest.json, a manifest, or the .mjs (default: the one built with confctl).',
@@ -92,6 +97,7 @@ Exit 2 for bad usage or a downgrade without --allow-downgrade; exit 3 when the h
       publicUrl: flags['public-url'],
       supervisor: flags.supervisor as 'auto' | 'systemd' | 'pidfile',
       bundle: flags.bundle,
+      keepReleases: flags['keep-releases'],
       allowDowngrade: flags['allow-downgrade'],
       healthTimeoutMs,
       onProgress: showProgress ? (m) => process.stderr.write(`provision: ${m}\n`) : undefined,

@@ -36,6 +36,8 @@ export interface ProvisionRequest extends SettingFlags {
   bundle?: string
   /** Install a bundle older than the one installed on the host. */
   allowDowngrade?: boolean
+  /** Releases kept on the host besides the running and the previous one (default 2). */
+  keepReleases?: number
   supervisor?: 'auto' | SupervisorKind
   healthTimeoutMs?: number
   /** Free disk the host must have under the node directory (default: 2x the bundle + 64 MiB). */
@@ -258,6 +260,7 @@ export async function provisionNode(req: ProvisionRequest): Promise<ProvisionRes
       await sup.stop(5000).catch(() => undefined)
       throw err
     }
+    await node.pruneReleases(req.keepReleases)
     await record(entry, file)
     return {...result(entry, cfg, 'provisioned', uploaded), health: (await node.health()) ?? 'ok'}
   } finally {

@@ -12,6 +12,8 @@ import {AdminTunnel} from './tunnel.js'
 
 export const DEFAULT_HEALTH_TIMEOUT_MS = 30_000
 export const DEFAULT_NODE_STOP_TIMEOUT_MS = 15_000
+/** Releases kept besides the running and the previous one (those of failed upgrades). */
+export const DEFAULT_KEEP_RELEASES = 2
 
 /** A node that did not come up: `short` is the sentence alone, the message adds its log's end. */
 export class StartupError extends UnreachableError {
@@ -68,6 +70,31 @@ export class RemoteNode {
       `cd ${sq(this.base)} && ln -sfn ${sq(`releases/${release}`)} current`,
       `switch ${this.where} to release ${release}`,
     )
+  }
+
+  /** Removes the releases nothing will switch back to: keeps the running one, the previous
+   *  one (the rollback target) and the `others` newest of the rest (e.g. from failed
+   *  upgrades). Returns the names removed; a failure to remove is not the caller's failure,
+   *  the next run tries again. */
+  async pruneReleases(others = DEFAULT_KEEP_RELEASES): Promise<string[]> {
+    const keep = [this.cfg.release, this.cfg.previousRelease].filter((r): r is string => Boolean(r))
+    const r = await this.session
+      .sh(
+        [
+          `cd ${sq(this.layout.releases)} || exit 0`,
+          'n=0',
+          // Newest first by the directory's time (set when its bundle was moved in).
+          'ls -1t | while IFS= read -r d; do',
+          '  [ -d "$d" ] || continue',
+          ...keep.map((k) => `  [ "$d" = ${sq(k)} ] && continue`),
+          '  n=$((n+1))',
+          `  if [ $n -gt ${others} ]; then rm -rf -- "$d" && echo "confctl-removed=$d"; fi`,
+          'done',
+          'true',
+        ].join('\n'),
+      )
+      .catch(() => undefined)
+    return [...(r?.stdout ?? '').matchAll(/^confctl-removed=(.*)$/gm)].map((m) => m[1]!)
   }
 
   /** The admin API through a tunnel on this connection (opened on first use). */
