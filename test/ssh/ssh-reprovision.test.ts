@@ -206,4 +206,38 @@ test('releases of failed upgrades are kept up to --keep-releases (default 2) bes
   assert.equal(releases(), [cfg.release, before.release].sort(), 'only the running and the previous release stay')
 })
 
+test('a provision whose node fails to start shows the end of its node.log below the sentence', async () => {
+  const r2 = join(remote, 'r2')
+  const r = await cli(home, [
+    'node',
+    'provision',
+    sshd.target,
+    '--name',
+    'r2',
+    '--identity-file',
+    sshd.userKey,
+    '--known-hosts',
+    sshd.knownHosts,
+    '--remote-dir',
+    r2,
+    '--port',
+    String(await freePort()),
+    '--admin-port',
+    String(await freePort()),
+    '--bundle',
+    brokenBundle(join(scratch, 'broken-r2')),
+    '--timeout',
+    '10s',
+  ])
+  assert.is(r.exitCode, 3)
+  const [sentence, heading, ...lines] = r.stderr.trim().split('\n')
+  assert.is(
+    sentence,
+    `confctl: node 'r2' on ${sshd.target} exited during startup; last lines of ${join(r2, 'data', 'node.log')}:`,
+  )
+  assert.is(heading, '  | confctl-node: broken test bundle')
+  assert.equal(lines, [])
+  assert.not.match(readFileSync(join(home, 'fleet.yaml'), 'utf8'), /name: r2/)
+})
+
 test.run()

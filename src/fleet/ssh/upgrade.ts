@@ -38,6 +38,8 @@ export interface UpgradeOutcome {
   drainSeconds: number
   rolledBack: boolean
   problem: string | null
+  /** The end of the node's log when the new release failed to start (before the rollback). */
+  log: {file: string; lines: string[]} | null
 }
 
 export interface UpgradeReport {
@@ -83,6 +85,7 @@ export async function upgradeNodes(
         drainSeconds: 0,
         rolledBack: false,
         problem: null,
+        log: null,
       })
       continue
     }
@@ -104,6 +107,7 @@ async function upgradeOne(entry: SshNodeEntry, bundle: NodeBundle, opts: Upgrade
     drainSeconds: 0,
     rolledBack: false,
     problem: null,
+    log: null,
   }
   let session: SshSession | undefined
   let node: RemoteNode | undefined
@@ -171,6 +175,7 @@ async function upgradeOne(entry: SshNodeEntry, bundle: NodeBundle, opts: Upgrade
       await node.waitHealthy(opts.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS)
     } catch (err) {
       const why = sentence(err)
+      if (err instanceof StartupError) out.log = {file: err.logFile, lines: err.logLines}
       progress(`health check failed; rolling back to ${previous.version}`)
       await node.supervisor.stop(5000).catch(() => undefined)
       node.closeTunnel()
