@@ -3,10 +3,12 @@
 // (test/ssh/sshd.ts): restarting a node killed with SIGKILL keeps the release it was
 // upgraded to (it used to reinstall the bundle confctl ships, a silent downgrade), an older
 // bundle needs --allow-downgrade, flags left out keep the values recorded on the host, and
-// the releases of failed upgrades are removed after a successful one (the last N kept).
+// the releases of failed upgrades are removed after a successful one (the last N kept);
+// `node list` says down for a node stopped on a reachable host and shows its admin URL on
+// that host.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
-import {mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {
@@ -238,6 +240,38 @@ test('a provision whose node fails to start shows the end of its node.log below 
   assert.is(heading, '  | confctl-node: broken test bundle')
   assert.equal(lines, [])
   assert.not.match(readFileSync(join(home, 'fleet.yaml'), 'utf8'), /name: r2/)
+})
+
+test('node list: an ssh node shows its admin URL on the host; stopped on a reachable host it is down', async () => {
+  const adminOnHost = `http://127.0.0.1:${ports.admin}`
+  const listed = async (h = home) => {
+    const r = await cli(h, ['node', 'list', '--json'])
+    assert.is(r.exitCode, 0, r.stderr)
+    return JSON.parse(r.stdout).nodes.find((n: {name: string}) => n.name === 'r1')
+  }
+  const up = await listed()
+  assert.equal([up.state, up.adminUrl, up.host], ['up', adminOnHost, '127.0.0.1'])
+  const table = await run('node', 'list')
+  assert.ok(table.stdout.includes(`127.0.0.1:${ports.admin} on 127.0.0.1 via SSH`), table.stdout)
+
+  await crash()
+  const down = await listed()
+  assert.equal([down.state, down.adminUrl], ['down', adminOnHost])
+  assert.match(down.problem, /is not running: nothing answers on its admin port/)
+  assert.not.match((await run('node', 'list')).stderr, /r1:/, 'a down node is not reported as a problem')
+
+  // A host that does not answer at all is unreachable (the same entry, another SSH port).
+  const elsewhere = mkdtempSync(join(tmpdir(), 'confctl-sshre-gone-'))
+  try {
+    const yaml = readFileSync(join(home, 'fleet.yaml'), 'utf8').replace(/sshPort: \d+/, `sshPort: ${await freePort()}`)
+    writeFileSync(join(elsewhere, 'fleet.yaml'), yaml)
+    const gone = await listed(elsewhere)
+    assert.is(gone.state, 'unreachable', gone.problem)
+  } finally {
+    rmSync(elsewhere, {recursive: true, force: true})
+  }
+  const back = await run(...reach())
+  assert.is(back.exitCode, 0, back.stderr)
 })
 
 test.run()

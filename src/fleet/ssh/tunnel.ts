@@ -15,6 +15,10 @@ import {readRemoteFile} from './remote-files.js'
 import {remoteLayout} from './remote-layout.js'
 import {SshSession, type SshConnectOptions} from './ssh-session.js'
 
+/** The host answered, but nothing listens on the node's admin port there: the node is down
+ *  (`node list` says so, as for a local node without a process), not unreachable. */
+export class NodeNotRunningError extends UnreachableError {}
+
 export class AdminTunnel {
   private server?: Server
   private readonly sockets = new Set<Socket>()
@@ -138,7 +142,7 @@ async function openCached(entry: SshNodeEntry): Promise<CachedTunnel> {
     const tunnel = new AdminTunnel(session, host, port)
     const problem = await tunnel.probe()
     if (problem) {
-      throw new UnreachableError(
+      throw new NodeNotRunningError(
         `node '${entry.name}' on ${session.label} is not running: nothing answers on its admin port ${host}:${port} there (${problem.replace(/\.$/, '')}).`,
       )
     }
