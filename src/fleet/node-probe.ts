@@ -10,6 +10,7 @@ import {adminClientFor, nodeEndpoint} from './endpoint.js'
 import type {NodeEntry, NodeKind} from './inventory.js'
 import {readStateFile, runningPid} from './node-dir.js'
 import {NodeNotRunningError} from './ssh/tunnel.js'
+import type {RestartRecord} from './ssh/remote-supervisor.js'
 
 export type NodeState = 'up' | 'down' | 'unreachable'
 
@@ -79,6 +80,9 @@ export interface NodeStatus {
   health: HealthResponse['status']
   pid: number | null
   adminUrl: string
+  /** Restarts after a crash by an ssh node's pidfile supervisor since it was last started by
+   *  confctl; null for a local node or a supervisor that does not count them (systemd). */
+  restarts: RestartRecord | null
   info: NodeInfo
 }
 
@@ -95,6 +99,7 @@ export async function nodeStatus(entry: NodeEntry, timeoutMs?: number): Promise<
     health: health.status,
     pid: ep.pid ?? null,
     adminUrl: client.adminUrl,
+    restarts: ep.restarts ?? null,
     info,
   }
 }

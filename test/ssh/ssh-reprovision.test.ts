@@ -5,7 +5,7 @@
 // bundle needs --allow-downgrade, flags left out keep the values recorded on the host, and
 // the releases of failed upgrades are removed after a successful one (the last N kept);
 // `node list` says down for a node stopped on a reachable host and shows its admin URL on
-// that host.
+// that host; the pidfile supervisor starts a node killed with SIGKILL again.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync} from 'node:fs'
@@ -83,12 +83,13 @@ function allFlags(): string[] {
 
 const remoteConfig = () => JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))
 
-/** SIGKILL the node process (no clean stop), as a crash would, and wait until it is gone. */
+/** SIGKILL the node and its supervising loop (the whole session), as a power cut or the
+ *  OOM killer would, and wait until both are gone. */
 async function crash(): Promise<void> {
   const pid = Number(readFileSync(join(dir, 'data', 'node.pid'), 'utf8'))
-  assert.ok(pid > 0, 'the pidfile names the node')
-  process.kill(pid, 'SIGKILL')
-  await until('the node to die', () => processesMentioning(join(dir, 'data')).length === 0, 10_000, 100)
+  assert.ok(pid > 0, 'the pidfile names the supervisor')
+  process.kill(-pid, 'SIGKILL')
+  await until('the node and its supervisor to die', () => processesMentioning(`${dir}/`).length === 0, 10_000, 100)
 }
 
 test('provision again after a crash restarts the upgraded release, not the bundle confctl ships', async () => {
@@ -237,8 +238,14 @@ test('a provision whose node fails to start shows the end of its node.log below 
     sentence,
     `confctl: node 'r2' on ${sshd.target} exited during startup; last lines of ${join(r2, 'data', 'node.log')}:`,
   )
-  assert.is(heading, '  | confctl-node: broken test bundle')
-  assert.equal(lines, [])
+  // The node's own words, between the supervisor's lines about restarting it.
+  const quoted = [heading!, ...lines]
+  assert.ok(quoted.includes('  | confctl-node: broken test bundle'), r.stderr)
+  assert.ok(
+    quoted.every((l) => l.startsWith('  | ')),
+    r.stderr,
+  )
+  assert.equal(processesMentioning(r2), [], 'the failed node and its supervisor were stopped')
   assert.not.match(readFileSync(join(home, 'fleet.yaml'), 'utf8'), /name: r2/)
 })
 
@@ -272,6 +279,30 @@ test('node list: an ssh node shows its admin URL on the host; stopped on a reach
   }
   const back = await run(...reach())
   assert.is(back.exitCode, 0, back.stderr)
+})
+
+test('the pidfile supervisor starts a node killed with SIGKILL again; node status counts the restart', async () => {
+  const supervisor = Number(readFileSync(join(dir, 'data', 'node.pid'), 'utf8'))
+  const [nodePid] = processesMentioning(join(dir, 'data'))
+  assert.ok(nodePid && nodePid !== supervisor, 'the node runs as a child of its supervisor')
+  process.kill(nodePid, 'SIGKILL')
+  const status = await until(
+    'the node to come back',
+    async () => {
+      const r = await run('node', 'status', 'r1', '--json')
+      return r.exitCode === 0 && JSON.parse(r.stdout).restarts ? JSON.parse(r.stdout) : undefined
+    },
+    30_000,
+    250,
+  )
+  assert.equal([status.health, status.restarts.count, status.restarts.lastExitCode], ['ok', 1, 137])
+  assert.is.not(processesMentioning(join(dir, 'data'))[0], nodePid, 'a new node process')
+  assert.is(Number(readFileSync(join(dir, 'data', 'node.pid'), 'utf8')), supervisor, 'the same supervisor')
+  assert.match(
+    readFileSync(join(dir, 'data', 'node.log'), 'utf8'),
+    /confctl supervisor: the node exited with status 137; restart 1 in 1s/,
+  )
+  assert.match((await run('node', 'status', 'r1')).stdout, /restarts\s+1 \(last .*, after exit status 137\)/)
 })
 
 test.run()

@@ -142,8 +142,10 @@ export class RemoteNode {
     for (;;) {
       const h = await this.health()
       if (h !== undefined) return // ok, draining or degraded: it runs and answers
-      // Every few tries: a process that died will not become healthy.
-      if (++checks % 4 === 0 && !(await this.supervisor.status()).running) {
+      // Every few tries: a process that died will not become healthy (under the pidfile
+      // supervisor's loop, which starts it again, a restart says it died).
+      const st = ++checks % 4 === 0 ? await this.supervisor.status() : undefined
+      if (st && (!st.running || (st.restarts ?? 0) > 0)) {
         const lines = await this.logLines()
         const port = portInUse(lines) ? ' because a port is already in use there' : ''
         throw new StartupError(`${this.where} exited during startup${port}`, this.layout.log, lines)
