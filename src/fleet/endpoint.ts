@@ -7,6 +7,7 @@ import {AdminClient, type AdminClientOptions} from './admin-client.js'
 import type {LocalNodeEntry, NodeEntry} from './inventory.js'
 import {readAdminToken, readStateFile, runningPid} from './node-dir.js'
 import {sshNodeEndpoint} from './ssh/tunnel.js'
+import type {RestartRecord} from './ssh/remote-supervisor.js'
 
 export interface NodeEndpoint {
   adminUrl: string
@@ -15,6 +16,8 @@ export interface NodeEndpoint {
   pid?: number
   /** The node's admin TLS certificate (PEM file) when its admin URL is https. */
   adminCaFile?: string
+  /** An ssh node's restarts after a crash (pidfile supervisor). */
+  restarts?: RestartRecord | null
 }
 
 export async function nodeEndpoint(entry: NodeEntry): Promise<NodeEndpoint> {

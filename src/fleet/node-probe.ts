@@ -1,12 +1,16 @@
 // The current state of nodes for `node list` / `node status` (and later the dashboard's
-// snapshot): up, down (no process), or unreachable (process or host there, API not
-// answering). Probes never throw for one bad node, so a list always shows every node.
+// snapshot): up, down (no process; for an ssh node: its host answers, nothing listens on
+// the admin port there), or unreachable (process or host there, API not answering). An ssh
+// node's admin URL is the one on its host, not the local end of this process's tunnel,
+// which is gone when the command ends. Probes never throw for one bad node, so a list always shows every node.
 import type {NodeInfo} from '../api/node-api.js'
 import {UnreachableError} from '../errors.js'
 import type {HealthResponse} from './admin-client.js'
 import {adminClientFor, nodeEndpoint} from './endpoint.js'
 import type {NodeEntry, NodeKind} from './inventory.js'
 import {readStateFile, runningPid} from './node-dir.js'
+import {NodeNotRunningError} from './ssh/tunnel.js'
+import type {RestartRecord} from './ssh/remote-supervisor.js'
 
 export type NodeState = 'up' | 'down' | 'unreachable'
 
@@ -18,7 +22,10 @@ export interface NodeProbe {
   health: HealthResponse['status'] | null
   pid: number | null
   publicUrl: string | null
+  /** For an ssh node the admin URL as seen on its host (reached through SSH). */
   adminUrl: string | null
+  /** The SSH host of an ssh node; null for a local node. */
+  host: string | null
   /** Why the node is down or unreachable, one sentence. */
   problem: string | null
 }
@@ -34,6 +41,7 @@ export async function probeNode(entry: NodeEntry, timeoutMs = PROBE_TIMEOUT_MS):
     pid: null,
     publicUrl: entry.publicUrl ?? null,
     adminUrl: entry.adminUrl ?? null,
+    host: entry.kind === 'ssh' ? entry.host : null,
     problem: null,
   }
   if (entry.kind === 'local') {
@@ -49,9 +57,15 @@ export async function probeNode(entry: NodeEntry, timeoutMs = PROBE_TIMEOUT_MS):
   try {
     const client = await adminClientFor(entry, {timeoutMs})
     const health = await client.health()
-    return {...base, state: 'up', health: health.status, adminUrl: client.adminUrl}
+    return {
+      ...base,
+      state: 'up',
+      health: health.status,
+      adminUrl: entry.kind === 'ssh' ? base.adminUrl : client.adminUrl,
+    }
   } catch (err) {
-    return {...base, state: 'unreachable', problem: (err as Error).message}
+    const state = err instanceof NodeNotRunningError ? 'down' : 'unreachable'
+    return {...base, state, problem: (err as Error).message}
   }
 }
 
@@ -66,6 +80,9 @@ export interface NodeStatus {
   health: HealthResponse['status']
   pid: number | null
   adminUrl: string
+  /** Restarts after a crash by an ssh node's pidfile supervisor since it was last started by
+   *  confctl; null for a local node or a supervisor that does not count them (systemd). */
+  restarts: RestartRecord | null
   info: NodeInfo
 }
 
@@ -82,6 +99,7 @@ export async function nodeStatus(entry: NodeEntry, timeoutMs?: number): Promise<
     health: health.status,
     pid: ep.pid ?? null,
     adminUrl: client.adminUrl,
+    restarts: ep.restarts ?? null,
     info,
   }
 }

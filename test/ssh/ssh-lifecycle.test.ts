@@ -294,12 +294,17 @@ test('an upgrade that fails its health check is rolled back to the bundle that r
   const broken = brokenBundle(join(scratch, 'broken'))
   const r = await run('node', 'upgrade', 'n1', '--bundle', broken, '--health-timeout', '10s')
   assert.is(r.exitCode, 3)
+  // One sentence, then what the broken release wrote to node.log when it failed to start.
+  const [sentence, heading, ...lines] = r.stderr.trim().split('\n')
   assert.match(
-    oneLine(r),
+    sentence!,
     new RegExp(
-      `exited during startup; it was rolled back to version ${v2.version.replace(/[.]/g, '\\.')} and is healthy again\\.$`,
+      `^confctl: .*exited during startup; it was rolled back to version ${v2.version.replace(/[.]/g, '\\.')} and is healthy again\\.$`,
     ),
   )
+  assert.is(heading, `last lines of ${join(remote, 'n1', 'data', 'node.log')}:`)
+  assert.ok(lines.includes('  | confctl-node: broken test bundle'), r.stderr)
+  assert.not.match(r.stderr, /\s+at .+:\d+:\d+/)
   const after = JSON.parse((await run('node', 'status', 'n1', '--json')).stdout)
   assert.equal([after.health, after.info.version], ['ok', v2.version])
   assert.is(remoteConfig('n1').version, v2.version)
@@ -328,7 +333,8 @@ test('upgrade --all goes one node at a time and stops at the first failure, leav
       ['n2', 'skipped', false],
     ],
   )
-  assert.match(oneLine(r), /\(1 node\(s\) after it left untouched\)\.$/)
+  assert.match(r.stderr.split('\n')[0]!, /\(1 node\(s\) after it left untouched\)\.$/)
+  assert.ok(report.nodes[0].log.lines.includes('confctl-node: broken test bundle'), JSON.stringify(report.nodes[0]))
   assert.equal(remoteConfig('n2'), before)
   assert.equal(JSON.parse((await run('node', 'status', 'n2', '--json')).stdout).info.version, pkgVersion)
 })

@@ -2,16 +2,17 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {formatPortRange} from '../../units.js'
 import {durationFlag, portFlag, portRangeFlag} from '../../cli/flags.js'
-import {PROVISION_DEFAULTS, provisionNode} from '../../fleet/ssh/provision.js'
-import {DEFAULT_HEALTH_TIMEOUT_MS} from '../../fleet/ssh/remote-node.js'
+import {provisionNode} from '../../fleet/ssh/provision.js'
+import {PROVISION_DEFAULTS} from '../../fleet/ssh/provision-settings.js'
+import {DEFAULT_HEALTH_TIMEOUT_MS, DEFAULT_KEEP_RELEASES} from '../../fleet/ssh/remote-node.js'
 
 export default class NodeProvision extends BaseCommand {
   static override summary = 'Put an SFU node on a host over SSH, start it and record it in fleet.yaml.'
-  static override description = `Connects with SSH (the host key is checked against ~/.ssh/known_hosts or --known-hosts: an unknown key is refused unless --accept-new, a changed key always), checks Node.js >= 20 and the free disk there, uploads the single-file node bundle over SFTP into a versioned directory and verifies its SHA-256 on the host, writes the node's config and admin token (0600), starts it with systemd (as root where systemd runs) or a pidfile supervisor, waits for /healthz through an SSH tunnel, and records the node in fleet.yaml. The admin port listens on the host's 127.0.0.1 only.
+  static override description = `Connects with SSH (the host key is checked against ~/.ssh/known_hosts or --known-hosts: an unknown key is refused unless --accept-new, a changed key always), checks Node.js >= 20 and the free disk there, uploads the single-file node bundle over SFTP into a versioned directory and verifies its SHA-256 on the host, writes the node's config and admin token (0600), starts it with systemd (as root where systemd runs) or a pidfile supervisor (no root needed; it starts the node again after a crash, with backoff), waits for /healthz through an SSH tunnel, and records the node in fleet.yaml. The admin port listens on the host's 127.0.0.1 only.
 
-Running it again on a healthy node with the same bundle and settings changes nothing (exit 0, "nothing to do"); after a failed attempt it resumes. A node that runs another version is upgraded with \`confctl node upgrade\`, not here.
+Running it again on a healthy node with the same bundle and settings changes nothing (exit 0, "nothing to do"); after a failed attempt, or for a node that is down, it resumes and starts the node again with the release installed there (an upgraded node keeps its upgrade). Node settings left out (--port, --admin-port, --rtc-ports, --announce-ip, --public-url) keep the values recorded on the host, so a re-run needs only the flags that reach it; only a first provision takes the defaults, and '' clears --announce-ip or --public-url. A node that runs another version is upgraded with \`confctl node upgrade\`, not here; a bundle older than the installed version needs --allow-downgrade.
 
-Exit 2 for bad usage; exit 3 when the host cannot be reached, refuses the key, has a wrong or unknown host key, lacks Node.js >= 20 or disk space, has a port in use, or the node is not healthy within --timeout.
+Exit 2 for bad usage or a downgrade without --allow-downgrade; exit 3 when the host cannot be reached, refuses the key, has a wrong or unknown host key, lacks Node.js >= 20 or disk space, has a port in use, or the node is not healthy within --timeout.
 
 --json prints: {"name", "action": "provisioned"|"unchanged", "host", "dir", "version", "sha256", "supervisor": "systemd"|"pidfile", "publicUrl", "adminUrl" (on the host), "uploaded": boolean, "health": "ok"|"draining"}.`
 
@@ -60,9 +61,18 @@ Exit 2 for bad usage; exit 3 when the host cannot be reached, refuses the key, h
       options: ['auto', 'systemd', 'pidfile'],
       default: 'auto',
     }),
+    'keep-releases': Flags.integer({
+      description: `Releases kept on the host besides the running and the previous one, newest first (default ${DEFAULT_KEEP_RELEASES}); the rest are removed after a successful start.`,
+      min: 0,
+      max: 100,
+    }),
     bundle: Flags.string({
       description:
         'Node bundle to install: a directory with manifest.json, a manifest, or the .mjs (default: the one built with confctl).',
+    }),
+    'allow-downgrade': Flags.boolean({
+      description: 'Install a bundle older than the version installed on the host.',
+      default: false,
     }),
     timeout: durationFlag({
       description: `How long to wait for /healthz after the start (default ${DEFAULT_HEALTH_TIMEOUT_MS / 1000}s).`,
@@ -87,6 +97,8 @@ Exit 2 for bad usage; exit 3 when the host cannot be reached, refuses the key, h
       publicUrl: flags['public-url'],
       supervisor: flags.supervisor as 'auto' | 'systemd' | 'pidfile',
       bundle: flags.bundle,
+      keepReleases: flags['keep-releases'],
+      allowDowngrade: flags['allow-downgrade'],
       healthTimeoutMs,
       onProgress: showProgress ? (m) => process.stderr.write(`provision: ${m}\n`) : undefined,
     })

@@ -8,7 +8,7 @@ export default class NodeStatus extends BaseCommand {
   static override summary = "Show a node's health, version, uptime, load and counts."
   static override description = `Exit 3 if the node is down or its admin API does not answer. NAME may be left out when fleet.yaml has one node.
 
---json prints: {"name": string, "kind": "local"|"ssh", "state": "up", "health": "ok"|"draining", "pid": number|null, "adminUrl": string, "info": NodeInfo} where NodeInfo is the node's GET /v1/node answer: {id, name, version, startedAt, uptimeSeconds, draining, publicUrl, load: {cpuPercent, rssBytes, loadavg}, counts: {rooms, participants, publishers, subscribers}, warnings?: string[]}. Warnings (e.g. an admin API served over plain HTTP off loopback with --insecure-admin) are also printed, one per line, after the table.`
+--json prints: {"name": string, "kind": "local"|"ssh", "state": "up", "health": "ok"|"draining", "pid": number|null, "adminUrl": string, "restarts": {"count", "lastAt", "lastExitCode"}|null (an ssh node's restarts after a crash since confctl last started it; null when there were none or systemd supervises it), "info": NodeInfo} where NodeInfo is the node's GET /v1/node answer: {id, name, version, startedAt, uptimeSeconds, draining, publicUrl, load: {cpuPercent, rssBytes, loadavg}, counts: {rooms, participants, publishers, subscribers}, warnings?: string[]}. Warnings (e.g. an admin API served over plain HTTP off loopback with --insecure-admin) are also printed, one per line, after the table.`
 
   static override examples = ['<%= config.bin %> node status local', '<%= config.bin %> node status --json']
 
@@ -32,6 +32,14 @@ export default class NodeStatus extends BaseCommand {
       ['started', `${formatTime(info.startedAt)} (up ${formatSeconds(info.uptimeSeconds)})`],
       ['public URL', info.publicUrl],
       ['admin URL', status.adminUrl],
+      ...(status.restarts
+        ? [
+            [
+              'restarts',
+              `${status.restarts.count} (last ${formatTime(status.restarts.lastAt)}, after exit status ${status.restarts.lastExitCode})`,
+            ] as [string, string],
+          ]
+        : []),
       [
         'load',
         `cpu ${info.load.cpuPercent.toFixed(1)}%, rss ${formatBytes(info.load.rssBytes)}, loadavg ${info.load.loadavg.map((n) => n.toFixed(2)).join(' ')}`,

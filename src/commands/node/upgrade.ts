@@ -3,7 +3,7 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {renderTable} from '../../cli/text-table.js'
 import {UnreachableError} from '../../errors.js'
 import {durationFlag} from '../../cli/flags.js'
-import {DEFAULT_HEALTH_TIMEOUT_MS} from '../../fleet/ssh/remote-node.js'
+import {DEFAULT_HEALTH_TIMEOUT_MS, DEFAULT_KEEP_RELEASES, quoteLog} from '../../fleet/ssh/remote-node.js'
 import {DEFAULT_DRAIN_TIMEOUT_MS, upgradeNodes} from '../../fleet/ssh/upgrade.js'
 
 export default class NodeUpgrade extends BaseCommand {
@@ -13,7 +13,7 @@ export default class NodeUpgrade extends BaseCommand {
 
 Exit 3 if a node failed (after its rollback); exit 2 for bad usage.
 
---json prints: {"version": string, "nodes": [{"name", "action": "upgraded"|"unchanged"|"failed"|"skipped", "from": string|null, "to": string, "roomsClosed": number (rooms still open at the drain timeout), "drainSeconds": number, "rolledBack": boolean, "problem": string|null}]}.`
+--json prints: {"version": string, "nodes": [{"name", "action": "upgraded"|"unchanged"|"failed"|"skipped", "from": string|null, "to": string, "roomsClosed": number (rooms still open at the drain timeout), "drainSeconds": number, "rolledBack": boolean, "problem": string|null, "log": {"file", "lines": string[]}|null (the end of the node's log when the new release failed to start)}]}. A failed start's log lines are also printed below the error.`
 
   static override examples = [
     '<%= config.bin %> node upgrade edge1',
@@ -32,6 +32,11 @@ Exit 3 if a node failed (after its rollback); exit 2 for bad usage.
     'health-timeout': durationFlag({
       description: `How long to wait for /healthz after the start (default ${DEFAULT_HEALTH_TIMEOUT_MS / 1000}s).`,
     }),
+    'keep-releases': Flags.integer({
+      description: `Releases kept on the host besides the running and the previous one, newest first (default ${DEFAULT_KEEP_RELEASES}); the rest are removed after a successful start.`,
+      min: 0,
+      max: 100,
+    }),
     bundle: Flags.string({description: 'Node bundle to install (default: the one built with confctl).'}),
   }
 
@@ -44,6 +49,7 @@ Exit 3 if a node failed (after its rollback); exit 2 for bad usage.
       {name: args.name, all: flags.all},
       {
         bundle: flags.bundle,
+        keepReleases: flags['keep-releases'],
         drainTimeoutMs,
         healthTimeoutMs,
         onProgress: showProgress ? (m) => process.stderr.write(`upgrade: ${m}\n`) : undefined,
@@ -68,8 +74,10 @@ Exit 3 if a node failed (after its rollback); exit 2 for bad usage.
     const failed = report.nodes.find((n) => n.action === 'failed')
     if (failed) {
       const skipped = report.nodes.filter((n) => n.action === 'skipped').length
+      // The sentence, then what the node logged when its new release failed to start.
+      const log = failed.log?.lines.length ? `\n${quoteLog(failed.log.file, failed.log.lines)}` : ''
       throw new UnreachableError(
-        `${failed.problem?.replace(/\.$/, '') ?? `node '${failed.name}' failed`}${skipped ? ` (${skipped} node(s) after it left untouched)` : ''}.`,
+        `${failed.problem?.replace(/\.$/, '') ?? `node '${failed.name}' failed`}${skipped ? ` (${skipped} node(s) after it left untouched)` : ''}.${log}`,
       )
     }
   }

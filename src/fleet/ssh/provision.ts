@@ -5,27 +5,26 @@
 // the tunnel -> fleet.yaml. Running it again is safe: a healthy node with the same bundle
 // and settings is left alone ("nothing to do"), and a failed attempt is resumed.
 import {randomBytes} from 'node:crypto'
-import {isIP} from 'node:net'
 import {posix, resolve as resolvePath} from 'node:path'
 import type {HealthResponse} from '../admin-client.js'
 import {BadInputError, UnreachableError} from '../../errors.js'
 import {operatorFleetKey} from '../operator-fleet-key.js'
 import {checkNodeName, findNode, readInventory, updateInventory, upsertNode, type SshNodeEntry} from '../inventory.js'
 import {inventoryPath} from '../paths.js'
-import {formatPortRange, parsePort, parsePortRange, type PortRange} from '../../units.js'
 import {findBundle, type NodeBundle} from './bundle.js'
 import {hostBasics, hostFacts, requireDisk, requireNode, requireNodeVersion} from './remote-checks.js'
 import {installFleetKeyOver} from './remote-fleet-key.js'
 import {run, uploadBundle, writeRemoteFile} from './remote-files.js'
-import {releaseId, remoteLayout, type RemoteNodeConfig, type SupervisorKind} from './remote-layout.js'
+import {remoteLayout, type RemoteNodeConfig, type SupervisorKind} from './remote-layout.js'
 import {DEFAULT_HEALTH_TIMEOUT_MS, DEFAULT_NODE_STOP_TIMEOUT_MS, RemoteNode} from './remote-node.js'
 import {chooseSupervisor, runScript} from './remote-supervisor.js'
+import {chooseRelease} from './release-choice.js'
+import {checkSettingFlags, resolveSettings, settingsDiff, type SettingFlags} from './provision-settings.js'
 import {SshSession} from './ssh-session.js'
 import {formatSshTarget, parseSshTarget, sq} from './ssh-target.js'
 
-export const PROVISION_DEFAULTS = {port: 8080, adminPort: 8081, rtcPorts: [40000, 40199] as PortRange, host: '0.0.0.0'}
-
-export interface ProvisionRequest {
+/** Node settings left out (undefined) keep the values recorded on the host. */
+export interface ProvisionRequest extends SettingFlags {
   /** USER@HOST[:PORT] */
   target: string
   name: string
@@ -33,13 +32,12 @@ export interface ProvisionRequest {
   knownHosts?: string
   acceptNew?: boolean
   remoteDir?: string
-  port?: string
-  adminPort?: string
-  rtcPorts?: string
-  announceIp?: string
-  publicUrl?: string
   /** Bundle dir, manifest or .mjs; default: this package's dist/node-bundle. */
   bundle?: string
+  /** Install a bundle older than the one installed on the host. */
+  allowDowngrade?: boolean
+  /** Releases kept on the host besides the running and the previous one (default 2). */
+  keepReleases?: number
   supervisor?: 'auto' | SupervisorKind
   healthTimeoutMs?: number
   /** Free disk the host must have under the node directory (default: 2x the bundle + 64 MiB). */
@@ -61,58 +59,12 @@ export interface ProvisionResult {
   health: HealthResponse['status']
 }
 
-interface Settings {
-  host: string
-  port: number
-  adminPort: number
-  rtcPorts: PortRange
-  announceIp?: string
-  publicUrl: string
-}
-
-function checkedSettings(req: ProvisionRequest, targetHost: string): Settings {
-  const port = req.port === undefined ? PROVISION_DEFAULTS.port : parsePort(req.port, '--port', {allowZero: false})
-  const adminPort =
-    req.adminPort === undefined
-      ? PROVISION_DEFAULTS.adminPort
-      : parsePort(req.adminPort, '--admin-port', {allowZero: false})
-  if (port === adminPort) throw new BadInputError(`--port and --admin-port must differ (both are ${port}).`)
-  const rtcPorts =
-    req.rtcPorts === undefined ? PROVISION_DEFAULTS.rtcPorts : parsePortRange(req.rtcPorts, '--rtc-ports')
-  if (req.announceIp !== undefined && !isIP(req.announceIp))
-    throw new BadInputError(`--announce-ip must be an IPv4 or IPv6 address, got '${req.announceIp}'.`)
-  let publicUrl: string
-  if (req.publicUrl !== undefined) {
-    let ok = false
-    try {
-      ok = ['http:', 'https:'].includes(new URL(req.publicUrl).protocol)
-    } catch {}
-    if (!ok) throw new BadInputError(`--public-url must be an http:// or https:// URL, got '${req.publicUrl}'.`)
-    publicUrl = req.publicUrl.replace(/\/+$/, '')
-  } else {
-    const h = req.announceIp ?? targetHost
-    publicUrl = `http://${h.includes(':') ? `[${h}]` : h}:${port}`
-  }
-  return {host: PROVISION_DEFAULTS.host, port, adminPort, rtcPorts, announceIp: req.announceIp, publicUrl}
-}
-
-function sameSettings(cfg: RemoteNodeConfig, s: Settings): string | undefined {
-  const diffs: string[] = []
-  if (cfg.port !== s.port) diffs.push(`--port ${cfg.port}`)
-  if (cfg.adminPort !== s.adminPort) diffs.push(`--admin-port ${cfg.adminPort}`)
-  if (formatPortRange(cfg.rtcPorts) !== formatPortRange(s.rtcPorts))
-    diffs.push(`--rtc-ports ${formatPortRange(cfg.rtcPorts)}`)
-  if ((cfg.announceIp ?? '') !== (s.announceIp ?? '')) diffs.push(`--announce-ip ${cfg.announceIp ?? '(none)'}`)
-  if (cfg.publicUrl !== s.publicUrl) diffs.push(`--public-url ${cfg.publicUrl}`)
-  return diffs.length ? diffs.join(', ') : undefined
-}
-
 export async function provisionNode(req: ProvisionRequest): Promise<ProvisionResult> {
   const progress = req.onProgress ?? (() => undefined)
   const name = checkNodeName(req.name, '--name')
   const target = parseSshTarget(req.target)
   const label = formatSshTarget(target)
-  const settings = checkedSettings(req, target.host)
+  const given = checkSettingFlags(req)
   if (req.remoteDir !== undefined && (!posix.isAbsolute(req.remoteDir) || posix.normalize(req.remoteDir) === '/')) {
     throw new BadInputError(`--remote-dir must be an absolute directory path other than /, got '${req.remoteDir}'.`)
   }
@@ -171,6 +123,7 @@ export async function provisionNode(req: ProvisionRequest): Promise<ProvisionRes
         `${base} on ${label} holds node '${prev.name}', not '${name}'; choose another --remote-dir.`,
       )
     }
+    const settings = resolveSettings(given, prev, target.host)
     const supervisorKind =
       prev?.supervisor ?? chooseSupervisor(req.supervisor ?? 'auto', {systemd: facts.systemd, uid: basics.uid})
     if (req.supervisor && req.supervisor !== 'auto' && prev && prev.supervisor !== req.supervisor) {
@@ -183,13 +136,26 @@ export async function provisionNode(req: ProvisionRequest): Promise<ProvisionRes
         `--supervisor systemd needs to log in as root (${label} is uid ${basics.uid}); use --supervisor pidfile or log in as root.`,
       )
     }
-    const release = releaseId(bundle.version, bundle.sha256)
+    // Before anything changes: a restart keeps the installed release, a downgrade is refused.
+    const want = await chooseRelease(session, nodeBin, base, prev, {
+      bundle,
+      explicit: req.bundle !== undefined,
+      allowDowngrade: req.allowDowngrade ?? false,
+    })
+    const sameRelease = prev?.release === want.release
     const cfg: RemoteNodeConfig = {
       format: 1,
       name,
-      version: bundle.version,
-      sha256: bundle.sha256,
-      release,
+      version: want.version,
+      sha256: want.sha256,
+      release: want.release,
+      // The release it ran before stays on record (upgrade rolls back to it); a provision
+      // that switches releases makes the old one the previous.
+      ...(sameRelease
+        ? {previousRelease: prev.previousRelease, previousVersion: prev.previousVersion}
+        : prev
+          ? {previousRelease: prev.release, previousVersion: prev.version}
+          : {}),
       nodeBin,
       supervisor: supervisorKind,
       host: settings.host,
@@ -201,7 +167,8 @@ export async function provisionNode(req: ProvisionRequest): Promise<ProvisionRes
       publicUrl: settings.publicUrl,
       ...(inv.coordination ? {coordination: inv.coordination} : {}),
       provisionedAt: prev?.provisionedAt ?? new Date().toISOString(),
-      ...(prev?.upgradedAt ? {upgradedAt: prev.upgradedAt} : {}),
+      ...(sameRelease && prev.upgradedAt ? {upgradedAt: prev.upgradedAt} : {}),
+      ...(prev && !sameRelease ? {upgradedAt: new Date().toISOString()} : {}),
     }
     node = new RemoteNode(session, name, base, prev ?? cfg)
     const entry: SshNodeEntry = {
@@ -225,14 +192,14 @@ export async function provisionNode(req: ProvisionRequest): Promise<ProvisionRes
       // Only a restart: an upgrade or other settings are refused below as before.
       const joinsFleet =
         JSON.stringify(prev.coordination ?? null) !== JSON.stringify(cfg.coordination ?? null) &&
-        prev.sha256 === bundle.sha256 &&
-        !sameSettings(prev, settings)
+        prev.sha256 === want.sha256 &&
+        !settingsDiff(prev, settings)
       if (health && joinsFleet) {
         progress(`restarting node '${name}' with the fleet's coordination settings`)
         await node.supervisor.stop(DEFAULT_NODE_STOP_TIMEOUT_MS)
       } else if (health) {
-        const diff = sameSettings(prev, settings)
-        if (prev.sha256 !== bundle.sha256) {
+        const diff = settingsDiff(prev, settings)
+        if (prev.sha256 !== want.sha256) {
           throw new BadInputError(
             `node '${name}' on ${label} already runs version ${prev.version}; upgrade it with \`confctl node upgrade ${name}\`.`,
           )
@@ -267,8 +234,11 @@ export async function provisionNode(req: ProvisionRequest): Promise<ProvisionRes
       `umask 077; mkdir -p ${sq(layout.releases)} ${sq(layout.data)} && chmod 700 ${sq(base)} ${sq(layout.data)}`,
       `create ${base}`,
     )
-    progress(`uploading the node bundle ${bundle.version} (${(bundle.bytes / 1024 / 1024).toFixed(1)} MiB)`)
-    const uploaded = await uploadBundle(session, nodeBin, bundle, posix.join(layout.releases, release))
+    let uploaded = false
+    if (want.bundle) {
+      progress(`uploading the node bundle ${want.version} (${(want.bundle.bytes / 1024 / 1024).toFixed(1)} MiB)`)
+      uploaded = await uploadBundle(session, nodeBin, want.bundle, posix.join(layout.releases, want.release))
+    }
     // The admin token is confctl's: written here (0600) before the node's first start,
     // which keeps it. An existing one is kept, so a resumed provision changes nothing.
     const tokenExists = (await session.sh(`test -s ${sq(layout.token)} && echo yes`)).stdout.includes('yes')
@@ -278,7 +248,7 @@ export async function provisionNode(req: ProvisionRequest): Promise<ProvisionRes
     node.closeTunnel() // the admin port may differ from the one probed above
     await node.writeConfig()
     await writeRemoteFile(session, layout.runScript, runScript(base, cfg), 0o700)
-    await node.switchTo(release)
+    await node.switchTo(want.release)
     const sup = node.supervisor
     progress(`starting the node (${sup.kind} supervisor)`)
     await sup.install(cfg)
@@ -290,6 +260,7 @@ export async function provisionNode(req: ProvisionRequest): Promise<ProvisionRes
       await sup.stop(5000).catch(() => undefined)
       throw err
     }
+    await node.pruneReleases(req.keepReleases)
     await record(entry, file)
     return {...result(entry, cfg, 'provisioned', uploaded), health: (await node.health()) ?? 'ok'}
   } finally {

@@ -12,15 +12,34 @@ import {AdminTunnel} from './tunnel.js'
 
 export const DEFAULT_HEALTH_TIMEOUT_MS = 30_000
 export const DEFAULT_NODE_STOP_TIMEOUT_MS = 15_000
+/** Releases kept besides the running and the previous one (those of failed upgrades). */
+export const DEFAULT_KEEP_RELEASES = 2
 
-/** A node that did not come up: `short` is the sentence alone, the message adds its log's end. */
+/** A node that did not come up: `short` is the sentence alone, the message adds its log's
+ *  end (`logLines`, the last lines of `logFile` when it failed). */
 export class StartupError extends UnreachableError {
   constructor(
     readonly short: string,
-    logTail: string,
+    readonly logFile: string,
+    readonly logLines: string[],
   ) {
-    super(`${short}${logTail}`)
+    super(`${short}${formatLogTail(logFile, logLines)}`)
   }
+}
+
+/** "; last lines of <log>:\n  | ..." (or "." when there is nothing to show). */
+export function formatLogTail(logFile: string, lines: string[]): string {
+  if (lines.length === 0) return '.'
+  return `${portInUse(lines) ? ': a port is already in use there' : ''}; ${quoteLog(logFile, lines)}`
+}
+
+/** "last lines of <log>:\n  | line\n  | line", the form every failed start shows. */
+export function quoteLog(logFile: string, lines: string[]): string {
+  return `last lines of ${logFile}:\n${lines.map((l) => `  | ${l}`).join('\n')}`
+}
+
+function portInUse(lines: string[]): boolean {
+  return lines.some((l) => /port already in use|EADDRINUSE/.test(l))
 }
 
 export class RemoteNode {
@@ -70,6 +89,31 @@ export class RemoteNode {
     )
   }
 
+  /** Removes the releases nothing will switch back to: keeps the running one, the previous
+   *  one (the rollback target) and the `others` newest of the rest (e.g. from failed
+   *  upgrades). Returns the names removed; a failure to remove is not the caller's failure,
+   *  the next run tries again. */
+  async pruneReleases(others = DEFAULT_KEEP_RELEASES): Promise<string[]> {
+    const keep = [this.cfg.release, this.cfg.previousRelease].filter((r): r is string => Boolean(r))
+    const r = await this.session
+      .sh(
+        [
+          `cd ${sq(this.layout.releases)} || exit 0`,
+          'n=0',
+          // Newest first by the directory's time (set when its bundle was moved in).
+          'ls -1t | while IFS= read -r d; do',
+          '  [ -d "$d" ] || continue',
+          ...keep.map((k) => `  [ "$d" = ${sq(k)} ] && continue`),
+          '  n=$((n+1))',
+          `  if [ $n -gt ${others} ]; then rm -rf -- "$d" && echo "confctl-removed=$d"; fi`,
+          'done',
+          'true',
+        ].join('\n'),
+      )
+      .catch(() => undefined)
+    return [...(r?.stdout ?? '').matchAll(/^confctl-removed=(.*)$/gm)].map((m) => m[1]!)
+  }
+
   /** The admin API through a tunnel on this connection (opened on first use). */
   async admin(timeoutMs = 5000): Promise<AdminClient> {
     if (this.client) return this.client
@@ -98,37 +142,30 @@ export class RemoteNode {
     for (;;) {
       const h = await this.health()
       if (h !== undefined) return // ok, draining or degraded: it runs and answers
-      // Every few tries: a process that died will not become healthy.
-      if (++checks % 4 === 0 && !(await this.supervisor.status()).running) {
-        const tail = await this.logTail()
-        const port = tail.startsWith(':') ? ' because a port is already in use there' : ''
-        throw new StartupError(`${this.where} exited during startup${port}`, tail)
+      // Every few tries: a process that died will not become healthy (under the pidfile
+      // supervisor's loop, which starts it again, a restart says it died).
+      const st = ++checks % 4 === 0 ? await this.supervisor.status() : undefined
+      if (st && (!st.running || (st.restarts ?? 0) > 0)) {
+        const lines = await this.logLines()
+        const port = portInUse(lines) ? ' because a port is already in use there' : ''
+        throw new StartupError(`${this.where} exited during startup${port}`, this.layout.log, lines)
       }
       if (Date.now() > deadline) {
         throw new StartupError(
           `${this.where} did not become healthy within ${Math.round(timeoutMs / 1000)}s`,
-          await this.logTail(),
+          this.layout.log,
+          await this.logLines(),
         )
       }
       await new Promise((r) => setTimeout(r, 250))
     }
   }
 
-  /** "; last lines of <log>:\n  | ..." (or "." when there is nothing to show). */
-  async logTail(lines = 12): Promise<string> {
+  /** The last lines of data/node.log (none when it is missing or empty). */
+  async logLines(lines = 12): Promise<string[]> {
     const r = await this.session.sh(`tail -n ${lines} ${sq(this.layout.log)} 2>/dev/null`).catch(() => undefined)
     const text = r?.stdout.trimEnd() ?? ''
-    if (!text) return '.'
-    if (/port already in use|EADDRINUSE/.test(text)) {
-      return `: a port is already in use there; last lines of ${this.layout.log}:\n${text
-        .split('\n')
-        .map((l) => `  | ${l}`)
-        .join('\n')}`
-    }
-    return `; last lines of ${this.layout.log}:\n${text
-      .split('\n')
-      .map((l) => `  | ${l}`)
-      .join('\n')}`
+    return text ? text.split('\n') : []
   }
 
   closeTunnel(): void {

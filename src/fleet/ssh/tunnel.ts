@@ -13,7 +13,12 @@ import {BadInputError, UnreachableError} from '../../errors.js'
 import type {SshNodeEntry} from '../inventory.js'
 import {readRemoteFile} from './remote-files.js'
 import {remoteLayout} from './remote-layout.js'
+import {parseRestarts, RESTARTS_FILE, type RestartRecord} from './remote-supervisor.js'
 import {SshSession, type SshConnectOptions} from './ssh-session.js'
+
+/** The host answered, but nothing listens on the node's admin port there: the node is down
+ *  (`node list` says so, as for a local node without a process), not unreachable. */
+export class NodeNotRunningError extends UnreachableError {}
 
 export class AdminTunnel {
   private server?: Server
@@ -101,6 +106,8 @@ export interface SshEndpoint {
   adminUrl: string
   publicUrl: string
   token: string
+  /** Restarts after a crash by the pidfile supervisor since confctl last started the node. */
+  restarts: RestartRecord | null
 }
 
 interface CachedTunnel {
@@ -138,13 +145,14 @@ async function openCached(entry: SshNodeEntry): Promise<CachedTunnel> {
     const tunnel = new AdminTunnel(session, host, port)
     const problem = await tunnel.probe()
     if (problem) {
-      throw new UnreachableError(
+      throw new NodeNotRunningError(
         `node '${entry.name}' on ${session.label} is not running: nothing answers on its admin port ${host}:${port} there (${problem.replace(/\.$/, '')}).`,
       )
     }
+    const restarts = parseRestarts(await readRemoteFile(session, `${remoteLayout(entry.dir).data}/${RESTARTS_FILE}`))
     const adminUrl = await tunnel.open(entry.tunnel?.localPort ?? 0, {detached: true})
     session.unref()
-    const cached: CachedTunnel = {session, tunnel, endpoint: {adminUrl, publicUrl: entry.publicUrl, token}}
+    const cached: CachedTunnel = {session, tunnel, endpoint: {adminUrl, publicUrl: entry.publicUrl, token, restarts}}
     session.onClose(() => {
       tunnel.close()
       for (const [k, v] of cache) {

@@ -10,11 +10,10 @@ import {inventoryPath} from '../paths.js'
 import {pickNode} from '../resolve-node.js'
 import {findBundle, type NodeBundle} from './bundle.js'
 import {hostBasics, hostFacts, requireDisk, requireNode, requireNodeVersion} from './remote-checks.js'
-import {run, uploadBundle} from './remote-files.js'
+import {uploadBundle} from './remote-files.js'
 import {releaseId} from './remote-layout.js'
 import {DEFAULT_HEALTH_TIMEOUT_MS, DEFAULT_NODE_STOP_TIMEOUT_MS, RemoteNode, StartupError} from './remote-node.js'
 import {SshSession} from './ssh-session.js'
-import {sq} from './ssh-target.js'
 import {sshOptionsOf} from './tunnel.js'
 
 export const DEFAULT_DRAIN_TIMEOUT_MS = 10 * 60_000
@@ -24,6 +23,8 @@ export interface UpgradeOptions {
   /** How long to wait for rooms to empty after the drain. */
   drainTimeoutMs?: number
   healthTimeoutMs?: number
+  /** Releases kept besides the running and the previous one (default 2). */
+  keepReleases?: number
   onProgress?: (message: string) => void
 }
 
@@ -37,6 +38,8 @@ export interface UpgradeOutcome {
   drainSeconds: number
   rolledBack: boolean
   problem: string | null
+  /** The end of the node's log when the new release failed to start (before the rollback). */
+  log: {file: string; lines: string[]} | null
 }
 
 export interface UpgradeReport {
@@ -82,6 +85,7 @@ export async function upgradeNodes(
         drainSeconds: 0,
         rolledBack: false,
         problem: null,
+        log: null,
       })
       continue
     }
@@ -103,6 +107,7 @@ async function upgradeOne(entry: SshNodeEntry, bundle: NodeBundle, opts: Upgrade
     drainSeconds: 0,
     rolledBack: false,
     problem: null,
+    log: null,
   }
   let session: SshSession | undefined
   let node: RemoteNode | undefined
@@ -170,6 +175,7 @@ async function upgradeOne(entry: SshNodeEntry, bundle: NodeBundle, opts: Upgrade
       await node.waitHealthy(opts.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS)
     } catch (err) {
       const why = sentence(err)
+      if (err instanceof StartupError) out.log = {file: err.logFile, lines: err.logLines}
       progress(`health check failed; rolling back to ${previous.version}`)
       await node.supervisor.stop(5000).catch(() => undefined)
       node.closeTunnel()
@@ -187,7 +193,7 @@ async function upgradeOne(entry: SshNodeEntry, bundle: NodeBundle, opts: Upgrade
     }
     drained = false // a new process starts undrained; say so explicitly anyway
     await (await node.admin()).undrain()
-    await pruneReleases(node, [release, previous.release])
+    await node.pruneReleases(opts.keepReleases)
     out.action = 'upgraded'
     return out
   } catch (err) {
@@ -207,14 +213,4 @@ function sentence(err: unknown): string {
 async function openRooms(node: RemoteNode): Promise<number> {
   const rooms = await (await node.admin()).rooms()
   return rooms.filter((r) => r.participants > 0).length
-}
-
-/** Keeps the running release and the one before it; older ones go. */
-async function pruneReleases(node: RemoteNode, keep: string[]): Promise<void> {
-  const names = keep.map((k) => `! -name ${sq(k)}`).join(' ')
-  await run(
-    node.session,
-    `cd ${sq(node.layout.releases)} && find . -mindepth 1 -maxdepth 1 -type d ${names} -exec rm -rf {} +`,
-    'remove old releases',
-  ).catch(() => undefined)
 }
