@@ -15,6 +15,7 @@ import {runSmoke} from '../src/client/smoke.js'
 import type {SmokeReport} from '../src/client/smoke-report.js'
 import {startTestNode} from './helpers/sfu-process.js'
 import {until} from './helpers/until.js'
+import {rtcPortSlot} from './helpers/rtc-port-slots.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url)) // dist/test -> repo
 const bin = join(root, 'bin', 'run.js')
@@ -78,7 +79,7 @@ test('CLI: smoke --json exits 0 with only the report on stdout', async () => {
 })
 
 test('CLI: a node that drops the publisher mid-call fails the check: the report names the streams, exit 1', async () => {
-  const node = await startTestNode([], '44700-44799')
+  const node = await startTestNode([], rtcPortSlot(100))
   try {
     const tokenFile = join(node.dir, 'smoke-admin.token')
     writeFileSync(tokenFile, node.adminToken)

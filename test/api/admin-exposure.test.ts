@@ -69,7 +69,7 @@ test('half a TLS pair, an unreadable file or a mismatched pair is refused with e
 })
 
 test('--insecure-admin starts on 0.0.0.0, warns in the log and in /v1/node, prints a dialable URL', async () => {
-  const node = await startTestNode(['--admin-host', '0.0.0.0', '--insecure-admin'], '45130-45139')
+  const node = await startTestNode(['--admin-host', '0.0.0.0', '--insecure-admin'], rtcPortSlot(10))
   running.push(node)
   assert.match(node.state.adminUrl, /^http:\/\/127\.0\.0\.1:\d+$/)
   const deadline = Date.now() + 10_000
@@ -87,7 +87,7 @@ test('--insecure-admin starts on 0.0.0.0, warns in the log and in /v1/node, prin
 })
 
 test('a loopback node has no warnings', async () => {
-  const node = await startTestNode([], '45140-45149')
+  const node = await startTestNode([], rtcPortSlot(10))
   running.push(node)
   const info = await new AdminClient({nodeName: 'loop', adminUrl: node.state.adminUrl, token: node.adminToken}).node()
   assert.equal(info.warnings, [])
@@ -96,7 +96,7 @@ test('a loopback node has no warnings', async () => {
 test('with TLS flags the admin API is HTTPS, and the client trusts exactly the node certificate', async () => {
   const node = await startTestNode(
     ['--admin-host', '0.0.0.0', '--admin-tls-cert', tls.cert, '--admin-tls-key', tls.key],
-    '45150-45159',
+    rtcPortSlot(10),
   )
   running.push(node)
   assert.match(node.state.adminUrl, /^https:\/\/127\.0\.0\.1:\d+$/)

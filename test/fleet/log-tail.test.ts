@@ -5,6 +5,7 @@ import {appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync} from 'no
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {followFile, readLastLines} from '../../src/fleet/log-tail.js'
+import {until} from '../helpers/until.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'confctl-log-'))
 test.after(() => rmSync(tmp, {recursive: true, force: true}))
@@ -34,14 +35,19 @@ test('follow: a file replaced by a new one (rename rotation) is read from its st
   const got: string[] = []
   const stop = new AbortController()
   const done = followFile(file, 0, (l) => got.push(l), stop.signal, 20)
+  appendFileSync(file, 'zero\n')
+  await until('the follower reading the first file', () => got.includes('zero'))
+  // A line and the rotation before the follower's next look: the line is still read (from the
+  // file it has open), then the new file from its start, nothing mixed.
   appendFileSync(file, 'first file line\n')
-  await new Promise((r) => setTimeout(r, 100))
   renameSync(file, file + '.1') // logrotate's default: move away, start a new file
   writeFileSync(file, 'second file, a longer line than before\n')
-  await new Promise((r) => setTimeout(r, 100))
+  await until('the follower reading the new file', () => got.length >= 3)
+  appendFileSync(file, 'and more\n')
+  await until('the follower reading on in the new file', () => got.length >= 4)
   stop.abort()
   await done
-  assert.equal(got, ['first file line', 'second file, a longer line than before'])
+  assert.equal(got, ['zero', 'first file line', 'second file, a longer line than before', 'and more'])
 })
 
 test('fromOffset keeps earlier runs out', async () => {
@@ -59,14 +65,13 @@ test('follow: prints appended lines, survives truncation, flushes on abort', asy
   const stop = new AbortController()
   const done = followFile(file, 7, (l) => got.push(l), stop.signal, 20)
   appendFileSync(file, 'one\ntw')
-  await new Promise((r) => setTimeout(r, 100))
+  await until('the first line', () => got.includes('one'))
   appendFileSync(file, 'o\n')
-  await new Promise((r) => setTimeout(r, 100))
+  await until('the line completed by a later write', () => got.includes('two'))
   writeFileSync(file, 'cut\n') // shorter than what was read: truncated
-  await new Promise((r) => setTimeout(r, 100))
+  await until('the truncated file read from its start', () => got.includes('cut'))
   appendFileSync(file, 'partial')
-  await new Promise((r) => setTimeout(r, 100))
-  stop.abort()
+  stop.abort() // the stop reads what is there and flushes the unfinished line
   await done
   assert.equal(got, ['one', 'two', 'cut', 'partial'])
 })

@@ -47,8 +47,10 @@ function tryTake(file: string): boolean {
   }
 }
 
-/** A free "from-to" range of 100 UDP ports, held until this process exits. */
-export function rtcPortSlot(): string {
+/** A free "from-to" range of `size` (at most 100) UDP ports, held until this process exits. */
+export function rtcPortSlot(size = SLOT_SIZE): string {
+  if (!Number.isInteger(size) || size < 1 || size > SLOT_SIZE)
+    throw new RangeError(`a slot holds 1-${SLOT_SIZE} ports, not ${size}`)
   mkdirSync(DIR, {recursive: true})
   const start = Math.floor(Math.random() * SLOTS)
   for (let i = 0; i < SLOTS; i++) {
@@ -57,7 +59,7 @@ export function rtcPortSlot(): string {
     if (tryTake(file)) {
       mine.push(file)
       const from = FIRST_PORT + slot * SLOT_SIZE
-      return `${from}-${from + SLOT_SIZE - 1}`
+      return `${from}-${from + size - 1}`
     }
   }
   throw new Error(`all ${SLOTS} RTC port slots in ${DIR} are held by live test processes`)

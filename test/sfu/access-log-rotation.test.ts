@@ -12,6 +12,7 @@ import {connectorFor} from '../../src/privacy/connectors/open-connector.js'
 import {findCollection} from '../../src/privacy/datamap-types.js'
 import {ACCESS_LOG_RETENTION_SECONDS} from '../../src/sfu/access-log.js'
 import {startTestNode, type TestNode} from '../helpers/sfu-process.js'
+import {rtcPortSlot} from '../helpers/rtc-port-slots.js'
 
 const ROTATED = /^access\.log\.(\d{8}T\d{6}\.\d{3}Z)(\.\d+)?$/
 let node: TestNode | undefined
@@ -55,7 +56,7 @@ async function hit(n: number, path: string): Promise<void> {
 }
 
 test('--access-log-max-size: no file passes the size, every line is kept, rotated files are named by their first line', async () => {
-  node = await startTestNode(['--access-log-max-size', '2KB'], '43420-43429')
+  node = await startTestNode(['--access-log-max-size', '2KB'], rtcPortSlot(10))
   const dir = node.dir
   const probes = (await readinessProbes(dir)).length
   await hit(60, '/healthz')
@@ -73,7 +74,7 @@ test('--access-log-max-size: no file passes the size, every line is kept, rotate
 })
 
 test('--access-log-max-age: a file is rotated once its first line is that old', async () => {
-  node = await startTestNode(['--access-log-max-age', '2s'], '43420-43429')
+  node = await startTestNode(['--access-log-max-age', '2s'], rtcPortSlot(10))
   const dir = node.dir
   const probes = await readinessProbes(dir)
   const before = Date.now()
@@ -111,7 +112,7 @@ test('rotated files past the retention are deleted at start; data-subject reques
   const recent = new Date(Date.now() - 86400_000).toISOString()
   writeFileSync(join(dir, `access.log.${stampOf(expired)}`), line(expired, '198.51.100.9'), {mode: 0o600})
   writeFileSync(join(dir, `access.log.${stampOf(recent)}`), line(recent, '198.51.100.9'), {mode: 0o600})
-  node = await startTestNode(['--access-log-max-size', '1KB'], '43420-43429', dir)
+  node = await startTestNode(['--access-log-max-size', '1KB'], rtcPortSlot(10), dir)
   assert.equal(
     logFiles(dir).filter((f) => f !== 'access.log'),
     [`access.log.${stampOf(recent)}`],

@@ -10,8 +10,9 @@ import type {TokenResponse, TokenRevocation} from '../../src/api/node-api.js'
 import {kidOf} from '../../src/sfu/join-keys.js'
 import {b64url, rawJwt} from '../helpers/raw-jwt.js'
 import {startTestNode, type TestNode} from '../helpers/sfu-process.js'
+import {rtcPortSlot} from '../helpers/rtc-port-slots.js'
 
-const RTC = '45110-45119'
+const RTC = rtcPortSlot(10)
 let node: TestNode
 
 test.before(async () => {

@@ -18,13 +18,14 @@ import {
   type SessionShape,
   type WrtcSession,
 } from '../helpers/wrtc-session.js'
+import {rtcPortSlot} from '../helpers/rtc-port-slots.js'
 
 const test = suite('BUNDLE (live node)')
 let node: TestNode
 const open: WrtcSession[] = []
 
 test.before(async () => {
-  node = await startTestNode([], '42550-42649')
+  node = await startTestNode([], rtcPortSlot(100))
 })
 
 test.after.each(async () => {

@@ -22,13 +22,14 @@ import {releaseNativeObjects} from '../../src/client/wrtc.js'
 import type {ParticipantInfo, RoomDetail} from '../../src/api/node-api.js'
 import {startTestNode, type TestNode} from '../helpers/sfu-process.js'
 import {mediaCounts, openSession, pollUntil, postSdp, tokenFor, type WrtcSession} from '../helpers/wrtc-session.js'
+import {rtcPortSlot} from '../helpers/rtc-port-slots.js'
 
 const test = suite('codecs (live node)')
 let node: TestNode
 const open: Array<{close(): Promise<void>}> = []
 
 test.before(async () => {
-  node = await startTestNode([], '42400-42499')
+  node = await startTestNode([], rtcPortSlot(100))
 })
 
 test.after.each(async () => {
@@ -338,7 +339,7 @@ test('an H.264 publisher: its packets reach an H.264 subscriber byte for byte, u
 })
 
 test('node --codecs opus,vp8: a VP9-only publisher is refused naming what the node accepts; VP8 still works', async () => {
-  const restricted = await startTestNode(['--codecs', 'opus,vp8'], '42500-42549')
+  const restricted = await startTestNode(['--codecs', 'opus,vp8'], rtcPortSlot(50))
   try {
     const token = async (who: string) => tokenFor(restricted, 'r', who)
     const vp9 = await openSession(`${restricted.state.publicUrl}/whip/r`, await token('a'), 'publish', {

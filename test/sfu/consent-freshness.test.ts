@@ -11,6 +11,7 @@ import {SyntheticPublisher} from '../../src/client/publisher.js'
 import {SyntheticSubscription} from '../../src/client/subscriber.js'
 import {releaseNativeObjects} from '../../src/client/wrtc.js'
 import {startTestNode, type TestNode} from '../helpers/sfu-process.js'
+import {rtcPortSlot} from '../helpers/rtc-port-slots.js'
 
 const ROOM = 'consent'
 const PARTICIPANT = new URL('../helpers/netns-participant.js', import.meta.url).pathname
@@ -37,7 +38,7 @@ async function requestsReceived(pc: RTCPeerConnection): Promise<number> {
 }
 
 test.before(async () => {
-  node = await startTestNode([], '43400-43440')
+  node = await startTestNode([], rtcPortSlot(41))
 })
 
 test.after(async () => {

@@ -20,6 +20,7 @@ import {adminGet, mediaFlows, publishVia, roomsOn, servedBy, subscribeVia} from 
 import {framesDecoded} from '../helpers/live-room.js'
 import type {TestNode} from '../helpers/sfu-process.js'
 import {until} from '../helpers/until.js'
+import {rtcPortSlot} from '../helpers/rtc-port-slots.js'
 
 const clients: Array<SyntheticPublisher | SyntheticSubscription> = []
 const stopAfter: Array<() => Promise<unknown>> = []
@@ -37,7 +38,10 @@ test('kill -9 of the owner: its room is free within seconds and a reconnecting c
     await dropPrefix(redis, prefix)
     redis.disconnect()
   })
-  const nodes = await startFleet({redisUrl: TEST_REDIS_URL, prefix, rtcPorts: ['46100-46119', '46120-46139']}, redis)
+  const nodes = await startFleet(
+    {redisUrl: TEST_REDIS_URL, prefix, rtcPorts: [rtcPortSlot(20), rtcPortSlot(20)]},
+    redis,
+  )
   // A node killed below is not stopped again (its exit has been seen).
   stopAfter.push(() => Promise.all(nodes.filter((n) => n.child.signalCode === null).map((n) => n.stop())))
   const first = await publishVia(nodes[0]!, 'seminar', 'alice')
@@ -83,7 +87,7 @@ test('Redis stopped during a room and started again: serving goes on, local plac
   redis.on('error', () => undefined)
   stopAfter.push(async () => redis.disconnect())
   const prefix = uniquePrefix('outage')
-  const nodes = await startFleet({redisUrl: own.url, prefix, rtcPorts: ['46140-46159', '46160-46179']}, redis)
+  const nodes = await startFleet({redisUrl: own.url, prefix, rtcPorts: [rtcPortSlot(20), rtcPortSlot(20)]}, redis)
   stopAfter.push(() => Promise.all(nodes.map((n) => n.stop())))
   const pub = await publishVia(nodes[0]!, 'assembly', 'alice')
   clients.push(pub)

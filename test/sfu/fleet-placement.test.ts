@@ -23,6 +23,7 @@ import {startTestNode, tokenFor, type TestNode} from '../helpers/sfu-process.js'
 import {until} from '../helpers/until.js'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {rtcPortSlot} from '../helpers/rtc-port-slots.js'
 
 const redis = new Redis(TEST_REDIS_URL)
 const prefix = uniquePrefix('placement')
@@ -34,7 +35,7 @@ test.before(async () => {
     {
       redisUrl: TEST_REDIS_URL,
       prefix,
-      rtcPorts: ['46000-46019', '46020-46039', '46040-46059'],
+      rtcPorts: [rtcPortSlot(20), rtcPortSlot(20), rtcPortSlot(20)],
       fleetKey: newFleetKey(),
     },
     redis,
@@ -175,7 +176,7 @@ test('a relay token signed with a foreign fleet key, expired, or for another req
 test('a node without the fleet key warns, and answers 503 no_fleet_key instead of relaying', async () => {
   const keyless = await startTestNode(
     ['--name', 'keyless', '--redis', TEST_REDIS_URL, '--redis-prefix', prefix],
-    '46060-46069',
+    rtcPortSlot(10),
   )
   try {
     const info = await adminGet<NodeInfo>(keyless, '/v1/node')

@@ -17,6 +17,7 @@ import {startFleet} from '../helpers/fleet-nodes.js'
 import {mediaFlows, publishVia, servedBy, subscribeVia} from '../helpers/fleet-clients.js'
 import {tokenFor, type TestNode} from '../helpers/sfu-process.js'
 import {until} from '../helpers/until.js'
+import {rtcPortSlot} from '../helpers/rtc-port-slots.js'
 
 const redis = new Redis(TEST_REDIS_URL)
 const prefix = uniquePrefix('redirect')
@@ -25,7 +26,12 @@ const clients: Array<SyntheticPublisher | SyntheticSubscription> = []
 
 test.before(async () => {
   nodes = await startFleet(
-    {redisUrl: TEST_REDIS_URL, prefix, rtcPorts: ['46200-46219', '46220-46239'], extraArgs: ['--redirect-mode', '307']},
+    {
+      redisUrl: TEST_REDIS_URL,
+      prefix,
+      rtcPorts: [rtcPortSlot(20), rtcPortSlot(20)],
+      extraArgs: ['--redirect-mode', '307'],
+    },
     redis,
   )
 })

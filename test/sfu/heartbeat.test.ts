@@ -10,8 +10,9 @@ import {SyntheticPublisher} from '../../src/client/publisher.js'
 import {releaseNativeObjects} from '../../src/client/wrtc.js'
 import {HEARTBEAT_MS} from '../../src/sfu/heartbeat.js'
 import {startTestNode, type TestNode} from '../helpers/sfu-process.js'
+import {rtcPortSlot} from '../helpers/rtc-port-slots.js'
 
-const RTC_PORTS = '43430-43439'
+const RTC_PORTS = rtcPortSlot(10)
 /** How late a beat may come on this loaded 2-core machine, beyond its interval. */
 const TIMER_SLACK_MS = 1500
 

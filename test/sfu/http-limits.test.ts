@@ -10,6 +10,7 @@ import {mkdtempSync, readdirSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {startTestNode, type TestNode} from '../helpers/sfu-process.js'
+import {rtcPortSlot} from '../helpers/rtc-port-slots.js'
 
 const FLOOD = 5000
 const FILE_LIMIT = 4096
@@ -138,7 +139,7 @@ flood.after.each(async () => {
 flood(
   'one address: the per-address cap refuses the rest, the operator and other clients are served, and the node closes them within the header timeout',
   async () => {
-    node = await startTestNode([], '43400-43409', undefined, FILE_LIMIT)
+    node = await startTestNode([], rtcPortSlot(10), undefined, FILE_LIMIT)
     const port = portOf(node.state.publicUrl)
     idle = await openIdle(port, FLOOD, 30_000)
     await checkOperatorStillServed(node)
@@ -160,7 +161,7 @@ flood(
 )
 
 flood('the per-address cap lifted: the total cap keeps room for the admin port under the open-file limit', async () => {
-  node = await startTestNode(['--max-connections-per-ip', '100000'], '43400-43409', undefined, FILE_LIMIT)
+  node = await startTestNode(['--max-connections-per-ip', '100000'], rtcPortSlot(10), undefined, FILE_LIMIT)
   idle = await openIdle(portOf(node.state.publicUrl), FLOOD, 30_000)
   await checkOperatorStillServed(node)
   await checkAllClosedInTime(idle)
@@ -171,7 +172,7 @@ flood(
   'a --max-connections that does not fit under the open-file limit: exit 2, one sentence, nothing written',
   async () => {
     const dir = mkdtempSync(join(tmpdir(), 'confctl-node-'))
-    const err = await startTestNode(['--max-connections', '4000'], '43400-43409', dir, FILE_LIMIT).then(
+    const err = await startTestNode(['--max-connections', '4000'], rtcPortSlot(10), dir, FILE_LIMIT).then(
       async (started) => {
         await started.stop()
         return undefined
@@ -193,7 +194,7 @@ const slow = suite('slow requests')
 let slowNode: TestNode
 
 slow.before(async () => {
-  slowNode = await startTestNode([], '43410-43419')
+  slowNode = await startTestNode([], rtcPortSlot(10))
 })
 slow.after(async () => {
   await slowNode?.stop()

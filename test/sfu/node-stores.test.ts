@@ -13,6 +13,7 @@ import {SyntheticSubscription} from '../../src/client/subscriber.js'
 import {releaseNativeObjects} from '../../src/client/wrtc.js'
 import {startTestNode, type TestNode} from '../helpers/sfu-process.js'
 import {until} from '../helpers/until.js'
+import {rtcPortSlot} from '../helpers/rtc-port-slots.js'
 
 let node: TestNode
 
@@ -35,7 +36,7 @@ const rows = <T>(sql: string, ...params: unknown[]): T[] => {
 }
 
 test.before(async () => {
-  node = await startTestNode(['--qoe-interval', '1s', '--qoe-retention', '3s'], '43000-43099')
+  node = await startTestNode(['--qoe-interval', '1s', '--qoe-retention', '3s'], rtcPortSlot(100))
 })
 
 test.after(async () => {

@@ -13,6 +13,7 @@ import {SyntheticSubscription} from '../../src/client/subscriber.js'
 import {waitForConnection} from '../../src/client/peer-state.js'
 import {releaseNativeObjects, RTCPeerConnection} from '../../src/client/wrtc.js'
 import {startTestNode, type TestNode} from '../helpers/sfu-process.js'
+import {rtcPortSlot} from '../helpers/rtc-port-slots.js'
 
 let offer = ''
 
@@ -93,7 +94,7 @@ let capNode: TestNode
 
 caps.before(async () => {
   offer ||= await makeOffer()
-  capNode = await startTestNode(['--max-sessions-per-ip', '3', '--connect-timeout', '20s'], '44100-44109')
+  capNode = await startTestNode(['--max-sessions-per-ip', '3', '--connect-timeout', '20s'], rtcPortSlot(10))
 })
 caps.after(async () => {
   await capNode?.stop()
@@ -170,7 +171,7 @@ let node: TestNode
 abandoned.before(async () => {
   offer ||= await makeOffer()
   // 20 ports, the default 30 s connect timeout, and no per-address cap that would hide it.
-  node = await startTestNode(['--max-sessions-per-ip', '1000'], '44200-44219')
+  node = await startTestNode(['--max-sessions-per-ip', '1000'], rtcPortSlot(20))
 })
 abandoned.after(async () => {
   await node?.stop()
@@ -291,7 +292,7 @@ const squatters: Socket[] = []
 
 ports.before(async () => {
   offer ||= await makeOffer()
-  portNode = await startTestNode(['--max-sessions', '10'], '44300-44302')
+  portNode = await startTestNode(['--max-sessions', '10'], rtcPortSlot(3))
 })
 ports.after(async () => {
   for (const s of squatters) s.close()
