@@ -63,7 +63,7 @@ test('nodes started after fleet init register themselves and get the fleet key',
 
 test('smoke --fleet: published through one node, subscribed through the other, media through the relay', async () => {
   // Thresholds loose on purpose: this checks placement, relay and that media arrives and
-  // decodes, not the quality a loaded test machine can give (test/smoke.test.ts does that).
+  // decodes, not the quality a loaded test machine can give (test/commands/smoke-cli.test.ts does that).
   const r = await run('smoke', '--fleet', '--duration', '3s', '--max-loss', '10', '--max-jitter', '200', '--json')
   assert.is(r.exitCode, 0, `${r.stderr}\n${r.stdout}`)
   const report = JSON.parse(r.stdout)

@@ -8,7 +8,7 @@ import pg from 'pg'
 import {randomBytes} from 'node:crypto'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {cli, seedNode, tempHome} from './helpers.js'
+import {cli, seedNode, tempHome} from '../privacy/helpers.js'
 
 const ANNA = ['--subject', 'user_id=anna', '--subject', 'ip=203.0.113.7', '--subject', 'ip=2001:DB8:1:2:0::7']
 

@@ -11,11 +11,11 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {IPty} from 'node-pty'
-import {bin, cli, killAll, processesMentioning, randomRtcRange, root} from '../commands/helpers.js'
-import {publish, type Publisher} from '../commands/whip-publisher.js'
+import {bin, cli, killAll, processesMentioning, randomRtcRange, root} from './helpers.js'
+import {publish, type Publisher} from './whip-publisher.js'
 import {until} from '../helpers/until.js'
-import {VirtualTerminal} from './vt.js'
-import {spawnInTerminal} from './pty-session.js'
+import {VirtualTerminal} from '../tui/vt.js'
+import {spawnInTerminal} from '../tui/pty-session.js'
 
 const home = mkdtempSync(join(tmpdir(), 'confctl-top-'))
 const run = (...args: string[]) => cli(home, args)

@@ -1,6 +1,6 @@
 // test-kind: e2e
 // `node provision` run again on a node that exists, against the real OpenSSH server
-// (test/ssh/sshd.ts): restarting a node killed with SIGKILL keeps the release it was
+// (test/helpers/sshd.ts): restarting a node killed with SIGKILL keeps the release it was
 // upgraded to (it used to reinstall the bundle confctl ships, a silent downgrade), an older
 // bundle needs --allow-downgrade, flags left out keep the values recorded on the host, and
 // the releases of failed upgrades are removed after a successful one (the last N kept);
@@ -21,8 +21,8 @@ import {
   processesMentioning,
   randomRtcRange,
   root,
-} from './helpers.js'
-import {freePort, startSshd, type TestSshd} from './sshd.js'
+} from '../helpers/ssh-cli.js'
+import {freePort, startSshd, type TestSshd} from '../helpers/sshd.js'
 import {until} from '../helpers/until.js'
 
 let sshd: TestSshd

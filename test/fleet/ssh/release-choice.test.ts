@@ -3,7 +3,7 @@
 // The choice on a real host is tested in ssh-reprovision.test.ts.
 import {suite} from 'uvu'
 import * as assert from 'uvu/assert'
-import {isOlder} from '../../src/fleet/ssh/release-choice.js'
+import {isOlder} from '../../../src/fleet/ssh/release-choice.js'
 
 const versions = suite('isOlder')
 

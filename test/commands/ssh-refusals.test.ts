@@ -1,5 +1,5 @@
 // test-kind: e2e
-// What `node provision` refuses, against a real OpenSSH server (test/ssh/sshd.ts): each is
+// What `node provision` refuses, against a real OpenSSH server (test/helpers/sshd.ts): each is
 // one sentence on stderr, exit 3 (or 2 for bad usage), and leaves fleet.yaml and the host
 // as they were.
 import {test} from 'uvu'
@@ -12,8 +12,8 @@ import {join} from 'node:path'
 import {UnreachableError} from '../../src/errors.js'
 import {updateInventory, upsertNode} from '../../src/fleet/inventory.js'
 import {provisionNode} from '../../src/fleet/ssh/provision.js'
-import {cli, killAll, oneLine, processesMentioning, randomRtcRange} from './helpers.js'
-import {freePort, sshKeygenFingerprint, startSshd, type TestSshd} from './sshd.js'
+import {cli, killAll, oneLine, processesMentioning, randomRtcRange} from '../helpers/ssh-cli.js'
+import {freePort, sshKeygenFingerprint, startSshd, type TestSshd} from '../helpers/sshd.js'
 
 let sshd: TestSshd
 const home = mkdtempSync(join(tmpdir(), 'confctl-sshref-'))

@@ -15,9 +15,9 @@ import {
   hostKeyName,
   keyTypeOf,
   patternsMatch,
-} from '../../src/fleet/ssh/known-hosts.js'
-import {formatSshTarget, parseSshTarget, sq} from '../../src/fleet/ssh/ssh-target.js'
-import {BadInputError} from '../../src/errors.js'
+} from '../../../src/fleet/ssh/known-hosts.js'
+import {formatSshTarget, parseSshTarget, sq} from '../../../src/fleet/ssh/ssh-target.js'
+import {BadInputError} from '../../../src/errors.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'confctl-kh-'))
 test.after(() => rmSync(dir, {recursive: true, force: true}))

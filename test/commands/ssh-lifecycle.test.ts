@@ -1,5 +1,5 @@
 // test-kind: e2e
-// A node's whole life on a "remote" host, against a real OpenSSH server (test/ssh/sshd.ts)
+// A node's whole life on a "remote" host, against a real OpenSSH server (test/helpers/sshd.ts)
 // and through the built CLI: provision into a temporary directory (pidfile supervisor),
 // provision again (nothing to do), status / room list / token through the SSH tunnel, a
 // smoke check with real WebRTC clients, exec and an interactive `node ssh` in a pty, an
@@ -31,8 +31,8 @@ import {
   processesMentioning,
   randomRtcRange,
   root,
-} from './helpers.js'
-import {freePort, startSshd, type TestSshd} from './sshd.js'
+} from '../helpers/ssh-cli.js'
+import {freePort, startSshd, type TestSshd} from '../helpers/sshd.js'
 
 const require = createRequire(import.meta.url)
 const pty = require('node-pty') as typeof import('node-pty')

@@ -10,14 +10,14 @@ import {fileURLToPath} from 'node:url'
 import {execa} from 'execa'
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
-import type {KickResponse, RoomDetail, RoomSummary} from '../src/api/node-api.js'
-import {runSmoke} from '../src/client/smoke.js'
-import type {SmokeReport} from '../src/client/smoke-report.js'
-import {startTestNode} from './helpers/sfu-process.js'
-import {until} from './helpers/until.js'
-import {rtcPortSlot} from './helpers/rtc-port-slots.js'
+import type {KickResponse, RoomDetail, RoomSummary} from '../../src/api/node-api.js'
+import {runSmoke} from '../../src/client/smoke.js'
+import type {SmokeReport} from '../../src/client/smoke-report.js'
+import {startTestNode} from '../helpers/sfu-process.js'
+import {until} from '../helpers/until.js'
+import {rtcPortSlot} from '../helpers/rtc-port-slots.js'
 
-const root = fileURLToPath(new URL('../../', import.meta.url)) // dist/test -> repo
+const root = fileURLToPath(new URL('../../../', import.meta.url)) // dist/test/commands -> repo
 const bin = join(root, 'bin', 'run.js')
 const home = mkdtempSync(join(tmpdir(), 'confctl-smoke-test-'))
 

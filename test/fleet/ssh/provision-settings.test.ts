@@ -3,9 +3,9 @@
 // the values recorded on the host (a flag left out keeps its recorded value).
 import {suite} from 'uvu'
 import * as assert from 'uvu/assert'
-import {checkSettingFlags, resolveSettings, settingsDiff} from '../../src/fleet/ssh/provision-settings.js'
-import type {RemoteNodeConfig} from '../../src/fleet/ssh/remote-layout.js'
-import {badInput} from '../helpers/assert-bad-input.js'
+import {checkSettingFlags, resolveSettings, settingsDiff} from '../../../src/fleet/ssh/provision-settings.js'
+import type {RemoteNodeConfig} from '../../../src/fleet/ssh/remote-layout.js'
+import {badInput} from '../../helpers/assert-bad-input.js'
 
 const recorded: RemoteNodeConfig = {
   format: 1,

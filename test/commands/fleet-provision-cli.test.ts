@@ -11,8 +11,8 @@ import {join} from 'node:path'
 import {Redis} from 'ioredis'
 import {dropPrefix, TEST_REDIS_URL, uniquePrefix} from '../helpers/coord-redis.js'
 import {until} from '../helpers/until.js'
-import {cli, killAll, processesMentioning, randomRtcRange} from './helpers.js'
-import {freePort, startSshd, type TestSshd} from './sshd.js'
+import {cli, killAll, processesMentioning, randomRtcRange} from '../helpers/ssh-cli.js'
+import {freePort, startSshd, type TestSshd} from '../helpers/sshd.js'
 
 let sshd: TestSshd
 const home = mkdtempSync(join(tmpdir(), 'confctl-sshfleet-'))

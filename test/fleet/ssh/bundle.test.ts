@@ -10,9 +10,9 @@ import {appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync} f
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import Database from 'better-sqlite3'
-import {findBundle} from '../../src/fleet/ssh/bundle.js'
-import {BadInputError} from '../../src/errors.js'
-import {bundleDir, randomRtcRange} from './helpers.js'
+import {findBundle} from '../../../src/fleet/ssh/bundle.js'
+import {BadInputError} from '../../../src/errors.js'
+import {bundleDir, randomRtcRange} from '../../helpers/ssh-cli.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'confctl-bundle-'))
 const children: ReturnType<typeof spawn>[] = []
@@ -21,7 +21,7 @@ test.after(() => {
   rmSync(tmp, {recursive: true, force: true})
 })
 
-const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'))
+const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8'))
 
 test('npm run build wrote the bundle with its version, checksum and manifest', () => {
   const m = JSON.parse(readFileSync(join(bundleDir, 'manifest.json'), 'utf8'))
