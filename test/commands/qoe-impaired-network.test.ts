@@ -58,17 +58,19 @@ async function inspect(room: string, duration = '10s'): Promise<NodeStream[]> {
 const audio = (streams: NodeStream[], identity: string, direction: string) =>
   streams.find((s) => s.identity === identity && s.direction === direction && s.kind === 'audio')
 
-/** Waits until the node measures both audio legs (loss known on each), instead of a fixed
- *  warm-up sleep: the 10 s measurement then starts on flowing media. */
+/** Waits until the node measures both audio legs, instead of a fixed warm-up sleep: the 10 s
+ *  measurement then starts on flowing media. (Loss needs two samples in a window, so a short
+ *  look asks only that both legs have samples; the participants live 40 s, so this is bounded
+ *  well below that.) */
 async function bothLegsFlowing(room: string, speaker: string, listener: string): Promise<void> {
   await until(
     `the node measuring ${speaker}'s uplink and ${listener}'s downlink`,
     async () => {
-      const streams = await inspect(room, '1s')
+      const streams = await inspect(room, '2s')
       const legs = [audio(streams, speaker, 'uplink'), audio(streams, listener, 'downlink')]
-      return legs.every((leg) => leg && leg.totalLossPercent !== null)
+      return legs.every((leg) => leg && leg.summary.samples >= 1)
     },
-    30_000,
+    15_000,
     0,
   )
 }
