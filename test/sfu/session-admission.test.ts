@@ -289,10 +289,11 @@ abandoned.run()
 const ports = suite('port exhaustion')
 let portNode: TestNode
 const squatters: Socket[] = []
+const squatRange = rtcPortSlot(3)
 
 ports.before(async () => {
   offer ||= await makeOffer()
-  portNode = await startTestNode(['--max-sessions', '10'], rtcPortSlot(3))
+  portNode = await startTestNode(['--max-sessions', '10'], squatRange)
 })
 ports.after(async () => {
   for (const s of squatters) s.close()
@@ -300,7 +301,8 @@ ports.after(async () => {
 })
 
 ports('every RTC port taken by another program: 503 no_ports, /healthz degraded, recovered when freed', async () => {
-  for (let port = 44300; port <= 44302; port++) {
+  const [first, last] = squatRange.split('-').map(Number) as [number, number]
+  for (let port = first; port <= last; port++) {
     const s = createSocket('udp4')
     await new Promise<void>((resolve, reject) => {
       s.once('error', reject)
