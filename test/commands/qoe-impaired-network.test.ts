@@ -58,20 +58,21 @@ async function inspect(room: string, duration = '10s'): Promise<NodeStream[]> {
 const audio = (streams: NodeStream[], identity: string, direction: string) =>
   streams.find((s) => s.identity === identity && s.direction === direction && s.kind === 'audio')
 
-/** Waits until the node measures both audio legs, instead of a fixed warm-up sleep: the 10 s
- *  measurement then starts on flowing media. (Loss needs two samples in a window, so a short
- *  look asks only that both legs have samples; the participants live 40 s, so this is bounded
- *  well below that.) */
-async function bothLegsFlowing(room: string, speaker: string, listener: string): Promise<void> {
+/** Waits until the node measures both audio legs and they have run for WARM_UP_MS since the
+ *  subscriber joined (the measured window then starts on settled media, as the loss figures of
+ *  the first seconds are not yet comparable). Bounded well below the participants' 40 s. */
+const WARM_UP_MS = 4000
+async function bothLegsFlowing(room: string, speaker: string, listener: string, joinedAt: number): Promise<void> {
   await until(
     `the node measuring ${speaker}'s uplink and ${listener}'s downlink`,
     async () => {
-      const streams = await inspect(room, '2s')
+      if (Date.now() - joinedAt < WARM_UP_MS) return false
+      const streams = await inspect(room, '1s')
       const legs = [audio(streams, speaker, 'uplink'), audio(streams, listener, 'downlink')]
       return legs.every((leg) => leg && leg.summary.samples >= 1)
     },
     15_000,
-    0,
+    200,
   )
 }
 
@@ -115,7 +116,8 @@ test(`downlink: ${DROP_PERCENT} % dropped into the subscriber's namespace is the
       await token(room, 'listener'),
       '40',
     ])
-    await bothLegsFlowing(room, 'speaker', 'listener')
+    const joined = Date.now()
+    await bothLegsFlowing(room, 'speaker', 'listener', joined)
     const streams = await inspect(room)
     const up = audio(streams, 'speaker', 'uplink')!
     const down = audio(streams, 'listener', 'downlink')!
@@ -150,7 +152,8 @@ test(`uplink: ${DROP_PERCENT} % dropped out of the publisher's namespace is the 
       await token(room, 'host-listener'),
       '40',
     ])
-    await bothLegsFlowing(room, 'remote-speaker', 'host-listener')
+    const joined = Date.now()
+    await bothLegsFlowing(room, 'remote-speaker', 'host-listener', joined)
     const streams = await inspect(room)
     const up = audio(streams, 'remote-speaker', 'uplink')!
     const down = audio(streams, 'host-listener', 'downlink')!
