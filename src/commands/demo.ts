@@ -115,7 +115,7 @@ Without a terminal it prints one line per --interval (participants, bitrates) un
         if (!flags.json)
           for (const {node, room} of await fleet.roomsNow())
             process.stdout.write(
-              `${new Date().toISOString()} ${room.name} on ${node}: ${room.participants} participants, in ${room.bitrateInBps} b/s, out ${room.bitrateOutBps} b/s\n`,
+              `${new Date().toISOString()} ${room.name} on ${node}: ${room.people ?? room.participants} people in ${room.participants} sessions, in ${room.bitrateInBps} b/s, out ${room.bitrateOutBps} b/s\n`,
             )
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, flags.interval)
@@ -147,7 +147,7 @@ Without a terminal it prints one line per --interval (participants, bitrates) un
             )
           else if (!flags.json)
             process.stdout.write(
-              `${new Date().toISOString()} ${detail.participants} participants, in ${detail.bitrateInBps} b/s, out ${detail.bitrateOutBps} b/s\n`,
+              `${new Date().toISOString()} ${detail.people ?? detail.participants} people in ${detail.participants} sessions, in ${detail.bitrateInBps} b/s, out ${detail.bitrateOutBps} b/s\n`,
             )
         },
       })
