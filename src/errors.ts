@@ -24,6 +24,8 @@ export interface OutcomeOptions {
 
 export class ConfctlError extends Error {
   readonly reported: boolean
+  /** What the command found before it failed (a report with failing checks): `--json` prints it. */
+  result?: unknown
   constructor(
     message: string,
     readonly exitCode: number,
@@ -32,6 +34,12 @@ export class ConfctlError extends Error {
     super(message)
     this.name = new.target.name
     this.reported = options.reported ?? false
+  }
+
+  /** This error, carrying the command's result, so `--json` prints the report and the exit code still says it failed. */
+  withResult(result: unknown): this {
+    this.result = result
+    return this
   }
 }
 

@@ -1,20 +1,37 @@
-// The one base class of every confctl command: the shared --json flag, JSON/human output,
-// and the mapping of thrown errors to one sentence plus a documented exit code.
+// The one base class of every confctl command: the --json flag (oclif's enableJsonFlag: a
+// command returns its typed result, and --json prints that and nothing else on stdout), and the
+// mapping of thrown errors to one sentence plus a documented exit code.
+import {format} from 'node:util'
 import {Command, Errors, Flags} from '@oclif/core'
 import {ConfctlError, EXIT} from '../errors.js'
 
 export abstract class BaseCommand extends Command {
+  static override enableJsonFlag = true
+
+  // Declared here too (oclif adds its own when enableJsonFlag is set; ours wins) so `flags.json`
+  // is typed and the help says what --json means for confctl.
   static override baseFlags = {
-    json: Flags.boolean({description: 'Print machine-readable JSON on stdout (and nothing else).', default: false}),
+    json: Flags.boolean({
+      description: 'Print the result as JSON on stdout (and nothing else there).',
+      default: false,
+      helpGroup: 'GLOBAL',
+    }),
   }
 
-  /** Writes a value as JSON (one document, nothing else on stdout). */
-  protected printJson(value: unknown): void {
-    process.stdout.write(JSON.stringify(value, null, 2) + '\n')
+  /** One JSON document, plain (oclif's own colours it on a terminal, which breaks `| jq` habits like copy and paste). */
+  override logJson(json: unknown): void {
+    process.stdout.write(JSON.stringify(json, null, 2) + '\n')
+  }
+
+  /** Notes and warnings go to stderr with --json too (oclif's would drop them): stdout stays JSON only. */
+  override logToStderr(message = '', ...args: unknown[]): void {
+    process.stderr.write(format(message, ...args) + '\n')
   }
 
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     if (err instanceof ConfctlError) {
+      // A failed check still has its report: --json prints it, the exit code says it failed.
+      if (err.result !== undefined && this.jsonEnabled()) this.logJson(err.result)
       if (!err.reported) process.stderr.write(`confctl: ${err.message}\n`)
       return this.exit(err.exitCode)
     }

@@ -89,7 +89,6 @@ Without a terminal it prints one line per --interval (participants, bitrates) un
         if (outcome !== 0) throw new PassedOnExit(`the demo was ended by a signal (${outcome}).`, outcome)
         return undefined
       }
-      if (flags.json) this.printJson(outcome)
       return outcome
     }
     const outcome = await runDemo<number | DemoResult>({participants: flags.participants, onProgress}, (demo) =>
@@ -99,7 +98,6 @@ Without a terminal it prints one line per --interval (participants, bitrates) un
       if (outcome !== 0) throw new PassedOnExit(`the demo was ended by a signal (${outcome}).`, outcome)
       return undefined
     }
-    if (flags.json) this.printJson(outcome)
     return outcome
   }
 

@@ -70,10 +70,9 @@ Exit 0 when every stream passes, 1 when one fails, 2 on bad flags, 3 when the no
       maxJitterMs: parseNumberFlag('--max-jitter', flags['max-jitter']),
       onProgress: showProgress ? (m: string) => process.stderr.write(`smoke: ${m}\n`) : undefined,
     })
-    if (flags.json) this.printJson(report)
-    else this.log(renderSmokeReport(report))
+    this.log(renderSmokeReport(report))
     const failure = smokeFailure(report)
-    if (failure) throw failure
+    if (failure) throw failure.withResult(report)
     return report
   }
 }

@@ -61,17 +61,14 @@ Exit 0; 3 when --once/--json found a node of fleet.yaml unreachable or the fleet
 
     if (!interactive) {
       const {snapshot} = await poller.tick().finally(() => fleet.close())
-      if (flags.json) this.printJson(snapshot)
-      else {
-        this.log(snapshotText(snapshot))
-        for (const line of snapshotProblems(snapshot)) this.logToStderr(line)
-      }
+      this.log(snapshotText(snapshot))
+      for (const line of snapshotProblems(snapshot)) this.logToStderr(line)
       const degraded = fleet.problem()
       if (degraded) this.logToStderr(`confctl: ${degraded}`)
       // The snapshot above shows which nodes (and the problems on stderr); the base class only sets the exit code.
       // Nodes known through Redis alone are unreachable from here by design: not a failure.
       if (snapshot.nodes.some((n) => n.state === 'unreachable' && n.managed !== false) || degraded)
-        throw new UnreachableError('a node is unreachable.', {reported: true})
+        throw new UnreachableError('a node is unreachable.', {reported: true}).withResult(snapshot)
       return snapshot
     }
 

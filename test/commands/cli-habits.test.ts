@@ -107,4 +107,22 @@ test('without CONFCTL_HOME the state lives in $XDG_CONFIG_HOME/confctl', async (
   }
 })
 
+test("--json is oclif's: every command has it, and CONFCTL_CONTENT_TYPE=json asks for the same JSON", async () => {
+  const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8')) as {
+    commands: Record<string, {enableJsonFlag?: boolean; flags: Record<string, unknown>}>
+  }
+  for (const [id, c] of Object.entries(manifest.commands)) {
+    assert.ok(c.enableJsonFlag, `${id} does not enable oclif's JSON flag`)
+    assert.ok(c.flags.json, `${id} has no --json`)
+  }
+  const flag = await run('node', 'list', '--json')
+  const env = await cli(home, ['node', 'list'], {
+    env: {CONFCTL_HOME: home, XDG_CACHE_HOME: cache, CONFCTL_CONTENT_TYPE: 'json', NO_COLOR: '1'},
+  })
+  assert.is(flag.exitCode, 0, flag.stderr)
+  assert.is(env.exitCode, 0, env.stderr)
+  assert.equal(JSON.parse(env.stdout), {nodes: []})
+  assert.is(env.stdout, flag.stdout)
+})
+
 test.run()

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
+import type {Anchor} from '../../privacy/audit-anchor.js'
 import {takeAuditAnchor} from '../../privacy/audit-check.js'
 import {withPrivacy} from '../../privacy/privacy-context.js'
 
@@ -16,14 +17,14 @@ export default class AuditAnchor extends BaseCommand {
     out: Flags.string({description: 'File to write the anchor to (must not exist yet).'}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<{out: string | null; anchor: Anchor}> {
     const {flags} = await this.parse(AuditAnchor)
     const anchor = await withPrivacy((ctx) => takeAuditAnchor(ctx, flags.out))
-    if (flags.json) this.printJson({out: flags.out ?? null, anchor})
-    else if (!flags.out) this.log(JSON.stringify(anchor, null, 2))
+    if (!flags.out) this.log(JSON.stringify(anchor, null, 2))
     else
       this.log(
         `anchored entry ${anchor.seq} (${anchor.at}) in ${flags.out}; keep a copy away from this machine and check it with 'confctl audit verify --anchor FILE'.`,
       )
+    return {out: flags.out ?? null, anchor}
   }
 }

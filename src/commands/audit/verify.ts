@@ -21,7 +21,7 @@ export default class AuditVerify extends BaseCommand {
     }),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<AuditCheck & {ok: boolean}> {
     const {flags} = await this.parse(AuditVerify)
     const anchors = readAnchorFiles(flags.anchor ?? [])
     const check = (ctx: PrivacyContext) => checkAuditLog(ctx, anchors)
@@ -32,18 +32,17 @@ export default class AuditVerify extends BaseCommand {
         ? await withPrivacy(check)
         : await withPrivacyIfPresent(check, {entries: 0, problems: [], anchors: []})
     const ok = r.problems.length === 0
-    if (flags.json) this.printJson({ok, ...r})
-    else {
-      for (const p of r.problems) this.log(`entry ${p.seq}: ${p.problem}`)
-      for (const a of r.anchors.filter((x) => x.contained))
-        this.log(`the log contains the anchor ${a.file} (entry ${a.seq}).`)
-      this.log(
-        ok
-          ? `audit log intact: ${r.entries} entries.`
-          : `audit log BROKEN: ${r.problems.length} problem(s) in ${r.entries} entries.`,
-      )
-    }
+    for (const p of r.problems) this.log(`entry ${p.seq}: ${p.problem}`)
+    for (const a of r.anchors.filter((x) => x.contained))
+      this.log(`the log contains the anchor ${a.file} (entry ${a.seq}).`)
+    this.log(
+      ok
+        ? `audit log intact: ${r.entries} entries.`
+        : `audit log BROKEN: ${r.problems.length} problem(s) in ${r.entries} entries.`,
+    )
+    const result = {ok, ...r}
     // The report above lists the problems; the base class only sets the exit code.
-    if (!ok) throw new CheckFailedError('the audit log is broken.', {reported: true})
+    if (!ok) throw new CheckFailedError('the audit log is broken.', {reported: true}).withResult(result)
+    return result
   }
 }

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
+import type {DatamapCheckReport} from '../../privacy/datamap-check-types.js'
 import {checkDatamap, checkOutcome} from '../../privacy/datamap-check.js'
 import {datamapCheckLines} from '../../privacy/datamap-check-render.js'
 import {loadDatamap} from '../../privacy/datamap-load.js'
@@ -20,14 +21,14 @@ export default class DatamapCheck extends BaseCommand {
     }),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<DatamapCheckReport> {
     const {flags} = await this.parse(DatamapCheck)
     const {map} = loadDatamap(confctlHome(), flags.datamap)
     const r = await checkDatamap(map)
-    if (flags.json) this.printJson(r)
-    else this.log(datamapCheckLines(r).join('\n'))
+    this.log(datamapCheckLines(r).join('\n'))
     // The report above says what failed; the base class only sets the exit code.
     const outcome = checkOutcome(r)
-    if (outcome) throw outcome
+    if (outcome) throw outcome.withResult(r)
+    return r
   }
 }

@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {requestLines} from '../../privacy/dsar-render.js'
 import {withPrivacy} from '../../privacy/privacy-context.js'
+import type {DsarRequest} from '../../privacy/request-register.js'
 import {cancelRequest} from '../../privacy/request-cancel.js'
 
 export default class DsarCancel extends BaseCommand {
@@ -16,10 +17,10 @@ export default class DsarCancel extends BaseCommand {
     reason: Flags.string({required: true, description: 'Why the request is cancelled (kept in the audit log).'}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<DsarRequest> {
     const {args, flags} = await this.parse(DsarCancel)
     const req = await withPrivacy((ctx) => cancelRequest(ctx, args.id, flags.reason))
-    if (flags.json) this.printJson(req)
-    else this.log(requestLines(req).join('\n'))
+    this.log(requestLines(req).join('\n'))
+    return req
   }
 }

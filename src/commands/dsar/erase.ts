@@ -2,7 +2,8 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {StoreRefusedError, UnreachableError, type ConfctlError} from '../../errors.js'
 import {erasureLines, planLines} from '../../privacy/dsar-render.js'
-import {executeErasure, planOnly, replanErasure} from '../../privacy/erasure-run.js'
+import type {ErasurePlan} from '../../privacy/erasure-plan.js'
+import {executeErasure, planOnly, replanErasure, type ErasureResult} from '../../privacy/erasure-run.js'
 import {withPrivacy} from '../../privacy/privacy-context.js'
 import {withRequestScope} from '../../privacy/request-scope.js'
 
@@ -25,75 +26,70 @@ export default class DsarErase extends BaseCommand {
     datamap: Flags.string({description: 'Datamap file (default: the one the request was opened with).'}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<EraseOutput> {
     const {args, flags} = await this.parse(DsarErase)
-    // The scope callback returns the outcome; it is thrown once the store and scope are closed.
-    const outcome = await withPrivacy((ctx) =>
+    // The scope callback returns the result and any failure; the failure is thrown (carrying the
+    // result for --json) once the store and scope are closed.
+    const {result, failure} = await withPrivacy((ctx) =>
       withRequestScope(
         ctx,
         args.id,
         flags.datamap,
-        async (scope): Promise<ConfctlError | undefined> => {
+        async (scope): Promise<{result: EraseOutput; failure?: ConfctlError}> => {
           const replanned = flags.replan ? await replanErasure(ctx, scope) : undefined
-          if (!flags.execute) {
-            const plan = replanned?.plan ?? (await planOnly(ctx, scope))
-            const {stores, order, notes} = plan
-            if (flags.json)
-              this.printJson({
-                request: args.id,
-                execute: false,
-                stores,
-                order,
-                notes,
-                ...(replanned ? {replanned: {superseded: replanned.superseded, firstSeq: replanned.firstSeq}} : {}),
-              })
-            else
-              this.log(
-                [
-                  ...(replanned
-                    ? [`replanned: ${replanned.superseded} pending step(s) superseded, ${plan.steps.length} new`]
-                    : []),
-                  ...planLines(plan),
-                  '(plan only: run again with --execute to carry it out)',
-                ].join('\n'),
-              )
-            // the plan above names the stores it could not reach
-            return stores.some((s) => !s.reachable)
-              ? new UnreachableError('a store could not be reached.', {reported: true})
-              : undefined
-          }
-          const r = await executeErasure(ctx, scope)
           const replannedJson = replanned
             ? {replanned: {superseded: replanned.superseded, firstSeq: replanned.firstSeq}}
             : {}
-          if (flags.json) this.printJson({...r, execute: true, ...replannedJson})
-          else
+          const replannedLines = (steps: number) =>
+            replanned ? [`replanned: ${replanned.superseded} pending step(s) superseded, ${steps} new`] : []
+          if (!flags.execute) {
+            const plan = replanned?.plan ?? (await planOnly(ctx, scope))
+            const {stores, order, notes} = plan
             this.log(
               [
-                ...(replanned
-                  ? [
-                      `replanned: ${replanned.superseded} pending step(s) superseded, ${replanned.plan.steps.length} new`,
-                    ]
-                  : []),
-                ...erasureLines(r),
+                ...replannedLines(plan.steps.length),
+                ...planLines(plan),
+                '(plan only: run again with --execute to carry it out)',
               ].join('\n'),
             )
+            const result = {request: args.id, execute: false as const, stores, order, notes, ...replannedJson}
+            // the plan above names the stores it could not reach
+            return stores.some((s) => !s.reachable)
+              ? {result, failure: new UnreachableError('a store could not be reached.', {reported: true})}
+              : {result}
+          }
+          const r = await executeErasure(ctx, scope)
+          this.log([...replannedLines(replanned?.plan.steps.length ?? 0), ...erasureLines(r)].join('\n'))
+          const result = {...r, execute: true as const, ...replannedJson}
           if (r.failed)
-            return new StoreRefusedError(
-              `${r.failed.message}; request ${r.request} is failed: fix the cause, then run 'confctl dsar erase ${r.request} --replan --execute' (or 'confctl dsar cancel ${r.request} --reason TEXT').`,
-              r.failed.side,
-            )
-          if (r.status !== 'partial') return undefined
+            return {
+              result,
+              failure: new StoreRefusedError(
+                `${r.failed.message}; request ${r.request} is failed: fix the cause, then run 'confctl dsar erase ${r.request} --replan --execute' (or 'confctl dsar cancel ${r.request} --reason TEXT').`,
+                r.failed.side,
+              ),
+            }
+          if (r.status !== 'partial') return {result}
           const pending = r.stores
             .filter((s) => s.status === 'unreachable')
             .map((s) => `${s.store} (${s.message ?? 'steps pending'})`)
-          return new UnreachableError(
-            `request ${r.request} is partial: ${pending.join(', ')}; run the same command again to finish.`,
-          )
+          return {
+            result,
+            failure: new UnreachableError(
+              `request ${r.request} is partial: ${pending.join(', ')}; run the same command again to finish.`,
+            ),
+          }
         },
         ['erasure'],
       ),
     )
-    if (outcome) throw outcome
+    if (failure) throw failure.withResult(result)
+    return result
   }
 }
+
+/** What --json prints: the plan (without --execute) or what the run did, and the replan if any. */
+type EraseOutput = (
+  | ({request: string; execute: false} & Pick<ErasurePlan, 'stores' | 'order' | 'notes'>)
+  | (ErasureResult & {execute: true})
+) & {replanned?: {superseded: number; firstSeq: number | null}}

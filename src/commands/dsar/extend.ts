@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {requestLines} from '../../privacy/dsar-render.js'
 import {withPrivacy} from '../../privacy/privacy-context.js'
-import {extendRequest} from '../../privacy/request-register.js'
+import {extendRequest, type DsarRequest} from '../../privacy/request-register.js'
 
 export default class DsarExtend extends BaseCommand {
   static override summary = "Extend a request's deadline by two months (once, with a reason; Art. 12(3))."
@@ -16,10 +16,10 @@ export default class DsarExtend extends BaseCommand {
     reason: Flags.string({required: true, description: 'Why more time is needed (told to the subject).'}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<DsarRequest> {
     const {args, flags} = await this.parse(DsarExtend)
     const req = await withPrivacy((ctx) => extendRequest(ctx, args.id, flags.reason))
-    if (flags.json) this.printJson(req)
-    else this.log(requestLines(req).join('\n'))
+    this.log(requestLines(req).join('\n'))
+    return req
   }
 }

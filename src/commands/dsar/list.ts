@@ -9,10 +9,9 @@ export default class DsarList extends BaseCommand {
   static override examples = ['<%= config.bin %> dsar list', '<%= config.bin %> dsar list --json']
 
   async run(): Promise<{requests: ListedRequest[]}> {
-    const {flags} = await this.parse(DsarList)
+    await this.parse(DsarList)
     const requests = await listRequestsWithDeadlines()
-    if (flags.json) this.printJson({requests})
-    else if (requests.length === 0) this.log('no requests.')
+    if (requests.length === 0) this.log('no requests.')
     else this.render(requests)
     return {requests}
   }

@@ -5,7 +5,7 @@ import {assertDatamapMatches} from '../../privacy/datamap-check.js'
 import {loadDatamap} from '../../privacy/datamap-load.js'
 import {requestLines} from '../../privacy/dsar-render.js'
 import {withPrivacy} from '../../privacy/privacy-context.js'
-import {openRequest, REQUEST_TYPES, type RequestType} from '../../privacy/request-register.js'
+import {openRequest, REQUEST_TYPES, type DsarRequest, type RequestType} from '../../privacy/request-register.js'
 import {parseIdentifier} from '../../privacy/subject.js'
 
 export default class DsarOpen extends BaseCommand {
@@ -33,7 +33,7 @@ export default class DsarOpen extends BaseCommand {
     }),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<DsarRequest> {
     const {flags} = await this.parse(DsarOpen)
     const subjects = flags.subject.map(parseIdentifier)
     const req = await withPrivacy(async (ctx) => {
@@ -51,7 +51,7 @@ export default class DsarOpen extends BaseCommand {
         receivedDay: flags.received,
       })
     })
-    if (flags.json) this.printJson(req)
-    else this.log(requestLines(req).join('\n'))
+    this.log(requestLines(req).join('\n'))
+    return req
   }
 }

@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {UnreachableError} from '../../errors.js'
 import {withPrivacy} from '../../privacy/privacy-context.js'
-import {parseSet, rectify} from '../../privacy/rectify.js'
+import {parseSet, rectify, type RectifyResult} from '../../privacy/rectify.js'
 import {withRequestScope} from '../../privacy/request-scope.js'
 
 export default class DsarRectify extends BaseCommand {
@@ -23,19 +23,20 @@ export default class DsarRectify extends BaseCommand {
     datamap: Flags.string({description: 'Datamap file (default: the one the request was opened with).'}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<RectifyResult> {
     const {args, flags} = await this.parse(DsarRectify)
     const sets = flags.set.map(parseSet)
     const r = await withPrivacy((ctx) =>
       withRequestScope(ctx, args.id, flags.datamap, (scope) => rectify(ctx, scope, sets), ['rectification']),
     )
-    if (flags.json) this.printJson(r)
-    else
-      for (const c of r.changes)
-        this.log(
-          `${c.store}/${c.collection}: ${c.field} ${c.skipped ? `skipped (${c.skipped})` : `set on ${c.changed} of ${c.records} record(s)`}`,
-        )
+    for (const c of r.changes)
+      this.log(
+        `${c.store}/${c.collection}: ${c.field} ${c.skipped ? `skipped (${c.skipped})` : `set on ${c.changed} of ${c.records} record(s)`}`,
+      )
     if (r.unreachable.length)
-      throw new UnreachableError(`request ${r.request} is partial: ${r.unreachable.map((u) => u.message).join(' ')}`)
+      throw new UnreachableError(
+        `request ${r.request} is partial: ${r.unreachable.map((u) => u.message).join(' ')}`,
+      ).withResult(r)
+    return r
   }
 }

@@ -19,7 +19,7 @@ export default class DsarRestrict extends BaseCommand {
     datamap: Flags.string({description: 'Datamap file (default: the one the request was opened with).'}),
   }
 
-  async run(): Promise<void> {
+  async run() {
     const {args, flags} = await this.parse(DsarRestrict)
     const r = await withPrivacy((ctx) =>
       withRequestScope(
@@ -30,11 +30,12 @@ export default class DsarRestrict extends BaseCommand {
         ['restriction'],
       ),
     )
-    if (flags.json) this.printJson(r)
-    else
-      for (const c of r.records)
-        this.log(`${c.store}/${c.collection}: ${c.count} record(s) ${r.lifted ? 'no longer restricted' : 'restricted'}`)
+    for (const c of r.records)
+      this.log(`${c.store}/${c.collection}: ${c.count} record(s) ${r.lifted ? 'no longer restricted' : 'restricted'}`)
     if (r.unreachable.length)
-      throw new UnreachableError(`request ${r.request} is partial: ${r.unreachable.join(', ')} could not be searched.`)
+      throw new UnreachableError(
+        `request ${r.request} is partial: ${r.unreachable.join(', ')} could not be searched.`,
+      ).withResult(r)
+    return r
   }
 }

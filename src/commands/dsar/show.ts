@@ -16,8 +16,8 @@ export default class DsarShow extends BaseCommand {
   ]
   static override args = {id: Args.string({required: true, description: 'Request id.'})}
 
-  async run(): Promise<void> {
-    const {args, flags} = await this.parse(DsarShow)
+  async run() {
+    const {args} = await this.parse(DsarShow)
     const out = await withPrivacy(async (ctx) => {
       const request = await getRequest(ctx.db, args.id)
       const journal = (await journalSteps(ctx.db, ctx.key, args.id)).map(
@@ -26,12 +26,12 @@ export default class DsarShow extends BaseCommand {
       const events = (await readAudit(ctx.db, args.id)).map(({seq, at, actor, event}) => ({seq, at, actor, event}))
       return {request: {...request, daysLeft: daysLeft(request)}, journal, events}
     })
-    if (flags.json) return this.printJson(out)
     this.log(requestLines(out.request).join('\n'))
     for (const j of out.journal)
       this.log(
         `  step ${j.seq} ${j.store}/${j.collection}: ${j.summary} [${j.status}${j.changed !== null ? `, ${j.changed} changed` : ''}]`,
       )
     for (const e of out.events) this.log(`  ${e.at} ${e.actor} ${e.event}`)
+    return out
   }
 }

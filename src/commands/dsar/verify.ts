@@ -16,19 +16,19 @@ export default class DsarVerify extends BaseCommand {
     datamap: Flags.string({description: 'Datamap file (default: the one the request was opened with).'}),
   }
 
-  async run(): Promise<void> {
+  async run() {
     const {args, flags} = await this.parse(DsarVerify)
     const r = await withPrivacy((ctx) =>
       withRequestScope(ctx, args.id, flags.datamap, (scope) => verifyErasure(ctx, scope), ['erasure']),
     )
-    if (flags.json) this.printJson(r)
-    else this.log(verifyLines(r).join('\n'))
+    this.log(verifyLines(r).join('\n'))
     // The report above says what remains; the base class only sets the exit code.
     if (r.stores.some((s) => !s.reachable))
-      throw new UnreachableError('a store could not be reached.', {reported: true})
+      throw new UnreachableError('a store could not be reached.', {reported: true}).withResult(r)
     if (!r.ok)
       throw new CheckFailedError('data remains, steps are pending or something could not be searched.', {
         reported: true,
-      })
+      }).withResult(r)
+    return r
   }
 }

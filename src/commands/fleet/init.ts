@@ -25,16 +25,13 @@ Exit 2 for a URL that is not redis:// or rediss:// with a host, or a bad prefix;
     }),
   }
 
-  async run(): Promise<void> {
+  async run() {
     const {flags} = await this.parse(FleetInit)
     const r = await initFleet({redis: flags.redis, redisPrefix: flags['redis-prefix']})
-    if (flags.json) {
-      this.printJson(r)
-      return
-    }
     this.log(`fleet coordination recorded in ${r.file}: ${r.redis}, prefix ${r.prefix ?? 'confctl: (default)'}.`)
     this.log(`fleet signing key: ${r.keyFile}; ${r.registeredNodes} node(s) registered there already.`)
     if (r.nodesToRestart.length)
       this.log(`restart these nodes to join the fleet: ${r.nodesToRestart.join(', ')} (confctl node up --name NAME).`)
+    return r
   }
 }

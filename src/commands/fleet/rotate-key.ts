@@ -32,28 +32,26 @@ Exit 0; 3 when a node could not be given the key (the others were, and the table
     }),
   }
 
-  async run(): Promise<void> {
+  async run() {
     const {flags} = await this.parse(FleetRotateKey)
     const r = await rotateKey({distributeOnly: flags['distribute-only'], overlapMs: flags.overlap})
-    if (flags.json) this.printJson(r)
-    else {
+    this.log(
+      r.rotated
+        ? `new fleet signing key in ${r.keyFile}${r.overlapEndsAt ? `; nodes accept the previous one until ${r.overlapEndsAt}` : ''}.`
+        : `fleet signing key ${r.keyFile} installed again.`,
+    )
+    if (r.nodes.length)
       this.log(
-        r.rotated
-          ? `new fleet signing key in ${r.keyFile}${r.overlapEndsAt ? `; nodes accept the previous one until ${r.overlapEndsAt}` : ''}.`
-          : `fleet signing key ${r.keyFile} installed again.`,
+        renderTable(
+          ['node', 'kind', 'key', 'problem'],
+          r.nodes.map((n) => [n.name, n.kind, n.result === 'failed' ? 'NOT installed' : n.result, n.problem]),
+        ),
       )
-      if (r.nodes.length)
-        this.log(
-          renderTable(
-            ['node', 'kind', 'key', 'problem'],
-            r.nodes.map((n) => [n.name, n.kind, n.result === 'failed' ? 'NOT installed' : n.result, n.problem]),
-          ),
-        )
-    }
     const missed = r.nodes.filter((n) => n.result === 'failed')
     if (missed.length)
       throw new UnreachableError(
         `${missed.length} node(s) did not get the new key (${missed.map((n) => n.name).join(', ')}); run \`confctl fleet rotate-key --distribute-only\` once they are reachable.`,
-      )
+      ).withResult(r)
+    return r
   }
 }

@@ -15,17 +15,13 @@ Exit 0; 2 when fleet.yaml has no coordination section; 3 when Redis cannot be re
 
   static override examples = ['<%= config.bin %> fleet status', '<%= config.bin %> fleet status --json']
 
-  async run(): Promise<void> {
-    const {flags} = await this.parse(FleetStatus)
+  async run() {
+    await this.parse(FleetStatus)
     const file = inventoryPath()
     const inv = await readInventory(file)
     const status = await withFleetRegistry(requireCoordination(inv, file), (r) => fleetStatus(r, inv))
-    if (flags.json) {
-      this.printJson(status)
-      return
-    }
     this.log(`fleet in ${status.redis} (prefix ${status.prefix}): ${status.nodes.length} node(s)`)
-    if (status.nodes.length === 0) return
+    if (status.nodes.length === 0) return status
     this.log(
       renderTable(
         ['name', 'state', 'fleet.yaml', 'cpu', 'rooms', 'participants', 'pkt/s', 'version', 'public url', 'room names'],
@@ -43,5 +39,6 @@ Exit 0; 2 when fleet.yaml has no coordination section; 3 when Redis cannot be re
         ]),
       ),
     )
+    return status
   }
 }

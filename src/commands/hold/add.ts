@@ -26,7 +26,7 @@ export default class HoldAdd extends BaseCommand {
     datamap: Flags.string({description: 'Datamap file to check store/collection against.'}),
   }
 
-  async run(): Promise<void> {
+  async run() {
     const {flags} = await this.parse(HoldAdd)
     const until = flags.until && endOfDay(flags.until)
     const subject = flags.subject ? parseIdentifier(flags.subject) : undefined
@@ -39,10 +39,9 @@ export default class HoldAdd extends BaseCommand {
         until,
       }),
     )
-    if (flags.json) this.printJson(hold)
-    else
-      this.log(
-        `${hold.id}: holding ${hold.store}${hold.collection ? `/${hold.collection}` : ''}${hold.subjectHash ? ' for one subject' : ''} (${hold.reason})${hold.until ? ` through the end of ${flags.until!.toISOString().slice(0, 10)}` : ''}.`,
-      )
+    this.log(
+      `${hold.id}: holding ${hold.store}${hold.collection ? `/${hold.collection}` : ''}${hold.subjectHash ? ' for one subject' : ''} (${hold.reason})${hold.until ? ` through the end of ${flags.until!.toISOString().slice(0, 10)}` : ''}.`,
+    )
+    return hold
   }
 }

@@ -11,24 +11,25 @@ export default class HoldList extends BaseCommand {
   static override examples = ['<%= config.bin %> hold list', '<%= config.bin %> hold list --all --json']
   static override flags = {all: Flags.boolean({default: false, description: 'Include released and expired holds.'})}
 
-  async run(): Promise<void> {
+  async run() {
     const {flags} = await this.parse(HoldList)
     const holds = await withPrivacyIfPresent((ctx) => listHolds(ctx.db, flags.all), [])
-    if (flags.json) return this.printJson({holds})
-    if (holds.length === 0) return this.log('no holds.')
-    this.log(
-      renderTable(
-        ['id', 'store', 'collection', 'subject', 'reason', 'until', 'released'],
-        holds.map((h) => [
-          h.id,
-          h.store,
-          h.collection,
-          h.subjectHash?.slice(0, 12),
-          h.reason,
-          h.until && formatLocalDay(new Date(h.until)), // the last day held, as hold add was given it
-          h.releasedAt?.slice(0, 10),
-        ]),
-      ),
-    )
+    if (holds.length === 0) this.log('no holds.')
+    else
+      this.log(
+        renderTable(
+          ['id', 'store', 'collection', 'subject', 'reason', 'until', 'released'],
+          holds.map((h) => [
+            h.id,
+            h.store,
+            h.collection,
+            h.subjectHash?.slice(0, 12),
+            h.reason,
+            h.until && formatLocalDay(new Date(h.until)), // the last day held, as hold add was given it
+            h.releasedAt?.slice(0, 10),
+          ]),
+        ),
+      )
+    return {holds}
   }
 }

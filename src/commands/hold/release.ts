@@ -9,10 +9,10 @@ export default class HoldRelease extends BaseCommand {
   static override examples = ['<%= config.bin %> hold release hold-8b21e0c4']
   static override args = {id: Args.string({required: true, description: 'Hold id.'})}
 
-  async run(): Promise<void> {
-    const {args, flags} = await this.parse(HoldRelease)
+  async run() {
+    const {args} = await this.parse(HoldRelease)
     const hold = await withPrivacy((ctx) => releaseHold(ctx, args.id))
-    if (flags.json) this.printJson(hold)
-    else this.log(`${hold.id} released.`)
+    this.log(`${hold.id} released.`)
+    return hold
   }
 }

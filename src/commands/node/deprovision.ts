@@ -33,28 +33,24 @@ export default class NodeDeprovision extends BaseCommand {
     }),
   }
 
-  async run(): Promise<void> {
+  async run() {
     const {args, flags} = await this.parse(NodeDeprovision)
     if (flags.forget) {
       const r = await forgetNode(args.name)
       process.stderr.write(
         `confctl: warning: ${r.host} was not cleaned: ${r.dir} may still hold the node, its secrets and its data (personal data under retention).\n`,
       )
-      if (flags.json) this.printJson(r)
-      else this.log(`node '${r.name}' removed from fleet.yaml; nothing on ${r.host} was touched.`)
-      return
+      this.log(`node '${r.name}' removed from fleet.yaml; nothing on ${r.host} was touched.`)
+      return r
     }
     const showProgress = !flags.json && Boolean(process.stderr.isTTY)
     const r = await deprovisionNode(args.name, {
       purge: flags.purge,
       onProgress: showProgress ? (m) => process.stderr.write(`deprovision: ${m}\n`) : undefined,
     })
-    if (flags.json) {
-      this.printJson(r)
-      return
-    }
     this.log(`node '${r.name}' removed from ${r.host}${r.wasRunning ? ' (stopped)' : ''}.`)
     if (r.purged) this.log(`  ${r.dir} was deleted with its data.`)
     else if (r.kept.length) this.log(`  its data stays in ${r.dir}/data: ${r.kept.join(', ')} (remove it with --purge)`)
+    return r
   }
 }

@@ -25,24 +25,23 @@ export default class NodeDown extends BaseCommand {
     }),
   }
 
-  async run(): Promise<void> {
+  async run() {
     const {args, flags} = await this.parse(NodeDown)
     const timeoutMs = flags.timeout
     const r = await bringDownNode(args.name, {timeoutMs})
-    if (flags.json) {
-      this.printJson({
-        name: r.name,
-        wasRunning: r.wasRunning,
-        pid: r.pid ?? null,
-        forced: r.forced,
-        staleFilesRemoved: r.staleFilesRemoved,
-      })
-    } else if (!r.wasRunning) {
+    if (!r.wasRunning) {
       this.log(`node '${r.name}' was not running${r.staleFilesRemoved ? ' (removed a stale pidfile)' : ''}.`)
     } else {
       this.log(
         `node '${r.name}' stopped (pid ${r.pid}${r.forced ? ', killed with SIGKILL after it ignored SIGTERM' : ''}).`,
       )
+    }
+    return {
+      name: r.name,
+      wasRunning: r.wasRunning,
+      pid: r.pid ?? null,
+      forced: r.forced,
+      staleFilesRemoved: r.staleFilesRemoved,
     }
   }
 }

@@ -22,7 +22,7 @@ Standard input is passed to the command when it is not a terminal (\`echo x | co
     name: Args.string({description: 'Node name, as in `confctl node list`.', required: true}),
   }
 
-  async run(): Promise<void> {
+  async run() {
     const {args, argv, flags} = await this.parse(NodeExec)
     const command = (argv as string[]).slice(1).join(' ')
     const entry = await sshEntry(args.name)
@@ -32,11 +32,11 @@ Standard input is passed to the command when it is not a terminal (\`echo x | co
       flags.json ? 'capture' : {stdout: process.stdout, stderr: process.stderr},
       process.stdin.isTTY ? undefined : process.stdin,
     )
-    if (flags.json) this.printJson(r)
     const status = passedOnStatus(r)
     if (status !== 0) {
       const how = r.signal ? `was killed by ${r.signal}` : `exited with code ${r.exitCode}`
-      throw new PassedOnExit(`\`${command}\` on node '${r.name}' ${how}.`, status)
+      throw new PassedOnExit(`\`${command}\` on node '${r.name}' ${how}.`, status).withResult(r)
     }
+    return r
   }
 }

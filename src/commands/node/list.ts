@@ -13,18 +13,14 @@ export default class NodeList extends BaseCommand {
 
   static override examples = ['<%= config.bin %> node list', '<%= config.bin %> node list --json']
 
-  async run(): Promise<void> {
-    const {flags} = await this.parse(NodeList)
+  async run() {
+    await this.parse(NodeList)
     const inv = await readInventory()
     const chosen = defaultNode()?.name
     const nodes = (await probeNodes(inv.nodes)).map((n) => ({...n, default: n.name === chosen}))
-    if (flags.json) {
-      this.printJson({nodes})
-      return
-    }
     if (nodes.length === 0) {
       this.log(`no nodes in ${inventoryPath()}; start one with \`confctl node up\`.`)
-      return
+      return {nodes}
     }
     this.log(
       renderTable(
@@ -41,5 +37,6 @@ export default class NodeList extends BaseCommand {
       ),
     )
     for (const n of nodes.filter((x) => x.state === 'unreachable')) this.logToStderr(`${n.name}: ${n.problem}`)
+    return {nodes}
   }
 }

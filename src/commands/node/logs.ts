@@ -27,16 +27,17 @@ export default class NodeLogs extends BaseCommand {
     lines: Flags.string({char: 'n', description: 'How many lines from the end to print first (default 50).'}),
   }
 
-  async run(): Promise<NodeLogsResult> {
+  async run(): Promise<NodeLogsResult | undefined> {
     const {args, flags} = await this.parse(NodeLogs)
     const n = flags.lines === undefined ? 50 : Number(flags.lines)
     if (!Number.isInteger(n) || n < 0)
       throw new BadInputError(`-n/--lines must be a whole number >= 0, got '${flags.lines}'.`)
     const log = await readNodeLog(args.name, n)
     const result: NodeLogsResult = {name: log.name, file: log.file, lines: log.lines}
-    if (flags.json) this.printJson(result)
-    else for (const l of log.lines) this.log(l)
+    for (const l of log.lines) this.log(l)
     if (!flags.follow) return result
+    // Following, the result goes first and the new lines after it (one JSON object each).
+    if (this.jsonEnabled()) this.logJson(result)
 
     const stop = stopOnSignal()
     try {
@@ -46,6 +47,6 @@ export default class NodeLogs extends BaseCommand {
     } finally {
       stop.dispose()
     }
-    return result
+    return undefined
   }
 }

@@ -79,7 +79,7 @@ Exit 2 for bad usage or a downgrade without --allow-downgrade; exit 3 when the h
     }),
   }
 
-  async run(): Promise<void> {
+  async run() {
     const {args, flags} = await this.parse(NodeProvision)
     const healthTimeoutMs = flags.timeout
     const showProgress = !flags.json && Boolean(process.stderr.isTTY)
@@ -102,13 +102,9 @@ Exit 2 for bad usage or a downgrade without --allow-downgrade; exit 3 when the h
       healthTimeoutMs,
       onProgress: showProgress ? (m) => process.stderr.write(`provision: ${m}\n`) : undefined,
     })
-    if (flags.json) {
-      this.printJson(r)
-      return
-    }
     if (r.action === 'unchanged') {
       this.log(`node '${r.name}' on ${r.host} is already provisioned, version ${r.version}, healthy: nothing to do.`)
-      return
+      return r
     }
     this.log(
       `node '${r.name}' is up on ${r.host} (version ${r.version}, ${r.supervisor} supervisor${r.health === 'draining' ? ', draining' : ''})`,
@@ -116,5 +112,6 @@ Exit 2 for bad usage or a downgrade without --allow-downgrade; exit 3 when the h
     this.log(`  public URL  ${r.publicUrl}`)
     this.log(`  admin API   ${r.adminUrl} on the host, reached through SSH`)
     this.log(`  directory   ${r.dir}`)
+    return r
   }
 }

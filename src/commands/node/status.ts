@@ -16,13 +16,9 @@ export default class NodeStatus extends BaseCommand {
     name: Args.string({description: 'Node name (optional when fleet.yaml has exactly one node).'}),
   }
 
-  async run(): Promise<void> {
-    const {args, flags} = await this.parse(NodeStatus)
+  async run() {
+    const {args} = await this.parse(NodeStatus)
     const status = await nodeStatus(await resolveNode(args.name))
-    if (flags.json) {
-      this.printJson(status)
-      return
-    }
     const {info} = status
     const rows: [string, string][] = [
       ['node', `${status.name} (${status.kind}${status.pid ? `, pid ${status.pid}` : ''})`],
@@ -54,5 +50,6 @@ export default class NodeStatus extends BaseCommand {
     for (const [k, v] of rows) this.log(`${k.padEnd(w)}  ${v}`)
     // On stdout with the table: an operator reading the status must not miss them.
     for (const warning of info.warnings ?? []) this.log(`WARNING: ${warning}`)
+    return status
   }
 }

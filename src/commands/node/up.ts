@@ -105,7 +105,7 @@ Refuses (exit 2) if a node of that name is already running or a port is taken; e
     }),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<NodeUpResult | undefined> {
     const {flags} = await this.parse(NodeUp)
     const nodeFlags = {
       name: flags.name,
@@ -139,35 +139,23 @@ Refuses (exit 2) if a node of that name is already running or a port is taken; e
       const result = await runUpLocalNode(nodeFlags, {
         timeoutMs,
         stdoutToStderr: flags.json,
-        onReady: (node) => this.report(flags.json, node),
+        // A foreground node runs on after it is ready: its result is printed then, not at the end.
+        onReady: (node) => (this.jsonEnabled() ? this.logJson(nodeUpResult(node)) : this.report(node)),
       })
       if (!result.ready)
         this.logToStderr(`confctl: node '${result.entry.name}' exited during startup with code ${result.exitCode}.`)
       // the node's own exit code is the command's (its output said why)
       if (result.exitCode !== 0)
         throw new PassedOnExit(`node '${result.entry.name}' exited with code ${result.exitCode}.`, result.exitCode)
-      return
+      return undefined
     }
     const {node} = await bringUpLocalNode(nodeFlags, {timeoutMs})
-    this.report(flags.json, node)
+    this.report(node)
+    return nodeUpResult(node)
   }
 
-  private report(json: boolean, node: StartedNode): void {
+  private report(node: StartedNode): void {
     const {state} = node
-    if (json) {
-      this.printJson({
-        name: state.name,
-        pid: node.pid,
-        publicUrl: state.publicUrl,
-        adminUrl: state.adminUrl,
-        rtcPorts: state.rtcPorts,
-        dir: node.dir,
-        logFile: node.logFile,
-        startedAt: state.startedAt,
-        health: node.health.status,
-      })
-      return
-    }
     // In the foreground stdout is the node's; our lines go to stderr beside its output.
     const out = node.logFile ? (s: string) => this.log(s) : (s: string) => this.logToStderr(s)
     out(`node '${state.name}' is up (pid ${node.pid}${node.health.status === 'draining' ? ', draining' : ''})`)
@@ -177,3 +165,21 @@ Refuses (exit 2) if a node of that name is already running or a port is taken; e
     out(node.logFile ? `  log         ${node.logFile}  (confctl node logs ${state.name} -f)` : '  Ctrl-C stops it.')
   }
 }
+
+function nodeUpResult(node: StartedNode) {
+  const {state} = node
+  return {
+    name: state.name,
+    pid: node.pid,
+    publicUrl: state.publicUrl,
+    adminUrl: state.adminUrl,
+    rtcPorts: state.rtcPorts,
+    dir: node.dir,
+    logFile: node.logFile,
+    startedAt: state.startedAt,
+    health: node.health.status,
+  }
+}
+
+/** What `node up --json` prints. */
+type NodeUpResult = ReturnType<typeof nodeUpResult>

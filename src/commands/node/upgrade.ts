@@ -40,7 +40,7 @@ Exit 3 if a node failed (after its rollback); exit 2 for bad usage.
     bundle: Flags.string({description: 'Node bundle to install (default: the one built with confctl).'}),
   }
 
-  async run(): Promise<void> {
+  async run() {
     const {args, flags} = await this.parse(NodeUpgrade)
     const drainTimeoutMs = flags.timeout
     const healthTimeoutMs = flags['health-timeout']
@@ -55,22 +55,19 @@ Exit 3 if a node failed (after its rollback); exit 2 for bad usage.
         onProgress: showProgress ? (m) => process.stderr.write(`upgrade: ${m}\n`) : undefined,
       },
     )
-    if (flags.json) this.printJson(report)
-    else {
-      this.log(
-        renderTable(
-          ['name', 'result', 'from', 'to', 'drain', 'note'],
-          report.nodes.map((n) => [
-            n.name,
-            n.action,
-            n.from ?? '',
-            n.to,
-            n.action === 'upgraded' ? `${n.drainSeconds}s` : '',
-            n.roomsClosed ? `${n.roomsClosed} room(s) closed at the drain timeout` : n.rolledBack ? 'rolled back' : '',
-          ]),
-        ),
-      )
-    }
+    this.log(
+      renderTable(
+        ['name', 'result', 'from', 'to', 'drain', 'note'],
+        report.nodes.map((n) => [
+          n.name,
+          n.action,
+          n.from ?? '',
+          n.to,
+          n.action === 'upgraded' ? `${n.drainSeconds}s` : '',
+          n.roomsClosed ? `${n.roomsClosed} room(s) closed at the drain timeout` : n.rolledBack ? 'rolled back' : '',
+        ]),
+      ),
+    )
     const failed = report.nodes.find((n) => n.action === 'failed')
     if (failed) {
       const skipped = report.nodes.filter((n) => n.action === 'skipped').length
@@ -78,7 +75,8 @@ Exit 3 if a node failed (after its rollback); exit 2 for bad usage.
       const log = failed.log?.lines.length ? `\n${quoteLog(failed.log.file, failed.log.lines)}` : ''
       throw new UnreachableError(
         `${failed.problem?.replace(/\.$/, '') ?? `node '${failed.name}' failed`}${skipped ? ` (${skipped} node(s) after it left untouched)` : ''}.${log}`,
-      )
+      ).withResult(report)
     }
+    return report
   }
 }

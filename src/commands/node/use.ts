@@ -27,7 +27,7 @@ export default class NodeUse extends BaseCommand {
     clear: Flags.boolean({description: 'Forget the recorded default.', default: false}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<{default: string | null; source: string | null}> {
     const {args, flags} = await this.parse(NodeUse)
     if (flags.clear && args.name) throw new BadInputError('give either NAME or --clear, not both.')
     if (flags.clear) clearDefaultNode()
@@ -36,10 +36,6 @@ export default class NodeUse extends BaseCommand {
       await recordDefaultNode(entry.name)
     }
     const now = defaultNode()
-    if (flags.json) {
-      this.printJson({default: now?.name ?? null, source: now?.source ?? null})
-      return
-    }
     if (!now)
       this.log(
         `no default node (${defaultNodeFile()} absent, CONFCTL_NODE unset); commands use the only node in ${inventoryPath()} or ask for --node.`,
@@ -48,5 +44,6 @@ export default class NodeUse extends BaseCommand {
     if (now?.source === 'CONFCTL_NODE' && args.name && now.name !== args.name) {
       this.logToStderr(`note: CONFCTL_NODE=${now.name} is set in this shell and wins over '${args.name}'.`)
     }
+    return {default: now?.name ?? null, source: now?.source ?? null}
   }
 }

@@ -55,15 +55,14 @@ export default class QoeCheck extends BaseCommand {
     const result = flags.node
       ? await checkNode({...request, liveSeconds: flags.live ? flags.duration : undefined}, thresholds)
       : await checkDump(flags.file!, thresholds)
-    if (flags.json) this.printJson(result)
-    else if ('file' in result)
+    if ('file' in result)
       this.render(dumpScopes(result), result, {
         header: true,
         noStreams: `${result.file} has no media streams to check.`,
       })
     else this.render(nodeScopes(result), result, {header: false})
     const failure = checkFailure(result, flags.json ? 'in the JSON' : 'above')
-    if (failure) throw failure
+    if (failure) throw failure.withResult(result)
     return result
   }
 

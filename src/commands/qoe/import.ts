@@ -19,18 +19,15 @@ export default class QoeImport extends BaseCommand {
     file: Args.string({description: 'The dump file (plain or gzipped).', required: true}),
   }
 
-  async run(): Promise<void> {
-    const {args, flags} = await this.parse(QoeImport)
+  async run() {
+    const {args} = await this.parse(QoeImport)
     const result = await importDump(args.file)
-    if (flags.json) {
-      this.printJson(result)
-      return
-    }
     const rows = result.peerConnections.flatMap((pc) => pc.streams.map((s) => summaryRow(`pc ${pc.id}`, s)))
     const streams = rows.length
     this.log(
       `${result.file}: ${result.format}${result.gzip ? ' (gzip)' : ''}, ${result.peerConnections.length} peer connection(s), ${streams} stream(s)${result.userAgent ? `; ${result.userAgent}` : ''}`,
     )
     if (streams > 0) this.log(renderTable(SUMMARY_TABLE_HEADERS, rows))
+    return result
   }
 }

@@ -34,7 +34,7 @@ Exit 2 for an unknown room or participant (no samples) or a bad flag, 3 if the n
     duration: durationFlag({description: 'With --live: how long to poll, at most 10m.', default: '10s', unit: 's'}),
   }
 
-  async run(): Promise<void> {
+  async run() {
     const {flags} = await this.parse(QoeInspect)
     const since = flags.since
     const duration = flags.duration
@@ -50,16 +50,12 @@ Exit 2 for an unknown room or participant (no samples) or a bad flag, 3 if the n
       onLiveTick: tty ? (s) => process.stderr.write(`\rsampling ${s}/${duration} s`) : undefined,
     })
     if (tty && flags.live) process.stderr.write('\n')
-    if (flags.json) {
-      this.printJson(result)
-      return
-    }
     const span =
       result.mode === 'live' ? `live, ${result.windowSeconds} s` : `stored samples, last ${result.windowSeconds} s`
     this.log(`node '${result.node}' (${span})`)
     if (result.streams.length === 0) {
       this.log('no streams with samples in this window.')
-      return
+      return result
     }
     this.log(
       renderTable(
@@ -85,5 +81,6 @@ Exit 2 for an unknown room or participant (no samples) or a bad flag, 3 if the n
       for (const s of notes)
         this.log(`${s.identity} ${s.kind} (${s.totalLossPercent} % lost): ${s.attribution!.explanation}`)
     }
+    return result
   }
 }

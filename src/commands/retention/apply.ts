@@ -22,18 +22,18 @@ export default class RetentionApply extends BaseCommand {
     }),
   }
 
-  async run(): Promise<void> {
+  async run() {
     const {flags} = await this.parse(RetentionApply)
     const r = await withPrivacy((ctx) => applyRetention(ctx, loadDatamap(ctx.home, flags.datamap).map, flags.execute))
-    if (flags.json) this.printJson(r)
-    else this.log(applyLines(r).join('\n'))
+    this.log(applyLines(r).join('\n'))
     if (r.failed)
       throw new StoreRefusedError(
         `${r.failed.store}/${r.failed.collection}: ${r.failed.message}; nothing after it ran.`,
         r.failed.side,
-      )
+      ).withResult(r)
     // The report above names the stores; the base class only sets the exit code.
     if (r.stores.some((s) => !s.reachable))
-      throw new UnreachableError('a store could not be reached.', {reported: true})
+      throw new UnreachableError('a store could not be reached.', {reported: true}).withResult(r)
+    return r
   }
 }

@@ -16,13 +16,13 @@ export default class RetentionCheck extends BaseCommand {
     }),
   }
 
-  async run(): Promise<void> {
+  async run() {
     const {flags} = await this.parse(RetentionCheck)
     const r = await withPrivacy((ctx) => checkRetention(ctx, loadDatamap(ctx.home, flags.datamap).map))
-    if (flags.json) this.printJson(r)
-    else this.log(checkLines(r).join('\n'))
+    this.log(checkLines(r).join('\n'))
     // The report above says what failed; the base class only sets the exit code.
     const outcome = checkOutcome(r)
-    if (outcome) throw outcome
+    if (outcome) throw outcome.withResult(r)
+    return r
   }
 }

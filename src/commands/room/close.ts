@@ -24,14 +24,13 @@ export default class RoomClose extends BaseCommand {
     }),
   }
 
-  async run(): Promise<void> {
+  async run() {
     const {args, flags} = await this.parse(RoomClose)
     const {entry, client} = await locateRoom(args.room, flags.node)
     const r = await client.closeRoom(args.room)
-    if (flags.json) this.printJson({node: entry.name, room: args.room, closed: r.closed, participants: r.participants})
-    else
-      this.log(
-        `room '${args.room}' on node '${entry.name}' ${r.closed ? 'closed' : 'was not closed'}; ${r.participants} participants disconnected.`,
-      )
+    this.log(
+      `room '${args.room}' on node '${entry.name}' ${r.closed ? 'closed' : 'was not closed'}; ${r.participants} participants disconnected.`,
+    )
+    return {node: entry.name, room: args.room, closed: r.closed, participants: r.participants}
   }
 }

@@ -25,14 +25,13 @@ export default class RoomKick extends BaseCommand {
     }),
   }
 
-  async run(): Promise<void> {
+  async run() {
     const {args, flags} = await this.parse(RoomKick)
     const {entry, client} = await locateRoom(args.room, flags.node)
     const r = await client.kick(args.room, args.participant)
-    if (flags.json) this.printJson({node: entry.name, room: args.room, participant: args.participant, kicked: r.kicked})
-    else
-      this.log(
-        `kicked ${r.kicked.length} session(s) of '${args.participant}' from room '${args.room}' on node '${entry.name}': ${r.kicked.join(', ') || '-'}.`,
-      )
+    this.log(
+      `kicked ${r.kicked.length} session(s) of '${args.participant}' from room '${args.room}' on node '${entry.name}': ${r.kicked.join(', ') || '-'}.`,
+    )
+    return {node: entry.name, room: args.room, participant: args.participant, kicked: r.kicked}
   }
 }

@@ -25,23 +25,20 @@ Exit 3 if the node (with --node) or the fleet's Redis cannot be reached.`
     }),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<{node: string | null; rooms: (RoomSummary | FleetRoom)[]}> {
     const {flags} = await this.parse(RoomList)
     const inv = await readInventory()
     if (flags.node === undefined && inv.coordination) {
       const fleet = await withFleetRegistry(inv.coordination, (r) => listFleetRooms(r, inv))
-      if (flags.json) this.printJson({node: null, ...fleet})
-      else {
-        this.log(fleet.rooms.length ? this.table(fleet.rooms, true) : 'no rooms on the nodes this machine can reach.')
-        for (const u of fleet.unreached)
-          this.logToStderr(`${u.node}: ${u.problem}${u.rooms.length ? ` (rooms: ${u.rooms.join(', ')})` : ''}.`)
-      }
-      return
+      this.log(fleet.rooms.length ? this.table(fleet.rooms, true) : 'no rooms on the nodes this machine can reach.')
+      for (const u of fleet.unreached)
+        this.logToStderr(`${u.node}: ${u.problem}${u.rooms.length ? ` (rooms: ${u.rooms.join(', ')})` : ''}.`)
+      return {node: null, ...fleet}
     }
     const {entry, client} = await connectNode(flags.node)
     const rooms = await client.rooms()
-    if (flags.json) this.printJson({node: entry.name, rooms})
-    else this.log(rooms.length ? this.table(rooms, false) : `no rooms on node '${entry.name}'.`)
+    this.log(rooms.length ? this.table(rooms, false) : `no rooms on node '${entry.name}'.`)
+    return {node: entry.name, rooms}
   }
 
   private table(rooms: (RoomSummary | FleetRoom)[], withNode: boolean): string {

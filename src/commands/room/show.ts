@@ -25,14 +25,11 @@ export default class RoomShow extends BaseCommand {
     }),
   }
 
-  async run(): Promise<void> {
+  async run() {
     const {args, flags} = await this.parse(RoomShow)
     const {entry, client} = await locateRoom(args.room, flags.node)
     const room = await client.room(args.room)
-    if (flags.json) {
-      this.printJson({node: entry.name, room})
-      return
-    }
     this.log(renderRoomText(room, entry.name))
+    return {node: entry.name, room}
   }
 }

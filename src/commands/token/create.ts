@@ -42,7 +42,7 @@ Grants: by default the token may publish and subscribe, with at most 2 sessions 
     node: Flags.string({description: 'Node that signs the token (optional when fleet.yaml has exactly one node).'}),
   }
 
-  async run(): Promise<void> {
+  async run() {
     const {flags} = await this.parse(TokenCreate)
     // Validate before any network traffic, so a typo is exit 2 even when the node is down.
     const ttlSeconds = flags.ttl
@@ -60,23 +60,20 @@ Grants: by default the token may publish and subscribe, with at most 2 sessions 
       ttlSeconds,
       grants: {publish: flags.publish, subscribe: flags.subscribe, maxSessions},
     })
-    if (flags.json) {
-      this.printJson({
-        token: r.token,
-        expiresAt: r.expiresAt,
-        room: flags.room,
-        identity: flags.identity,
-        jti: r.jti,
-        grants: r.grants,
-      })
-      return
-    }
     this.log(r.token)
     const g = r.grants
     const may = [g.publish && 'publish', g.subscribe && 'subscribe'].filter(Boolean).join(' and ')
     this.logToStderr(
       `token ${r.jti} for '${flags.identity}' in room '${flags.room}' (may ${may}, ${g.maxSessions} session${g.maxSessions === 1 ? '' : 's'} at once), expires ${r.expiresAt}`,
     )
+    return {
+      token: r.token,
+      expiresAt: r.expiresAt,
+      room: flags.room,
+      identity: flags.identity,
+      jti: r.jti,
+      grants: r.grants,
+    }
   }
 }
 

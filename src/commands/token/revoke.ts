@@ -22,14 +22,11 @@ export default class TokenRevoke extends BaseCommand {
     }),
   }
 
-  async run(): Promise<void> {
+  async run() {
     const {args, flags} = await this.parse(TokenRevoke)
     const {entry, client} = await connectNode(flags.node)
     const r = await client.revokeToken(args.jti, flags.exp)
-    if (flags.json) {
-      this.printJson(r)
-      return
-    }
     this.log(`token ${r.jti} is revoked on node '${entry.name}' (kept until ${r.expiresAt})`)
+    return r
   }
 }
