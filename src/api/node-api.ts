@@ -72,6 +72,14 @@ export interface StreamStats {
   bytes: number
   bitrateBps: number
   packetsLost: number // cumulative
+  /**
+   * Downlink: the packets the subscriber expected by its last receiver report, counted from its
+   * first report (the delta of the extended highest sequence numbers it reported), null before
+   * its second report; uplink: absent. packetsLost comes from the same reports, so a window's
+   * loss is Δlost / Δexpected over the same stretch of media ("packets" is counted when sent and
+   * would pair the reports' loss with a different stretch).
+   */
+  reportedExpected?: number | null
   fractionLost: number // 0..1, last interval
   jitterMs: number | null
   rttMs: number | null
@@ -168,6 +176,8 @@ export interface QoeSample {
   sourcePublisherId: string | null
   packets: number
   lost: number
+  /** StreamStats.reportedExpected of a downlink (null for an uplink, or before it is known). */
+  expected: number | null
   fractionLost: number
   jitterMs: number | null
   rttMs: number | null

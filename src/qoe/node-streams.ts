@@ -38,11 +38,21 @@ function windowLoss(rows: NodeSample[]): number | null {
   const first = rows[0]!
   const last = rows[rows.length - 1]!
   const lost = Math.max(0, last.lost - first.lost)
+  // Downlink: "lost" moves with the subscriber's receiver reports (audio: every ~5 s), so the
+  // denominator must be what the same reports expected; dividing by the packets sent in the
+  // window paired ~7.5 s of reported loss with 10 s of media, or 15 s with 10.
+  // (`?? null`: a node from before the field sends none.)
+  const [from, to] = [first.expected ?? null, last.expected ?? null]
+  if (from !== null && to !== null) {
+    const expected = to - from
+    // No new report within the window: no loss figure for it (not 0 %).
+    return expected > 0 ? Math.min(100, (100 * lost) / expected) : null
+  }
   const packets = last.packets - first.packets
   if (packets <= 0) return null
-  // Uplink: packets = received, so expected = received + lost (RFC 3550 A.3). Downlink:
-  // packets = sent; the subscriber expects what was sent plus the gaps the uplink already
-  // had, which its "lost" includes, so sent + lost is the same denominator within noise.
+  // Uplink: packets = received, so expected = received + lost (RFC 3550 A.3). A downlink
+  // sample without reported expectations (a node.db from before them) falls back to the
+  // packets sent plus the gaps the uplink already had, which the subscriber's loss includes.
   return Math.min(100, (100 * lost) / (packets + lost))
 }
 

@@ -42,13 +42,19 @@ export class QoeRecorder {
         rtt_ms REAL,
         bitrate_bps INTEGER NOT NULL,
         mos REAL,
-        user_agent TEXT NOT NULL
+        user_agent TEXT NOT NULL,
+        expected INTEGER
       );
       CREATE INDEX IF NOT EXISTS qoe_samples_time ON qoe_samples(time);
       CREATE INDEX IF NOT EXISTS qoe_samples_identity ON qoe_samples(identity);
     `)
-    this.insert = db.prepare(`INSERT INTO qoe_samples VALUES
-      (@time, @room, @participantId, @identity, @direction, @kind, @codec, @sourcePublisherId, @packets, @lost, @fractionLost, @jitterMs, @rttMs, @bitrateBps, @mos, @userAgent)`)
+    // A node.db from before the column: add it (its old rows have none; their windows fall back
+    // to the packets sent, src/qoe/node-streams.ts).
+    const columns = db.prepare('PRAGMA table_info(qoe_samples)').all() as Array<{name: string}>
+    if (!columns.some((c) => c.name === 'expected')) db.exec('ALTER TABLE qoe_samples ADD COLUMN expected INTEGER')
+    this.insert = db.prepare(`INSERT INTO qoe_samples
+      (time, room, participant_id, identity, direction, kind, codec, source_publisher_id, packets, lost, expected, fraction_lost, jitter_ms, rtt_ms, bitrate_bps, mos, user_agent) VALUES
+      (@time, @room, @participantId, @identity, @direction, @kind, @codec, @sourcePublisherId, @packets, @lost, @expected, @fractionLost, @jitterMs, @rttMs, @bitrateBps, @mos, @userAgent)`)
     this.prune = db.prepare('DELETE FROM qoe_samples WHERE time < ?')
     const write = db.transaction(() => this.sampleAll())
     this.timer = setInterval(() => write(), intervalSeconds * 1000)
@@ -94,6 +100,7 @@ export class QoeRecorder {
       sourcePublisherId: (r.source_publisher_id as string | null) ?? null,
       packets: r.packets as number,
       lost: r.lost as number,
+      expected: (r.expected as number | null) ?? null,
       fractionLost: r.fraction_lost as number,
       jitterMs: r.jitter_ms as number | null,
       rttMs: r.rtt_ms as number | null,

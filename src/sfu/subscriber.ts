@@ -27,6 +27,9 @@ interface OutboundStream {
   bytes: number
   bitrate: BitrateMeter
   packetsLost: number
+  /** Extended highest sequence number of the subscriber's first report (null: none yet). */
+  firstHighestSeq: number | null
+  reportedExpected: number | null
   fractionLost: number
   jitterMs: number | null
   rttMs: number | null
@@ -88,6 +91,8 @@ export class Subscriber extends Participant implements PacketSink {
         bytes: 0,
         bitrate: new BitrateMeter(),
         packetsLost: 0,
+        firstHighestSeq: null,
+        reportedExpected: null,
         fractionLost: 0,
         jitterMs: null,
         rttMs: null,
@@ -124,6 +129,11 @@ export class Subscriber extends Participant implements PacketSink {
       for (const report of packet.reports) {
         if (report.ssrc !== stream.sender.ssrc) continue
         stream.packetsLost = report.packetsLost
+        // Expected packets move with the reports, as packetsLost does (RFC 3550 A.3: expected =
+        // highest extended sequence number - base); the first report is the base.
+        const highest = report.highestSequence >>> 0
+        if (stream.firstHighestSeq === null) stream.firstHighestSeq = highest
+        else stream.reportedExpected = (highest - stream.firstHighestSeq) >>> 0
         stream.fractionLost = report.fractionLost / 256
         stream.jitterMs = Math.round((report.jitter / stream.clockRate) * 1000 * 100) / 100
         const rtt = rttOf(stream.sender, report.lsr, report.dlsr)
@@ -177,6 +187,7 @@ export class Subscriber extends Participant implements PacketSink {
       bytes: s.bytes,
       bitrateBps: s.bitrate.bps,
       packetsLost: s.packetsLost,
+      reportedExpected: s.reportedExpected,
       fractionLost: s.fractionLost,
       jitterMs: s.jitterMs,
       rttMs: s.rttMs,
