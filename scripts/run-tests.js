@@ -7,8 +7,10 @@
 //   e2e     starts processes, servers or real stores: at most --e2e files at once (default 3);
 //   serial  measures time or load (latency bounds, loss ratios, browsers): runs alone, after
 //           the others, so a busy neighbour cannot make it fail.
-// A file without the comment counts as e2e. Files run longest first (durations of the last run
-// are kept in dist/test-durations.json), which shortens the whole run.
+// A file without the comment counts as e2e. Files run longest first, which shortens the whole
+// run: by the durations of this checkout's last run (dist/test-durations.json), else by those
+// committed in test/durations.json (a fresh clone in CI has no dist/ yet; refresh it with
+// `cp dist/test-durations.json test/durations.json` after a whole run when files were added).
 //
 // Usage: node scripts/run-tests.js [--unit] [--jobs N] [--e2e N] [substring ...]
 //   --unit      only unit files (npm run test:unit)
@@ -21,6 +23,7 @@ import {join, relative} from 'node:path'
 const root = new URL('..', import.meta.url).pathname
 const testDir = join(root, 'dist', 'test')
 const durationsFile = join(root, 'dist', 'test-durations.json')
+const committedDurations = join(root, 'test', 'durations.json')
 const FILE_TIMEOUT_MS = 10 * 60 * 1000
 
 function findTests(dir) {
@@ -112,7 +115,8 @@ if (files.length === 0) {
   console.error('run-tests: no test files found (did the build run?)')
   process.exit(1)
 }
-const previous = existsSync(durationsFile) ? JSON.parse(readFileSync(durationsFile, 'utf8')) : {}
+const readDurations = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {})
+const previous = {...readDurations(committedDurations), ...readDurations(durationsFile)}
 const byLength = (a, b) => (previous[b.name] ?? 0) - (previous[a.name] ?? 0)
 
 const totals = {passed: 0, failed: 0, skipped: 0}

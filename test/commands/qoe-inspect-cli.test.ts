@@ -104,7 +104,14 @@ test('live inspect of a real call: uplink and downlink summaries, no loss to bla
     for (const s of out.streams) {
       assert.ok(s.summary.samples >= 4, 'one sample a second')
       assert.ok(s.summary.jitterMs, 'jitter summarised')
-      if (s.direction === 'downlink') assert.is(s.attribution.leg, 'none')
+      // A downlink's loss comes from the subscriber's receiver reports: libwebrtc sends audio's
+      // every ~5 s (randomised 2.5-7.5 s), so a 4 s window may hold none, and then has no loss
+      // figure rather than a made-up 0 %. Video reports every second.
+      if (s.direction === 'downlink')
+        assert.ok(
+          s.attribution === null ? s.kind === 'audio' && s.totalLossPercent === null : s.attribution.leg === 'none',
+          `${s.kind}: ${JSON.stringify(s.attribution)}`,
+        )
     }
     const check = await cli(home, [
       'qoe',
@@ -116,6 +123,12 @@ test('live inspect of a real call: uplink and downlink summaries, no loss to bla
       '--live',
       '--duration',
       '3s',
+      // The thresholds' arithmetic is test/qoe/thresholds's; here the live plumbing. Limits a
+      // busy 2-core CI machine meets (its scheduler alone gave video 42 ms of p95 jitter once).
+      '--max-jitter',
+      '250',
+      '--max-loss',
+      '20',
       '--json',
     ])
     assert.is(check.exitCode, 0, check.stderr)
