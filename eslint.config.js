@@ -4,7 +4,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  {ignores: ['dist/', 'node_modules/', 'fixtures/', 'test/fixtures/', 'patches/']},
+  {ignores: ['dist/', 'node_modules/', 'test/fixtures/profiles/', 'patches/']},
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

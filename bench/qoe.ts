@@ -406,7 +406,7 @@ async function main(): Promise<void> {
     process.exit(130)
   })
   try {
-    const fixture = fileURLToPath(new URL('../../fixtures/webrtc-internals/chrome-new.json', import.meta.url))
+    const fixture = fileURLToPath(new URL('../../test/fixtures/webrtc-internals/chrome-new.json', import.meta.url))
     console.log(
       `confctl qoe import: webrtc-internals dumps of ${POINTS}-point series, one Node.js ${process.version} process per import\n`,
     )

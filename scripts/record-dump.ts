@@ -1,4 +1,4 @@
-// Records the QoE fixtures in fixtures/webrtc-internals/ from a real libwebrtc call
+// Records the QoE fixtures in test/fixtures/webrtc-internals/ from a real libwebrtc call
 // (@roamhq/wrtc): two RTCPeerConnections in this process, both sending synthetic audio
 // (48 kHz Opus, a tone in 10 ms chunks) and video (320x240 I420, a moving pattern, VP8),
 // connected over loopback through a small UDP relay that adds delay, jitter and packet loss
@@ -43,7 +43,7 @@ interface Recorded {
   log: LogEvent[]
 }
 
-const outDir = process.argv[2] ?? 'fixtures/webrtc-internals'
+const outDir = process.argv[2] ?? 'test/fixtures/webrtc-internals'
 const seconds = Number(process.argv[3] ?? 10)
 const URL_LABEL = 'node:scripts/record-dump.ts (loopback through an impairing UDP relay)'
 

@@ -12,7 +12,7 @@ import {fileURLToPath} from 'node:url'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const bin = join(root, 'bin', 'run.js')
-const fixture = (name: string) => join(root, 'fixtures', 'webrtc-internals', name)
+const fixture = (name: string) => join(root, 'test', 'fixtures', 'webrtc-internals', name)
 const tmp = mkdtempSync(join(tmpdir(), 'confctl-qoe-cli-'))
 
 interface Run {

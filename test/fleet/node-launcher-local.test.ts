@@ -1,5 +1,5 @@
 // test-kind: e2e
-// The node launcher's normal mode against a fake node program (test/fleet/fixtures/fake-node.ts) that
+// The node launcher's normal mode against a fake node program (test/fixtures/fake-node.ts) that
 // can die, hang or ignore SIGTERM on demand.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
@@ -14,7 +14,7 @@ import {runLocalNodeForeground, startLocalNode, stopLocalNode} from '../../src/f
 import {readPidfile, runningPid} from '../../src/fleet/node-dir.js'
 import {nodeFiles} from '../../src/fleet/paths.js'
 
-const script = fileURLToPath(new URL('./fixtures/fake-node.js', import.meta.url))
+const script = fileURLToPath(new URL('../fixtures/fake-node.js', import.meta.url))
 const tmp = mkdtempSync(join(tmpdir(), 'confctl-sup-'))
 let n = 0
 

@@ -22,7 +22,7 @@ import {
 import {clientTarget, inventoryTargets} from '../../src/fleet/snapshot-targets.js'
 import {streamKey} from '../../src/fleet/snapshot.js'
 import {until} from '../helpers/until.js'
-import {answers, serve, T0} from '../tui/fixtures.js'
+import {answers, serve, T0} from '../fixtures/tui-snapshot.js'
 
 /** The poller's waits between ticks, handed out by the test: each is recorded with its length,
  *  and fires only when the test calls fire(). */

@@ -8,7 +8,7 @@ import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {appendFileSync, readFileSync, writeFileSync} from 'node:fs'
 import {cli, tempHome} from './helpers.js'
-import {createGreenlight, ERIKA, fkName, U, writeDatamap, type Kind} from './greenlight-fixture.js'
+import {createGreenlight, ERIKA, fkName, U, writeDatamap, type Kind} from '../fixtures/greenlight.js'
 
 const statuses = (show: {json: {journal: Array<{status: string}>}}) => show.json.journal.map((s) => s.status)
 

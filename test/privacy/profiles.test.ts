@@ -1,5 +1,5 @@
 // test-kind: e2e
-// Every deployment profile in fixtures/profiles/ against the real local PostgreSQL,
+// Every deployment profile in test/fixtures/profiles/ against the real local PostgreSQL,
 // MariaDB and Redis plus files: seed, access (zip with manifest), a hold on a parent
 // collection (what depends on it is held with it: `heldWith`), erasure, verify, audit
 // verify, and the other people's data still there. A service that is down fails the test.
@@ -12,7 +12,7 @@ import {pathToFileURL} from 'node:url'
 import {cli, root, tempHome} from './helpers.js'
 
 const LIST_NAMES = 'import sys, zipfile\nprint("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))'
-const profilesDir = join(root, 'fixtures', 'profiles')
+const profilesDir = join(root, 'test', 'fixtures', 'profiles')
 const profiles = readdirSync(profilesDir, {withFileTypes: true})
   .filter((d) => d.isDirectory())
   .map((d) => d.name)

@@ -7,7 +7,7 @@
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {cli, tempHome} from './helpers.js'
-import {createGreenlight, fkName, U, writeDatamap, type Kind} from './greenlight-fixture.js'
+import {createGreenlight, fkName, U, writeDatamap, type Kind} from '../fixtures/greenlight.js'
 
 const OLD = "'2023-01-01 10:00:00'"
 const NEW = "'2026-11-20 10:00:00'"

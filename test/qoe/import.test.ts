@@ -1,5 +1,5 @@
 // test-kind: unit
-// Importing the recorded fixtures (fixtures/webrtc-internals/, recorded from libwebrtc by
+// Importing the recorded fixtures (test/fixtures/webrtc-internals/, recorded from libwebrtc by
 // scripts/record-dump.ts): every format gives the same summaries for the same call, the
 // counters match what getStats() reported at the last poll (recording.json), and the
 // inbound figures match a direct computation from the fully parsed file.
@@ -14,7 +14,7 @@ import {importDump, type ImportResult} from '../../src/qoe/import/index.js'
 import {applyStatsDelta} from '../../src/qoe/import/rtcstats-dump.js'
 import type {Pct, StreamSummary} from '../../src/qoe/summary.js'
 
-const dir = fileURLToPath(new URL('../../../fixtures/webrtc-internals/', import.meta.url))
+const dir = fileURLToPath(new URL('../../../test/fixtures/webrtc-internals/', import.meta.url))
 const fixture = (name: string) => join(dir, name)
 const tmp = mkdtempSync(join(tmpdir(), 'confctl-qoe-import-'))
 

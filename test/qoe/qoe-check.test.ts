@@ -10,7 +10,7 @@ import {checkDump, checkFailure, dumpScopes, judge} from '../../src/qoe/qoe-chec
 import {DEFAULT_THRESHOLDS} from '../../src/qoe/thresholds.js'
 
 const fixture = (name: string) =>
-  join(fileURLToPath(new URL('../../../fixtures/webrtc-internals/', import.meta.url)), name)
+  join(fileURLToPath(new URL('../../../test/fixtures/webrtc-internals/', import.meta.url)), name)
 
 test('a dump that breaks the default thresholds: the violations, and a sentence naming the first and counting the rest', async () => {
   const check = await checkDump(fixture('chrome-new.json'), DEFAULT_THRESHOLDS)

@@ -13,7 +13,7 @@ import {TopApp, createUiStore, staticSource} from '../../src/tui/app.js'
 import {currentView} from '../../src/tui/state.js'
 import {makeTheme} from '../../src/tui/theme.js'
 import {until} from '../helpers/until.js'
-import {fixtureTick} from './fixtures.js'
+import {fixtureTick} from '../fixtures/tui-snapshot.js'
 
 let tick: SnapshotTick
 test.before(async () => {

@@ -13,7 +13,7 @@ import {staticSource} from '../../src/tui/app.js'
 import {ScreenPainter} from '../../src/tui/painter.js'
 import {LEAVE_ALT_SCREEN, runTop} from '../../src/tui/run.js'
 import {until} from '../helpers/until.js'
-import {fixtureTick} from './fixtures.js'
+import {fixtureTick} from '../fixtures/tui-snapshot.js'
 import {VirtualTerminal} from './vt.js'
 
 let tick: SnapshotTick

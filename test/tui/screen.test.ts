@@ -1,5 +1,5 @@
 // test-kind: unit
-// Rendering of each view from a fixed snapshot (test/tui/fixtures.ts) with renderScreen, the
+// Rendering of each view from a fixed snapshot (test/fixtures/tui-snapshot.ts) with renderScreen, the
 // pure function behind the Ink app: what is shown, that it fits the terminal, colours by band
 // and none under NO_COLOR, and that IP addresses and control characters do not leak.
 import {test} from 'uvu'
@@ -12,7 +12,7 @@ import {lineText} from '../../src/tui/layout.js'
 import {renderScreen, screenText} from '../../src/tui/screen.js'
 import {initialState, reduce, type UiState, type View} from '../../src/tui/state.js'
 import {detectColorLevel, makeTheme} from '../../src/tui/theme.js'
-import {fixtureTick} from './fixtures.js'
+import {fixtureTick} from '../fixtures/tui-snapshot.js'
 
 let tick: SnapshotTick
 let tickWithIp: SnapshotTick

@@ -5,7 +5,7 @@ import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {SqlConnector} from '../../../src/privacy/connectors/sql-connector.js'
 import type {StoreDef} from '../../../src/privacy/datamap-types.js'
-import {createGreenlight, MY_URL, PG_URL, type Kind} from '../greenlight-fixture.js'
+import {createGreenlight, MY_URL, PG_URL, type Kind} from '../../fixtures/greenlight.js'
 
 const EXTRA: Record<Kind, string[]> = {
   postgres: [

@@ -1,7 +1,7 @@
 // test-kind: unit
 // Stats types from ids (typeFromId in src/qoe/import/webrtc-internals.ts), for dumps whose
 // entries lack "statsType". Every id below is taken from the recorded fixtures
-// (fixtures/webrtc-internals/chrome-new.json: Chrome's current scheme; chrome-old.json:
+// (test/fixtures/webrtc-internals/chrome-new.json: Chrome's current scheme; chrome-old.json:
 // libwebrtc's older RTC..._ ids). Whole dumps are read in test/qoe/import.test.ts.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
