@@ -21,6 +21,7 @@ import {
   createWriteStream,
   mkdtempSync,
   openSync,
+  realpathSync,
   rmSync,
   statSync,
   writeSync,
@@ -33,7 +34,7 @@ import {createGzip} from 'node:zlib'
 import {importDump} from '../src/qoe/import/index.js'
 
 const MB = 1024 * 1024
-const POINTS = 1000
+export const POINTS = 1000
 const MAX_SIZE_MB = 1024
 
 interface Measurement {
@@ -347,8 +348,11 @@ function pcJson(pc: number, start: number): string {
   return `  "${pc}-1": {\n   "pid": ${pc},\n   "constraints": "",\n   "rtcConfiguration": "{ iceServers: [], iceTransportPolicy: all, bundlePolicy: balanced }",\n   "stats": {\n${parts.join(',\n')}\n   },\n   "updateLog": [\n${log.join(',\n')}\n   ],\n   "url": "https://meet.example.org/room-${pc}"\n  }`
 }
 
-/** Writes a dump of about `targetMb` MB; returns the number of peer connections. */
-function generate(file: string, targetMb: number): number {
+/**
+ * Writes a dump of about `targetMb` MB; returns the number of peer connections. Also used by
+ * bench/qoe-json-scanner.ts. The values are deterministic per process (a fixed-seed generator).
+ */
+export function generate(file: string, targetMb: number): number {
   const fd = openSync(file, 'w')
   let written = 0
   const put = (s: string) => {
@@ -451,4 +455,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main()
+// Run only as a script, not when bench/qoe-json-scanner.ts imports the dump generator.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await main()
