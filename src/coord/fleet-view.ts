@@ -1,7 +1,7 @@
 // Reading the fleet from Redis: the registered nodes, who owns a room, the rooms of each
 // node. The CLI (fleet status, room list/show, top) and the node use these; nothing here
 // writes except the lazy removal of dead nodes from the `nodes` listing.
-import {Redis} from 'ioredis'
+import type {Redis} from 'ioredis'
 import {BadInputError, ConfctlError, UnreachableError} from '../errors.js'
 import {keys} from './keys.js'
 import {parseRegisteredNode, parseRoomClaim, type RegisteredNode, type RoomClaim} from './registered-node.js'
@@ -44,9 +44,11 @@ export function redactUrl(url: string): string {
  * times, and fails commands fast while disconnected. Read functions below turn its errors
  * into UnreachableError (exit 3). A bad URL is BadInputError (exit 2). Call quit() when done.
  */
-export function openCoordination(url: string): Redis {
+export async function openCoordination(url: string): Promise<Redis> {
   const problem = redisUrlProblem(url)
   if (problem) throw new BadInputError(problem)
+  // Loaded here, not at startup: most commands never talk to the fleet's Redis (~0.1 s).
+  const {Redis} = await import('ioredis')
   const redis = new Redis(url, {
     lazyConnect: true,
     connectTimeout: CONNECT_TIMEOUT_MS,

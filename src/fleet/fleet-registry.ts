@@ -32,7 +32,7 @@ export function requireCoordination(inv: Inventory, file: string): CoordinationS
 /** Connects (bounded: a few seconds) and checks Redis answers; UnreachableError otherwise. */
 export async function openFleetRegistry(settings: CoordinationSettings): Promise<FleetRegistry> {
   const prefix = redisPrefixOf(settings)
-  const redis: Redis = openCoordination(settings.redis)
+  const redis: Redis = await openCoordination(settings.redis)
   const guard = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
       return await work()

@@ -2,7 +2,7 @@
 // the keys found must hold the declared type (hash, or a string / JSON text) and, between
 // them, the declared fields. Live meeting data comes and goes, so a pattern that matches no
 // key is a warning, not an error.
-import {Redis} from 'ioredis'
+import type {Redis} from 'ioredis'
 import {UnreachableError} from '../errors.js'
 import {templateRegex} from './connectors/directory-connector.js'
 import {collPath, type Report} from './datamap-check-types.js'
@@ -83,6 +83,7 @@ async function checkCollection(redis: Redis, store: StoreDef, coll: CollectionDe
 }
 
 export async function checkRedisStore(store: StoreDef, report: Report): Promise<string[]> {
+  const {Redis} = await import('ioredis') // loaded when a Redis store is checked, not at startup
   const redis = new Redis(store.connection.url!, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,

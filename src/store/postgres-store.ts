@@ -1,6 +1,5 @@
 // The shared store: PostgreSQL at CONFCTL_STORE_URL, in the schema CONFCTL_STORE_SCHEMA
 // (default "confctl"), so the register can sit in an existing database without clashing.
-import pg from 'pg'
 import {UnreachableError} from '../errors.js'
 import {SCHEMA} from './schema.js'
 import type {StoreDb} from './store-db.js'
@@ -10,6 +9,7 @@ function redact(url: string): string {
 }
 
 export async function openPostgresStore(url: string, schema = 'confctl'): Promise<StoreDb> {
+  const {default: pg} = await import('pg') // loaded only when the store is PostgreSQL
   const client = new pg.Client({connectionString: url, connectionTimeoutMillis: 5000})
   client.on('error', () => {})
   try {

@@ -7,14 +7,7 @@ import {readFileSync} from 'node:fs'
 import {connect as netConnect, type Socket} from 'node:net'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
-import ssh2, {
-  type AuthenticationType,
-  type Client,
-  type ClientChannel,
-  type ConnectConfig,
-  type PseudoTtyOptions,
-  type SFTPWrapper,
-} from 'ssh2'
+import type {AuthenticationType, Client, ClientChannel, ConnectConfig, PseudoTtyOptions, SFTPWrapper} from 'ssh2'
 import {BadInputError, UnreachableError} from '../../errors.js'
 import {addKnownHost, checkHostKey, fingerprint, hostKeyAlgorithms, hostKeyName, keyTypeOf} from './known-hosts.js'
 import {formatSshTarget, sq, type SshTarget} from './ssh-target.js'
@@ -49,7 +42,10 @@ interface KeyCandidate {
   key: Buffer
 }
 
-function loadKey(file: string, explicit: boolean): KeyCandidate | undefined {
+/** ssh2, loaded when a connection is opened: commands that reach no SSH node skip its ~0.1 s. */
+type Ssh2 = typeof import('ssh2')
+
+function loadKey(ssh2: Ssh2, file: string, explicit: boolean): KeyCandidate | undefined {
   let data: Buffer
   try {
     data = readFileSync(file)
@@ -120,10 +116,12 @@ export class SshSession {
     const label = formatSshTarget(target)
     const knownHosts = opts.knownHostsFile ?? defaultKnownHostsFile()
     const timeoutMs = opts.timeoutMs ?? DEFAULT_SSH_TIMEOUT_MS
+    // CommonJS: its module.exports is the default export (what `import ssh2 from` gave).
+    const ssh2 = ((await import('ssh2')) as unknown as {default: Ssh2}).default
     const keys: KeyCandidate[] = opts.identityFile
-      ? [loadKey(opts.identityFile, true)!]
+      ? [loadKey(ssh2, opts.identityFile, true)!]
       : ['id_ed25519', 'id_ecdsa', 'id_rsa']
-          .map((f) => loadKey(join(homedir(), '.ssh', f), false))
+          .map((f) => loadKey(ssh2, join(homedir(), '.ssh', f), false))
           .filter((k): k is KeyCandidate => !!k)
     const agent = opts.identityFile ? undefined : process.env.SSH_AUTH_SOCK || undefined
     if (!agent && keys.length === 0) {

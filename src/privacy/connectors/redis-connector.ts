@@ -2,7 +2,7 @@
 // walked with SCAN (never KEYS, which blocks a production server); {captures} in the
 // pattern are fields of the record, so references can point at them. Changes to one step
 // go in one MULTI/EXEC; JSON values keep their TTL.
-import {Redis} from 'ioredis'
+import type {Redis} from 'ioredis'
 import {UnreachableError} from '../../errors.js'
 import type {CollectionDef, StoreDef} from '../datamap-types.js'
 import {
@@ -21,6 +21,7 @@ export class RedisConnector implements Connector {
 
   async connect(): Promise<void> {
     if (this.client) return
+    const {Redis} = await import('ioredis') // loaded when a Redis store is opened, not at startup
     const client = new Redis(this.store.connection.url!, {
       lazyConnect: true,
       maxRetriesPerRequest: 0,

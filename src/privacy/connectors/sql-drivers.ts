@@ -1,9 +1,10 @@
 // The three SQL databases behind one small driver shape (query, transaction, quoting),
 // so sql-connector.ts writes each statement once. Connection failures become
 // UnreachableError (exit 3) with the store's name, never a driver stack trace.
+// The PostgreSQL and MariaDB drivers load when a store of theirs is opened (about 0.1 s of
+// startup each), not with every command that could reach one.
 import Database from 'better-sqlite3'
-import mysql from 'mysql2/promise'
-import pg from 'pg'
+import type {Connection as MysqlConnection} from 'mysql2/promise'
 import {existsSync} from 'node:fs'
 import {UnreachableError} from '../../errors.js'
 import type {StoreDef} from '../datamap-types.js'
@@ -61,6 +62,7 @@ function sqliteDriver(store: StoreDef): SqlDriver {
 }
 
 async function postgresDriver(store: StoreDef): Promise<SqlDriver> {
+  const {default: pg} = await import('pg')
   const client = new pg.Client({connectionString: store.connection.url, connectionTimeoutMillis: 5000})
   client.on('error', () => {}) // a dropped connection surfaces on the next query instead of crashing
   try {
@@ -99,7 +101,8 @@ async function postgresDriver(store: StoreDef): Promise<SqlDriver> {
 }
 
 async function mysqlDriver(store: StoreDef): Promise<SqlDriver> {
-  let conn: mysql.Connection
+  const {default: mysql} = await import('mysql2/promise')
+  let conn: MysqlConnection
   try {
     conn = await mysql.createConnection({uri: store.connection.url, connectTimeout: 5000, dateStrings: false})
   } catch (err) {
