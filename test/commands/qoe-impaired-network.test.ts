@@ -17,6 +17,7 @@ import {createInterface} from 'node:readline'
 import {cli, killAll, processesMentioning, randomRtcRange, root} from './helpers.js'
 import {createNetns, type Netns} from '../helpers/netns.js'
 import {until} from '../helpers/until.js'
+import type {ParticipantInfo} from '../../src/api/node-api.js'
 import type {NodeStream} from '../../src/qoe/node-streams.js'
 
 const PARTICIPANT = join(root, 'dist', 'test', 'helpers', 'netns-participant.js')
@@ -58,22 +59,39 @@ async function inspect(room: string, duration = '10s'): Promise<NodeStream[]> {
 const audio = (streams: NodeStream[], identity: string, direction: string) =>
   streams.find((s) => s.identity === identity && s.direction === direction && s.kind === 'audio')
 
-/** Waits until the node measures both audio legs and they have run for WARM_UP_MS since the
- *  subscriber joined (the measured window then starts on settled media, as the loss figures of
- *  the first seconds are not yet comparable). Bounded well below the participants' 40 s. */
+/** Waits until audio flows on both legs and has for WARM_UP_MS since the subscriber joined
+ *  (the measured window then starts on settled media). A stream is listed as soon as its
+ *  session is admitted, before DTLS, which 5 % loss can delay by seconds (a lost flight is
+ *  resent after 1, 2, 4 s): so the condition is on the counters. The node has received
+ *  packets from the speaker, and the listener has sent two receiver reports (its expected
+ *  count is known), which it only does for media it receives. Bounded well below the
+ *  participants' 60 s. */
 const WARM_UP_MS = 4000
 async function bothLegsFlowing(room: string, speaker: string, listener: string, joinedAt: number): Promise<void> {
+  let seen = ''
   await until(
-    `the node measuring ${speaker}'s uplink and ${listener}'s downlink`,
+    `audio flowing from ${speaker} through the node to ${listener}`,
     async () => {
-      if (Date.now() - joinedAt < WARM_UP_MS) return false
-      const streams = await inspect(room, '1s')
-      const legs = [audio(streams, speaker, 'uplink'), audio(streams, listener, 'downlink')]
-      return legs.every((leg) => leg && leg.summary.samples >= 1)
+      const r = await cli(home, ['room', 'show', room, '--json'])
+      if (r.exitCode !== 0) return false
+      const people: ParticipantInfo[] = JSON.parse(r.stdout).room.participantsList
+      const leg = (identity: string) =>
+        people.find((p) => p.identity === identity)?.streams.find((s) => s.kind === 'audio')
+      const up = leg(speaker)
+      const down = leg(listener)
+      seen = JSON.stringify({up: up?.packets, down: down?.packets, reported: down?.reportedExpected})
+      return (
+        Date.now() - joinedAt >= WARM_UP_MS &&
+        (up?.packets ?? 0) >= 100 && // 2 s of Opus
+        down?.reportedExpected !== null &&
+        down?.reportedExpected !== undefined
+      )
     },
-    15_000,
-    200,
-  )
+    30_000,
+    250,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message} (last seen: ${seen})`)
+  })
 }
 
 test.before(async () => {
@@ -109,12 +127,12 @@ test(`downlink: ${DROP_PERCENT} % dropped into the subscriber's namespace is the
   const room = 'impair-down'
   ns.dropUdp(DROP_PERCENT, 'input')
   try {
-    const pub = await participant(false, ['publish', `${publicUrl}/whip/${room}`, await token(room, 'speaker'), '40'])
+    const pub = await participant(false, ['publish', `${publicUrl}/whip/${room}`, await token(room, 'speaker'), '60'])
     await participant(true, [
       'subscribe',
       `${publicUrl}/whep/${room}/${pub.first.participantId}`,
       await token(room, 'listener'),
-      '40',
+      '60',
     ])
     const joined = Date.now()
     await bothLegsFlowing(room, 'speaker', 'listener', joined)
@@ -133,6 +151,7 @@ test(`downlink: ${DROP_PERCENT} % dropped into the subscriber's namespace is the
     assert.is(down.attribution?.leg, 'downlink', JSON.stringify(down.attribution))
   } finally {
     ns.exec(['nft', 'delete', 'table', 'inet', 'confctl_impair'])
+    for (const c of children.splice(0)) c.kill('SIGKILL') // not sending into the next test's window
   }
 })
 
@@ -144,13 +163,13 @@ test(`uplink: ${DROP_PERCENT} % dropped out of the publisher's namespace is the 
       'publish',
       `${publicUrl}/whip/${room}`,
       await token(room, 'remote-speaker'),
-      '40',
+      '60',
     ])
     await participant(false, [
       'subscribe',
       `${publicUrl}/whep/${room}/${pub.first.participantId}`,
       await token(room, 'host-listener'),
-      '40',
+      '60',
     ])
     const joined = Date.now()
     await bothLegsFlowing(room, 'remote-speaker', 'host-listener', joined)
@@ -165,6 +184,7 @@ test(`uplink: ${DROP_PERCENT} % dropped out of the publisher's namespace is the 
     assert.is(down.attribution?.leg, 'uplink', JSON.stringify(down.attribution))
   } finally {
     ns.exec(['nft', 'delete', 'table', 'inet', 'confctl_impair'])
+    for (const c of children.splice(0)) c.kill('SIGKILL') // not sending into the next test's window
   }
 })
 
