@@ -2,6 +2,7 @@
 // `node logs` and for startup errors. Reads backwards in chunks so a 1 GB node.log costs
 // the same as a small one; follows by polling, which also survives truncation/rotation.
 import {open, stat, type FileHandle} from 'node:fs/promises'
+import {untilAbortedOr} from './abortable-wait.js'
 
 const CHUNK = 64 * 1024
 
@@ -100,7 +101,7 @@ export async function followFile(
           continue
         }
       }
-      await sleepUnlessAborted(pollMs, signal)
+      await untilAbortedOr(pollMs, signal)
     }
     if (handle) await readOn(handle) // what was written up to the stop is still shown
   } finally {
@@ -120,16 +121,4 @@ async function readLines(handle: FileHandle, offset: number, size: number, take:
     take(buf.subarray(0, bytesRead).toString('utf8'))
   }
   return offset
-}
-
-function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    signal.addEventListener('abort', done, {once: true})
-  })
 }

@@ -2,6 +2,7 @@
 // stopped, for the demo when there is no terminal for the dashboard. The caller renders each
 // detail; the last one, asked again after the stop, is the result (`demo --json`).
 import type {RoomDetail} from '../api/node-api.js'
+import {untilAbortedOr} from './abortable-wait.js'
 
 export interface RoomSource {
   room(name: string): Promise<RoomDetail>
@@ -17,20 +18,7 @@ export interface RoomWatchOptions {
 export async function watchRoom(client: RoomSource, room: string, opts: RoomWatchOptions): Promise<RoomDetail> {
   while (!opts.signal.aborted) {
     opts.onDetail?.(await client.room(room))
-    await pause(opts.intervalMs, opts.signal)
+    await untilAbortedOr(opts.intervalMs, opts.signal)
   }
   return client.room(room)
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve() // 'abort' will not fire again
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    signal.addEventListener('abort', done)
-  })
 }

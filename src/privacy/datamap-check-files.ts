@@ -4,6 +4,7 @@
 import {accessSync, constants, existsSync, readdirSync, statSync} from 'node:fs'
 import {basename, dirname} from 'node:path'
 import {templateRegex} from './connectors/directory-connector.js'
+import {wildcard} from './connectors/log-files.js'
 import {collPath, type Report} from './datamap-check-types.js'
 import type {CollectionDef, StoreDef} from './datamap-types.js'
 
@@ -14,15 +15,6 @@ function readable(path: string): boolean {
   } catch {
     return false
   }
-}
-
-function globRegex(name: string): RegExp {
-  return new RegExp(
-    `^${name
-      .split('*')
-      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  )
 }
 
 function checkDir(dir: string, at: string, key: string, what: string, report: Report): boolean {
@@ -48,7 +40,7 @@ function checkLog(store: StoreDef, coll: CollectionDef, report: Report): void {
   const key = `${collPath(store.name, coll.name)}.path`
   const at = coll.origins?.path ?? coll.origin
   if (!checkDir(dirname(path), at, key, 'a file in the directory', report)) return
-  const re = globRegex(basename(path))
+  const re = wildcard(basename(path))
   const files = readdirSync(dirname(path)).filter((f) => re.test(f))
   if (files.length === 0) {
     report({level: 'warning', at, key, message: `matches no file in ${dirname(path)} yet`})

@@ -2,8 +2,8 @@
 // covers that could not be searched (they might still hold the subject), and the files and
 // directories a done step deleted that exist again, which the search walk cannot reach once
 // their parent records are gone but the journal still names.
-import {lstatSync} from 'node:fs'
 import type {Unsearchable} from './connectors/connector.js'
+import {exists} from './connectors/log-files.js'
 import type {CollectionDef} from './datamap-types.js'
 import type {JournalStep} from './erasure-journal.js'
 import type {StoreHits} from './subject-search.js'
@@ -46,14 +46,5 @@ export function fileFindings(
       byStore(store)
         .filter((h) => !kept(h.coll))
         .flatMap((h) => h.unsearchable.map((u) => ({collection: h.coll.name, ...u}))),
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    lstatSync(path)
-    return true
-  } catch {
-    return false
   }
 }

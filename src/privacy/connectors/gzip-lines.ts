@@ -13,14 +13,13 @@ import {
   createWriteStream,
   fsyncSync,
   openSync,
-  renameSync,
   rmSync,
   statSync,
 } from 'node:fs'
 import {basename, dirname, join} from 'node:path'
 import {pipeline} from 'node:stream/promises'
 import {createGunzip, createGzip} from 'node:zlib'
-import {candidateLines} from './line-scan.js'
+import {candidateLines, renameDurably} from './line-scan.js'
 
 const BATCH = 4 * 1024 * 1024
 const NL = 0x0a
@@ -159,12 +158,6 @@ export async function rewriteGzipLines(
     const zlib = String((err as NodeJS.ErrnoException).code ?? '').startsWith('Z_')
     throw zlib ? new CorruptGzipError(file, 0, err as Error) : err
   }
-  renameSync(tmp, file)
-  const dirFd = openSync(dirname(file), 'r')
-  try {
-    fsyncSync(dirFd) // make the rename itself durable
-  } finally {
-    closeSync(dirFd)
-  }
+  renameDurably(tmp, file)
   return edits
 }

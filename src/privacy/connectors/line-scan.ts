@@ -112,12 +112,18 @@ export function rewriteLines(
   }
   closeSync(out)
   closeSync(src)
+  renameDurably(tmp, file)
+  return edits.length
+}
+
+/** Puts a rewritten copy in place of `file` and fsyncs the directory, so the rename itself
+ *  survives a crash (the copy's own data is synced by the writer before). */
+export function renameDurably(tmp: string, file: string): void {
   renameSync(tmp, file)
   const dirFd = openSync(dirname(file), 'r')
   try {
-    fsyncSync(dirFd) // make the rename itself durable
+    fsyncSync(dirFd)
   } finally {
     closeSync(dirFd)
   }
-  return edits.length
 }

@@ -125,7 +125,7 @@ export function logFiles(pattern: string): LogFiles {
 }
 
 /** Whether the entry itself exists (a link to nothing does, and is then reported). */
-function exists(path: string): boolean {
+export function exists(path: string): boolean {
   try {
     lstatSync(path)
     return true
@@ -134,7 +134,8 @@ function exists(path: string): boolean {
   }
 }
 
-function wildcard(name: string): RegExp {
+/** A file-name pattern with `*` (any run of characters, nothing else special) as a RegExp. */
+export function wildcard(name: string): RegExp {
   return new RegExp(
     `^${name
       .split('*')
