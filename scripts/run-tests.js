@@ -5,14 +5,16 @@
 // Each test file says what kind it is in a comment near its top, `// test-kind: KIND`:
 //   unit    pure or in-process: runs with up to --jobs files at once (default: 2 x CPUs);
 //   e2e     starts processes, servers or real stores: at most --e2e files at once (default 3);
-//   serial  measures time or load (latency bounds, loss ratios, browsers): runs alone, after
-//           the others, so a busy neighbour cannot make it fail.
+//   serial  measures time or load (latency bounds, loss ratios, browsers): runs after the
+//           others, at most --serial files at once (default: one per CPU core). Measured alone
+//           (busy CPU time over wall time, /proc/stat), each keeps 0.1 to 1.1 cores busy, so
+//           with one per core each still has about a core of its own.
 // A file without the comment counts as e2e. Files run longest first, which shortens the whole
 // run: by the durations of this checkout's last run (dist/test-durations.json), else by those
 // committed in test/durations.json (a fresh clone in CI has no dist/ yet; refresh it with
 // `cp dist/test-durations.json test/durations.json` after a whole run when files were added).
 //
-// Usage: node scripts/run-tests.js [--unit] [--jobs N] [--e2e N] [substring ...]
+// Usage: node scripts/run-tests.js [--unit] [--jobs N] [--e2e N] [--serial N] [substring ...]
 //   --unit      only unit files (npm run test:unit)
 //   substring   only files whose path contains one of them
 import {spawn} from 'node:child_process'
@@ -43,18 +45,18 @@ function kindOf(file) {
 }
 
 function parseArgs(argv) {
-  /** @type {{unitOnly: boolean, jobs: number, e2e: number, filters: string[]}} */
-  const opts = {unitOnly: false, jobs: 2 * availableParallelism(), e2e: 3, filters: []}
+  /** @type {{unitOnly: boolean, jobs: number, e2e: number, serial: number, filters: string[]}} */
+  const opts = {unitOnly: false, jobs: 2 * availableParallelism(), e2e: 3, serial: availableParallelism(), filters: []}
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--unit') opts.unitOnly = true
-    else if (a === '--jobs' || a === '--e2e') {
+    else if (a === '--jobs' || a === '--e2e' || a === '--serial') {
       const n = Number(argv[++i])
       if (!Number.isInteger(n) || n < 1) {
         console.error(`run-tests: ${a} needs a whole number of at least 1, not '${argv[i]}'`)
         process.exit(2)
       }
-      opts[a === '--jobs' ? 'jobs' : 'e2e'] = n
+      opts[/** @type {'jobs' | 'e2e' | 'serial'} */ (a.slice(2))] = n
     } else opts.filters.push(a)
   }
   return opts
@@ -161,7 +163,7 @@ async function pool(list, jobs, e2eJobs) {
 
 const started = Date.now()
 await pool(files.filter((f) => f.kind !== 'serial').sort(byLength), opts.jobs, opts.e2e)
-await pool(files.filter((f) => f.kind === 'serial').sort(byLength), 1, 1)
+await pool(files.filter((f) => f.kind === 'serial').sort(byLength), opts.serial, opts.serial)
 writeFileSync(durationsFile, JSON.stringify(durations, null, 1))
 
 if (failedFiles.length) console.log(`\nfailed files:\n  ${failedFiles.join('\n  ')}`)
