@@ -3,18 +3,21 @@
 // several at a time, then prints the closing line `N passed, N failed` that CI reads.
 //
 // Each test file says what kind it is in a comment near its top, `// test-kind: KIND`:
-//   unit    pure or in-process: runs with up to --jobs files at once (default: 2 x CPUs);
-//   e2e     starts processes, servers or real stores: at most --e2e files at once (default 3);
-//   serial  measures time or load (latency bounds, loss ratios, browsers): runs after the
-//           others, at most --serial files at once (default: one per CPU core). Measured alone
-//           (busy CPU time over wall time, /proc/stat), each keeps 0.1 to 1.1 cores busy, so
-//           with one per core each still has about a core of its own.
+//   unit      pure or in-process: runs with up to --jobs files at once (default: 2 x CPUs);
+//   e2e       starts processes, servers or real stores: at most --e2e files at once (default 3);
+//   per-core  judges time or loss under its own load (browsers, floods, killed nodes, a shaped
+//             link): runs after the unit and e2e files, at most --per-core at once (default:
+//             one per CPU core). Measured alone (busy CPU time over wall time, /proc/stat),
+//             each keeps 0.1 to 1.1 cores busy, so with one per core each still has about a
+//             core of its own;
+//   serial    needs the whole machine (the smoke's four libwebrtc peers, fed from one Node.js
+//             process, judged by frame counts and jitter): runs last, alone.
 // A file without the comment counts as e2e. Files run longest first, which shortens the whole
 // run: by the durations of this checkout's last run (dist/test-durations.json), else by those
 // committed in test/durations.json (a fresh clone in CI has no dist/ yet; refresh it with
 // `cp dist/test-durations.json test/durations.json` after a whole run when files were added).
 //
-// Usage: node scripts/run-tests.js [--unit] [--jobs N] [--e2e N] [--serial N] [substring ...]
+// Usage: node scripts/run-tests.js [--unit] [--jobs N] [--e2e N] [--per-core N] [substring ...]
 //   --unit      only unit files (npm run test:unit)
 //   substring   only files whose path contains one of them
 import {spawn} from 'node:child_process'
@@ -40,23 +43,23 @@ function findTests(dir) {
 
 function kindOf(file) {
   const head = readFileSync(file, 'utf8').slice(0, 4000)
-  const m = head.match(/\/\/ test-kind: (unit|e2e|serial)\b/)
+  const m = head.match(/\/\/ test-kind: (unit|e2e|per-core|serial)(?![\w-])/)
   return m ? m[1] : 'e2e'
 }
 
 function parseArgs(argv) {
-  /** @type {{unitOnly: boolean, jobs: number, e2e: number, serial: number, filters: string[]}} */
-  const opts = {unitOnly: false, jobs: 2 * availableParallelism(), e2e: 3, serial: availableParallelism(), filters: []}
+  /** @type {{unitOnly: boolean, jobs: number, e2e: number, perCore: number, filters: string[]}} */
+  const opts = {unitOnly: false, jobs: 2 * availableParallelism(), e2e: 3, perCore: availableParallelism(), filters: []}
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--unit') opts.unitOnly = true
-    else if (a === '--jobs' || a === '--e2e' || a === '--serial') {
+    else if (a === '--jobs' || a === '--e2e' || a === '--per-core') {
       const n = Number(argv[++i])
       if (!Number.isInteger(n) || n < 1) {
         console.error(`run-tests: ${a} needs a whole number of at least 1, not '${argv[i]}'`)
         process.exit(2)
       }
-      opts[/** @type {'jobs' | 'e2e' | 'serial'} */ (a.slice(2))] = n
+      opts[a === '--jobs' ? 'jobs' : a === '--e2e' ? 'e2e' : 'perCore'] = n
     } else opts.filters.push(a)
   }
   return opts
@@ -162,8 +165,10 @@ async function pool(list, jobs, e2eJobs) {
 }
 
 const started = Date.now()
-await pool(files.filter((f) => f.kind !== 'serial').sort(byLength), opts.jobs, opts.e2e)
-await pool(files.filter((f) => f.kind === 'serial').sort(byLength), opts.serial, opts.serial)
+const ofKind = (...kinds) => files.filter((f) => kinds.includes(f.kind)).sort(byLength)
+await pool(ofKind('unit', 'e2e'), opts.jobs, opts.e2e)
+await pool(ofKind('per-core'), opts.perCore, opts.perCore)
+await pool(ofKind('serial'), 1, 1)
 writeFileSync(durationsFile, JSON.stringify(durations, null, 1))
 
 if (failedFiles.length) console.log(`\nfailed files:\n  ${failedFiles.join('\n  ')}`)

@@ -1,4 +1,4 @@
-// test-kind: serial (real browsers with fake camera and microphone)
+// test-kind: per-core (real browsers with fake camera and microphone)
 // Chromium and Firefox ESR on one node, each as the other's audience, as real users join:
 // Chrome publishes to a Firefox viewer (Firefox's receive-only offer declares SSRCs, and its
 // keyframe requests must still reach the node's sending side); Firefox at its default

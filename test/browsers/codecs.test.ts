@@ -1,4 +1,4 @@
-// test-kind: serial (real browsers with fake camera and microphone)
+// test-kind: per-core (real browsers with fake camera and microphone)
 // Publishers that are not the VP8 default, from a real Chromium: an H.264-only sender (what
 // Safari, OBS and hardware encoders offer), a VP9 sender, and a simulcast sender (three
 // RID layers q/h/f, which needs the RID header extension negotiated or Chrome rejects the

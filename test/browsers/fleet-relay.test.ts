@@ -1,4 +1,4 @@
-// test-kind: serial (a real browser)
+// test-kind: per-core (a real browser)
 // A Chromium page in a two-node fleet (a Redis of the test's own, inside the file's network
 // namespace): the page publishes, with trickle ICE, through the node that does not host the
 // room, and subscribes through it too; the node relays POST and PATCH to the owner (CORS

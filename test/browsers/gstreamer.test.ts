@@ -1,4 +1,4 @@
-// test-kind: serial (real browsers with fake camera and microphone)
+// test-kind: per-core (real browsers with fake camera and microphone)
 // A GStreamer webrtcbin publisher (Debian's gstreamer1.0-plugins-bad with python3-gi, the
 // stack many encoders and pipelines publish with) in bundle-policy max-bundle: its video
 // m-section carries the transport, its audio one is bundle-only with port 0, and both

@@ -1,4 +1,4 @@
-// test-kind: serial (real browsers with fake camera and microphone)
+// test-kind: per-core (real browsers with fake camera and microphone)
 // Trickle ICE and ICE restart from a real web page (RFC 9725 §4.3): cross-origin PATCH with
 // application/trickle-ice-sdpfrag from Chromium, so the node's CORS must allow it. Trickle:
 // the offer is POSTed before any candidate is gathered, candidates follow in a PATCH (204),

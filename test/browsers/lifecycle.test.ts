@@ -1,4 +1,4 @@
-// test-kind: serial (real browsers with fake camera and microphone)
+// test-kind: per-core (real browsers with fake camera and microphone)
 // Session lifecycle as browsers see it. A publisher's DELETE ends its subscribers' sessions on
 // the node at once; the node then sends RTCP BYE and an encrypted DTLS close_notify and stops
 // answering their ICE consent checks. Chromium 156 and Firefox ESR 153 do not act on the BYE

@@ -1,4 +1,4 @@
-// test-kind: serial (a bound on re-placement time; Redis stopped and restarted)
+// test-kind: per-core (a bound on re-placement time; Redis stopped and restarted)
 // Failure and recovery with real node processes and libwebrtc clients: the owner of a room
 // killed with SIGKILL loses the room within seconds and a reconnecting client is placed on
 // a live node; a Redis of this test's own stopped during a room (never the machine's): the

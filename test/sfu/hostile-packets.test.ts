@@ -1,4 +1,4 @@
-// test-kind: serial (latency bounds under a packet flood)
+// test-kind: per-core (latency bounds under a packet flood)
 // Issue 9's UDP reproducers against a real node process and real libwebrtc peers: the
 // 26-byte RTP packet that froze the node, the plaintext close_notify that cut a subscriber
 // for good, and the unauthenticated STUN request that was answered and amplified. Sent

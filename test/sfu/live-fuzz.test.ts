@@ -1,4 +1,4 @@
-// test-kind: serial (/healthz latency under fuzzing)
+// test-kind: per-core (/healthz latency under fuzzing)
 // Bounded live fuzzing: 50,000 random and mutated datagrams (RTP, RTCP, STUN, DTLS shaped,
 // lengths that lie, plus plain noise) sent from 127.0.0.1 to the ports of a live publisher
 // and subscriber session, while /healthz is probed and the subscriber's decoded frames are
