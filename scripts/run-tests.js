@@ -8,7 +8,7 @@
 //   per-core  judges time or loss under its own load (browsers, floods, killed nodes, a shaped
 //             link): runs after the unit and e2e files, at most --per-core at once (default:
 //             one per CPU core). Measured alone (busy CPU time over wall time, /proc/stat),
-//             each keeps 0.1 to 1.1 cores busy, so with one per core each still has about a
+//             each keeps 0.4 to 1.1 cores busy, so with one per core each still has about a
 //             core of its own;
 //   serial    needs the whole machine (the smoke's four libwebrtc peers, fed from one Node.js
 //             process, judged by frame counts and jitter): runs last, alone.

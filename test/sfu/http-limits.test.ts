@@ -1,4 +1,4 @@
-// test-kind: per-core (thousands of connections against the open-file limit)
+// test-kind: e2e (mostly idle: connections wait on the node's timeouts, which may fire 4 s late)
 // The node's HTTP timeouts and connection caps (src/sfu/http/connection-guard.ts,
 // client-errors.ts) against a real node process. The node runs with an open-file limit of
 // 4096, so that 5,000 idle connections would use up its descriptors without the caps (they
