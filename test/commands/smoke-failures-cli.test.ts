@@ -6,26 +6,17 @@
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
-import {execa} from 'execa'
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
+import {cli as runCli} from './helpers.js'
 import type {KickResponse, RoomDetail, RoomSummary} from '../../src/api/node-api.js'
 import {startTestNode} from '../helpers/sfu-process.js'
 import {until} from '../helpers/until.js'
 import {rtcPortSlot} from '../helpers/rtc-port-slots.js'
 
-const root = fileURLToPath(new URL('../../../', import.meta.url)) // dist/test/commands -> repo
-const bin = join(root, 'bin', 'run.js')
 const home = mkdtempSync(join(tmpdir(), 'confctl-smoke-failures-'))
-
-const cli = (args: string[]) =>
-  execa(process.execPath, [bin, ...args], {
-    cwd: root,
-    reject: false,
-    timeout: 90_000,
-    env: {CONFCTL_HOME: home, FORCE_COLOR: '0', NO_COLOR: '1'},
-  })
+/** The built CLI with this file's $CONFCTL_HOME, and more room than the helper's 60 s for a smoke. */
+const cli = (args: string[]) => runCli(home, args, {timeout: 90_000})
 
 test('CLI: a node that drops the publisher mid-call fails the check: the report names the streams, exit 1', async () => {
   const node = await startTestNode([], rtcPortSlot(100))
