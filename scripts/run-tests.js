@@ -5,13 +5,13 @@
 // Each test file says what kind it is in a comment near its top, `// test-kind: KIND`:
 //   unit      pure or in-process: runs with up to --jobs files at once (default: 2 x CPUs);
 //   e2e       starts processes, servers or real stores: at most --e2e files at once (default 3);
-//   per-core  judges time or loss under its own load (browsers, floods, killed nodes, a shaped
-//             link): runs after the unit and e2e files, at most --per-core at once (default:
-//             one per CPU core). Measured alone (busy CPU time over wall time, /proc/stat),
+//   per-core  judges time under its own load (browsers, floods, killed nodes): runs after
+//             the unit and e2e files, at most --per-core at once (default: one per CPU core).
+//             Measured alone (busy CPU time over wall time, /proc/stat),
 //             each keeps 0.4 to 1.1 cores busy, so with one per core each still has about a
 //             core of its own;
-//   serial    needs the whole machine (the smoke's four libwebrtc peers, fed from one Node.js
-//             process, judged by frame counts and jitter): runs last, alone.
+//   serial    needs the whole machine (the smoke's four libwebrtc peers judged by frame counts
+//             and jitter; loss ratios on a shaped link): runs last, alone.
 // A file without the comment counts as e2e. Files run longest first, which shortens the whole
 // run: by the durations of this checkout's last run (dist/test-durations.json), else by those
 // committed in test/durations.json (a fresh clone in CI has no dist/ yet; refresh it with
