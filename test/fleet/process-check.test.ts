@@ -37,9 +37,10 @@ test('this process is alive; a node-like process is ours only for its own --dir'
 })
 
 test('a zombie answers kill -0 but counts as gone', async () => {
-  // sh starts `sleep 0` in the background, prints its pid and becomes `sleep 5`, which never
-  // reaps it: the exited child stays a zombie until sleep 5 ends.
-  const parent = start('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'])
+  // sh starts `sleep 1` in the background, prints its pid and becomes `sleep 5`, which never
+  // reaps it: the exited child stays a zombie until sleep 5 ends. (With `sleep 0` the child
+  // could exit and be reaped by sh before its exec, on a loaded machine: gone, no zombie.)
+  const parent = start('sh', ['-c', 'sleep 1 & echo $!; exec sleep 5'])
   let out = ''
   parent.stdout!.on('data', (d: Buffer) => (out += d.toString()))
   await until('the zombie pid', () => /^\d+\n/.test(out))
