@@ -2,6 +2,7 @@
 // a node's session port and records every datagram that comes back, so a test can assert
 // that a request was answered, or that nothing at all was (no reflection).
 import {createSocket, type Socket} from 'node:dgram'
+import {classes, Message, methods} from 'werift'
 
 export interface Reply {
   data: Buffer
@@ -49,3 +50,18 @@ export class UdpProber {
     this.socket.close()
   }
 }
+
+/** An authenticated ICE binding request to a session, as its real peer would send it: it
+ *  makes the sender's address one that ICE validated. */
+export function authenticatedRequest(session: {ufrag: string; pwd: string}): Message {
+  return new Message(methods.BINDING, classes.REQUEST)
+    .setAttribute('USERNAME', `${session.ufrag}:attacker`)
+    .setAttribute('PRIORITY', 1853824767)
+    .setAttribute('ICE-CONTROLLING', 1n)
+    .addMessageIntegrity(Buffer.from(session.pwd, 'utf8'))
+    .addFingerprint()
+}
+
+/** Matches the success response to `tx`. */
+export const isSuccessFor = (tx: Message) => (r: {data: Buffer}) =>
+  r.data.readUInt16BE(0) === 0x0101 && r.data.subarray(8, 20).equals(tx.transactionId)

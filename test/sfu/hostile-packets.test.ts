@@ -8,20 +8,16 @@
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {classes, Message, methods} from 'werift'
-import {
-  framesDecoded,
-  framesKeepComing,
-  healthzLatencyMs,
-  startLiveRoom,
-  type LiveRoom,
-  type SessionAddress,
-} from '../helpers/live-room.js'
-import {UdpProber} from '../helpers/udp-prober.js'
+import {framesDecoded, framesKeepComing, healthzLatencyMs, startLiveRoom, type LiveRoom} from '../helpers/live-room.js'
+import {authenticatedRequest, isSuccessFor, UdpProber} from '../helpers/udp-prober.js'
 
 const FREEZE_PACKET = Buffer.from('906000010000000012345678bedeffff00000000000000000000', 'hex')
 const CLOSE_NOTIFY = Buffer.from('15fefd000000000000000100020100', 'hex')
 /** The issue's 28-byte binding request: USERNAME "x:y", no MESSAGE-INTEGRITY. */
 const NO_INTEGRITY = Buffer.from('000100082112a442' + '070707070707070707070707' + '00060003783a7900', 'hex')
+/** A DTLS-range first byte (RFC 7983) but no content type DTLS knows (24): werift took it
+ *  for a close alert and ended the session. Found by the live fuzzer (seed 752416142). */
+const UNKNOWN_CONTENT_TYPE = Buffer.from('18fefd0001' + '000000000000' + '0003' + '010000', 'hex')
 const HEALTHZ_LIMIT_MS = 100
 /** Frames the subscriber must decode after an attack: 2 s of the publisher's 20 fps. */
 const MORE_FRAMES = 40
@@ -66,19 +62,6 @@ function assertResponsive(latencies: number[], what: string): void {
     `${what}: /healthz took ${latencies.map((ms) => ms.toFixed(0)).join(', ')} ms (limit ${HEALTHZ_LIMIT_MS})`,
   )
 }
-
-/** An authenticated ICE binding request to a session, as its real peer would send it. */
-function authenticatedRequest(s: SessionAddress): Message {
-  return new Message(methods.BINDING, classes.REQUEST)
-    .setAttribute('USERNAME', `${s.ufrag}:attacker`)
-    .setAttribute('PRIORITY', 1853824767)
-    .setAttribute('ICE-CONTROLLING', 1n)
-    .addMessageIntegrity(Buffer.from(s.pwd, 'utf8'))
-    .addFingerprint()
-}
-
-const isSuccessFor = (tx: Message) => (r: {data: Buffer}) =>
-  r.data.readUInt16BE(0) === 0x0101 && r.data.subarray(8, 20).equals(tx.transactionId)
 
 test('10,000 copies of the 26-byte RTP packet: /healthz answers within 100 ms throughout, frames keep decoding', async () => {
   const prober = await UdpProber.open()
@@ -147,7 +130,7 @@ test('STUN without valid integrity gets no response at all; with it, a success r
   }
 })
 
-test('from an address that passed ICE: the 26-byte packets and a plaintext close_notify still do no harm', async () => {
+test('from an address that passed ICE: the 26-byte packets, a plaintext close_notify and an unknown DTLS record do no harm', async () => {
   // With the session's credentials (which only its real peer has) an address passes ICE,
   // so the address filter lets its packets through to the parsers and DTLS patched in werift.
   const prober = await UdpProber.open()
@@ -164,7 +147,8 @@ test('from an address that passed ICE: the 26-byte packets and a plaintext close
       2_000,
     )
     assertResponsive(latencies, '26-byte packets from a validated address')
-    await prober.send(CLOSE_NOTIFY, live.subscriberSession.port)
+    for (const port of [live.publisherSession.port, live.subscriberSession.port])
+      for (const packet of [CLOSE_NOTIFY, UNKNOWN_CONTENT_TYPE]) await prober.send(packet, port)
     const before = await framesDecoded(live.subscriber)
     assert.ok(await framesKeepComing(live.subscriber, before, MORE_FRAMES, 10_000), 'frames keep decoding')
     assert.is(live.subscriber.pc.connectionState, 'connected')

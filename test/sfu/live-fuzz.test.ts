@@ -2,8 +2,11 @@
 // Bounded live fuzzing: 50,000 random and mutated datagrams (RTP, RTCP, STUN, DTLS shaped,
 // lengths that lie, plus plain noise) sent from 127.0.0.1 to the ports of a live publisher
 // and subscriber session, while /healthz is probed and the subscriber's decoded frames are
-// watched. Seeded, so a failure names the seed that reproduces it. Bounded: 50,000 packets
-// and 60 s, whichever comes first.
+// watched. Half the packets come from an address that passed ICE (the session's credentials,
+// as its real peer, or an attacker spoofing the peer's address, would have), so they reach
+// werift's DTLS, SRTP and RTCP parsers, not just the address filter; half from one that never
+// did. Seeded, so a failure names the seed that reproduces it. Bounded: 50,000 packets and
+// 60 s, whichever comes first.
 import {test} from 'uvu'
 import * as assert from 'uvu/assert'
 import {classes, Message, methods} from 'werift'
@@ -15,7 +18,7 @@ import {
   type LiveRoom,
   type SessionAddress,
 } from '../helpers/live-room.js'
-import {UdpProber} from '../helpers/udp-prober.js'
+import {authenticatedRequest, isSuccessFor, UdpProber} from '../helpers/udp-prober.js'
 import {prng} from '../helpers/synthetic-fleet.js'
 
 const PACKETS = 50_000
@@ -78,8 +81,10 @@ function packetFactory(random: () => number, sessions: SessionAddress[]) {
     m.addMessageIntegrity(Buffer.from(random() < 0.5 ? 'not-the-session-password' : s.pwd, 'utf8'))
     m.addFingerprint()
     const b = Buffer.from(m.bytes)
-    const flips = 1 + int(3)
-    for (let i = 0; i < flips; i++) b[20 + int(b.length - 20)] ^= 1 + int(255) // always changes a byte after the header
+    // One to three distinct bytes after the header, each changed (two flips of one byte could
+    // cancel out and leave a valid request).
+    const positions = new Set(Array.from({length: 1 + int(3)}, () => 20 + int(b.length - 20)))
+    for (const at of positions) b[at] ^= 1 + int(255)
     return random() < 0.2 ? b.subarray(0, int(b.length)) : b
   }
   const freeze = () => Buffer.from('906000010000000012345678bedeffff00000000000000000000', 'hex')
@@ -89,6 +94,16 @@ function packetFactory(random: () => number, sessions: SessionAddress[]) {
 
 test(`50,000 random and mutated packets: media keeps flowing, /healthz keeps answering (seed ${SEED})`, async () => {
   const prober = await UdpProber.open()
+  const validated = await UdpProber.open()
+  for (const s of [live.publisherSession, live.subscriberSession]) {
+    const tx = authenticatedRequest(s)
+    await validated.send(Buffer.from(tx.bytes), s.port)
+    assert.ok(
+      await validated.waitForReply(isSuccessFor(tx), 3000),
+      `port ${s.port} validated the second prober's address`,
+    )
+  }
+  const probers = [prober, validated]
   const ports = [live.publisherSession.port, live.subscriberSession.port]
   const next = packetFactory(prng(SEED), [live.publisherSession, live.subscriberSession])
   const latencies: number[] = []
@@ -101,13 +116,15 @@ test(`50,000 random and mutated packets: media keeps flowing, /healthz keeps ans
   let sent = 0
   try {
     while (sent < PACKETS && Date.now() - started < TIME_LIMIT_MS) {
-      for (let i = 0; i < 100 && sent < PACKETS; i++, sent++) await prober.send(next(), ports[sent % 2]!)
+      for (let i = 0; i < 100 && sent < PACKETS; i++, sent++)
+        await probers[(sent >> 1) % 2]!.send(next(), ports[sent % 2]!)
       await new Promise((r) => setTimeout(r, 5)) // lets the node's socket drain a little; ~10k packets/s
     }
   } finally {
     fuzzing = false
     await probing
     prober.close()
+    validated.close()
   }
   const framesDuring = (await framesDecoded(live.subscriber)) - framesBefore
   const seconds = (Date.now() - started) / 1000
