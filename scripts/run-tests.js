@@ -11,7 +11,10 @@
 //             each keeps 0.4 to 1.1 cores busy, so with one per core each still has about a
 //             core of its own;
 //   serial    needs the whole machine (the smoke's four libwebrtc peers judged by frame counts
-//             and jitter; loss ratios on a shaped link): runs last, alone.
+//             and jitter): runs last, alone.
+// A per-core file may add one word: `flood` (it floods a node with packets and keeps a core
+// at 100 %) or `quiet` (it judges packet loss, which a neighbour's flood raises: the impaired-
+// network test's host leg lost 2 % more next to one). A quiet file never runs beside a flood.
 // A file without the comment counts as e2e. Files run longest first, which shortens the whole
 // run: by the durations of this checkout's last run (dist/test-durations.json), else by those
 // committed in test/durations.json (a fresh clone in CI has no dist/ yet; refresh it with
@@ -41,11 +44,13 @@ function findTests(dir) {
   return out
 }
 
+/** The file's kind and, for per-core files, its load: `flood`, `quiet` or undefined. */
 function kindOf(file) {
   const head = readFileSync(file, 'utf8').slice(0, 4000)
-  const m = head.match(/\/\/ test-kind: (unit|e2e|per-core|serial)(?![\w-])/)
-  return m ? m[1] : 'e2e'
+  const m = head.match(/\/\/ test-kind: (unit|e2e|per-core|serial)(?: (flood|quiet))?(?![\w-])/)
+  return m ? {kind: m[1], load: m[2]} : {kind: 'e2e', load: undefined}
 }
+const clash = (a, b) => (a.load === 'flood' && b.load === 'quiet') || (a.load === 'quiet' && b.load === 'flood')
 
 function parseArgs(argv) {
   /** @type {{unitOnly: boolean, jobs: number, e2e: number, perCore: number, filters: string[]}} */
@@ -114,7 +119,7 @@ if (!existsSync(testDir)) {
 }
 const files = findTests(testDir)
   .filter((f) => opts.filters.length === 0 || opts.filters.some((s) => f.includes(s)))
-  .map((file) => ({file, name: relative(root, file), kind: kindOf(file)}))
+  .map((file) => ({file, name: relative(root, file), ...kindOf(file)}))
   .filter((f) => !opts.unitOnly || f.kind === 'unit')
 if (files.length === 0) {
   console.error('run-tests: no test files found (did the build run?)')
@@ -136,9 +141,11 @@ const report = (f, r) => {
   if (r.failed) failedFiles.push(f.name)
 }
 
-/** Runs `list` with at most `jobs` files at once, and at most `e2eJobs` of them e2e. */
+/** Runs `list` with at most `jobs` files at once, at most `e2eJobs` of them e2e, and never a
+ *  quiet file beside a flood. */
 async function pool(list, jobs, e2eJobs) {
   const waiting = list.slice()
+  const active = new Set()
   let running = 0
   let runningE2e = 0
   await /** @type {Promise<void>} */ (
@@ -146,13 +153,17 @@ async function pool(list, jobs, e2eJobs) {
       const next = () => {
         if (waiting.length === 0 && running === 0) return done()
         while (running < jobs) {
-          const i = waiting.findIndex((f) => f.kind !== 'e2e' || runningE2e < e2eJobs)
+          const i = waiting.findIndex(
+            (f) => (f.kind !== 'e2e' || runningE2e < e2eJobs) && ![...active].some((a) => clash(a, f)),
+          )
           if (i < 0) break
           const [f] = waiting.splice(i, 1)
           running++
+          active.add(f)
           if (f.kind === 'e2e') runningE2e++
           runFile(f.file).then((r) => {
             running--
+            active.delete(f)
             if (f.kind === 'e2e') runningE2e--
             report(f, r)
             next()

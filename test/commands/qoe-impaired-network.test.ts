@@ -1,4 +1,4 @@
-// test-kind: serial (measured loss ratios on a shaped link: next to a packet flood the host leg lost 2 % more)
+// test-kind: per-core quiet (measured loss ratios on a shaped link: a packet flood beside it raised the host leg's loss by 2 %)
 // A real impaired network: one participant lives in a network namespace joined to the host
 // by a veth pair, and nftables drops 5 % of its UDP packets in one direction only. The node
 // and the other participant run on the host. `confctl qoe inspect --live` must report loss
@@ -143,6 +143,7 @@ test(`downlink: ${DROP_PERCENT} % dropped into the subscriber's namespace is the
       up && down,
       `both audio streams reported: ${JSON.stringify(streams.map((s) => [s.identity, s.direction, s.kind]))}`,
     )
+    console.log(`downlink case: uplink loss ${up.totalLossPercent} %, downlink loss ${down.totalLossPercent} %`)
     assert.ok(up.totalLossPercent! < 1, `uplink loss ${up.totalLossPercent} % should be ~0`)
     assert.ok(
       down.totalLossPercent! > 2 && down.totalLossPercent! < 9,
@@ -177,6 +178,7 @@ test(`uplink: ${DROP_PERCENT} % dropped out of the publisher's namespace is the 
     const up = audio(streams, 'remote-speaker', 'uplink')!
     const down = audio(streams, 'host-listener', 'downlink')!
     assert.ok(up && down, 'both audio streams reported')
+    console.log(`uplink case: uplink loss ${up.totalLossPercent} %, downlink loss ${down.totalLossPercent} %`)
     assert.ok(
       up.totalLossPercent! > 2 && up.totalLossPercent! < 9,
       `uplink loss ${up.totalLossPercent} % should be near ${DROP_PERCENT} %`,

@@ -93,6 +93,17 @@ export async function framesDecoded(sub: SyntheticSubscription): Promise<number>
   return frames
 }
 
+/** Video frames the publisher's libwebrtc has encoded (outbound-rtp framesEncoded). Its frames
+ *  come from timers in the test's own process, so a busy test process sends fewer: a test
+ *  that judges the node compares what arrived with this, not with the nominal frame rate. */
+export async function framesEncoded(pub: SyntheticPublisher): Promise<number> {
+  let frames = 0
+  for (const s of (await pub.pc.getStats()).values()) {
+    if (s.type === 'outbound-rtp' && s.kind === 'video') frames += s.framesEncoded ?? 0
+  }
+  return frames
+}
+
 /** Polls until the subscriber has decoded `more` frames beyond `from`; false at the deadline. */
 export async function framesKeepComing(
   sub: SyntheticSubscription,

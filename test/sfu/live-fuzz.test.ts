@@ -1,4 +1,4 @@
-// test-kind: per-core (/healthz latency under fuzzing)
+// test-kind: per-core flood (/healthz latency under fuzzing)
 // Bounded live fuzzing: 50,000 random and mutated datagrams (RTP, RTCP, STUN, DTLS shaped,
 // lengths that lie, plus plain noise) sent from 127.0.0.1 to the ports of a live publisher
 // and subscriber session, while /healthz is probed and the subscriber's decoded frames are
@@ -12,6 +12,7 @@ import * as assert from 'uvu/assert'
 import {classes, Message, methods} from 'werift'
 import {
   framesDecoded,
+  framesEncoded,
   framesKeepComing,
   healthzLatencyMs,
   startLiveRoom,
@@ -112,6 +113,7 @@ test(`50,000 random and mutated packets: media keeps flowing, /healthz keeps ans
     while (fuzzing) latencies.push(await healthzLatencyMs(live.node))
   })()
   const framesBefore = await framesDecoded(live.subscriber)
+  const encodedBefore = await framesEncoded(live.publisher)
   const started = Date.now()
   let sent = 0
   try {
@@ -127,11 +129,12 @@ test(`50,000 random and mutated packets: media keeps flowing, /healthz keeps ans
     validated.close()
   }
   const framesDuring = (await framesDecoded(live.subscriber)) - framesBefore
+  const encodedDuring = (await framesEncoded(live.publisher)) - encodedBefore
   const seconds = (Date.now() - started) / 1000
   const sorted = [...latencies].sort((a, b) => a - b)
   const p95 = sorted[Math.floor(sorted.length * 0.95)] ?? Infinity
   console.log(
-    `sent ${sent} packets in ${seconds.toFixed(1)} s; ${latencies.length} /healthz probes, p95 ${p95.toFixed(1)} ms, slowest ${sorted.at(-1)?.toFixed(1)} ms; ${framesDuring} frames decoded meanwhile`,
+    `sent ${sent} packets in ${seconds.toFixed(1)} s; ${latencies.length} /healthz probes, p95 ${p95.toFixed(1)} ms, slowest ${sorted.at(-1)?.toFixed(1)} ms; ${encodedDuring} frames encoded and ${framesDuring} decoded meanwhile`,
   )
   assert.is(sent, PACKETS, `all packets sent within ${TIME_LIMIT_MS / 1000} s (seed ${SEED})`)
   assert.ok(latencies.length >= 10, `/healthz probed ${latencies.length} times`)
@@ -139,10 +142,14 @@ test(`50,000 random and mutated packets: media keeps flowing, /healthz keeps ans
     p95 < 100 && sorted.at(-1)! < 1000,
     `/healthz p95 ${p95.toFixed(1)} ms, slowest ${sorted.at(-1)} ms (seed ${SEED})`,
   )
-  // The publisher's 20 fps for the whole run, less a generous margin for a loaded machine.
+  // The node forwards what the publisher sent while under attack. The publisher's frames come
+  // from timers in this process, which the fuzzing loop keeps busy (next to a browser test it
+  // encoded 47 frames in 7 s, not 140), so the yardstick is what it encoded, not 20 fps; the
+  // margin covers the frames still in flight when the fuzzing ends.
+  assert.ok(encodedDuring >= 10, `the publisher encoded ${encodedDuring} frames during the fuzzing: too few to judge`)
   assert.ok(
-    framesDuring >= seconds * 10,
-    `only ${framesDuring} frames decoded in ${seconds.toFixed(1)} s of fuzzing (seed ${SEED})`,
+    framesDuring >= encodedDuring * 0.75,
+    `only ${framesDuring} of the ${encodedDuring} frames sent during ${seconds.toFixed(1)} s of fuzzing were decoded (seed ${SEED})`,
   )
   assert.ok(
     await framesKeepComing(live.subscriber, framesBefore + framesDuring, 40, 10_000),
