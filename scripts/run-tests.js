@@ -11,10 +11,10 @@
 //             each keeps 0.4 to 1.1 cores busy, so with one per core each still has about a
 //             core of its own;
 //   serial    needs the whole machine (the smoke's four libwebrtc peers judged by frame counts
-//             and jitter): runs last, alone.
-// A per-core file may add one word: `flood` (it floods a node with packets and keeps a core
-// at 100 %) or `quiet` (it judges packet loss, which a neighbour's flood raises: the impaired-
-// network test's host leg lost 2 % more next to one). A quiet file never runs beside a flood.
+//             and jitter; loss ratios on a shaped link): runs last, alone.
+// A per-core file may add the word `flood` (it floods a node with packets and keeps a core at
+// 100 %): two floods never run at once (side by side, both nodes fell behind: frames decoded
+// and /healthz probes late).
 // A file without the comment counts as e2e. Files run longest first, which shortens the whole
 // run: by the durations of this checkout's last run (dist/test-durations.json), else by those
 // committed in test/durations.json (a fresh clone in CI has no dist/ yet; refresh it with
@@ -44,13 +44,13 @@ function findTests(dir) {
   return out
 }
 
-/** The file's kind and, for per-core files, its load: `flood`, `quiet` or undefined. */
+/** The file's kind and, for a per-core file, whether it floods (`flood` or undefined). */
 function kindOf(file) {
   const head = readFileSync(file, 'utf8').slice(0, 4000)
-  const m = head.match(/\/\/ test-kind: (unit|e2e|per-core|serial)(?: (flood|quiet))?(?![\w-])/)
+  const m = head.match(/\/\/ test-kind: (unit|e2e|per-core|serial)(?: (flood))?(?![\w-])/)
   return m ? {kind: m[1], load: m[2]} : {kind: 'e2e', load: undefined}
 }
-const clash = (a, b) => (a.load === 'flood' && b.load === 'quiet') || (a.load === 'quiet' && b.load === 'flood')
+const clash = (a, b) => a.load === 'flood' && b.load === 'flood'
 
 function parseArgs(argv) {
   /** @type {{unitOnly: boolean, jobs: number, e2e: number, perCore: number, filters: string[]}} */
@@ -141,8 +141,8 @@ const report = (f, r) => {
   if (r.failed) failedFiles.push(f.name)
 }
 
-/** Runs `list` with at most `jobs` files at once, at most `e2eJobs` of them e2e, and never a
- *  quiet file beside a flood. */
+/** Runs `list` with at most `jobs` files at once, at most `e2eJobs` of them e2e, and never two
+ *  floods at once. */
 async function pool(list, jobs, e2eJobs) {
   const waiting = list.slice()
   const active = new Set()

@@ -1,4 +1,4 @@
-// test-kind: per-core quiet (measured loss ratios on a shaped link: a packet flood beside it raised the host leg's loss by 2 %)
+// test-kind: serial (measured loss ratios on a shaped link: next to a packet flood the host leg lost 2 % more; next to browser tests its publisher once sent nothing in 30 s)
 // A real impaired network: one participant lives in a network namespace joined to the host
 // by a veth pair, and nftables drops 5 % of its UDP packets in one direction only. The node
 // and the other participant run on the host. `confctl qoe inspect --live` must report loss

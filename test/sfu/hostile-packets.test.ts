@@ -61,15 +61,16 @@ function assertResponsive(latencies: number[], what: string): void {
   )
   assert.ok(latencies.length >= 5, `${what}: /healthz was probed ${latencies.length} times during the flood`)
   // A frozen node answers no probe for as long as it is frozen (the 26-byte packet: 134 s). On
-  // a loaded 2-core machine a few probes in hundreds lose a scheduling slice (3 of 300 took
-  // 111-153 ms next to a browser test), so the bound is on the 95th percentile and the slowest.
+  // a loaded 2-core machine a few probes lose a scheduling slice (3 of 300 took 111-153 ms next
+  // to a browser test), so up to 5 % of them (at least one) may pass the limit, none 1 s.
+  const slow = latencies.filter((ms) => ms >= HEALTHZ_LIMIT_MS).length
   assert.ok(
-    p95 < HEALTHZ_LIMIT_MS && slowest < 1000,
-    `${what}: /healthz took ${latencies.map((ms) => ms.toFixed(0)).join(', ')} ms (p95 limit ${HEALTHZ_LIMIT_MS}, slowest limit 1000)`,
+    slow <= Math.max(1, latencies.length * 0.05) && slowest < 1000,
+    `${what}: /healthz took ${latencies.map((ms) => ms.toFixed(0)).join(', ')} ms (${slow} over ${HEALTHZ_LIMIT_MS} ms; at most 5 % may be, none over 1000 ms)`,
   )
 }
 
-test('10,000 copies of the 26-byte RTP packet: /healthz p95 under 100 ms, none frozen, frames keep decoding', async () => {
+test('10,000 copies of the 26-byte RTP packet: /healthz answers within 100 ms (95 %) and never freezes, frames keep decoding', async () => {
   const prober = await UdpProber.open()
   try {
     const before = await framesDecoded(live.subscriber)
