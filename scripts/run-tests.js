@@ -44,13 +44,12 @@ function findTests(dir) {
   return out
 }
 
-/** The file's kind and, for a per-core file, whether it floods (`flood` or undefined). */
+/** The file's kind, and whether its kind line says `flood`. */
 function kindOf(file) {
   const head = readFileSync(file, 'utf8').slice(0, 4000)
   const m = head.match(/\/\/ test-kind: (unit|e2e|per-core|serial)(?: (flood))?(?![\w-])/)
-  return m ? {kind: m[1], load: m[2]} : {kind: 'e2e', load: undefined}
+  return m ? {kind: m[1], flood: m[2] === 'flood'} : {kind: 'e2e', flood: false}
 }
-const clash = (a, b) => a.load === 'flood' && b.load === 'flood'
 
 function parseArgs(argv) {
   /** @type {{unitOnly: boolean, jobs: number, e2e: number, perCore: number, filters: string[]}} */
@@ -145,26 +144,26 @@ const report = (f, r) => {
  *  floods at once. */
 async function pool(list, jobs, e2eJobs) {
   const waiting = list.slice()
-  const active = new Set()
   let running = 0
   let runningE2e = 0
+  let runningFloods = 0
   await /** @type {Promise<void>} */ (
     new Promise((done) => {
       const next = () => {
         if (waiting.length === 0 && running === 0) return done()
         while (running < jobs) {
           const i = waiting.findIndex(
-            (f) => (f.kind !== 'e2e' || runningE2e < e2eJobs) && ![...active].some((a) => clash(a, f)),
+            (f) => (f.kind !== 'e2e' || runningE2e < e2eJobs) && !(f.flood && runningFloods > 0),
           )
           if (i < 0) break
           const [f] = waiting.splice(i, 1)
           running++
-          active.add(f)
           if (f.kind === 'e2e') runningE2e++
+          if (f.flood) runningFloods++
           runFile(f.file).then((r) => {
             running--
-            active.delete(f)
             if (f.kind === 'e2e') runningE2e--
+            if (f.flood) runningFloods--
             report(f, r)
             next()
           })

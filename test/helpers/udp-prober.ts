@@ -46,6 +46,14 @@ export class UdpProber {
     return this.replies.some(match)
   }
 
+  /** Sends the session an authenticated binding request and waits for its success response:
+   *  true once this socket's address is one that ICE validated. */
+  async passIce(session: {port: number; ufrag: string; pwd: string}, timeoutMs: number): Promise<boolean> {
+    const tx = authenticatedRequest(session)
+    await this.send(Buffer.from(tx.bytes), session.port)
+    return this.waitForReply(isSuccessFor(tx), timeoutMs)
+  }
+
   close(): void {
     this.socket.close()
   }
